@@ -1,0 +1,394 @@
+/* berth.h: the public face of libberth, the core of berth.
+ *
+ * libberth drives containers on a Docker Engine, a Podman service (its
+ * Docker-compatible API) and an OpenStack Zun site through one set of calls.
+ * It never touches the terminal.
+ *
+ * Conventions for every call below:
+ * - Every call is thread-safe; one endpoint may be used from many threads.
+ * - Calls return 0 on success and -1 on failure, with *err filled with one
+ *   sentence (err may be NULL).
+ * - A call that hands out an allocated object hands ownership to the caller,
+ *   who frees it with the matching _free function (or free() for strings).
+ * - Calls that can take long accept a berth_cancel (may be NULL); cancelling
+ *   it from any thread makes the call return BERTH_ECANCELLED promptly.
+ * - CONTAINER references (ref) are a name, an id or a unique id prefix.
+ */
+#ifndef BERTH_H
+#define BERTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+struct json_object;
+
+/* ------------------------------------------------------------------ */
+/* Errors. */
+
+enum berth_errcode {
+	BERTH_OK = 0,
+	BERTH_EUSAGE,		/* the caller's arguments are wrong */
+	BERTH_ENOTFOUND,	/* no such container, image, path or resource */
+	BERTH_ECONNECT,		/* the engine cannot be reached */
+	BERTH_ETIMEOUT,		/* a timeout ran out */
+	BERTH_ECANCELLED,	/* the call was cancelled */
+	BERTH_EENGINE,		/* the engine answered with an error */
+	BERTH_ECONFLICT,	/* wrong state (not running, already exists...) */
+	BERTH_EUNSUPPORTED,	/* this kind of endpoint cannot do it */
+	BERTH_EPROTOCOL,	/* the engine's reply makes no sense */
+	BERTH_EIO,		/* a local file or socket failed */
+	BERTH_EUNSAFE,		/* refused: would write outside a destination */
+	BERTH_EAUTH,		/* authentication failed */
+	BERTH_EFAILED,		/* a command ran and failed (exec exit code != 0) */
+};
+
+struct berth_error {
+	int code;		/* enum berth_errcode */
+	int http_status;	/* the engine's HTTP status, 0 if none */
+	char message[512];	/* one sentence, no trailing newline, no secrets */
+};
+
+/* Fill err (when not NULL) and return -1, so callers can `return berth_fail(...)`. */
+int berth_fail(struct berth_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+const char *berth_errcode_name(int code);
+
+/* ------------------------------------------------------------------ */
+/* Cancellation: a flag flipped from any thread, checked during transfers. */
+
+typedef struct berth_cancel berth_cancel;
+berth_cancel *berth_cancel_new(void);
+void berth_cancel_free(berth_cancel *c);
+void berth_cancel_trigger(berth_cancel *c);
+bool berth_cancel_is_set(const berth_cancel *c);	/* NULL is never set */
+
+/* ------------------------------------------------------------------ */
+/* Output sinks: bytes as they arrive (logs, exec output, HTTP bodies).
+ * Return non-zero to stop the transfer (the call then returns 0). */
+
+enum berth_stream { BERTH_STDIN = 0, BERTH_STDOUT = 1, BERTH_STDERR = 2 };
+typedef int (*berth_sink)(void *ctx, enum berth_stream s, const char *buf, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Endpoints. */
+
+enum berth_kind { BERTH_KIND_DOCKER, BERTH_KIND_PODMAN, BERTH_KIND_ZUN };
+
+struct berth_options {
+	double connect_timeout;	/* seconds; 0 means the default, 5 */
+	double request_timeout;	/* seconds for non-streaming calls; 0 means 60 */
+	bool tls_insecure;	/* skip TLS verification (explicit opt-in only) */
+	const char *config_file;/* NULL: the default search order */
+};
+
+typedef struct berth_endpoint berth_endpoint;
+
+/* spec: unix:///path, tcp://host:port, ssh://..., zun, zun:CLOUD, the name of a
+ * config-file endpoint, or NULL for the default resolution of cli.md. Opening
+ * does not touch the network; the first call does. */
+int berth_endpoint_open(const char *spec, const struct berth_options *opts,
+			berth_endpoint **out, struct berth_error *err);
+void berth_endpoint_free(berth_endpoint *ep);
+const char *berth_endpoint_name(const berth_endpoint *ep);	/* as given or resolved */
+const char *berth_endpoint_address(const berth_endpoint *ep);	/* e.g. /var/run/docker.sock */
+enum berth_kind berth_endpoint_kind(const berth_endpoint *ep);	/* PODMAN known after first call */
+const char *berth_kind_name(enum berth_kind k);
+
+/* Check that the engine answers; *version gets e.g. "Docker 20.10.24 (API 1.41)". */
+int berth_ping(berth_endpoint *ep, char **version, berth_cancel *cancel, struct berth_error *err);
+
+/* ------------------------------------------------------------------ */
+/* The container model: one normalized snapshot, immutable once returned. */
+
+enum berth_status {
+	BERTH_ST_UNKNOWN = 0,
+	BERTH_ST_CREATED, BERTH_ST_RUNNING, BERTH_ST_PAUSED, BERTH_ST_RESTARTING,
+	BERTH_ST_EXITED, BERTH_ST_DEAD, BERTH_ST_CREATING, BERTH_ST_DELETING,
+	BERTH_ST_ERROR,
+};
+const char *berth_status_name(enum berth_status s);	/* the words of cli.md */
+int berth_status_parse(const char *word, enum berth_status *out);	/* 0 or -1 */
+
+struct berth_port {
+	int container_port;	/* 80 */
+	char proto[8];		/* "tcp" or "udp" */
+	char host_ip[64];	/* "" when not published */
+	int host_port;		/* 0 when not published */
+};
+
+struct berth_kv { char *key; char *value; };
+
+struct berth_container {
+	char *id;		/* full id (Docker) or uuid (Zun) */
+	char *name;		/* without Docker's leading '/' */
+	char *image;
+	char *endpoint;		/* endpoint name it came from */
+	char *command;		/* human-readable, joined with spaces */
+	char **argv; size_t nargv;	/* the command as a list (may be empty) */
+	char *hostname;
+	char *state_text;	/* the engine's own status text ("Up 3 minutes") */
+	char *status_reason;	/* Zun status_reason, else NULL */
+	enum berth_status status;
+	int exit_code;		/* 0 while created or running */
+	long pid;		/* 0 when not running or unknown */
+	bool running;
+	bool tty;
+	time_t created, started, finished;	/* 0 when unknown */
+	struct berth_port *ports; size_t nports;	/* exposed and published */
+	char **ipv4; size_t nipv4;
+	char **ipv6; size_t nipv6;
+	struct berth_kv *env; size_t nenv;	/* KEY=VALUE split at the first '=' */
+	struct berth_kv *labels; size_t nlabels;
+	char *floating_ip;	/* Zun: associated floating IP, else NULL */
+	char *reservation;	/* Zun: reservation id when known, else NULL */
+	char *network_port;	/* Zun: the Neutron port of its first address */
+	struct json_object *raw;/* the engine's own document (owned) */
+};
+
+void berth_container_free(struct berth_container *c);
+void berth_container_list_free(struct berth_container **list, size_t n);
+struct berth_container *berth_container_dup(const struct berth_container *c);
+
+/* ------------------------------------------------------------------ */
+/* Listing and inspecting. */
+
+int berth_list(berth_endpoint *ep, bool all, struct berth_container ***out, size_t *n,
+	       berth_cancel *cancel, struct berth_error *err);
+
+/* A fresh inspect when refresh is true; otherwise the endpoint's cached
+ * snapshot of that container when it has one (conu's inspect(refresh=False)). */
+int berth_inspect(berth_endpoint *ep, const char *ref, bool refresh,
+		  struct berth_container **out, berth_cancel *cancel, struct berth_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Lifecycle. Already started / already stopped are not errors. */
+
+int berth_start(berth_endpoint *ep, const char *ref, struct berth_error *err);
+int berth_stop(berth_endpoint *ep, const char *ref, int timeout_s /* -1: engine default */,
+	       struct berth_error *err);
+int berth_restart(berth_endpoint *ep, const char *ref, int timeout_s, struct berth_error *err);
+/* signal: "KILL", "SIGTERM", "15"...; NULL means SIGKILL. */
+int berth_kill(berth_endpoint *ep, const char *ref, const char *signal, struct berth_error *err);
+int berth_remove(berth_endpoint *ep, const char *ref, bool force, struct berth_error *err);
+
+/* Parse a signal name or number ("TERM", "SIGTERM", "term", "15"); -1 if unknown. */
+int berth_signal_parse(const char *s);
+const char *berth_signal_name(int signo);	/* "SIGTERM"; NULL if unknown */
+
+/* Block until the container stops; *exit_code gets its code. timeout_s < 0: no limit
+ * (BERTH_ETIMEOUT when it runs out). */
+int berth_wait(berth_endpoint *ep, const char *ref, double timeout_s, int *exit_code,
+	       berth_cancel *cancel, struct berth_error *err);
+/* Block until the container reaches status (chi's wait); BERTH_EFAILED if it reaches
+ * error instead. */
+int berth_wait_status(berth_endpoint *ep, const char *ref, enum berth_status status,
+		      double timeout_s, berth_cancel *cancel, struct berth_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Create and snapshot. */
+
+struct berth_create_opts {
+	const char *name;		/* NULL: engine picks one */
+	const char *image;		/* required */
+	char *const *argv;		/* NULL-terminated command, or NULL */
+	char *const *env;		/* NULL-terminated "K=V" list, or NULL */
+	char *const *ports;		/* NULL-terminated "[[HOSTIP:]HOSTPORT:]PORT[/PROTO]" */
+	char *const *labels;		/* NULL-terminated "K=V" list, or NULL */
+	char *const *device_profiles;	/* Zun only */
+	const char *reservation;	/* Zun only: Blazar reservation id */
+	const char *runtime;		/* Zun only */
+	bool start;			/* start after creating */
+	bool idempotent;		/* reuse an existing container of that name */
+	bool wait;			/* block until running */
+	double wait_timeout;		/* seconds for wait; <= 0 means 300 */
+	bool tty;
+};
+/* *id gets the new (or reused) container's id. */
+int berth_create(berth_endpoint *ep, const struct berth_create_opts *o, char **id,
+		 berth_cancel *cancel, struct berth_error *err);
+/* Commit the container's filesystem as REPOSITORY[:TAG]; *image_id gets the image id. */
+int berth_snapshot(berth_endpoint *ep, const char *ref, const char *repository,
+		   const char *tag, char **image_id, struct berth_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Exec and logs. */
+
+struct berth_exec_opts {
+	char *const *env;	/* NULL-terminated "K=V", or NULL */
+	const char *workdir;	/* or NULL */
+	const char *user;	/* or NULL */
+};
+/* Run argv (NULL-terminated) in the container; its stdout and stderr go to sink
+ * apart, as they arrive. *exit_code gets the command's exit code, or -1 when the
+ * engine cannot tell (Zun's timeout): then err says so and the call returns -1
+ * with BERTH_EFAILED. A non-zero exit code is not an error of the call. */
+int berth_exec(berth_endpoint *ep, const char *ref, char *const argv[],
+	       const struct berth_exec_opts *o, berth_sink sink, void *ctx, int *exit_code,
+	       berth_cancel *cancel, struct berth_error *err);
+
+/* An interactive TTY exec over a hijacked connection: bytes from in_fd go to the
+ * process, its output to out_fd, until it exits. rows/cols size the TTY. */
+int berth_exec_interactive(berth_endpoint *ep, const char *ref, char *const argv[],
+			   int in_fd, int out_fd, int rows, int cols, int *exit_code,
+			   struct berth_error *err);
+
+struct berth_logs_opts {
+	bool follow;
+	long tail;		/* < 0: all */
+	time_t since;		/* 0: from the start */
+	bool timestamps;
+	bool no_stdout, no_stderr;
+};
+int berth_logs(berth_endpoint *ep, const char *ref, const struct berth_logs_opts *o,
+	       berth_sink sink, void *ctx, berth_cancel *cancel, struct berth_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Files. Destination rules are docker cp's (docker-api.md §5). Extraction never
+ * writes outside the destination (BERTH_EUNSAFE), and a failed copy leaves no
+ * partial destination behind. */
+
+typedef void (*berth_progress)(void *ctx, uint64_t bytes_done, uint64_t bytes_total /* 0: unknown */);
+
+int berth_copy_to(berth_endpoint *ep, const char *host_src, const char *ref,
+		  const char *ctr_dest, berth_progress progress, void *pctx,
+		  berth_cancel *cancel, struct berth_error *err);
+int berth_copy_from(berth_endpoint *ep, const char *ref, const char *ctr_src,
+		    const char *host_dest, berth_progress progress, void *pctx,
+		    berth_cancel *cancel, struct berth_error *err);
+/* The tar-stream forms of `berth cp - CTR:DIR` and `berth cp CTR:PATH -`. */
+int berth_copy_to_tar(berth_endpoint *ep, int tar_fd, const char *ref, const char *ctr_dir,
+		      berth_cancel *cancel, struct berth_error *err);
+int berth_copy_from_tar(berth_endpoint *ep, const char *ref, const char *ctr_src, int tar_fd,
+			berth_cancel *cancel, struct berth_error *err);
+/* Unpack the container's whole filesystem into dir (conu's mount). */
+int berth_mount(berth_endpoint *ep, const char *ref, const char *dir,
+		berth_cancel *cancel, struct berth_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Network access to a container. The address is the container's first IPv4,
+ * or the published host port on 127.0.0.1 (or the engine's host) when the
+ * container has no reachable address (rootless Podman, remote engines). */
+
+/* port <= 0: the only exposed port (BERTH_EUSAGE when there are several or none). */
+int berth_resolve_port(const struct berth_container *c, int port, char *host, size_t hostlen,
+		       int *host_port, struct berth_error *err);
+/* 1 if a TCP connection opens within timeout_s, 0 if not, -1 on error. */
+int berth_port_open(berth_endpoint *ep, const struct berth_container *c, int port,
+		    double timeout_s, struct berth_error *err);
+/* A connected TCP socket (caller closes it). */
+int berth_open_connection(berth_endpoint *ep, const struct berth_container *c, int port,
+			  int *fd, struct berth_error *err);
+
+struct berth_http_opts {
+	const char *method;	/* NULL: GET */
+	const char *path;	/* NULL: "/" */
+	const char *host;	/* NULL: the container's address */
+	int port;		/* <= 0: the container's first port */
+	const char *data;	/* request body or NULL */
+	bool json;		/* send data as application/json */
+	double timeout_s;	/* <= 0: 30 */
+};
+/* The body goes to sink (BERTH_STDOUT); *status gets the HTTP status. */
+int berth_http_request(berth_endpoint *ep, const struct berth_container *c,
+		       const struct berth_http_opts *o, berth_sink sink, void *ctx,
+		       long *status, berth_cancel *cancel, struct berth_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Dashboard feeds: stats and events. */
+
+struct berth_stats_sample {
+	uint64_t cpu_total_ns;		/* cpu_stats.cpu_usage.total_usage */
+	uint64_t system_ns;		/* cpu_stats.system_cpu_usage (0 if absent) */
+	uint64_t read_ns;		/* when berth read it, CLOCK_MONOTONIC ns */
+	unsigned online_cpus;
+	uint64_t mem_used;		/* usage minus inactive file / cache */
+	uint64_t mem_limit;
+	bool valid;			/* false for a stopped container */
+};
+/* One one-shot sample (never the 2-second stream=false form). */
+int berth_stats(berth_endpoint *ep, const char *ref, struct berth_stats_sample *out,
+		berth_cancel *cancel, struct berth_error *err);
+/* CPU % from two of berth's own samples; the engine kind picks the formula
+ * (docker-api.md §6, §8). Returns < 0 when not computable yet. */
+double berth_cpu_percent(enum berth_kind kind, const struct berth_stats_sample *prev,
+			 const struct berth_stats_sample *cur);
+
+struct berth_event {
+	const char *type;	/* "container", ... */
+	const char *action;	/* "start", "die", "destroy", "exec_start: sh"... */
+	const char *id;		/* actor id */
+	const char *name;	/* actor name attribute, or NULL */
+	int exit_code;		/* from "exitCode", else -1 */
+	time_t time;
+};
+/* Return non-zero to stop. */
+typedef int (*berth_event_cb)(void *ctx, const struct berth_event *ev);
+/* Follow the engine's container events until cancelled or the stream ends;
+ * BERTH_EUNSUPPORTED on engines without an events API (Zun). */
+int berth_events(berth_endpoint *ep, time_t since, berth_event_cb cb, void *ctx,
+		 berth_cancel *cancel, struct berth_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Floating IPs and leases (Zun sites; BERTH_EUNSUPPORTED elsewhere). */
+
+struct berth_fip {
+	char *id, *address, *port_id, *fixed_address, *status;
+};
+void berth_fip_list_free(struct berth_fip *list, size_t n);
+int berth_fip_list(berth_endpoint *ep, struct berth_fip **out, size_t *n, struct berth_error *err);
+/* address NULL: a free one, or one allocated from the public network. *assigned gets it. */
+int berth_fip_associate(berth_endpoint *ep, const char *ref, const char *address,
+			char **assigned, struct berth_error *err);
+int berth_fip_dissociate(berth_endpoint *ep, const char *ref, struct berth_error *err);
+
+struct berth_lease {
+	char *id, *name, *status;
+	time_t start, end;
+	char **reservations; size_t nreservations;	/* reservation ids */
+};
+void berth_lease_list_free(struct berth_lease *list, size_t n);
+int berth_leases(berth_endpoint *ep, struct berth_lease **out, size_t *n, struct berth_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Endpoint resolution and configuration (no network). */
+
+struct berth_endpoint_conf {
+	char *name;		/* section name, e.g. "edge" */
+	char *spec;		/* host = ... (unix://, tcp://, ssh://, zun, zun:CLOUD) */
+	struct berth_kv *opts; size_t nopts;	/* every other key of the section */
+};
+
+struct berth_config {
+	char *path;			/* the file read, or NULL when none */
+	double refresh_s;		/* re-list interval, default 2 */
+	double zun_refresh_s;		/* Zun poll interval, default 5 */
+	double connect_timeout;		/* default 5 */
+	int pool_size;			/* default 4 */
+	int scrollback;			/* log pane lines, default 10000 */
+	char *theme;			/* "default", "mono" */
+	bool mouse;			/* default true */
+	struct berth_endpoint_conf *endpoints; size_t nendpoints;
+	struct berth_kv *keys; size_t nkeys;	/* [keys] action = key */
+};
+
+/* Read the config: path if given, else $BERTH_CONFIG, else
+ * $XDG_CONFIG_HOME/berth/berth.conf (~/.config/...), else defaults. A bad line is an
+ * error naming the file and line number. A missing default file is not an error. */
+int berth_config_load(const char *path, struct berth_config **out, struct berth_error *err);
+void berth_config_free(struct berth_config *c);
+const char *berth_config_endpoint_opt(const struct berth_endpoint_conf *e, const char *key);
+
+/* The endpoints berth uses with no -H (cli.md): DOCKER_HOST, the current Docker
+ * context, /var/run/docker.sock, Podman's sockets, then the config file's endpoints.
+ * *specs gets a NULL-terminated list of spec strings (free with berth_strv_free). */
+int berth_default_endpoints(const struct berth_config *cfg, char ***specs, struct berth_error *err);
+void berth_strv_free(char **v);
+
+/* Library-wide setup (curl_global_init); call once before any thread starts. */
+int berth_init(void);
+const char *berth_version_string(void);
+
+#endif

@@ -1,0 +1,71 @@
+/* http.h (private): the HTTP transport over libcurl, shared by every backend.
+ *
+ * One call performs one request on the calling thread: unix socket or TCP,
+ * optional TLS, a connect timeout, a total timeout for ordinary calls, a body
+ * streamed to a sink or collected (bounded), a request body from memory or
+ * streamed from a reader, and cancellation checked from libcurl's progress
+ * callback. Secrets in headers (X-Auth-Token...) never reach error messages.
+ */
+#ifndef BERTH_HTTP_H
+#define BERTH_HTTP_H
+
+#include "backend.h"
+
+struct http_response;
+
+struct http_target {
+	const char *unix_path;	/* connect through this socket, or NULL for TCP */
+	const char *base_url;	/* "http://localhost", "https://host:2376", "http://127.0.0.1:9517/v1" */
+	double connect_timeout;	/* seconds, > 0 */
+	/* TLS (ignored for plain http) */
+	const char *ca_file, *cert_file, *key_file;
+	bool tls_verify;	/* default true */
+	const char *what;	/* for messages: "the Docker engine at /var/run/docker.sock" */
+};
+
+struct http_request {
+	const char *method;		/* "GET" (default), "POST", "PUT", "DELETE", "HEAD" */
+	const char *path;		/* appended to base_url, query included */
+	const char *const *headers;	/* NULL-terminated "Name: value" lines, or NULL */
+	const char *body;		/* in-memory body, or NULL */
+	size_t body_len;
+	const char *content_type;	/* with a body; NULL: none sent */
+	struct tar_reader *upload;	/* streamed body (chunked), instead of body */
+	double timeout_s;		/* total; <= 0: none (streams) */
+	berth_cancel *cancel;
+	berth_sink sink;		/* body bytes as they arrive (BERTH_STDOUT), or NULL */
+	void *sink_ctx;			/*  ... with sink NULL the body is collected */
+	size_t max_body;		/* limit on a collected body; 0: 64 MiB */
+	/* Called once the status and headers are known, before any body byte; return
+	 * non-zero to abort. May be NULL. */
+	int (*on_headers)(void *ctx, long status, const struct http_response *resp);
+	void *headers_ctx;
+};
+
+struct http_header { char *name; char *value; };
+
+struct http_response {
+	long status;
+	char *body; size_t body_len;	/* collected body (NUL-terminated), when no sink */
+	struct http_header *headers; size_t nheaders;
+	bool sink_stopped;		/* the sink asked to stop */
+};
+
+/* 0 when the exchange completed (any HTTP status; the caller judges it), -1 on a
+ * transport failure, timeout or cancel, with err naming target->what. */
+int http_perform(const struct http_target *t, struct http_request *rq, struct http_response *resp,
+		 struct berth_error *err);
+void http_response_done(struct http_response *resp);
+/* Case-insensitive header lookup; NULL when absent. */
+const char *http_header(const struct http_response *resp, const char *name);
+
+/* A hijacked connection (docker exec with a TTY): sends the request with
+ * "Connection: Upgrade" / "Upgrade: tcp", reads the status line and headers,
+ * and hands over the connected socket. The caller closes *fd. */
+int http_hijack(const struct http_target *t, const char *method, const char *path,
+		const char *json_body, int *fd, long *status, struct berth_error *err);
+
+/* Percent-encode s for a URL query or path segment (caller frees). */
+char *http_escape(const char *s);
+
+#endif

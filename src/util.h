@@ -1,0 +1,43 @@
+/* util.h (private): allocation that never returns NULL, strings, growable buffers.
+ * Out of memory is fatal: berth prints one line and aborts (the UI restores the
+ * terminal first through util_set_fatal_hook). */
+#ifndef BERTH_UTIL_H
+#define BERTH_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdbool.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);		/* NULL gives NULL */
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+void util_set_fatal_hook(void (*hook)(void));
+
+/* NULL-terminated string vectors. */
+size_t strv_len(char *const *v);
+char **strv_dup(char *const *v);
+void strv_push(char ***v, size_t *n, const char *s);	/* keeps *v NULL-terminated */
+
+bool str_starts_with(const char *s, const char *prefix);
+bool str_ends_with(const char *s, const char *suffix);
+
+/* A growable byte buffer, always NUL-terminated. */
+struct buf {
+	char *data;
+	size_t len, cap;
+};
+void buf_append(struct buf *b, const void *p, size_t n);
+void buf_appends(struct buf *b, const char *s);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *buf_steal(struct buf *b);		/* the caller owns the data; b is reset */
+void buf_free(struct buf *b);
+
+/* Monotonic clock in seconds and nanoseconds. */
+double now_monotonic(void);
+unsigned long long now_monotonic_ns(void);
+
+#endif
