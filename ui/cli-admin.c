@@ -1,0 +1,404 @@
+/* cli-admin.c: run, snapshot, fip, leases, endpoints, version. */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "util.h"
+
+/* ------------------------------------------------------------------ */
+/* run */
+
+struct run_args {
+	const struct cli_verb *v;
+	struct berth_create_opts o;
+	char **ports, **env, **profiles;
+	size_t nports, nenv, nprofiles;
+	double timeout;
+	const char *zun_only;	/* the first Zun-only option given */
+};
+
+enum { RUN_NAME = 1000, RUN_RESERVATION, RUN_RUNTIME, RUN_PROFILE, RUN_NO_START, RUN_WAIT,
+       RUN_TIMEOUT, RUN_IDEMPOTENT };
+
+static int
+run_option(void *ctx, int opt, const char *arg)
+{
+	struct run_args *a = ctx;
+	switch (opt) {
+	case RUN_NAME: a->o.name = arg; break;
+	case 'p': strv_push(&a->ports, &a->nports, arg); break;
+	case 'e': strv_push(&a->env, &a->nenv, arg); break;
+	case RUN_RESERVATION:
+		a->o.reservation = arg;
+		a->zun_only = a->zun_only ? a->zun_only : "--reservation";
+		break;
+	case RUN_RUNTIME:
+		a->o.runtime = arg;
+		a->zun_only = a->zun_only ? a->zun_only : "--runtime";
+		break;
+	case RUN_PROFILE:
+		strv_push(&a->profiles, &a->nprofiles, arg);
+		a->zun_only = a->zun_only ? a->zun_only : "--device-profile";
+		break;
+	case RUN_NO_START: a->o.start = false; break;
+	case RUN_WAIT: a->o.wait = true; break;
+	case RUN_IDEMPOTENT: a->o.idempotent = true; break;
+	case RUN_TIMEOUT:
+		if (cli_parse_seconds(a->v, "--timeout", arg, &a->timeout) < 0)
+			return CLI_USAGE;
+		break;
+	}
+	return -1;
+}
+
+static int
+run_create(struct cli *cli, struct run_args *a, int argc, char **argv, int first)
+{
+	if (first >= argc)
+		return cli_usage(a->v, "name an image");
+	if (a->o.wait && !a->o.start)
+		return cli_usage(a->v, "--wait and --no-start cannot be combined");
+	if (a->env)
+		for (char **e = a->env; *e; e++)
+			if (!strchr(*e, '=') || **e == '=')
+				return cli_usage(a->v, "-e takes KEY=VALUE, not '%s'", *e);
+	berth_endpoint *ep;
+	int rc = cli_open(cli, a->v, &ep);
+	if (rc != CLI_OK)
+		return rc;
+	if (a->zun_only && berth_endpoint_kind(ep) != BERTH_KIND_ZUN) {
+		rc = cli_error("%s needs a Zun endpoint; %s is a Docker engine", a->zun_only,
+			       berth_endpoint_name(ep));
+		berth_endpoint_free(ep);
+		return rc;
+	}
+	a->o.image = argv[first];
+	a->o.argv = first + 1 < argc ? argv + first + 1 : NULL;
+	a->o.env = a->env;
+	a->o.ports = a->ports;
+	a->o.device_profiles = a->profiles;
+	a->o.wait_timeout = a->timeout;
+	cli_catch_interrupt(cli);
+	struct berth_error err = { 0 };
+	char *id = NULL;
+	if (berth_create(ep, &a->o, &id, cli->cancel, &err) < 0) {
+		rc = cli_fail(&err);
+		if (err.code == BERTH_ETIMEOUT)
+			rc = CLI_TIMEOUT;
+	} else {
+		printf("%s\n", id);
+	}
+	free(id);
+	berth_endpoint_free(ep);
+	return rc;
+}
+
+int
+cli_run(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "name", required_argument, NULL, RUN_NAME },
+		{ "publish", required_argument, NULL, 'p' },
+		{ "env", required_argument, NULL, 'e' },
+		{ "reservation", required_argument, NULL, RUN_RESERVATION },
+		{ "runtime", required_argument, NULL, RUN_RUNTIME },
+		{ "device-profile", required_argument, NULL, RUN_PROFILE },
+		{ "no-start", no_argument, NULL, RUN_NO_START },
+		{ "wait", no_argument, NULL, RUN_WAIT },
+		{ "timeout", required_argument, NULL, RUN_TIMEOUT },
+		{ "idempotent", no_argument, NULL, RUN_IDEMPOTENT },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct run_args a = { .v = cli_verb_find("run"), .o = { .start = true }, .timeout = 300 };
+	int first, rc = cli_parse(a.v, argc, argv, "p:e:", longopts, run_option, &a, &first);
+	if (rc < 0)
+		rc = run_create(cli, &a, argc, argv, first);
+	berth_strv_free(a.ports);
+	berth_strv_free(a.env);
+	berth_strv_free(a.profiles);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* snapshot */
+
+int
+cli_snapshot(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_verb *v = cli_verb_find("snapshot");
+	int first, rc = cli_parse(v, argc, argv, "", NULL, NULL, NULL, &first);
+	if (rc >= 0)
+		return rc;
+	int n = argc - first;
+	if (n < 2 || n > 3)
+		return n < 2 ? cli_usage(v, "name a container and a repository")
+			     : cli_usage(v, "unexpected argument %s", argv[first + 3]);
+	berth_endpoint *ep;
+	if ((rc = cli_open(cli, v, &ep)) != CLI_OK)
+		return rc;
+	struct berth_error err = { 0 };
+	char *image = NULL;
+	if (berth_snapshot(ep, argv[first], argv[first + 1], n == 3 ? argv[first + 2] : NULL,
+			   &image, &err) < 0)
+		rc = cli_fail(&err);
+	else
+		printf("%s\n", image);
+	free(image);
+	berth_endpoint_free(ep);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* fip */
+
+static void
+fip_print(struct berth_fip *list, size_t n)
+{
+	printf("%-16s  %-16s  %-8s  %s\n", "ADDRESS", "FIXED", "STATUS", "ID");
+	for (size_t i = 0; i < n; i++) {
+		const struct berth_fip *f = &list[i];
+		printf("%-16s  %-16s  %-8s  %s\n", f->address ? f->address : "",
+		       f->fixed_address ? f->fixed_address : "-", f->status ? f->status : "",
+		       f->id ? f->id : "");
+	}
+}
+
+int
+cli_fip(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_verb *v = cli_verb_find("fip");
+	int first, rc = cli_parse(v, argc, argv, "", NULL, NULL, NULL, &first);
+	if (rc >= 0)
+		return rc;
+	int n = argc - first;
+	const char *sub = n > 0 ? argv[first] : NULL;
+	if (!sub)
+		return cli_usage(v, "name an action: list, associate or dissociate");
+	int min, max;
+	if (strcmp(sub, "list") == 0)
+		min = max = 1;
+	else if (strcmp(sub, "associate") == 0)
+		min = 2, max = 3;
+	else if (strcmp(sub, "dissociate") == 0)
+		min = max = 2;
+	else
+		return cli_usage(v, "unknown action %s: use list, associate or dissociate", sub);
+	if (n < min)
+		return cli_usage(v, "fip %s needs a container", sub);
+	if (n > max)
+		return cli_usage(v, "unexpected argument %s", argv[first + max]);
+	berth_endpoint *ep;
+	if ((rc = cli_open(cli, v, &ep)) != CLI_OK)
+		return rc;
+	struct berth_error err = { 0 };
+	if (strcmp(sub, "list") == 0) {
+		struct berth_fip *list;
+		size_t nl;
+		if (berth_fip_list(ep, &list, &nl, &err) < 0) {
+			rc = cli_fail(&err);
+		} else {
+			fip_print(list, nl);
+			berth_fip_list_free(list, nl);
+		}
+	} else if (strcmp(sub, "associate") == 0) {
+		char *ip = NULL;
+		if (berth_fip_associate(ep, argv[first + 1], n == 3 ? argv[first + 2] : NULL, &ip,
+					&err) < 0)
+			rc = cli_fail(&err);
+		else
+			printf("%s\n", ip);
+		free(ip);
+	} else if (berth_fip_dissociate(ep, argv[first + 1], &err) < 0) {
+		rc = cli_fail(&err);
+	}
+	berth_endpoint_free(ep);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* leases */
+
+static void
+lease_left(time_t end, time_t now, char *out, size_t len)
+{
+	if (!end) {
+		snprintf(out, len, "-");
+		return;
+	}
+	long s = (long)(end - now);
+	if (s <= 0)
+		snprintf(out, len, "ended");
+	else if (s >= 86400)
+		snprintf(out, len, "%ldd %02ldh", s / 86400, s % 86400 / 3600);
+	else if (s >= 3600)
+		snprintf(out, len, "%ldh %02ldm", s / 3600, s % 3600 / 60);
+	else
+		snprintf(out, len, "%ldm", (s + 59) / 60);
+}
+
+int
+cli_leases(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_verb *v = cli_verb_find("leases");
+	int first, rc = cli_parse(v, argc, argv, "", NULL, NULL, NULL, &first);
+	if (rc >= 0)
+		return rc;
+	if (first < argc)
+		return cli_usage(v, "unexpected argument %s", argv[first]);
+	berth_endpoint *ep;
+	if ((rc = cli_open(cli, v, &ep)) != CLI_OK)
+		return rc;
+	struct berth_error err = { 0 };
+	struct berth_lease *list;
+	size_t n;
+	if (berth_leases(ep, &list, &n, &err) < 0) {
+		rc = cli_fail(&err);
+	} else {
+		time_t now = time(NULL);
+		printf("%-24s  %-10s  %-20s  %s\n", "NAME", "STATUS", "END", "LEFT");
+		for (size_t i = 0; i < n; i++) {
+			char end[32] = "-", left[32];
+			struct tm tm;
+			if (list[i].end)
+				strftime(end, sizeof end, "%Y-%m-%d %H:%M", localtime_r(&list[i].end, &tm));
+			lease_left(list[i].end, now, left, sizeof left);
+			char *name = cli_clean(list[i].name);
+			printf("%-24s  %-10s  %-20s  %s\n", name, list[i].status ? list[i].status : "",
+			       end, left);
+			free(name);
+		}
+		berth_lease_list_free(list, n);
+	}
+	berth_endpoint_free(ep);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* endpoints */
+
+struct probe {
+	struct cli *cli;
+	const char *spec;
+	char *name, *kind, *address, *answer;
+	pthread_t thread;
+	bool started;
+};
+
+/* Open and ping one endpoint (on its own thread, so slow ones overlap). */
+static void *
+probe_run(void *arg)
+{
+	struct probe *p = arg;
+	struct berth_error err = { 0 };
+	berth_endpoint *ep;
+	if (berth_endpoint_open(p->spec, &p->cli->opts, &ep, &err) < 0) {
+		p->name = xstrdup(p->spec);
+		p->answer = xasprintf("no: %s", err.message);
+		return NULL;
+	}
+	char *version = NULL;
+	if (berth_ping(ep, &version, NULL, &err) < 0)
+		p->answer = xasprintf("no: %s", err.message);
+	else
+		p->answer = xasprintf("yes: %s", version);
+	free(version);
+	p->name = xstrdup(berth_endpoint_name(ep));
+	p->kind = xstrdup(berth_kind_name(berth_endpoint_kind(ep)));
+	p->address = xstrdup(berth_endpoint_address(ep));
+	berth_endpoint_free(ep);
+	return NULL;
+}
+
+/* -H if given; else the default endpoints and every config-file endpoint. */
+static char **
+endpoints_specs(struct cli *cli)
+{
+	char **specs = cli_specs(cli);
+	if (cli->nhosts)
+		return specs;
+	size_t n = strv_len(specs);
+	for (size_t i = 0; cli->cfg && i < cli->cfg->nendpoints; i++) {
+		const char *name = cli->cfg->endpoints[i].name;
+		bool seen = false;
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = strcmp(specs[k], name) == 0;
+		if (!seen)
+			strv_push(&specs, &n, name);
+	}
+	return specs;
+}
+
+int
+cli_endpoints(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_verb *v = cli_verb_find("endpoints");
+	int first, rc = cli_parse(v, argc, argv, "", NULL, NULL, NULL, &first);
+	if (rc >= 0)
+		return rc;
+	if (first < argc)
+		return cli_usage(v, "unexpected argument %s", argv[first]);
+	char **specs = endpoints_specs(cli);
+	size_t n = strv_len(specs);
+	struct probe *probes = xcalloc(n + 1, sizeof *probes);
+	for (size_t i = 0; i < n; i++) {
+		probes[i] = (struct probe){ .cli = cli, .spec = specs[i] };
+		probes[i].started = pthread_create(&probes[i].thread, NULL, probe_run, &probes[i]) == 0;
+		if (!probes[i].started)
+			probe_run(&probes[i]);
+	}
+	size_t wname = 4, wkind = 4, waddr = 7;
+	for (size_t i = 0; i < n; i++) {
+		if (probes[i].started)
+			pthread_join(probes[i].thread, NULL);
+		struct probe *p = &probes[i];
+		wname = strlen(p->name) > wname ? strlen(p->name) : wname;
+		wkind = p->kind && strlen(p->kind) > wkind ? strlen(p->kind) : wkind;
+		waddr = p->address && strlen(p->address) > waddr ? strlen(p->address) : waddr;
+	}
+	printf("%-*s  %-*s  %-*s  %s\n", (int)wname, "NAME", (int)wkind, "KIND", (int)waddr,
+	       "ADDRESS", "ANSWERS");
+	for (size_t i = 0; i < n; i++) {
+		struct probe *p = &probes[i];
+		printf("%-*s  %-*s  %-*s  %s\n", (int)wname, p->name, (int)wkind, p->kind ? p->kind : "-",
+		       (int)waddr, p->address ? p->address : "-", p->answer);
+		free(p->name);
+		free(p->kind);
+		free(p->address);
+		free(p->answer);
+	}
+	free(probes);
+	berth_strv_free(specs);
+	return CLI_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* version */
+
+int
+cli_version(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_verb *v = cli_verb_find("version");
+	int first, rc = cli_parse(v, argc, argv, "", NULL, NULL, NULL, &first);
+	if (rc >= 0)
+		return rc;
+	if (first < argc)
+		return cli_usage(v, "unexpected argument %s", argv[first]);
+	printf("berth %s\n", berth_version_string());
+	fflush(stdout);
+	berth_endpoint *ep;
+	if ((rc = cli_open(cli, v, &ep)) != CLI_OK)
+		return rc;
+	struct berth_error err = { 0 };
+	char *version = NULL;
+	if (berth_ping(ep, &version, cli->cancel, &err) < 0)
+		rc = cli_fail(&err);
+	else
+		printf("engine: %s at %s\n", version, berth_endpoint_name(ep));
+	free(version);
+	berth_endpoint_free(ep);
+	return rc;
+}

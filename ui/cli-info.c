@@ -1,0 +1,433 @@
+/* cli-info.c: the verbs that list and describe containers: ps, inspect, show,
+ * status, ports, ips, pid. */
+#include "config.h"
+
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "util.h"
+
+/* ------------------------------------------------------------------ */
+/* ps */
+
+struct ps_args {
+	const struct cli_verb *v;
+	bool all, quiet, json;
+};
+
+static int
+ps_option(void *ctx, int opt, const char *arg)
+{
+	struct ps_args *a = ctx;
+	switch (opt) {
+	case 'a':
+		a->all = true;
+		break;
+	case 'q':
+		a->quiet = true;
+		break;
+	case 'F':
+		if (strcmp(arg, "json") == 0)
+			a->json = true;
+		else if (strcmp(arg, "table") == 0)
+			a->json = false;
+		else
+			return cli_usage(a->v, "--format is table or json, not '%s'", arg);
+		break;
+	}
+	return -1;
+}
+
+static json_object *
+json_strv(char **v, size_t n)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(v[i]));
+	return a;
+}
+
+static json_object *
+json_str_or_null(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *
+ps_json_container(const struct berth_container *c)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "id", json_object_new_string(c->id ? c->id : ""));
+	json_object_object_add(o, "name", json_object_new_string(c->name ? c->name : ""));
+	json_object_object_add(o, "image", json_object_new_string(c->image ? c->image : ""));
+	json_object_object_add(o, "status", json_object_new_string(berth_status_name(c->status)));
+	json_object *ports = json_object_new_array();
+	for (size_t i = 0; i < c->nports; i++) {
+		const struct berth_port *p = &c->ports[i];
+		json_object *po = json_object_new_object();
+		json_object_object_add(po, "port", json_object_new_int(p->container_port));
+		json_object_object_add(po, "proto", json_object_new_string(p->proto[0] ? p->proto : "tcp"));
+		json_object_object_add(po, "host_ip", p->host_port > 0 ?
+				       json_object_new_string(p->host_ip[0] ? p->host_ip : "0.0.0.0") : NULL);
+		json_object_object_add(po, "host_port",
+				       p->host_port > 0 ? json_object_new_int(p->host_port) : NULL);
+		json_object_array_add(ports, po);
+	}
+	json_object_object_add(o, "ports", ports);
+	json_object_object_add(o, "ipv4", json_strv(c->ipv4, c->nipv4));
+	json_object_object_add(o, "ipv6", json_strv(c->ipv6, c->nipv6));
+	json_object_object_add(o, "endpoint", json_object_new_string(c->endpoint ? c->endpoint : ""));
+	if (c->floating_ip)
+		json_object_object_add(o, "floating_ip", json_str_or_null(c->floating_ip));
+	if (c->reservation)
+		json_object_object_add(o, "reservation", json_str_or_null(c->reservation));
+	return o;
+}
+
+/* PORTS column: docker ps style, "127.0.0.1:18080->80/tcp, 443/tcp". */
+static char *
+ps_ports_cell(const struct berth_container *c)
+{
+	struct buf b = { 0 };
+	for (size_t i = 0; i < c->nports; i++) {
+		const struct berth_port *p = &c->ports[i];
+		if (i)
+			buf_appends(&b, ", ");
+		if (p->host_port > 0)
+			buf_printf(&b, "%s:%d->", p->host_ip[0] ? p->host_ip : "0.0.0.0", p->host_port);
+		buf_printf(&b, "%d/%s", p->container_port, p->proto[0] ? p->proto : "tcp");
+	}
+	buf_appends(&b, "");
+	return buf_steal(&b);
+}
+
+static void
+ps_table(struct berth_container **list, size_t n)
+{
+	enum { NCOL = 5 };
+	static const char *const heads[NCOL] = { "ID", "NAME", "IMAGE", "STATUS", "PORTS" };
+	char **cells = xcalloc(n * NCOL + 1, sizeof *cells);
+	size_t width[NCOL];
+	for (int k = 0; k < NCOL; k++)
+		width[k] = strlen(heads[k]);
+	for (size_t i = 0; i < n; i++) {
+		const struct berth_container *c = list[i];
+		char **row = &cells[i * NCOL];
+		row[0] = xstrndup(c->id ? c->id : "", 12);
+		row[1] = cli_clean(c->name);
+		row[2] = cli_clean(c->image);
+		row[3] = xstrdup(berth_status_name(c->status));
+		row[4] = ps_ports_cell(c);
+		for (int k = 0; k < NCOL; k++)
+			if (strlen(row[k]) > width[k])
+				width[k] = strlen(row[k]);
+	}
+	for (int k = 0; k < NCOL - 1; k++)
+		printf("%-*s  ", (int)width[k], heads[k]);
+	printf("%s\n", heads[NCOL - 1]);
+	for (size_t i = 0; i < n; i++) {
+		char **row = &cells[i * NCOL];
+		for (int k = 0; k < NCOL - 1; k++)
+			printf("%-*s  ", (int)width[k], row[k]);
+		printf("%s\n", row[NCOL - 1]);
+	}
+	for (size_t i = 0; i < n * NCOL; i++)
+		free(cells[i]);
+	free(cells);
+}
+
+int
+cli_ps(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "format", required_argument, NULL, 'F' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ps_args a = { .v = cli_verb_find("ps") };
+	int first, rc = cli_parse(a.v, argc, argv, "aq", longopts, ps_option, &a, &first);
+	if (rc >= 0)
+		return rc;
+	if (first < argc)
+		return cli_usage(a.v, "unexpected argument %s", argv[first]);
+	char **specs = cli_specs(cli);
+	struct berth_container **all = NULL;
+	size_t nall = 0;
+	rc = CLI_OK;
+	for (size_t s = 0; specs[s]; s++) {
+		struct berth_error err = { 0 };
+		berth_endpoint *ep;
+		struct berth_container **list;
+		size_t n;
+		if (berth_endpoint_open(specs[s], &cli->opts, &ep, &err) < 0) {
+			rc = cli_fail(&err);
+			continue;
+		}
+		if (berth_list(ep, a.all, &list, &n, cli->cancel, &err) < 0) {
+			rc = cli_fail(&err);
+		} else {
+			all = xrealloc(all, (nall + n + 1) * sizeof *all);
+			memcpy(all + nall, list, n * sizeof *list);
+			nall += n;
+			free(list);
+		}
+		berth_endpoint_free(ep);
+	}
+	berth_strv_free(specs);
+	if (a.json) {
+		json_object *arr = json_object_new_array();
+		for (size_t i = 0; i < nall; i++)
+			json_object_array_add(arr, ps_json_container(all[i]));
+		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
+							      JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(arr);
+	} else if (a.quiet) {
+		for (size_t i = 0; i < nall; i++)
+			printf("%s\n", all[i]->id);
+	} else {
+		ps_table(all, nall);
+	}
+	berth_container_list_free(all, nall);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Verbs that take containers and no options. */
+
+/* Parse a verb with no options but -h; operands between min and max (0: any). */
+static int
+plain_args(const struct cli_verb *v, int argc, char **argv, int min, int max, int *first)
+{
+	int rc = cli_parse(v, argc, argv, "", NULL, NULL, NULL, first);
+	if (rc >= 0)
+		return rc;
+	int n = argc - *first;
+	if (n < min)
+		return cli_usage(v, "%s", min == 1 ? "name a container" : "too few arguments");
+	if (max && n > max)
+		return cli_usage(v, "unexpected argument %s", argv[*first + max]);
+	return -1;
+}
+
+/* Open the endpoint and inspect one container afresh. */
+static int
+inspect_one(struct cli *cli, const struct cli_verb *v, const char *ref, berth_endpoint **ep,
+	    struct berth_container **c)
+{
+	int rc = cli_open(cli, v, ep);
+	if (rc != CLI_OK)
+		return rc;
+	struct berth_error err = { 0 };
+	if (berth_inspect(*ep, ref, true, c, cli->cancel, &err) < 0) {
+		berth_endpoint_free(*ep);
+		*ep = NULL;
+		return cli_fail(&err);
+	}
+	return CLI_OK;
+}
+
+int
+cli_inspect(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_verb *v = cli_verb_find("inspect");
+	int first, rc = plain_args(v, argc, argv, 1, 0, &first);
+	if (rc >= 0)
+		return rc;
+	berth_endpoint *ep;
+	if ((rc = cli_open(cli, v, &ep)) != CLI_OK)
+		return rc;
+	json_object *arr = json_object_new_array();
+	for (int i = first; i < argc; i++) {
+		struct berth_error err = { 0 };
+		struct berth_container *c;
+		if (berth_inspect(ep, argv[i], true, &c, cli->cancel, &err) < 0) {
+			rc = cli_fail(&err);
+			continue;
+		}
+		json_object_array_add(arr, c->raw ? json_object_get(c->raw) : json_object_new_object());
+		berth_container_free(c);
+	}
+	printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
+						      JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(arr);
+	berth_endpoint_free(ep);
+	return rc;
+}
+
+static void
+show_time(const char *label, time_t t)
+{
+	if (!t)
+		return;
+	char when[64];
+	struct tm tm;
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %Z", localtime_r(&t, &tm));
+	printf("%-13s %s\n", label, when);
+}
+
+static void
+show_list(const char *label, char **v, size_t n)
+{
+	if (n == 0)
+		return;
+	printf("%-13s ", label);
+	for (size_t i = 0; i < n; i++) {
+		char *s = cli_clean(v[i]);
+		printf("%s%s", i ? ", " : "", s);
+		free(s);
+	}
+	printf("\n");
+}
+
+static void
+show_field(const char *label, const char *value)
+{
+	if (!value || !*value)
+		return;
+	char *s = cli_clean(value);
+	printf("%-13s %s\n", label, s);
+	free(s);
+}
+
+int
+cli_show(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_verb *v = cli_verb_find("show");
+	int first, rc = plain_args(v, argc, argv, 1, 1, &first);
+	if (rc >= 0)
+		return rc;
+	berth_endpoint *ep;
+	struct berth_container *c;
+	if ((rc = inspect_one(cli, v, argv[first], &ep, &c)) != CLI_OK)
+		return rc;
+	show_field("Name:", c->name);
+	show_field("ID:", c->id);
+	show_field("Image:", c->image);
+	char *status = c->status == BERTH_ST_EXITED ?
+		xasprintf("exited (%d)", c->exit_code) : xstrdup(berth_status_name(c->status));
+	show_field("Status:", status);
+	free(status);
+	show_field("Reason:", c->status_reason);
+	show_time("Created:", c->created);
+	show_time("Started:", c->started);
+	if (!c->running)
+		show_time("Finished:", c->finished);
+	show_field("Command:", c->command);
+	show_field("Hostname:", c->hostname);
+	show_list("IPv4:", c->ipv4, c->nipv4);
+	show_list("IPv6:", c->ipv6, c->nipv6);
+	char **ports = xcalloc(c->nports + 1, sizeof *ports);
+	for (size_t i = 0; i < c->nports; i++)
+		ports[i] = cli_port_string(&c->ports[i]);
+	show_list("Ports:", ports, c->nports);
+	berth_strv_free(ports);
+	show_field("Floating IP:", c->floating_ip);
+	show_field("Reservation:", c->reservation);
+	if (c->pid > 0)
+		printf("%-13s %ld\n", "PID:", c->pid);
+	show_field("Endpoint:", berth_endpoint_name(ep));
+	berth_container_free(c);
+	berth_endpoint_free(ep);
+	return CLI_OK;
+}
+
+int
+cli_status(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_verb *v = cli_verb_find("status");
+	int first, rc = plain_args(v, argc, argv, 1, 1, &first);
+	if (rc >= 0)
+		return rc;
+	berth_endpoint *ep;
+	struct berth_container *c;
+	if ((rc = inspect_one(cli, v, argv[first], &ep, &c)) != CLI_OK)
+		return rc;
+	printf("%s\n", berth_status_name(c->status));
+	berth_container_free(c);
+	berth_endpoint_free(ep);
+	return CLI_OK;
+}
+
+int
+cli_ports(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_verb *v = cli_verb_find("ports");
+	int first, rc = plain_args(v, argc, argv, 1, 1, &first);
+	if (rc >= 0)
+		return rc;
+	berth_endpoint *ep;
+	struct berth_container *c;
+	if ((rc = inspect_one(cli, v, argv[first], &ep, &c)) != CLI_OK)
+		return rc;
+	for (size_t i = 0; i < c->nports; i++) {
+		char *s = cli_port_string(&c->ports[i]);
+		printf("%s\n", s);
+		free(s);
+	}
+	berth_container_free(c);
+	berth_endpoint_free(ep);
+	return CLI_OK;
+}
+
+struct ips_args {
+	bool v4, v6;
+};
+
+static int
+ips_option(void *ctx, int opt, const char *arg)
+{
+	struct ips_args *a = ctx;
+	(void)arg;
+	if (opt == '4')
+		a->v4 = true;
+	else if (opt == '6')
+		a->v6 = true;
+	return -1;
+}
+
+int
+cli_ips(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_verb *v = cli_verb_find("ips");
+	struct ips_args a = { 0 };
+	int first, rc = cli_parse(v, argc, argv, "46", NULL, ips_option, &a, &first);
+	if (rc >= 0)
+		return rc;
+	if (a.v4 && a.v6)
+		return cli_usage(v, "-4 and -6 cannot be combined");
+	if (argc - first != 1)
+		return argc - first < 1 ? cli_usage(v, "name a container")
+					: cli_usage(v, "unexpected argument %s", argv[first + 1]);
+	berth_endpoint *ep;
+	struct berth_container *c;
+	if ((rc = inspect_one(cli, v, argv[first], &ep, &c)) != CLI_OK)
+		return rc;
+	for (size_t i = 0; !a.v6 && i < c->nipv4; i++)
+		printf("%s\n", c->ipv4[i]);
+	for (size_t i = 0; !a.v4 && i < c->nipv6; i++)
+		printf("%s\n", c->ipv6[i]);
+	berth_container_free(c);
+	berth_endpoint_free(ep);
+	return CLI_OK;
+}
+
+int
+cli_pid(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_verb *v = cli_verb_find("pid");
+	int first, rc = plain_args(v, argc, argv, 1, 1, &first);
+	if (rc >= 0)
+		return rc;
+	berth_endpoint *ep;
+	struct berth_container *c;
+	if ((rc = inspect_one(cli, v, argv[first], &ep, &c)) != CLI_OK)
+		return rc;
+	printf("%ld\n", c->running ? c->pid : 0L);
+	berth_container_free(c);
+	berth_endpoint_free(ep);
+	return CLI_OK;
+}

@@ -1,0 +1,304 @@
+/* cli-io.c: verbs that move bytes: logs, exec, cp, mount. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "util.h"
+
+/* ------------------------------------------------------------------ */
+/* logs */
+
+struct logs_args {
+	const struct cli_verb *v;
+	struct berth_logs_opts o;
+};
+
+/* A duration back from now: 90s, 10m, 2h, 1d, 1h30m. */
+static int
+since_duration(const char *s, time_t now, time_t *out)
+{
+	double total = 0;
+	while (*s) {
+		char *end;
+		double d = strtod(s, &end);
+		if (end == s || d < 0)
+			return -1;
+		switch (*end) {
+		case 's': total += d; break;
+		case 'm': total += d * 60; break;
+		case 'h': total += d * 3600; break;
+		case 'd': total += d * 86400; break;
+		default: return -1;
+		}
+		s = end + 1;
+	}
+	*out = now - (time_t)total;
+	return 0;
+}
+
+/* 2024-01-31, 2024-01-31T12:00:00[.frac][Z|+hh:mm|-hh:mm] (UTC when no zone). */
+static int
+since_date(const char *s, time_t *out)
+{
+	struct tm tm = { 0 };
+	const char *p = strptime(s, "%Y-%m-%d", &tm);
+	if (!p)
+		return -1;
+	if (*p == 'T' || *p == ' ') {
+		p = strptime(p + 1, "%H:%M:%S", &tm);
+		if (!p)
+			return -1;
+		if (*p == '.')
+			for (p++; isdigit((unsigned char)*p); p++)
+				;
+	}
+	long offset = 0;
+	if (*p == 'Z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int hh, mm;
+		if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2)
+			return -1;
+		offset = (hh * 3600L + mm * 60L) * (*p == '+' ? 1 : -1);
+		p += 6;
+	}
+	if (*p)
+		return -1;
+	*out = timegm(&tm) - offset;
+	return 0;
+}
+
+static int
+parse_since(const char *s, time_t *out)
+{
+	char *end;
+	double d = strtod(s, &end);
+	if (end != s && !*end && d >= 0) {
+		*out = (time_t)d;
+		return 0;
+	}
+	if (since_date(s, out) == 0)
+		return 0;
+	return since_duration(s, time(NULL), out);
+}
+
+static int
+logs_option(void *ctx, int opt, const char *arg)
+{
+	struct logs_args *a = ctx;
+	switch (opt) {
+	case 'f':
+		a->o.follow = true;
+		break;
+	case 't':
+		a->o.timestamps = true;
+		break;
+	case 'T':
+		if (strcmp(arg, "all") == 0)
+			a->o.tail = -1;
+		else if (cli_parse_int(a->v, "--tail", arg, 0, 1L << 30, &a->o.tail) < 0)
+			return CLI_USAGE;
+		break;
+	case 'S':
+		if (parse_since(arg, &a->o.since) < 0 || a->o.since <= 0)
+			return cli_usage(a->v, "--since takes unix seconds, a date like "
+					 "2024-01-31T12:00:00Z or a duration like 10m, not '%s'", arg);
+		break;
+	}
+	return -1;
+}
+
+int
+cli_logs(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "follow", no_argument, NULL, 'f' },
+		{ "timestamps", no_argument, NULL, 't' },
+		{ "tail", required_argument, NULL, 'T' },
+		{ "since", required_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct logs_args a = { .v = cli_verb_find("logs"), .o = { .tail = -1 } };
+	int first, rc = cli_parse(a.v, argc, argv, "ft", longopts, logs_option, &a, &first);
+	if (rc >= 0)
+		return rc;
+	if (argc - first != 1)
+		return argc - first < 1 ? cli_usage(a.v, "name a container")
+					: cli_usage(a.v, "unexpected argument %s", argv[first + 1]);
+	berth_endpoint *ep;
+	if ((rc = cli_open(cli, a.v, &ep)) != CLI_OK)
+		return rc;
+	cli_catch_interrupt(cli);
+	struct berth_error err = { 0 };
+	if (berth_logs(ep, argv[first], &a.o, cli_sink_stdio, NULL, cli->cancel, &err) < 0)
+		rc = cli_fail(&err);
+	else if (berth_cancel_is_set(cli->cancel))
+		rc = CLI_INTERRUPTED;
+	berth_endpoint_free(ep);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* exec */
+
+struct exec_args {
+	char **env; size_t nenv;
+	const char *workdir, *user;
+};
+
+static int
+exec_option(void *ctx, int opt, const char *arg)
+{
+	struct exec_args *a = ctx;
+	if (opt == 'e')
+		strv_push(&a->env, &a->nenv, arg);
+	else if (opt == 'w')
+		a->workdir = arg;
+	else if (opt == 'u')
+		a->user = arg;
+	return -1;
+}
+
+int
+cli_exec(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "env", required_argument, NULL, 'e' },
+		{ "workdir", required_argument, NULL, 'w' },
+		{ "user", required_argument, NULL, 'u' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cli_verb *v = cli_verb_find("exec");
+	struct exec_args a = { 0 };
+	int first, rc = cli_parse(v, argc, argv, "e:w:u:", longopts, exec_option, &a, &first);
+	if (rc < 0 && argc - first < 2)
+		rc = cli_usage(v, "%s", argc - first < 1 ? "name a container and a command"
+							 : "name a command to run");
+	berth_endpoint *ep = NULL;
+	if (rc < 0 && (rc = cli_open(cli, v, &ep)) == CLI_OK)
+		rc = -1;
+	if (rc >= 0) {
+		berth_strv_free(a.env);
+		return rc;
+	}
+	cli_catch_interrupt(cli);
+	struct berth_exec_opts o = { .env = a.env, .workdir = a.workdir, .user = a.user };
+	struct berth_error err = { 0 };
+	int code = 0;
+	if (berth_exec(ep, argv[first], argv + first + 1, &o, cli_sink_stdio, NULL, &code,
+		       cli->cancel, &err) < 0)
+		rc = cli_fail(&err);
+	else
+		rc = code;
+	berth_endpoint_free(ep);
+	berth_strv_free(a.env);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* cp */
+
+struct cp_side {
+	const char *arg;
+	char *container;	/* NULL for a host path or '-' */
+	const char *path;
+	bool stream;		/* '-' */
+};
+
+/* docker cp's split: an absolute path, or one whose part before ':' starts with
+ * '.', or one without ':', is local; otherwise CONTAINER:PATH. */
+static void
+cp_split(const char *arg, struct cp_side *s)
+{
+	s->arg = arg;
+	s->container = NULL;
+	s->path = arg;
+	s->stream = strcmp(arg, "-") == 0;
+	const char *colon = strchr(arg, ':');
+	if (s->stream || arg[0] == '/' || arg[0] == '.' || !colon)
+		return;
+	s->container = xstrndup(arg, (size_t)(colon - arg));
+	s->path = colon + 1;
+}
+
+static int
+cp_run(struct cli *cli, berth_endpoint *ep, const struct cp_side *src, const struct cp_side *dst,
+       struct berth_error *err)
+{
+	if (src->container && dst->stream)
+		return berth_copy_from_tar(ep, src->container, src->path, 1, cli->cancel, err);
+	if (src->container)
+		return berth_copy_from(ep, src->container, src->path, dst->path, NULL, NULL,
+				       cli->cancel, err);
+	if (src->stream)
+		return berth_copy_to_tar(ep, 0, dst->container, dst->path, cli->cancel, err);
+	return berth_copy_to(ep, src->path, dst->container, dst->path, NULL, NULL, cli->cancel, err);
+}
+
+int
+cli_cp(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_verb *v = cli_verb_find("cp");
+	int first, rc = cli_parse(v, argc, argv, "", NULL, NULL, NULL, &first);
+	if (rc >= 0)
+		return rc;
+	if (argc - first != 2)
+		return argc - first < 2 ? cli_usage(v, "name a source and a destination")
+					: cli_usage(v, "unexpected argument %s", argv[first + 2]);
+	struct cp_side src, dst;
+	cp_split(argv[first], &src);
+	cp_split(argv[first + 1], &dst);
+	if (src.container && dst.container)
+		rc = cli_usage(v, "copying between two containers is not supported; "
+			       "copy to the host first");
+	else if (!src.container && !dst.container)
+		rc = cli_usage(v, "one of SRC and DEST must be CONTAINER:PATH "
+			       "(a local path holding ':' must start with ./ or /)");
+	else if ((src.container && !*src.container) || (dst.container && !*dst.container))
+		rc = cli_usage(v, "a container name is missing before ':'");
+	else if ((src.container && !*src.path) || (dst.container && !*dst.path))
+		rc = cli_usage(v, "a path is missing after CONTAINER:");
+	else if ((src.stream && dst.stream) || (src.container && !*dst.path) || (dst.container && !*src.path))
+		rc = cli_usage(v, "a path is missing");
+	berth_endpoint *ep = NULL;
+	if (rc < 0)
+		rc = cli_open(cli, v, &ep);
+	if (rc == CLI_OK) {
+		cli_catch_interrupt(cli);
+		struct berth_error err = { 0 };
+		if (cp_run(cli, ep, &src, &dst, &err) < 0)
+			rc = cli_fail(&err);
+		berth_endpoint_free(ep);
+	}
+	free(src.container);
+	free(dst.container);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* mount */
+
+int
+cli_mount(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_verb *v = cli_verb_find("mount");
+	int first, rc = cli_parse(v, argc, argv, "", NULL, NULL, NULL, &first);
+	if (rc >= 0)
+		return rc;
+	if (argc - first != 2)
+		return argc - first < 2 ? cli_usage(v, "name a container and a directory")
+					: cli_usage(v, "unexpected argument %s", argv[first + 2]);
+	berth_endpoint *ep;
+	if ((rc = cli_open(cli, v, &ep)) != CLI_OK)
+		return rc;
+	cli_catch_interrupt(cli);
+	struct berth_error err = { 0 };
+	if (berth_mount(ep, argv[first], argv[first + 1], cli->cancel, &err) < 0)
+		rc = cli_fail(&err);
+	berth_endpoint_free(ep);
+	return rc;
+}

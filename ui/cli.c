@@ -1,0 +1,359 @@
+/* cli.c: the table of verbs, their help, and what every verb shares (option
+ * parsing, messages, opening the endpoint, Ctrl-C, output sinks). */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "util.h"
+
+static const struct cli_verb cli_verb_table[] = {
+	{ "ps", cli_ps, "ps [-a] [-q] [--format table|json]",
+	  "list containers",
+	  "  -a, --all            all containers, not only running ones\n"
+	  "  -q, --quiet          ids only\n"
+	  "      --format FORMAT  table (default) or json: an array of objects with id, name,\n"
+	  "                       image, status, ports, ipv4, ipv6, endpoint (and floating_ip,\n"
+	  "                       reservation when known)\n"
+	  "With several -H, lists the containers of every endpoint.\n" },
+	{ "inspect", cli_inspect, "inspect CONTAINER...",
+	  "the engine's full document of each container, as a JSON array", NULL },
+	{ "show", cli_show, "show CONTAINER",
+	  "a human summary of a container", NULL },
+	{ "status", cli_status, "status CONTAINER",
+	  "one word: created, running, paused, restarting, exited, dead, creating, deleting, error, unknown",
+	  NULL },
+	{ "start", cli_start, "start CONTAINER...", "start containers (already running is fine)", NULL },
+	{ "stop", cli_stop, "stop [-t SECONDS] CONTAINER...",
+	  "stop containers (already stopped is fine)",
+	  "  -t, --time SECONDS   wait this long before killing (default: the engine's)\n" },
+	{ "restart", cli_restart, "restart [-t SECONDS] CONTAINER...", "restart containers",
+	  "  -t, --time SECONDS   wait this long before killing (default: the engine's)\n" },
+	{ "kill", cli_kill, "kill [-s SIGNAL] CONTAINER...", "send a signal to containers",
+	  "  -s, --signal SIGNAL  a name (TERM, SIGTERM) or a number (default: SIGKILL)\n" },
+	{ "rm", cli_rm, "rm [-f] CONTAINER...", "delete containers",
+	  "  -f, --force          stop a running container first\n" },
+	{ "wait", cli_wait, "wait [--timeout S] [--status STATUS] CONTAINER",
+	  "wait until a container stops (and print its exit code) or reaches STATUS",
+	  "      --timeout S      give up after S seconds (exit status 124)\n"
+	  "      --status STATUS  wait for this status instead (running, exited, ...);\n"
+	  "                       fails if the container reaches error instead\n" },
+	{ "logs", cli_logs, "logs [-f] [--tail N] [-t] [--since TIME] CONTAINER",
+	  "the container's stdout to stdout and stderr to stderr",
+	  "  -f, --follow         keep following until the container stops or Ctrl-C\n"
+	  "      --tail N         only the last N lines (or all)\n"
+	  "  -t, --timestamps     prefix every line with its time\n"
+	  "      --since TIME     from TIME on: unix seconds, 2024-01-31T12:00:00Z, or a\n"
+	  "                       duration back from now such as 90s, 10m, 2h, 1h30m\n" },
+	{ "exec", cli_exec, "exec [-e K=V]... [-w DIR] [-u USER] CONTAINER CMD [ARG...]",
+	  "run a command in a container; berth exits with its status",
+	  "  -e, --env K=V        set an environment variable (repeatable)\n"
+	  "  -w, --workdir DIR    run in DIR\n"
+	  "  -u, --user USER      run as USER\n"
+	  "Interactive terminals (-it) are not available from this verb; use the dashboard's shell.\n" },
+	{ "cp", cli_cp, "cp SRC DEST",
+	  "copy files or directories between a container and the host",
+	  "Exactly one of SRC and DEST is CONTAINER:PATH. A local path holding ':' must\n"
+	  "start with ./ or /. '-' as SRC reads a tar stream from stdin into the container\n"
+	  "directory DEST; '-' as DEST writes a tar stream of SRC to stdout.\n" },
+	{ "ports", cli_ports, "ports CONTAINER",
+	  "one line per port: 80/tcp -> 127.0.0.1:18080, or 80/tcp when not published", NULL },
+	{ "ips", cli_ips, "ips [-4|-6] CONTAINER", "the container's addresses, one per line",
+	  "  -4                   IPv4 only\n"
+	  "  -6                   IPv6 only\n" },
+	{ "pid", cli_pid, "pid CONTAINER",
+	  "pid of the container's root process on the engine host (0 when not running)", NULL },
+	{ "port-open", cli_port_open, "port-open [--timeout S] CONTAINER PORT",
+	  "exit 0 if a TCP connection to the container's port opens, else 1",
+	  "      --timeout S      how long to try (default 2)\n" },
+	{ "http", cli_http, "http [-X METHOD] [-p PORT] [--host HOST] [-d DATA] [--json] CONTAINER [PATH]",
+	  "an HTTP request to the container; prints the body, exit 1 on a status of 400 or more",
+	  "  -X, --request METHOD GET (default), POST, PUT, DELETE, ...\n"
+	  "  -p, --port PORT      the container port (default: its first)\n"
+	  "      --host HOST      the Host to connect to (default: the container's address)\n"
+	  "  -d, --data DATA      the request body\n"
+	  "      --json           send DATA as JSON; check that the reply is JSON and\n"
+	  "                       pretty-print it\n" },
+	{ "connect", cli_connect, "connect [-p PORT] CONTAINER",
+	  "connect stdin and stdout to a TCP port of the container, like nc",
+	  "  -p, --port PORT      the port (default: the only exposed one)\n" },
+	{ "mount", cli_mount, "mount CONTAINER DIR",
+	  "unpack the container's filesystem into DIR", NULL },
+	{ "run", cli_run,
+	  "run [--name N] [-p PORT]... [-e K=V]... [--reservation ID] [--runtime R]\n"
+	  "           [--device-profile P]... [--no-start] [--wait] [--timeout S] [--idempotent]\n"
+	  "           IMAGE [CMD [ARG...]]",
+	  "create and start a container; prints its id",
+	  "      --name NAME          the container's name\n"
+	  "  -p, --publish PORT       [[HOSTIP:]HOSTPORT:]PORT[/PROTO] (repeatable)\n"
+	  "  -e, --env K=V            an environment variable (repeatable)\n"
+	  "      --reservation ID     Blazar reservation (Zun endpoints)\n"
+	  "      --runtime R          container runtime (Zun endpoints)\n"
+	  "      --device-profile P   device profile (Zun endpoints; repeatable)\n"
+	  "      --no-start           create only\n"
+	  "      --wait               block until it runs\n"
+	  "      --timeout S          with --wait: give up after S seconds (default 300;\n"
+	  "                           exit status 124)\n"
+	  "      --idempotent         reuse a container of the same name\n" },
+	{ "snapshot", cli_snapshot, "snapshot CONTAINER REPOSITORY [TAG]",
+	  "commit the container's filesystem as an image; prints the image id", NULL },
+	{ "fip", cli_fip, "fip list | fip associate CONTAINER [IP] | fip dissociate CONTAINER",
+	  "floating IPs (Zun endpoints)",
+	  "  list                 the project's floating IPs\n"
+	  "  associate            give CONTAINER the floating IP IP, or a free one (allocated\n"
+	  "                       from the public network when none is free); prints it\n"
+	  "  dissociate           take CONTAINER's floating IP away\n" },
+	{ "leases", cli_leases, "leases",
+	  "the project's leases, their status, end time and time left (Zun sites with Blazar)", NULL },
+	{ "endpoints", cli_endpoints, "endpoints",
+	  "every endpoint, its kind, and whether it answers (with the engine's version)", NULL },
+	{ "version", cli_version, "version", "berth's version, and the engine's when it answers", NULL },
+	{ "help", cli_help, "help [VERB]", "help on berth or on one verb", NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+const struct cli_verb *
+cli_verb_find(const char *name)
+{
+	for (const struct cli_verb *v = cli_verb_table; v->name; v++)
+		if (strcmp(v->name, name) == 0)
+			return v;
+	return NULL;
+}
+
+void
+cli_print_verbs(FILE *f)
+{
+	for (const struct cli_verb *v = cli_verb_table; v->name; v++)
+		fprintf(f, "  %-10s %s\n", v->name, v->summary);
+}
+
+void
+cli_verb_help(const struct cli_verb *v, FILE *f)
+{
+	fprintf(f, "usage: berth %s\n\n%s.\n", v->usage, v->summary);
+	if (v->options)
+		fprintf(f, "\n%s", v->options);
+	fprintf(f, "\n  -h, --help           this help\n");
+}
+
+int
+cli_usage(const struct cli_verb *v, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "berth: %s: ", v->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: berth %s\n", v->usage);
+	return CLI_USAGE;
+}
+
+int
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "berth: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_FAILED;
+}
+
+int
+cli_fail(const struct berth_error *err)
+{
+	if (err->code == BERTH_ECANCELLED)
+		return CLI_INTERRUPTED;
+	return cli_error("%s", err->message[0] ? err->message : berth_errcode_name(err->code));
+}
+
+int
+cli_parse(const struct cli_verb *v, int argc, char **argv, const char *shortopts,
+	  const struct option *longopts, int (*handle)(void *ctx, int opt, const char *arg),
+	  void *ctx, int *first)
+{
+	static const struct option none[] = { { NULL, 0, NULL, 0 } };
+	struct option *all;
+	size_t n = 0;
+	while (longopts && longopts[n].name)
+		n++;
+	all = xcalloc(n + 2, sizeof *all);
+	memcpy(all, longopts ? longopts : none, n * sizeof *all);
+	all[n] = (struct option){ "help", no_argument, NULL, 'h' };
+	char *opts = xasprintf("+:h%s", shortopts);
+	int rc = -1, c;
+	optind = 0;
+	opterr = 0;
+	while (rc < 0 && (c = getopt_long(argc, argv, opts, all, NULL)) != -1) {
+		if (c == 'h') {
+			cli_verb_help(v, stdout);
+			rc = CLI_OK;
+		} else if (c == '?') {
+			rc = optopt ? cli_usage(v, "unknown option -%c", optopt)
+				    : cli_usage(v, "unknown option %s", argv[optind - 1]);
+		} else if (c == ':') {
+			rc = optopt ? cli_usage(v, "option -%c needs a value", optopt)
+				    : cli_usage(v, "option %s needs a value", argv[optind - 1]);
+		} else {
+			int r = handle(ctx, c, optarg);
+			if (r >= 0)
+				rc = r;
+		}
+	}
+	*first = optind;
+	free(opts);
+	free(all);
+	return rc;
+}
+
+int
+cli_parse_seconds(const struct cli_verb *v, const char *opt, const char *arg, double *out)
+{
+	char *end;
+	errno = 0;
+	double d = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(d) || d < 0)
+		return cli_usage(v, "%s needs a number of seconds, not '%s'", opt, arg), -1;
+	*out = d;
+	return 0;
+}
+
+int
+cli_parse_int(const struct cli_verb *v, const char *opt, const char *arg, long min, long max,
+	      long *out)
+{
+	char *end;
+	errno = 0;
+	long l = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || l < min || l > max)
+		return cli_usage(v, "%s needs a whole number from %ld to %ld, not '%s'", opt, min,
+				 max, arg), -1;
+	*out = l;
+	return 0;
+}
+
+int
+cli_open(struct cli *cli, const struct cli_verb *v, berth_endpoint **ep)
+{
+	struct berth_error err = { 0 };
+	if (cli->nhosts > 1)
+		return cli_usage(v, "works on one endpoint; give a single -H");
+	if (berth_endpoint_open(cli->nhosts ? cli->hosts[0] : NULL, &cli->opts, ep, &err) < 0)
+		return cli_fail(&err);
+	return CLI_OK;
+}
+
+char **
+cli_specs(struct cli *cli)
+{
+	if (cli->nhosts)
+		return strv_dup(cli->hosts);
+	char **specs = NULL;
+	berth_default_endpoints(cli->cfg, &specs, NULL);
+	return specs;
+}
+
+static berth_cancel *cli_interrupt_target;
+
+static void
+cli_on_interrupt(int sig)
+{
+	berth_cancel_trigger(cli_interrupt_target);
+	signal(sig, SIG_DFL);
+}
+
+void
+cli_catch_interrupt(struct cli *cli)
+{
+	cli_interrupt_target = cli->cancel;
+	struct sigaction sa = { .sa_handler = cli_on_interrupt };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+int
+cli_write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, buf, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+cli_sink_stdio(void *ctx, enum berth_stream s, const char *buf, size_t len)
+{
+	(void)ctx;
+	return cli_write_all(s == BERTH_STDERR ? 2 : 1, buf, len) < 0;
+}
+
+char *
+cli_clean(const char *s)
+{
+	char *c = xstrdup(s ? s : "");
+	for (unsigned char *p = (unsigned char *)c; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return c;
+}
+
+char *
+cli_port_string(const struct berth_port *p)
+{
+	const char *proto = p->proto[0] ? p->proto : "tcp";
+	if (p->host_port <= 0)
+		return xasprintf("%d/%s", p->container_port, proto);
+	const char *ip = p->host_ip[0] ? p->host_ip : "0.0.0.0";
+	bool v6 = strchr(ip, ':') != NULL;
+	return xasprintf("%d/%s -> %s%s%s:%d", p->container_port, proto, v6 ? "[" : "", ip,
+			 v6 ? "]" : "", p->host_port);
+}
+
+int
+cli_help(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	const struct cli_verb *self = cli_verb_find("help");
+	if (argc > 2)
+		return cli_usage(self, "give one verb");
+	if (argc == 2 && strcmp(argv[1], "-h") != 0 && strcmp(argv[1], "--help") != 0) {
+		const struct cli_verb *v = cli_verb_find(argv[1]);
+		if (!v)
+			return cli_usage(self, "unknown verb %s", argv[1]);
+		cli_verb_help(v, stdout);
+		return CLI_OK;
+	}
+	printf("usage: berth [-H ENDPOINT]... [-c FILE] [VERB [ARG...]]\n"
+	       "\n"
+	       "With no verb, berth opens the dashboard. With a verb, it acts once and exits.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -H, --host ENDPOINT  which engine: unix:///PATH, tcp://HOST:PORT (or HOST:PORT),\n"
+	       "                       zun, zun:CLOUD, an endpoint of the configuration file, or\n"
+	       "                       a Docker context; repeatable for the dashboard and ps.\n"
+	       "                       ssh:// endpoints are not supported yet.\n"
+	       "  -c, --config FILE    configuration file (default: $BERTH_CONFIG, else\n"
+	       "                       $XDG_CONFIG_HOME/berth/berth.conf)\n"
+	       "      --version        berth's version\n"
+	       "  -h, --help           this help\n"
+	       "\n"
+	       "Verbs:\n");
+	cli_print_verbs(stdout);
+	printf("\nberth help VERB, or berth VERB --help, describes a verb. See berth(1).\n");
+	return CLI_OK;
+}

@@ -1,0 +1,107 @@
+/* cli.h: the verbs of the berth program (cli.md) and what they share.
+ *
+ * Every verb is a function taking the global state and its own argv (argv[0]
+ * is the verb). It returns the process exit status: 0 done, 1 failed, 2 usage,
+ * 124 a --timeout ran out, or exec's own status. Failures print one line,
+ * "berth: ...", on stderr.
+ */
+#ifndef BERTH_CLI_H
+#define BERTH_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "berth.h"
+
+#define CLI_OK 0
+#define CLI_FAILED 1
+#define CLI_USAGE 2
+#define CLI_TIMEOUT 124
+#define CLI_INTERRUPTED 130
+
+/* Global state built by main() from the global options. */
+struct cli {
+	char **hosts; size_t nhosts;	/* -H, in order (NULL-terminated) */
+	const char *config_path;	/* -c, or NULL */
+	struct berth_config *cfg;	/* the loaded configuration */
+	struct berth_options opts;	/* for berth_endpoint_open */
+	berth_cancel *cancel;		/* triggered by Ctrl-C while a verb runs */
+};
+
+struct cli_verb {
+	const char *name;
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *usage;		/* after "berth " */
+	const char *summary;		/* one line for berth --help */
+	const char *options;		/* the option lines of berth VERB --help, or NULL */
+};
+
+const struct cli_verb *cli_verb_find(const char *name);
+void cli_print_verbs(FILE *f);
+void cli_verb_help(const struct cli_verb *v, FILE *f);
+
+/* Print "berth: VERB: MESSAGE" and the usage line on stderr; returns CLI_USAGE. */
+int cli_usage(const struct cli_verb *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print "berth: MESSAGE" on stderr; returns CLI_FAILED. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print err's sentence; returns CLI_FAILED (CLI_INTERRUPTED when cancelled). */
+int cli_fail(const struct berth_error *err);
+
+/* Parse a verb's options with getopt_long (stops at the first operand). Calls
+ * handle(ctx, opt, optarg) for each option; -h/--help prints the verb's help.
+ * Returns -1 to go on (operands start at *first), or an exit status. */
+int cli_parse(const struct cli_verb *v, int argc, char **argv, const char *shortopts,
+	      const struct option *longopts, int (*handle)(void *ctx, int opt, const char *arg),
+	      void *ctx, int *first);
+/* Number parsing for option values; -1 (after a usage message) when bad. */
+int cli_parse_seconds(const struct cli_verb *v, const char *opt, const char *arg, double *out);
+int cli_parse_int(const struct cli_verb *v, const char *opt, const char *arg, long min, long max,
+		  long *out);
+
+/* Open the one endpoint a verb works on (the first -H, else the default). */
+int cli_open(struct cli *cli, const struct cli_verb *v, berth_endpoint **ep);
+/* The specs a verb spanning endpoints works on: -H, else the defaults. */
+char **cli_specs(struct cli *cli);
+
+/* Catch Ctrl-C into cli->cancel while a long call runs (a second one kills). */
+void cli_catch_interrupt(struct cli *cli);
+
+/* Write all of buf to fd; -1 on error (errno set). */
+int cli_write_all(int fd, const char *buf, size_t len);
+/* A sink writing BERTH_STDOUT to fd 1 and BERTH_STDERR to fd 2 byte for byte. */
+int cli_sink_stdio(void *ctx, enum berth_stream s, const char *buf, size_t len);
+/* A copy of s with control characters replaced by '?', for tables. */
+char *cli_clean(const char *s);
+/* "80/tcp -> 127.0.0.1:18080" or "80/tcp". */
+char *cli_port_string(const struct berth_port *p);
+
+/* The verbs. */
+int cli_ps(struct cli *, int, char **);
+int cli_inspect(struct cli *, int, char **);
+int cli_show(struct cli *, int, char **);
+int cli_status(struct cli *, int, char **);
+int cli_start(struct cli *, int, char **);
+int cli_stop(struct cli *, int, char **);
+int cli_restart(struct cli *, int, char **);
+int cli_kill(struct cli *, int, char **);
+int cli_rm(struct cli *, int, char **);
+int cli_wait(struct cli *, int, char **);
+int cli_ports(struct cli *, int, char **);
+int cli_ips(struct cli *, int, char **);
+int cli_pid(struct cli *, int, char **);
+int cli_logs(struct cli *, int, char **);
+int cli_exec(struct cli *, int, char **);
+int cli_cp(struct cli *, int, char **);
+int cli_mount(struct cli *, int, char **);
+int cli_port_open(struct cli *, int, char **);
+int cli_http(struct cli *, int, char **);
+int cli_connect(struct cli *, int, char **);
+int cli_run(struct cli *, int, char **);
+int cli_snapshot(struct cli *, int, char **);
+int cli_fip(struct cli *, int, char **);
+int cli_leases(struct cli *, int, char **);
+int cli_endpoints(struct cli *, int, char **);
+int cli_version(struct cli *, int, char **);
+int cli_help(struct cli *, int, char **);
+
+#endif

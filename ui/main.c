@@ -1,0 +1,111 @@
+/* main.c: the berth program. Global options, then either a verb (cli*.c) or,
+ * with no verb, the dashboard. */
+#include "config.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dashboard.h"
+#include "util.h"
+
+#define MAIN_USAGE "usage: berth [-H ENDPOINT]... [-c FILE] [VERB [ARG...]]\n"
+
+enum { OPT_VERSION = 1000 };
+
+/* Parse the global options into cli; returns -1 to go on, else an exit status. */
+static int
+main_options(struct cli *cli, int argc, char **argv, int *first)
+{
+	static const struct option longopts[] = {
+		{ "host", required_argument, NULL, 'H' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:H:c:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			if (!*optarg) {
+				fprintf(stderr, "berth: -H needs an endpoint\n" MAIN_USAGE);
+				return CLI_USAGE;
+			}
+			strv_push(&cli->hosts, &cli->nhosts, optarg);
+			break;
+		case 'c':
+			cli->config_path = optarg;
+			break;
+		case 'h':
+			return cli_help(cli, 1, argv);
+		case OPT_VERSION:
+			printf("berth %s\n", berth_version_string());
+			return CLI_OK;
+		case ':':
+			fprintf(stderr, "berth: option %s needs a value\n" MAIN_USAGE, argv[optind - 1]);
+			return CLI_USAGE;
+		default:
+			if (optopt)
+				fprintf(stderr, "berth: unknown option -%c\n" MAIN_USAGE, optopt);
+			else
+				fprintf(stderr, "berth: unknown option %s\n" MAIN_USAGE, argv[optind - 1]);
+			return CLI_USAGE;
+		}
+	}
+	*first = optind;
+	return -1;
+}
+
+static int
+main_dashboard(struct cli *cli)
+{
+	char **specs = cli_specs(cli);
+	int rc = dashboard_run(cli->cfg, specs, strv_len(specs));
+	berth_strv_free(specs);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli cli = { 0 };
+	int first = 1;
+	int rc = main_options(&cli, argc, argv, &first);
+	if (rc >= 0)
+		goto out;
+	const struct cli_verb *verb = NULL;
+	if (first < argc && !(verb = cli_verb_find(argv[first]))) {
+		fprintf(stderr, "berth: unknown verb %s (berth --help lists them)\n" MAIN_USAGE,
+			argv[first]);
+		rc = CLI_USAGE;
+		goto out;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (berth_init() < 0) {
+		rc = cli_error("cannot initialise libcurl");
+		goto out;
+	}
+	struct berth_error err = { 0 };
+	if (berth_config_load(cli.config_path, &cli.cfg, &err) < 0) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	cli.opts.config_file = cli.config_path;
+	cli.cancel = berth_cancel_new();
+	if (verb) {
+		fflush(stdout);
+		rc = verb->run(&cli, argc - first, argv + first);
+		fflush(stdout);
+	} else {
+		rc = main_dashboard(&cli);
+	}
+out:
+	berth_cancel_free(cli.cancel);
+	berth_config_free(cli.cfg);
+	berth_strv_free(cli.hosts);
+	return rc;
+}
