@@ -2,8 +2,9 @@
  *
  * An INI-style file: a [general] section of settings, [endpoint NAME] sections
  * (host = SPEC plus any other key, kept for the backend), and a [keys] section
- * (action = key, kept verbatim for the dashboard). Whole-line comments start
- * with '#' or ';'. Every bad line is an error "FILE:LINE: what is wrong".
+ * (action = keys, kept verbatim: the dashboard's key map checks the names).
+ * Whole-line comments start with '#' or ';'. Every bad line is an error
+ * "FILE:LINE: what is wrong".
  */
 #include "config.h"
 
@@ -19,13 +20,6 @@
 
 #include "berth.h"
 #include "util.h"
-
-/* The dashboard actions a [keys] line may bind. */
-static const char *const config_actions[] = {
-	"up", "down", "top", "bottom", "page_up", "page_down", "filter", "help", "quit",
-	"details", "logs", "exec", "shell", "copy", "kill", "floating_ip", "mark", "start",
-	"stop", "restart", "delete", "inspect", "sort", "refresh", NULL,
-};
 
 enum config_section { SEC_NONE, SEC_GENERAL, SEC_ENDPOINT, SEC_KEYS };
 
@@ -185,11 +179,6 @@ static int
 config_keys(struct config_parse *p, const char *key, const char *val)
 {
 	struct berth_config *c = p->cfg;
-	bool known = false;
-	for (int i = 0; config_actions[i]; i++)
-		known = known || strcmp(key, config_actions[i]) == 0;
-	if (!known)
-		return config_bad(p, "unknown action %s in [keys]", key);
 	if (!*val)
 		return config_bad(p, "%s needs a key", key);
 	if (kv_has(c->keys, c->nkeys, key))
