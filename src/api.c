@@ -1,0 +1,322 @@
+/* api.c: the public berth_* calls, dispatched through the endpoint's backend.
+ *
+ * A backend leaves an entry NULL when its engine cannot do the operation;
+ * that becomes one sentence naming the operation and the endpoint. The
+ * endpoint's inspect cache (inspect(refresh=false)) lives here.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "backend.h"
+#include "util.h"
+
+/* The sentence for an operation the endpoint's engine does not have. */
+static int
+unsupported(berth_endpoint *ep, const char *what, bool plural, struct berth_error *err)
+{
+	const char *name = ep->name ? ep->name : ep->address;
+	if (ep->kind == BERTH_KIND_ZUN)
+		return berth_fail(err, BERTH_EUNSUPPORTED, "%s %s not supported by Zun; %s is a Zun site",
+				  what, plural ? "are" : "is", name);
+	return berth_fail(err, BERTH_EUNSUPPORTED, "%s need%s a Zun endpoint; %s is a %s", what,
+			  plural ? "" : "s", name,
+			  ep->kind == BERTH_KIND_PODMAN ? "Podman service" : "Docker engine");
+}
+
+static const struct backend_ops *
+ops_of(berth_endpoint *ep)
+{
+	return ep->backend.ops;
+}
+
+static struct backend *
+be(berth_endpoint *ep)
+{
+	return &ep->backend;
+}
+
+/* Guard for every call: an endpoint with a backend. */
+static bool
+usable(berth_endpoint *ep, struct berth_error *err)
+{
+	if (err) {
+		err->code = BERTH_OK;
+		err->http_status = 0;
+		err->message[0] = '\0';
+	}
+	if (!ep || !ep->backend.ops) {
+		berth_fail(err, BERTH_EUSAGE, "no endpoint is open");
+		return false;
+	}
+	return true;
+}
+
+#define DISPATCH(ep, op, what, plural, err, ...)                                        \
+	(!usable((ep), (err)) ? -1                                                       \
+	 : !ops_of(ep)->op ? unsupported((ep), (what), (plural), (err))                  \
+	 : ops_of(ep)->op(be(ep), __VA_ARGS__))
+
+const char *
+berth_kind_name(enum berth_kind k)
+{
+	switch (k) {
+	case BERTH_KIND_DOCKER: return "docker";
+	case BERTH_KIND_PODMAN: return "podman";
+	case BERTH_KIND_ZUN: return "zun";
+	}
+	return "unknown";
+}
+
+int
+berth_init(void)
+{
+	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+const char *
+berth_version_string(void)
+{
+	return PACKAGE_VERSION;
+}
+
+int
+berth_ping(berth_endpoint *ep, char **version, berth_cancel *cancel, struct berth_error *err)
+{
+	return DISPATCH(ep, ping, "pinging", false, err, version, cancel, err);
+}
+
+int
+berth_list(berth_endpoint *ep, bool all, struct berth_container ***out, size_t *n,
+	   berth_cancel *cancel, struct berth_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	return DISPATCH(ep, list, "listing containers", false, err, all, out, n, cancel, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* The inspect cache. */
+
+static bool
+cache_matches(const struct berth_container *c, const char *ref)
+{
+	return (c->id && (strcmp(c->id, ref) == 0 || str_starts_with(c->id, ref))) ||
+	       (c->name && strcmp(c->name, ref) == 0);
+}
+
+/* A copy of the cached snapshot for ref, or NULL. */
+static struct berth_container *
+cache_get(berth_endpoint *ep, const char *ref)
+{
+	struct berth_container *found = NULL;
+	pthread_mutex_lock(&ep->cache_lock);
+	for (size_t i = 0; i < ep->ncache && !found; i++)
+		if (cache_matches(ep->cache[i], ref))
+			found = berth_container_dup(ep->cache[i]);
+	pthread_mutex_unlock(&ep->cache_lock);
+	return found;
+}
+
+/* Replace (or add) the cached snapshot of c's container. */
+static void
+cache_put(berth_endpoint *ep, const struct berth_container *c)
+{
+	struct berth_container *copy = berth_container_dup(c);
+	pthread_mutex_lock(&ep->cache_lock);
+	size_t i;
+	for (i = 0; i < ep->ncache; i++)
+		if (ep->cache[i]->id && c->id && strcmp(ep->cache[i]->id, c->id) == 0)
+			break;
+	if (i < ep->ncache) {
+		berth_container_free(ep->cache[i]);
+	} else {
+		ep->cache = xrealloc(ep->cache, (ep->ncache + 1) * sizeof *ep->cache);
+		ep->ncache++;
+	}
+	ep->cache[i] = copy;
+	pthread_mutex_unlock(&ep->cache_lock);
+}
+
+static void
+cache_drop(berth_endpoint *ep, const char *ref)
+{
+	pthread_mutex_lock(&ep->cache_lock);
+	for (size_t i = 0; i < ep->ncache;) {
+		if (cache_matches(ep->cache[i], ref)) {
+			berth_container_free(ep->cache[i]);
+			ep->cache[i] = ep->cache[--ep->ncache];
+		} else {
+			i++;
+		}
+	}
+	pthread_mutex_unlock(&ep->cache_lock);
+}
+
+int
+berth_inspect(berth_endpoint *ep, const char *ref, bool refresh, struct berth_container **out,
+	      berth_cancel *cancel, struct berth_error *err)
+{
+	*out = NULL;
+	if (!usable(ep, err))
+		return -1;
+	if (!ref || !*ref)
+		return berth_fail(err, BERTH_EUSAGE, "no container was named");
+	if (!refresh && (*out = cache_get(ep, ref)))
+		return 0;
+	if (DISPATCH(ep, inspect, "inspecting containers", false, err, ref, out, cancel, err) < 0)
+		return -1;
+	cache_put(ep, *out);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lifecycle. */
+
+int
+berth_start(berth_endpoint *ep, const char *ref, struct berth_error *err)
+{
+	return DISPATCH(ep, start, "starting containers", false, err, ref, err);
+}
+
+int
+berth_stop(berth_endpoint *ep, const char *ref, int timeout_s, struct berth_error *err)
+{
+	return DISPATCH(ep, stop, "stopping containers", false, err, ref, timeout_s, err);
+}
+
+int
+berth_restart(berth_endpoint *ep, const char *ref, int timeout_s, struct berth_error *err)
+{
+	return DISPATCH(ep, restart, "restarting containers", false, err, ref, timeout_s, err);
+}
+
+int
+berth_kill(berth_endpoint *ep, const char *ref, const char *signal, struct berth_error *err)
+{
+	return DISPATCH(ep, kill, "sending signals", false, err, ref, signal, err);
+}
+
+int
+berth_remove(berth_endpoint *ep, const char *ref, bool force, struct berth_error *err)
+{
+	if (DISPATCH(ep, remove, "removing containers", false, err, ref, force, err) < 0)
+		return -1;
+	cache_drop(ep, ref);
+	return 0;
+}
+
+int
+berth_wait(berth_endpoint *ep, const char *ref, double timeout_s, int *exit_code,
+	   berth_cancel *cancel, struct berth_error *err)
+{
+	return DISPATCH(ep, wait, "waiting for containers", false, err, ref, timeout_s, exit_code,
+			cancel, err);
+}
+
+int
+berth_wait_status(berth_endpoint *ep, const char *ref, enum berth_status status,
+		  double timeout_s, berth_cancel *cancel, struct berth_error *err)
+{
+	return DISPATCH(ep, wait_status, "waiting for a status", false, err, ref, status, timeout_s,
+			cancel, err);
+}
+
+int
+berth_create(berth_endpoint *ep, const struct berth_create_opts *o, char **id,
+	     berth_cancel *cancel, struct berth_error *err)
+{
+	*id = NULL;
+	if (usable(ep, err) && !o)
+		return berth_fail(err, BERTH_EUSAGE, "no container specification was given");
+	return DISPATCH(ep, create, "creating containers", false, err, o, id, cancel, err);
+}
+
+int
+berth_snapshot(berth_endpoint *ep, const char *ref, const char *repository, const char *tag,
+	       char **image_id, struct berth_error *err)
+{
+	return DISPATCH(ep, snapshot, "snapshots", true, err, ref, repository, tag, image_id, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Exec and logs. */
+
+int
+berth_exec(berth_endpoint *ep, const char *ref, char *const argv[],
+	   const struct berth_exec_opts *o, berth_sink sink, void *ctx, int *exit_code,
+	   berth_cancel *cancel, struct berth_error *err)
+{
+	return DISPATCH(ep, exec, "running commands", false, err, ref, argv, o, sink, ctx,
+			exit_code, cancel, err);
+}
+
+int
+berth_exec_interactive(berth_endpoint *ep, const char *ref, char *const argv[],
+		       int in_fd, int out_fd, int rows, int cols, int *exit_code,
+		       struct berth_error *err)
+{
+	return DISPATCH(ep, exec_interactive, "interactive sessions", true, err, ref, argv, in_fd,
+			out_fd, rows, cols, exit_code, err);
+}
+
+int
+berth_logs(berth_endpoint *ep, const char *ref, const struct berth_logs_opts *o,
+	   berth_sink sink, void *ctx, berth_cancel *cancel, struct berth_error *err)
+{
+	return DISPATCH(ep, logs, "logs", true, err, ref, o, sink, ctx, cancel, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Stats and events. */
+
+int
+berth_stats(berth_endpoint *ep, const char *ref, struct berth_stats_sample *out,
+	    berth_cancel *cancel, struct berth_error *err)
+{
+	memset(out, 0, sizeof *out);
+	return DISPATCH(ep, stats, "statistics", true, err, ref, out, cancel, err);
+}
+
+int
+berth_events(berth_endpoint *ep, time_t since, berth_event_cb cb, void *ctx,
+	     berth_cancel *cancel, struct berth_error *err)
+{
+	return DISPATCH(ep, events, "events", true, err, since, cb, ctx, cancel, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Floating IPs and leases. */
+
+int
+berth_fip_list(berth_endpoint *ep, struct berth_fip **out, size_t *n, struct berth_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	return DISPATCH(ep, fip_list, "floating IPs", true, err, out, n, err);
+}
+
+int
+berth_fip_associate(berth_endpoint *ep, const char *ref, const char *address, char **assigned,
+		    struct berth_error *err)
+{
+	if (assigned)
+		*assigned = NULL;
+	return DISPATCH(ep, fip_associate, "floating IPs", true, err, ref, address, assigned, err);
+}
+
+int
+berth_fip_dissociate(berth_endpoint *ep, const char *ref, struct berth_error *err)
+{
+	return DISPATCH(ep, fip_dissociate, "floating IPs", true, err, ref, err);
+}
+
+int
+berth_leases(berth_endpoint *ep, struct berth_lease **out, size_t *n, struct berth_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	return DISPATCH(ep, leases, "leases", true, err, out, n, err);
+}

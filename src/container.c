@@ -1,0 +1,199 @@
+/* container.c: the container model's lifetime, status words and the CPU formula. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "berth.h"
+#include "util.h"
+
+static void
+strs_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
+kvs_free(struct berth_kv *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].value);
+	}
+	free(v);
+}
+
+void
+berth_container_free(struct berth_container *c)
+{
+	if (!c)
+		return;
+	free(c->id);
+	free(c->name);
+	free(c->image);
+	free(c->endpoint);
+	free(c->command);
+	strs_free(c->argv, c->nargv);
+	free(c->hostname);
+	free(c->state_text);
+	free(c->status_reason);
+	free(c->ports);
+	strs_free(c->ipv4, c->nipv4);
+	strs_free(c->ipv6, c->nipv6);
+	kvs_free(c->env, c->nenv);
+	kvs_free(c->labels, c->nlabels);
+	free(c->floating_ip);
+	free(c->reservation);
+	free(c->network_port);
+	json_object_put(c->raw);
+	free(c);
+}
+
+void
+berth_container_list_free(struct berth_container **list, size_t n)
+{
+	if (!list)
+		return;
+	for (size_t i = 0; i < n; i++)
+		berth_container_free(list[i]);
+	free(list);
+}
+
+/* A copy of n strings, kept NULL-terminated like the originals may be. */
+static char **
+strs_dup(char *const *v, size_t n)
+{
+	if (!v)
+		return NULL;
+	char **out = xcalloc(n + 1, sizeof *out);
+	for (size_t i = 0; i < n; i++)
+		out[i] = xstrdup(v[i]);
+	return out;
+}
+
+static struct berth_kv *
+kvs_dup(const struct berth_kv *v, size_t n)
+{
+	if (!v)
+		return NULL;
+	struct berth_kv *out = xcalloc(n ? n : 1, sizeof *out);
+	for (size_t i = 0; i < n; i++) {
+		out[i].key = xstrdup(v[i].key);
+		out[i].value = xstrdup(v[i].value);
+	}
+	return out;
+}
+
+/* A deep copy: json-c's reference counts are not atomic, so raw is copied too. */
+struct berth_container *
+berth_container_dup(const struct berth_container *c)
+{
+	if (!c)
+		return NULL;
+	struct berth_container *d = xmalloc(sizeof *d);
+	*d = *c;
+	d->id = xstrdup(c->id);
+	d->name = xstrdup(c->name);
+	d->image = xstrdup(c->image);
+	d->endpoint = xstrdup(c->endpoint);
+	d->command = xstrdup(c->command);
+	d->argv = strs_dup(c->argv, c->nargv);
+	d->hostname = xstrdup(c->hostname);
+	d->state_text = xstrdup(c->state_text);
+	d->status_reason = xstrdup(c->status_reason);
+	d->ports = NULL;
+	if (c->nports) {
+		d->ports = xmalloc(c->nports * sizeof *d->ports);
+		memcpy(d->ports, c->ports, c->nports * sizeof *d->ports);
+	}
+	d->ipv4 = strs_dup(c->ipv4, c->nipv4);
+	d->ipv6 = strs_dup(c->ipv6, c->nipv6);
+	d->env = kvs_dup(c->env, c->nenv);
+	d->labels = kvs_dup(c->labels, c->nlabels);
+	d->floating_ip = xstrdup(c->floating_ip);
+	d->reservation = xstrdup(c->reservation);
+	d->network_port = xstrdup(c->network_port);
+	d->raw = NULL;
+	if (c->raw)
+		json_object_deep_copy(c->raw, &d->raw, NULL);
+	return d;
+}
+
+static const char *const status_words[] = {
+	[BERTH_ST_UNKNOWN] = "unknown", [BERTH_ST_CREATED] = "created",
+	[BERTH_ST_RUNNING] = "running", [BERTH_ST_PAUSED] = "paused",
+	[BERTH_ST_RESTARTING] = "restarting", [BERTH_ST_EXITED] = "exited",
+	[BERTH_ST_DEAD] = "dead", [BERTH_ST_CREATING] = "creating",
+	[BERTH_ST_DELETING] = "deleting", [BERTH_ST_ERROR] = "error",
+};
+
+const char *
+berth_status_name(enum berth_status s)
+{
+	if ((unsigned)s >= sizeof status_words / sizeof status_words[0])
+		return "unknown";
+	return status_words[s];
+}
+
+int
+berth_status_parse(const char *word, enum berth_status *out)
+{
+	for (size_t i = 0; word && i < sizeof status_words / sizeof status_words[0]; i++)
+		if (strcasecmp(word, status_words[i]) == 0) {
+			*out = (enum berth_status)i;
+			return 0;
+		}
+	return -1;
+}
+
+void
+berth_fip_list_free(struct berth_fip *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++) {
+		free(list[i].id);
+		free(list[i].address);
+		free(list[i].port_id);
+		free(list[i].fixed_address);
+		free(list[i].status);
+	}
+	free(list);
+}
+
+void
+berth_lease_list_free(struct berth_lease *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++) {
+		free(list[i].id);
+		free(list[i].name);
+		free(list[i].status);
+		strs_free(list[i].reservations, list[i].nreservations);
+	}
+	free(list);
+}
+
+/* Docker (docker-api.md §6): the container's share of the host's CPU time,
+ * times the number of CPUs. Podman (§8): its system counter only counts busy
+ * time, so use the container's CPU time over berth's own wall clock. */
+double
+berth_cpu_percent(enum berth_kind kind, const struct berth_stats_sample *prev,
+		  const struct berth_stats_sample *cur)
+{
+	if (!prev || !cur || !prev->valid || !cur->valid || cur->cpu_total_ns < prev->cpu_total_ns)
+		return -1;
+	double cpu = (double)(cur->cpu_total_ns - prev->cpu_total_ns);
+	if (kind == BERTH_KIND_PODMAN || cur->system_ns == 0) {
+		if (cur->read_ns <= prev->read_ns)
+			return -1;
+		return cpu / (double)(cur->read_ns - prev->read_ns) * 100.0;
+	}
+	if (cur->system_ns <= prev->system_ns)
+		return -1;
+	double sys = (double)(cur->system_ns - prev->system_ns);
+	unsigned cpus = cur->online_cpus ? cur->online_cpus : 1;
+	return cpu / sys * cpus * 100.0;
+}

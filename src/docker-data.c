@@ -1,0 +1,297 @@
+/* docker-data.c: archives, export, stats and events on Docker and Podman.
+ *
+ * Archives follow docker-api.md §5: HEAD for a path's stat (a base64 JSON
+ * header), GET for a tar of a path, PUT to unpack a tar into a directory.
+ * Stats are one-shot samples timestamped by berth (§6, §8). Events are a
+ * stream of concatenated JSON documents parsed as the chunks arrive (§7).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "docker-priv.h"
+#include "model.h"
+#include "util.h"
+
+#define GO_MODE_DIR (1u << 31)
+#define GO_MODE_SYMLINK (1u << 27)
+
+/* Standard base64 (Go's StdEncoding) into a NUL-terminated string; NULL when bad. */
+static char *
+base64_decode(const char *in)
+{
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t n = strlen(in);
+	char *out = xmalloc(n / 4 * 3 + 4);
+	size_t o = 0;
+	unsigned acc = 0;
+	int bits = 0;
+	for (size_t i = 0; i < n && in[i] != '='; i++) {
+		const char *p = strchr(alphabet, in[i]);
+		if (!p || !in[i]) {
+			free(out);
+			return NULL;
+		}
+		acc = acc << 6 | (unsigned)(p - alphabet);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (char)(acc >> bits & 0xff);
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static char *
+archive_path(const char *ref, const char *path, const char *extra)
+{
+	char *ep = http_escape(path);
+	char *rest = xasprintf("/archive?path=%s%s", ep, extra ? extra : "");
+	char *p = docker_ctr_path(ref, rest);
+	free(ep);
+	free(rest);
+	return p;
+}
+
+static int
+fill_stat(const char *header, struct archive_stat *st, struct berth_error *err)
+{
+	char *json = header ? base64_decode(header) : NULL;
+	struct json_object *o = json ? json_tokener_parse(json) : NULL;
+	free(json);
+	if (!o)
+		return berth_fail(err, BERTH_EPROTOCOL, "the engine sent no usable path information");
+	unsigned long long mode = (unsigned long long)model_int(o, "mode");
+	st->exists = true;
+	st->is_dir = (mode & GO_MODE_DIR) != 0;
+	st->is_link = (mode & GO_MODE_SYMLINK) != 0;
+	st->mode = (unsigned)(mode & 07777);
+	st->size = (uint64_t)model_int(o, "size");
+	const char *target = model_str(o, "linkTarget");
+	snprintf(st->link_target, sizeof st->link_target, "%s", target ? target : "");
+	json_object_put(o);
+	return 0;
+}
+
+int
+docker_archive_stat(struct backend *b, const char *ref, const char *path,
+		    struct archive_stat *st, struct berth_error *err)
+{
+	memset(st, 0, sizeof *st);
+	char *p = archive_path(ref, path, NULL);
+	struct http_request rq = { .method = "HEAD", .path = p, .timeout_s = docker_timeout(b) };
+	struct http_response resp;
+	int rc = docker_call(b, &rq, &resp, err);
+	free(p);
+	if (rc < 0)
+		return -1;
+	if (resp.status == 200) {
+		rc = fill_stat(http_header(&resp, "X-Docker-Container-Path-Stat"), st, err);
+	} else if (resp.status == 404) {
+		/* A missing container and a missing path both answer 404. */
+		struct json_object *o;
+		rc = docker_inspect_raw(b, ref, &o, NULL, err);
+		json_object_put(o);
+	} else {
+		rc = docker_fail_reply(b, &resp, "look at a path in", ref, err);
+	}
+	http_response_done(&resp);
+	return rc;
+}
+
+/* GET a stream into the sink; action names it in errors. */
+static int
+get_stream(struct backend *b, const char *path, const char *action, const char *ref,
+	   berth_sink sink, void *ctx, berth_cancel *cancel, struct berth_error *err)
+{
+	struct http_request rq = { .path = path, .cancel = cancel, .sink = sink, .sink_ctx = ctx };
+	struct http_response resp;
+	if (docker_call(b, &rq, &resp, err) < 0)
+		return -1;
+	int rc = 0;
+	if (resp.status < 200 || resp.status >= 300)
+		rc = docker_fail_reply(b, &resp, action, ref, err);
+	http_response_done(&resp);
+	return rc;
+}
+
+int
+docker_archive_get(struct backend *b, const char *ref, const char *ctr_src, berth_sink sink,
+		   void *ctx, berth_cancel *cancel, struct berth_error *err)
+{
+	char *p = archive_path(ref, ctr_src, NULL);
+	char *action = xasprintf("copy %s from", ctr_src);
+	int rc = get_stream(b, p, action, ref, sink, ctx, cancel, err);
+	free(action);
+	free(p);
+	return rc;
+}
+
+int
+docker_archive_put(struct backend *b, const char *ref, const char *ctr_dir,
+		   struct tar_reader *rd, berth_cancel *cancel, struct berth_error *err)
+{
+	char *p = archive_path(ref, ctr_dir, "&noOverwriteDirNonDir=true");
+	struct http_request rq = { .method = "PUT", .path = p, .upload = rd,
+				   .content_type = "application/x-tar", .cancel = cancel };
+	struct http_response resp;
+	int rc = docker_call(b, &rq, &resp, err);
+	free(p);
+	if (rc < 0)
+		return -1;
+	if (resp.status < 200 || resp.status >= 300) {
+		char *action = xasprintf("copy into %s of", ctr_dir);
+		rc = docker_fail_reply(b, &resp, action, ref, err);
+		free(action);
+	}
+	http_response_done(&resp);
+	return rc;
+}
+
+int
+docker_export(struct backend *b, const char *ref, berth_sink sink, void *ctx,
+	      berth_cancel *cancel, struct berth_error *err)
+{
+	char *p = docker_ctr_path(ref, "/export");
+	int rc = get_stream(b, p, "export the filesystem of", ref, sink, ctx, cancel, err);
+	free(p);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Stats. */
+
+static uint64_t
+u64(struct json_object *o, const char *key)
+{
+	long long v = model_int(o, key);
+	return v > 0 ? (uint64_t)v : 0;
+}
+
+int
+docker_stats(struct backend *b, const char *ref, struct berth_stats_sample *out,
+	     berth_cancel *cancel, struct berth_error *err)
+{
+	memset(out, 0, sizeof *out);
+	char *p = docker_ctr_path(ref, "/stats?stream=false&one-shot=true");
+	struct json_object *o;
+	int rc = docker_simple(b, "GET", p, NULL, "read the statistics of", ref, &o, cancel, err);
+	free(p);
+	if (rc < 0)
+		return -1;
+	out->read_ns = now_monotonic_ns();
+	struct json_object *cpu = model_obj(o, "cpu_stats");
+	struct json_object *usage = model_obj(cpu, "cpu_usage");
+	struct json_object *mem = model_obj(o, "memory_stats");
+	struct json_object *mstats = model_obj(mem, "stats");
+	out->cpu_total_ns = u64(usage, "total_usage");
+	out->system_ns = u64(cpu, "system_cpu_usage");
+	out->online_cpus = (unsigned)u64(cpu, "online_cpus");
+	struct json_object *percpu = model_obj(usage, "percpu_usage");
+	if (!out->online_cpus && percpu && json_object_is_type(percpu, json_type_array))
+		out->online_cpus = (unsigned)json_object_array_length(percpu);
+	uint64_t used = u64(mem, "usage");
+	uint64_t inactive = model_obj(mstats, "total_inactive_file") ? u64(mstats, "total_inactive_file")
+								       : u64(mstats, "inactive_file");
+	out->mem_used = inactive < used ? used - inactive : used;
+	out->mem_limit = u64(mem, "limit");
+	out->valid = out->cpu_total_ns > 0 || used > 0;
+	json_object_put(o);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Events. */
+
+struct events_ctx {
+	json_tokener *tok;
+	berth_event_cb cb;
+	void *ctx;
+	bool bad;		/* the stream is not JSON */
+};
+
+/* Hand one event document to the callback; non-zero stops. */
+static int
+event_deliver(struct events_ctx *e, struct json_object *o)
+{
+	struct json_object *actor = model_obj(o, "Actor");
+	struct json_object *attrs = model_obj(actor, "Attributes");
+	const char *action = model_str(o, "Action") ? model_str(o, "Action") : model_str(o, "status");
+	if (action && strcmp(action, "died") == 0)
+		action = "die";
+	const char *code = model_str(attrs, "exitCode");
+	if (!code)
+		code = model_str(attrs, "containerExitCode");
+	struct berth_event ev = {
+		.type = model_str(o, "Type") ? model_str(o, "Type") : "container",
+		.action = action ? action : "",
+		.id = model_str(actor, "ID") ? model_str(actor, "ID") : model_str(o, "id"),
+		.name = model_str(attrs, "name"),
+		.exit_code = code ? atoi(code) : -1,
+		.time = (time_t)model_int(o, "time"),
+	};
+	if (!ev.id)
+		ev.id = "";
+	return e->cb(e->ctx, &ev);
+}
+
+static int
+events_sink(void *ctx, enum berth_stream s, const char *buf, size_t len)
+{
+	struct events_ctx *e = ctx;
+	while (len) {
+		struct json_object *o = json_tokener_parse_ex(e->tok, buf, (int)len);
+		enum json_tokener_error jerr = json_tokener_get_error(e->tok);
+		size_t used = json_tokener_get_parse_end(e->tok);
+		if (!o) {
+			if (jerr == json_tokener_continue)
+				return 0;
+			e->bad = true;
+			return 1;
+		}
+		int stop = json_object_is_type(o, json_type_object) ? event_deliver(e, o) : 0;
+		json_object_put(o);
+		json_tokener_reset(e->tok);
+		if (stop)
+			return 1;
+		if (used == 0 || used > len)
+			return 0;
+		buf += used;
+		len -= used;
+		while (len && (*buf == '\n' || *buf == '\r' || *buf == ' ')) {
+			buf++;
+			len--;
+		}
+	}
+	return 0;
+}
+
+int
+docker_events(struct backend *b, time_t since, berth_event_cb cb, void *ctx,
+	      berth_cancel *cancel, struct berth_error *err)
+{
+	char *filters = http_escape("{\"type\":[\"container\"]}");
+	char *path = since > 0 ? xasprintf("/events?since=%lld&filters=%s", (long long)since, filters)
+			       : xasprintf("/events?filters=%s", filters);
+	free(filters);
+	struct events_ctx e = { .tok = json_tokener_new(), .cb = cb, .ctx = ctx };
+	struct http_request rq = { .path = path, .cancel = cancel, .sink = events_sink, .sink_ctx = &e };
+	struct http_response resp;
+	int rc = docker_call(b, &rq, &resp, err);
+	free(path);
+	if (rc == 0) {
+		if (resp.status < 200 || resp.status >= 300)
+			rc = docker_fail_reply(b, &resp, "follow the events of",
+					       ((struct docker *)b->priv)->what, err);
+		else if (e.bad)
+			rc = berth_fail(err, BERTH_EPROTOCOL, "%s sent events that are not JSON",
+					((struct docker *)b->priv)->what);
+		http_response_done(&resp);
+	}
+	json_tokener_free(e.tok);
+	return rc;
+}

@@ -1,0 +1,74 @@
+/* docker-priv.h (private): shared by docker.c, docker-exec.c and docker-data.c,
+ * the Docker Engine API backend (also Podman's Docker-compatible service). */
+#ifndef BERTH_DOCKER_PRIV_H
+#define BERTH_DOCKER_PRIV_H
+
+#include <json-c/json.h>
+
+#include "backend.h"
+#include "http.h"
+
+#define DOCKER_API_MAX "1.44"
+#define DOCKER_API_MAX_MINOR 44
+
+struct docker {
+	struct http_target target;
+	char *unix_path, *base_url, *what;
+	char *ca_file, *cert_file, *key_file;
+	pthread_mutex_t lock;		/* guards version negotiation */
+	char api[16];			/* "1.41"; "" until negotiated */
+	bool podman;
+};
+
+/* One API call, versioned and negotiated; path has no /vX.Y prefix. Fills resp
+ * for any HTTP status; -1 only when the exchange itself failed. */
+int docker_call(struct backend *b, struct http_request *rq, struct http_response *resp,
+		struct berth_error *err);
+/* A call whose reply must be 2xx (or 304), with its body parsed as JSON when
+ * out is not NULL. action ("start", "inspect"...) and ref name the failure. */
+int docker_simple(struct backend *b, const char *method, const char *path, const char *json_body,
+		  const char *action, const char *ref, struct json_object **out,
+		  berth_cancel *cancel, struct berth_error *err);
+/* "/v<API>" + path after negotiating, for requests made outside docker_call
+ * (hijacked connections); NULL with err filled when the engine is unreachable. */
+char *docker_versioned(struct backend *b, const char *path, berth_cancel *cancel,
+		       struct berth_error *err);
+/* Turn a non-2xx reply into one sentence, keeping the engine's message. */
+int docker_fail_reply(struct backend *b, const struct http_response *resp, const char *action,
+		      const char *ref, struct berth_error *err);
+/* The engine's error message of a reply ("" when none); caller frees. */
+char *docker_reply_message(const struct http_response *resp);
+/* The container's path segment /containers/REF (escaped); caller frees. */
+char *docker_ctr_path(const char *ref, const char *rest);
+/* The request timeout for ordinary calls. */
+double docker_timeout(struct backend *b);
+/* Sleep up to ms, waking early when cancelled; -1 if cancelled. */
+int docker_nap(berth_cancel *cancel, int ms);
+/* Inspect a container's raw document. */
+int docker_inspect_raw(struct backend *b, const char *ref, struct json_object **out,
+		       berth_cancel *cancel, struct berth_error *err);
+
+/* docker-exec.c */
+int docker_exec(struct backend *b, const char *ref, char *const argv[],
+		const struct berth_exec_opts *o, berth_sink sink, void *ctx, int *exit_code,
+		berth_cancel *cancel, struct berth_error *err);
+int docker_exec_interactive(struct backend *b, const char *ref, char *const argv[], int in_fd,
+			    int out_fd, int rows, int cols, int *exit_code, struct berth_error *err);
+int docker_logs(struct backend *b, const char *ref, const struct berth_logs_opts *o,
+		berth_sink sink, void *ctx, berth_cancel *cancel, struct berth_error *err);
+
+/* docker-data.c */
+int docker_archive_stat(struct backend *b, const char *ref, const char *path,
+			struct archive_stat *st, struct berth_error *err);
+int docker_archive_get(struct backend *b, const char *ref, const char *ctr_src, berth_sink sink,
+		       void *ctx, berth_cancel *cancel, struct berth_error *err);
+int docker_archive_put(struct backend *b, const char *ref, const char *ctr_dir,
+		       struct tar_reader *rd, berth_cancel *cancel, struct berth_error *err);
+int docker_export(struct backend *b, const char *ref, berth_sink sink, void *ctx,
+		  berth_cancel *cancel, struct berth_error *err);
+int docker_stats(struct backend *b, const char *ref, struct berth_stats_sample *out,
+		 berth_cancel *cancel, struct berth_error *err);
+int docker_events(struct backend *b, time_t since, berth_event_cb cb, void *ctx,
+		  berth_cancel *cancel, struct berth_error *err);
+
+#endif

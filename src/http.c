@@ -1,0 +1,631 @@
+/* http.c: the HTTP transport over libcurl, shared by every backend.
+ *
+ * Each thread keeps one multi handle with one easy handle, reused from call to
+ * call, so consecutive requests to the same engine share a kept-alive
+ * connection (libcurl's connection cache lives in the multi handle and tells
+ * unix sockets and hosts apart). The transfer loop polls in short slices so a
+ * cancel flipped from another thread ends the call within ~100 ms, and the
+ * progress callback aborts an active transfer at once.
+ *
+ * Bodies of 2xx replies go to the sink when there is one; any other reply is
+ * collected (bounded) so the caller can read the engine's error message.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "http.h"
+#include "util.h"
+
+#define DEFAULT_MAX_BODY (64u << 20)
+#define ERROR_BODY_MAX (256u << 10)
+#define POLL_SLICE_MS 100
+
+/* The calling thread's reusable handles. */
+struct http_handles {
+	CURLM *multi;
+	CURL *easy;
+	bool busy;		/* in use by an outer call on this thread */
+};
+
+static pthread_key_t handles_key;
+static pthread_once_t handles_once = PTHREAD_ONCE_INIT;
+
+static void
+handles_destroy(void *p)
+{
+	struct http_handles *h = p;
+	if (!h)
+		return;
+	curl_easy_cleanup(h->easy);
+	curl_multi_cleanup(h->multi);
+	free(h);
+}
+
+static void
+handles_key_init(void)
+{
+	pthread_key_create(&handles_key, handles_destroy);
+}
+
+static struct http_handles *
+handles_new(void)
+{
+	struct http_handles *h = xcalloc(1, sizeof *h);
+	h->multi = curl_multi_init();
+	h->easy = curl_easy_init();
+	if (!h->multi || !h->easy) {
+		handles_destroy(h);
+		return NULL;
+	}
+	return h;
+}
+
+/* This thread's handles, or fresh private ones when they are busy (re-entry). */
+static struct http_handles *
+handles_acquire(bool *temporary)
+{
+	pthread_once(&handles_once, handles_key_init);
+	struct http_handles *h = pthread_getspecific(handles_key);
+	*temporary = false;
+	if (!h) {
+		h = handles_new();
+		if (h)
+			pthread_setspecific(handles_key, h);
+	} else if (h->busy) {
+		*temporary = true;
+		return handles_new();
+	}
+	if (h)
+		h->busy = true;
+	return h;
+}
+
+static void
+handles_release(struct http_handles *h, bool temporary)
+{
+	if (temporary)
+		handles_destroy(h);
+	else
+		h->busy = false;
+}
+
+/* State shared with libcurl's callbacks during one transfer. */
+struct xfer {
+	struct http_request *rq;
+	struct http_response *resp;
+	struct berth_error *err;
+	bool headers_done;	/* on_headers has run */
+	bool aborted_by_headers;
+	bool too_large;
+	bool upload_failed;
+	bool cancelled;
+	size_t max_body;
+};
+
+static bool
+status_is_success(long status)
+{
+	return status >= 200 && status < 300;
+}
+
+static void
+response_clear_headers(struct http_response *resp)
+{
+	for (size_t i = 0; i < resp->nheaders; i++) {
+		free(resp->headers[i].name);
+		free(resp->headers[i].value);
+	}
+	free(resp->headers);
+	resp->headers = NULL;
+	resp->nheaders = 0;
+}
+
+static void
+response_add_header(struct http_response *resp, const char *line, size_t len)
+{
+	const char *colon = memchr(line, ':', len);
+	if (!colon)
+		return;
+	const char *v = colon + 1, *end = line + len;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	resp->headers = xrealloc(resp->headers, (resp->nheaders + 1) * sizeof *resp->headers);
+	resp->headers[resp->nheaders].name = xstrndup(line, (size_t)(colon - line));
+	resp->headers[resp->nheaders].value = xstrndup(v, (size_t)(end - v));
+	resp->nheaders++;
+}
+
+/* A status line starts a new header block (after 100 Continue or an upgrade). */
+static size_t
+on_header_line(char *line, size_t size, size_t n, void *p)
+{
+	struct xfer *x = p;
+	size_t len = size * n;
+	if (len >= 5 && memcmp(line, "HTTP/", 5) == 0) {
+		response_clear_headers(x->resp);
+		const char *sp = memchr(line, ' ', len);
+		x->resp->status = sp ? strtol(sp + 1, NULL, 10) : 0;
+		return len;
+	}
+	if (len <= 2 && (line[0] == '\r' || line[0] == '\n')) {
+		if (x->resp->status >= 200 && !x->headers_done) {
+			x->headers_done = true;
+			if (x->rq->on_headers &&
+			    x->rq->on_headers(x->rq->headers_ctx, x->resp->status, x->resp)) {
+				x->aborted_by_headers = true;
+				return 0;
+			}
+		}
+		return len;
+	}
+	response_add_header(x->resp, line, len);
+	return len;
+}
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *p)
+{
+	struct xfer *x = p;
+	size_t len = size * n;
+	struct http_response *resp = x->resp;
+	if (x->rq->sink && status_is_success(resp->status)) {
+		if (x->rq->sink(x->rq->sink_ctx, BERTH_STDOUT, data, len)) {
+			resp->sink_stopped = true;
+			return 0;
+		}
+		return len;
+	}
+	size_t limit = x->rq->sink ? ERROR_BODY_MAX : x->max_body;
+	if (resp->body_len + len > limit) {
+		if (x->rq->sink)	/* an error body: keep its beginning */
+			return len;
+		x->too_large = true;
+		return 0;
+	}
+	resp->body = xrealloc(resp->body, resp->body_len + len + 1);
+	memcpy(resp->body + resp->body_len, data, len);
+	resp->body_len += len;
+	resp->body[resp->body_len] = '\0';
+	return len;
+}
+
+static size_t
+on_upload(char *buf, size_t size, size_t n, void *p)
+{
+	struct xfer *x = p;
+	struct tar_reader *rd = x->rq->upload;
+	ssize_t got = rd->read(rd, buf, size * n);
+	if (got < 0) {
+		x->upload_failed = true;
+		return CURL_READFUNC_ABORT;
+	}
+	return (size_t)got;
+}
+
+static int
+on_progress(void *p, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+	struct xfer *x = p;
+	if (berth_cancel_is_set(x->rq->cancel)) {
+		x->cancelled = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* Lowercase the first letter of a strerror text for use inside a sentence. */
+static void
+errno_text(int e, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s", e ? strerror(e) : "connection failed");
+	if (out[0] && isupper((unsigned char)out[0]) && !isupper((unsigned char)out[1]))
+		out[0] = (char)tolower((unsigned char)out[0]);
+}
+
+static const char *
+what_of(const struct http_target *t)
+{
+	return t->what ? t->what : "the engine";
+}
+
+/* Turn a failed transfer into one sentence. */
+static int
+transfer_error(const struct http_target *t, const struct http_request *rq, CURL *easy,
+	       CURLcode rc, const char *errbuf, struct berth_error *err)
+{
+	const char *what = what_of(t);
+	long os_errno = 0;
+	curl_off_t connect_us = 0, pretransfer_us = 0;
+	curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
+	curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect_us);
+	curl_easy_getinfo(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
+	char text[128];
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+		errno_text((int)os_errno, text, sizeof text);
+		return berth_fail(err, BERTH_ECONNECT, "cannot reach %s: %s", what, text);
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return berth_fail(err, BERTH_ECONNECT, "cannot reach %s: the host name does not resolve",
+				  what);
+	case CURLE_OPERATION_TIMEDOUT:
+		/* A reused connection has no connect time, but a pretransfer time. */
+		if (connect_us == 0 && pretransfer_us == 0)
+			return berth_fail(err, BERTH_ECONNECT, "cannot reach %s: timed out after %g s",
+					  what, t->connect_timeout);
+		return berth_fail(err, BERTH_ETIMEOUT, "%s did not answer within %g s", what,
+				  rq->timeout_s);
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+		return berth_fail(err, BERTH_ECONNECT, "cannot reach %s: TLS failed: %s", what,
+				  errbuf[0] ? errbuf : curl_easy_strerror(rc));
+	case CURLE_GOT_NOTHING:
+		return berth_fail(err, BERTH_EPROTOCOL, "%s closed the connection without answering",
+				  what);
+	default:
+		return berth_fail(err, BERTH_EIO, "the connection to %s failed: %s", what,
+				  errbuf[0] ? errbuf : curl_easy_strerror(rc));
+	}
+}
+
+static struct curl_slist *
+request_headers(const struct http_request *rq)
+{
+	struct curl_slist *h = NULL;
+	h = curl_slist_append(h, "Expect:");
+	if (rq->content_type && (rq->body || rq->upload)) {
+		char *ct = xasprintf("Content-Type: %s", rq->content_type);
+		h = curl_slist_append(h, ct);
+		free(ct);
+	} else {
+		h = curl_slist_append(h, "Content-Type:");
+	}
+	if (rq->upload)
+		h = curl_slist_append(h, "Transfer-Encoding: chunked");
+	for (size_t i = 0; rq->headers && rq->headers[i]; i++)
+		h = curl_slist_append(h, rq->headers[i]);
+	return h;
+}
+
+static void
+setup_target(CURL *easy, const struct http_target *t, char *errbuf)
+{
+	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf);
+	if (t->unix_path)
+		curl_easy_setopt(easy, CURLOPT_UNIX_SOCKET_PATH, t->unix_path);
+	long cms = (long)((t->connect_timeout > 0 ? t->connect_timeout : 5) * 1000);
+	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, cms);
+	if (t->ca_file)
+		curl_easy_setopt(easy, CURLOPT_CAINFO, t->ca_file);
+	if (t->cert_file)
+		curl_easy_setopt(easy, CURLOPT_SSLCERT, t->cert_file);
+	if (t->key_file)
+		curl_easy_setopt(easy, CURLOPT_SSLKEY, t->key_file);
+	if (!t->tls_verify) {
+		curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+}
+
+static void
+setup_method(CURL *easy, struct http_request *rq)
+{
+	const char *m = rq->method ? rq->method : "GET";
+	if (strcmp(m, "HEAD") == 0) {
+		curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+		return;
+	}
+	if (strcmp(m, "GET") == 0 && !rq->body && !rq->upload)
+		return;
+	if (rq->upload) {
+		if (strcmp(m, "PUT") == 0)
+			curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
+		else
+			curl_easy_setopt(easy, CURLOPT_POST, 1L);
+	} else if (rq->body || strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0) {
+		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+				 (curl_off_t)(rq->body ? rq->body_len : 0));
+		curl_easy_setopt(easy, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
+	}
+	if (strcmp(m, "POST") != 0)
+		curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, m);
+}
+
+/* Drive the transfer in short poll slices, watching the cancel flag. */
+static CURLcode
+run_transfer(struct http_handles *h, struct xfer *x)
+{
+	CURLMcode mc = curl_multi_add_handle(h->multi, h->easy);
+	if (mc != CURLM_OK)
+		return CURLE_FAILED_INIT;
+	CURLcode rc = CURLE_OK;
+	for (;;) {
+		int running = 0;
+		mc = curl_multi_perform(h->multi, &running);
+		if (mc != CURLM_OK) {
+			rc = CURLE_FAILED_INIT;
+			break;
+		}
+		if (!running) {
+			int left;
+			CURLMsg *msg;
+			while ((msg = curl_multi_info_read(h->multi, &left)))
+				if (msg->msg == CURLMSG_DONE && msg->easy_handle == h->easy)
+					rc = msg->data.result;
+			break;
+		}
+		if (berth_cancel_is_set(x->rq->cancel)) {
+			x->cancelled = true;
+			rc = CURLE_ABORTED_BY_CALLBACK;
+			break;
+		}
+		mc = curl_multi_poll(h->multi, NULL, 0, POLL_SLICE_MS, NULL);
+		if (mc != CURLM_OK) {
+			rc = CURLE_FAILED_INIT;
+			break;
+		}
+	}
+	curl_multi_remove_handle(h->multi, h->easy);
+	return rc;
+}
+
+int
+http_perform(const struct http_target *t, struct http_request *rq, struct http_response *resp,
+	     struct berth_error *err)
+{
+	memset(resp, 0, sizeof *resp);
+	if (berth_cancel_is_set(rq->cancel))
+		return berth_fail(err, BERTH_ECANCELLED, "cancelled");
+	bool temporary;
+	struct http_handles *h = handles_acquire(&temporary);
+	if (!h)
+		return berth_fail(err, BERTH_EIO, "cannot set up an HTTP transfer (libcurl failed)");
+	CURL *easy = h->easy;
+	curl_easy_reset(easy);
+
+	char errbuf[CURL_ERROR_SIZE] = "";
+	struct xfer x = { .rq = rq, .resp = resp, .err = err,
+			  .max_body = rq->max_body ? rq->max_body : DEFAULT_MAX_BODY };
+	char *url = xasprintf("%s%s", t->base_url, rq->path ? rq->path : "/");
+	struct curl_slist *hdrs = request_headers(rq);
+
+	setup_target(easy, t, errbuf);
+	curl_easy_setopt(easy, CURLOPT_URL, url);
+	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, hdrs);
+	setup_method(easy, rq);
+	if (rq->upload) {
+		curl_easy_setopt(easy, CURLOPT_READFUNCTION, on_upload);
+		curl_easy_setopt(easy, CURLOPT_READDATA, &x);
+	}
+	if (rq->timeout_s > 0)
+		curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)(rq->timeout_s * 1000));
+	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header_line);
+	curl_easy_setopt(easy, CURLOPT_HEADERDATA, &x);
+	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(easy, CURLOPT_WRITEDATA, &x);
+	curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(easy, CURLOPT_XFERINFODATA, &x);
+
+	CURLcode rc = run_transfer(h, &x);
+	int ret = 0;
+	if (x.cancelled) {
+		ret = berth_fail(err, BERTH_ECANCELLED, "cancelled");
+	} else if (x.too_large) {
+		ret = berth_fail(err, BERTH_EPROTOCOL, "%s sent a reply too large (over %zu MiB)",
+				 what_of(t), x.max_body >> 20);
+	} else if (x.upload_failed) {
+		if (err && rq->upload->err && rq->upload->err != err)
+			*err = *rq->upload->err;
+		ret = -1;
+	} else if (x.aborted_by_headers) {
+		ret = 0;
+	} else if (rc == CURLE_WRITE_ERROR && resp->sink_stopped) {
+		ret = 0;
+	} else if (rc != CURLE_OK) {
+		ret = transfer_error(t, rq, easy, rc, errbuf, err);
+	}
+	if (ret == 0 && !resp->body)
+		resp->body = xstrdup("");
+	if (err && ret < 0)
+		err->http_status = (int)resp->status;
+	/* The handle keeps pointers to our stack; clear them before reuse. */
+	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, NULL);
+	curl_slist_free_all(hdrs);
+	free(url);
+	handles_release(h, temporary);
+	return ret;
+}
+
+void
+http_response_done(struct http_response *resp)
+{
+	if (!resp)
+		return;
+	response_clear_headers(resp);
+	free(resp->body);
+	resp->body = NULL;
+	resp->body_len = 0;
+}
+
+const char *
+http_header(const struct http_response *resp, const char *name)
+{
+	for (size_t i = 0; i < resp->nheaders; i++)
+		if (strcasecmp(resp->headers[i].name, name) == 0)
+			return resp->headers[i].value;
+	return NULL;
+}
+
+char *
+http_escape(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct buf b = { 0 };
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (isalnum(*p) || strchr("-._~", *p)) {
+			buf_append(&b, p, 1);
+		} else {
+			char enc[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+			buf_append(&b, enc, 3);
+		}
+	}
+	return buf_steal(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* Hijacked connections. */
+
+/* Split base_url into the Host header value and the path prefix. */
+static void
+url_host_and_prefix(const char *base_url, char **host, char **prefix)
+{
+	const char *p = strstr(base_url, "://");
+	p = p ? p + 3 : base_url;
+	const char *slash = strchr(p, '/');
+	if (!slash) {
+		*host = xstrdup(p);
+		*prefix = xstrdup("");
+	} else {
+		*host = xstrndup(p, (size_t)(slash - p));
+		*prefix = xstrdup(slash);
+		size_t n = strlen(*prefix);
+		if (n && (*prefix)[n - 1] == '/')
+			(*prefix)[n - 1] = '\0';
+	}
+}
+
+static int
+send_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Read the reply's status line and headers, exactly up to the blank line, so
+ * the stream that follows stays in the socket for the caller. */
+static int
+read_reply_head(int fd, double timeout_s, struct buf *head)
+{
+	double deadline = now_monotonic() + timeout_s;
+	for (;;) {
+		double left = deadline - now_monotonic();
+		if (left <= 0)
+			return -2;
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int pr = poll(&pfd, 1, (int)(left * 1000) + 1);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr <= 0)
+			return pr == 0 ? -2 : -1;
+		char peek[4096];
+		ssize_t n = recv(fd, peek, sizeof peek, MSG_PEEK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		/* Consume up to the end of the head, or all that was peeked. */
+		size_t take = (size_t)n;
+		buf_append(head, peek, (size_t)n);
+		char *end = strstr(head->data, "\r\n\r\n");
+		if (end) {
+			size_t head_len = (size_t)(end - head->data) + 4;
+			take = (size_t)n - (head->len - head_len);
+			head->len = head_len;
+			head->data[head_len] = '\0';
+		}
+		char sink[4096];
+		if (recv(fd, sink, take, 0) != (ssize_t)take)
+			return -1;
+		if (end)
+			return 0;
+		if (head->len > 65536)
+			return -1;
+	}
+}
+
+int
+http_hijack(const struct http_target *t, const char *method, const char *path,
+	    const char *json_body, int *fd, long *status, struct berth_error *err)
+{
+	const char *what = what_of(t);
+	if (str_starts_with(t->base_url, "https:"))
+		return berth_fail(err, BERTH_EUNSUPPORTED,
+				  "interactive sessions over TLS are not supported for %s", what);
+	CURL *easy = curl_easy_init();
+	if (!easy)
+		return berth_fail(err, BERTH_EIO, "cannot set up an HTTP transfer (libcurl failed)");
+	char errbuf[CURL_ERROR_SIZE] = "";
+	setup_target(easy, t, errbuf);
+	curl_easy_setopt(easy, CURLOPT_URL, t->base_url);
+	curl_easy_setopt(easy, CURLOPT_CONNECT_ONLY, 1L);
+	CURLcode rc = curl_easy_perform(easy);
+	if (rc != CURLE_OK) {
+		struct http_request rq = { 0 };
+		transfer_error(t, &rq, easy, rc, errbuf, err);
+		curl_easy_cleanup(easy);
+		return -1;
+	}
+	curl_socket_t sock = CURL_SOCKET_BAD;
+	curl_easy_getinfo(easy, CURLINFO_ACTIVESOCKET, &sock);
+	int s = sock == CURL_SOCKET_BAD ? -1 : dup(sock);
+	curl_easy_cleanup(easy);
+	if (s < 0)
+		return berth_fail(err, BERTH_EIO, "cannot open a connection to %s", what);
+
+	char *host, *prefix;
+	url_host_and_prefix(t->base_url, &host, &prefix);
+	size_t blen = json_body ? strlen(json_body) : 0;
+	char *req = xasprintf("%s %s%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: berth\r\n"
+			      "Connection: Upgrade\r\nUpgrade: tcp\r\n"
+			      "%sContent-Length: %zu\r\n\r\n%s",
+			      method, prefix, path, host,
+			      json_body ? "Content-Type: application/json\r\n" : "", blen,
+			      json_body ? json_body : "");
+	free(host);
+	free(prefix);
+	int sent = send_all(s, req, strlen(req));
+	free(req);
+	struct buf head = { 0 };
+	int rr = sent < 0 ? -1 : read_reply_head(s, t->connect_timeout > 0 ? t->connect_timeout * 6 : 30,
+						   &head);
+	if (rr < 0) {
+		buf_free(&head);
+		close(s);
+		if (rr == -2)
+			return berth_fail(err, BERTH_ETIMEOUT, "%s did not answer the session request",
+					  what);
+		return berth_fail(err, BERTH_EIO, "the connection to %s broke during the session request",
+				  what);
+	}
+	const char *sp = strchr(head.data, ' ');
+	*status = sp ? strtol(sp + 1, NULL, 10) : 0;
+	buf_free(&head);
+	*fd = s;
+	return 0;
+}

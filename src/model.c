@@ -1,0 +1,358 @@
+/* model.c: Docker and Podman (compat) JSON into the container model.
+ *
+ * Rules (docker-api.md §10): the name loses Docker's leading '/'; env entries
+ * split at the first '=' and entries without one are dropped; ports come from
+ * the list's Ports, or from inspect's NetworkSettings.Ports plus
+ * Config.ExposedPorts (exposed but unbound ports included); addresses only
+ * from NetworkSettings.Networks.*; exit code 0 while created or running.
+ * Podman's compat documents have the same shape; where it differs (no
+ * unbound ports in the list, "" for a host IP bound to all) it is evened out.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "model.h"
+#include "util.h"
+
+const char *
+model_str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+long long
+model_int(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+	if (!o || !json_object_object_get_ex(o, key, &v) || !v)
+		return 0;
+	if (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double))
+		return json_object_get_int64(v);
+	if (json_object_is_type(v, json_type_string))
+		return strtoll(json_object_get_string(v), NULL, 10);
+	return 0;
+}
+
+bool
+model_bool(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_boolean))
+		return false;
+	return json_object_get_boolean(v);
+}
+
+struct json_object *
+model_obj(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+	if (!o || !json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return v;
+}
+
+static struct json_object *
+model_typed(struct json_object *o, const char *key, enum json_type t)
+{
+	struct json_object *v = model_obj(o, key);
+	return v && json_object_is_type(v, t) ? v : NULL;
+}
+
+void
+model_add_kv(struct berth_kv **v, size_t *n, const char *key, const char *value)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[*n].key = xstrdup(key);
+	(*v)[*n].value = xstrdup(value ? value : "");
+	(*n)++;
+}
+
+void
+model_add_port(struct berth_container *c, int port, const char *proto, const char *host_ip,
+	       int host_port)
+{
+	c->ports = xrealloc(c->ports, (c->nports + 1) * sizeof *c->ports);
+	struct berth_port *p = &c->ports[c->nports++];
+	memset(p, 0, sizeof *p);
+	p->container_port = port;
+	snprintf(p->proto, sizeof p->proto, "%s", proto && *proto ? proto : "tcp");
+	p->host_port = host_port;
+	if (host_port > 0)
+		snprintf(p->host_ip, sizeof p->host_ip, "%s", host_ip && *host_ip ? host_ip : "0.0.0.0");
+}
+
+void
+model_add_str(char ***v, size_t *n, const char *s)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = xstrdup(s);
+}
+
+int
+model_parse_port_key(const char *key, int *port, char proto[8])
+{
+	char *end;
+	long p = strtol(key, &end, 10);
+	if (end == key || p <= 0 || p > 65535 || (*end && *end != '/'))
+		return -1;
+	*port = (int)p;
+	snprintf(proto, 8, "%s", *end == '/' && end[1] ? end + 1 : "tcp");
+	return 0;
+}
+
+enum berth_status
+model_docker_status(const char *word)
+{
+	static const struct { const char *word; enum berth_status st; } map[] = {
+		{ "created", BERTH_ST_CREATED }, { "configured", BERTH_ST_CREATED },
+		{ "initialized", BERTH_ST_CREATED }, { "running", BERTH_ST_RUNNING },
+		{ "paused", BERTH_ST_PAUSED }, { "restarting", BERTH_ST_RESTARTING },
+		{ "exited", BERTH_ST_EXITED }, { "stopped", BERTH_ST_EXITED },
+		{ "stopping", BERTH_ST_RUNNING }, { "dead", BERTH_ST_DEAD },
+		{ "removing", BERTH_ST_DELETING },
+	};
+	if (!word)
+		return BERTH_ST_UNKNOWN;
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strcasecmp(word, map[i].word) == 0)
+			return map[i].st;
+	return BERTH_ST_UNKNOWN;
+}
+
+time_t
+model_parse_time(const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	struct tm tm = { 0 };
+	const char *p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!p || tm.tm_year + 1900 < 1971)
+		return 0;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	time_t t = timegm(&tm);
+	if ((*p == '+' || *p == '-') && strlen(p) >= 6) {
+		int off = (atoi(p + 1) * 60 + atoi(p + 4)) * 60;
+		t += *p == '+' ? -off : off;
+	}
+	return t;
+}
+
+static char *
+strip_slash(const char *name)
+{
+	return xstrdup(name && name[0] == '/' ? name + 1 : name);
+}
+
+/* KEY=VALUE list; entries without '=' are dropped. */
+static void
+add_env(struct berth_container *c, struct json_object *env)
+{
+	if (!env || !json_object_is_type(env, json_type_array))
+		return;
+	for (size_t i = 0; i < json_object_array_length(env); i++) {
+		const char *e = json_object_get_string(json_object_array_get_idx(env, i));
+		const char *eq = e ? strchr(e, '=') : NULL;
+		if (!eq)
+			continue;
+		char *key = xstrndup(e, (size_t)(eq - e));
+		model_add_kv(&c->env, &c->nenv, key, eq + 1);
+		free(key);
+	}
+}
+
+static void
+add_labels(struct berth_container *c, struct json_object *labels)
+{
+	if (!labels || !json_object_is_type(labels, json_type_object))
+		return;
+	json_object_object_foreach(labels, k, v)
+		model_add_kv(&c->labels, &c->nlabels, k, json_object_get_string(v));
+}
+
+static void
+add_networks(struct berth_container *c, struct json_object *settings)
+{
+	struct json_object *nets = model_typed(settings, "Networks", json_type_object);
+	if (!nets)
+		return;
+	json_object_object_foreach(nets, name, net) {
+		(void)name;
+		const char *v4 = model_str(net, "IPAddress");
+		const char *v6 = model_str(net, "GlobalIPv6Address");
+		if (v4 && *v4)
+			model_add_str(&c->ipv4, &c->nipv4, v4);
+		if (v6 && *v6)
+			model_add_str(&c->ipv6, &c->nipv6, v6);
+	}
+}
+
+/* The command as a list and as one line. */
+static void
+set_command(struct berth_container *c, const char *path, struct json_object *args)
+{
+	struct buf line = { 0 };
+	if (path && *path) {
+		model_add_str(&c->argv, &c->nargv, path);
+		buf_appends(&line, path);
+	}
+	for (size_t i = 0; args && json_object_is_type(args, json_type_array) &&
+			   i < json_object_array_length(args); i++) {
+		const char *a = json_object_get_string(json_object_array_get_idx(args, i));
+		model_add_str(&c->argv, &c->nargv, a ? a : "");
+		if (line.len)
+			buf_appends(&line, " ");
+		buf_appends(&line, a ? a : "");
+	}
+	c->argv = xrealloc(c->argv, (c->nargv + 1) * sizeof *c->argv);
+	c->argv[c->nargv] = NULL;
+	c->command = buf_steal(&line);
+}
+
+/* "Exited (42) 3 minutes ago" gives 42. */
+static int
+exit_code_from_status_text(const char *text)
+{
+	const char *p = text ? strchr(text, '(') : NULL;
+	return p && str_starts_with(text, "Exited") ? atoi(p + 1) : 0;
+}
+
+static void
+list_ports(struct berth_container *c, struct json_object *ports)
+{
+	if (!ports || !json_object_is_type(ports, json_type_array))
+		return;
+	for (size_t i = 0; i < json_object_array_length(ports); i++) {
+		struct json_object *p = json_object_array_get_idx(ports, i);
+		int priv = (int)model_int(p, "PrivatePort");
+		if (priv > 0)
+			model_add_port(c, priv, model_str(p, "Type"), model_str(p, "IP"),
+				       (int)model_int(p, "PublicPort"));
+	}
+}
+
+struct berth_container *
+model_from_list(struct json_object *o, const char *endpoint)
+{
+	struct berth_container *c = xcalloc(1, sizeof *c);
+	c->raw = json_object_get(o);
+	c->id = xstrdup(model_str(o, "Id"));
+	struct json_object *names = model_typed(o, "Names", json_type_array);
+	if (names && json_object_array_length(names) > 0)
+		c->name = strip_slash(json_object_get_string(json_object_array_get_idx(names, 0)));
+	else
+		c->name = xstrdup("");
+	c->image = xstrdup(model_str(o, "Image"));
+	c->endpoint = xstrdup(endpoint);
+	c->command = xstrdup(model_str(o, "Command"));
+	c->argv = xcalloc(1, sizeof *c->argv);
+	c->state_text = xstrdup(model_str(o, "Status"));
+	c->status = model_docker_status(model_str(o, "State"));
+	c->running = c->status == BERTH_ST_RUNNING;
+	if (c->status != BERTH_ST_CREATED && c->status != BERTH_ST_RUNNING)
+		c->exit_code = exit_code_from_status_text(c->state_text);
+	c->created = (time_t)model_int(o, "Created");
+	list_ports(c, model_obj(o, "Ports"));
+	add_networks(c, model_obj(o, "NetworkSettings"));
+	add_labels(c, model_obj(o, "Labels"));
+	return c;
+}
+
+static bool
+has_port(const struct berth_container *c, int port, const char *proto)
+{
+	for (size_t i = 0; i < c->nports; i++)
+		if (c->ports[i].container_port == port && strcmp(c->ports[i].proto, proto) == 0)
+			return true;
+	return false;
+}
+
+/* NetworkSettings.Ports (bound and unbound), then Config.ExposedPorts not yet seen. */
+static void
+inspect_ports(struct berth_container *c, struct json_object *settings, struct json_object *config)
+{
+	struct json_object *ports = model_typed(settings, "Ports", json_type_object);
+	if (ports) {
+		json_object_object_foreach(ports, key, binds) {
+			int port;
+			char proto[8];
+			if (model_parse_port_key(key, &port, proto) < 0)
+				continue;
+			size_t nb = binds && json_object_is_type(binds, json_type_array)
+				    ? json_object_array_length(binds) : 0;
+			for (size_t i = 0; i < nb; i++) {
+				struct json_object *b = json_object_array_get_idx(binds, i);
+				model_add_port(c, port, proto, model_str(b, "HostIp"),
+					       (int)model_int(b, "HostPort"));
+			}
+			if (nb == 0)
+				model_add_port(c, port, proto, NULL, 0);
+		}
+	}
+	struct json_object *exposed = model_typed(config, "ExposedPorts", json_type_object);
+	if (exposed) {
+		json_object_object_foreach(exposed, key, v) {
+			(void)v;
+			int port;
+			char proto[8];
+			if (model_parse_port_key(key, &port, proto) == 0 && !has_port(c, port, proto))
+				model_add_port(c, port, proto, NULL, 0);
+		}
+	}
+}
+
+/* The engine's status in the words of `docker ps`, without the relative time. */
+static char *
+inspect_state_text(enum berth_status st, int exit_code)
+{
+	switch (st) {
+	case BERTH_ST_RUNNING: return xstrdup("Up");
+	case BERTH_ST_EXITED: return xasprintf("Exited (%d)", exit_code);
+	case BERTH_ST_CREATED: return xstrdup("Created");
+	case BERTH_ST_PAUSED: return xstrdup("Up (Paused)");
+	case BERTH_ST_RESTARTING: return xasprintf("Restarting (%d)", exit_code);
+	case BERTH_ST_DEAD: return xstrdup("Dead");
+	case BERTH_ST_DELETING: return xstrdup("Removal In Progress");
+	default: return xstrdup("Unknown");
+	}
+}
+
+struct berth_container *
+model_from_inspect(struct json_object *o, const char *endpoint)
+{
+	struct berth_container *c = xcalloc(1, sizeof *c);
+	struct json_object *state = model_obj(o, "State");
+	struct json_object *config = model_obj(o, "Config");
+	struct json_object *settings = model_obj(o, "NetworkSettings");
+	c->raw = json_object_get(o);
+	c->id = xstrdup(model_str(o, "Id"));
+	c->name = strip_slash(model_str(o, "Name") ? model_str(o, "Name") : "");
+	c->image = xstrdup(model_str(config, "Image") ? model_str(config, "Image") : model_str(o, "Image"));
+	c->endpoint = xstrdup(endpoint);
+	set_command(c, model_str(o, "Path"), model_obj(o, "Args"));
+	c->hostname = xstrdup(model_str(config, "Hostname"));
+	c->status = model_docker_status(model_str(state, "Status"));
+	c->running = model_bool(state, "Running");
+	if (c->status != BERTH_ST_CREATED && c->status != BERTH_ST_RUNNING)
+		c->exit_code = (int)model_int(state, "ExitCode");
+	c->pid = c->running ? (long)model_int(state, "Pid") : 0;
+	c->state_text = inspect_state_text(c->status, c->exit_code);
+	c->tty = model_bool(config, "Tty");
+	c->created = model_parse_time(model_str(o, "Created"));
+	c->started = model_parse_time(model_str(state, "StartedAt"));
+	c->finished = model_parse_time(model_str(state, "FinishedAt"));
+	inspect_ports(c, settings, config);
+	add_networks(c, settings);
+	add_env(c, model_obj(config, "Env"));
+	add_labels(c, model_obj(config, "Labels"));
+	return c;
+}
