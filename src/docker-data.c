@@ -72,7 +72,8 @@ fill_stat(const char *header, struct archive_stat *st, struct berth_error *err)
 	st->mode = (unsigned)(mode & 07777);
 	st->size = (uint64_t)model_int(o, "size");
 	const char *target = model_str(o, "linkTarget");
-	snprintf(st->link_target, sizeof st->link_target, "%s", target ? target : "");
+	/* Podman repeats the path itself as the target of a non-link. */
+	snprintf(st->link_target, sizeof st->link_target, "%s", st->is_link && target ? target : "");
 	json_object_put(o);
 	return 0;
 }
@@ -178,12 +179,22 @@ docker_stats(struct backend *b, const char *ref, struct berth_stats_sample *out,
 {
 	memset(out, 0, sizeof *out);
 	char *p = docker_ctr_path(ref, "/stats?stream=false&one-shot=true");
-	struct json_object *o;
-	int rc = docker_simple(b, "GET", p, NULL, "read the statistics of", ref, &o, cancel, err);
+	struct http_request rq = { .path = p, .timeout_s = docker_timeout(b), .cancel = cancel };
+	struct http_response resp;
+	int rc = docker_call(b, &rq, &resp, err);
 	free(p);
 	if (rc < 0)
 		return -1;
 	out->read_ns = now_monotonic_ns();
+	struct json_object *o = NULL;
+	if (resp.status < 200 || resp.status >= 300)
+		rc = docker_fail_reply(b, &resp, "read the statistics of", ref, err);
+	else if (resp.body_len && !(o = json_tokener_parse(resp.body)))
+		rc = berth_fail(err, BERTH_EPROTOCOL, "the statistics of %s are not JSON", ref);
+	http_response_done(&resp);
+	/* Podman answers a stopped container with an empty body, Docker with zeros. */
+	if (rc < 0 || !o)
+		return rc;
 	struct json_object *cpu = model_obj(o, "cpu_stats");
 	struct json_object *usage = model_obj(cpu, "cpu_usage");
 	struct json_object *mem = model_obj(o, "memory_stats");
@@ -223,8 +234,9 @@ event_deliver(struct events_ctx *e, struct json_object *o)
 	const char *action = model_str(o, "Action") ? model_str(o, "Action") : model_str(o, "status");
 	if (action && strcmp(action, "died") == 0)
 		action = "die";
+	/* Podman puts containerExitCode on every event; it means something on die only. */
 	const char *code = model_str(attrs, "exitCode");
-	if (!code)
+	if (!code && action && strcmp(action, "die") == 0)
 		code = model_str(attrs, "containerExitCode");
 	struct berth_event ev = {
 		.type = model_str(o, "Type") ? model_str(o, "Type") : "container",

@@ -65,6 +65,8 @@ exec_create(struct backend *b, const char *ref, char *const argv[], const struct
 		char *msg = docker_reply_message(&resp);
 		rc = berth_fail(err, BERTH_ECONFLICT, "cannot run a command in %s: it is not running (%s)",
 				ref, msg);
+		if (err)
+			err->http_status = (int)resp.status;
 		free(msg);
 	} else if (resp.status < 200 || resp.status >= 300) {
 		rc = docker_fail_reply(b, &resp, "run a command in", ref, err);
