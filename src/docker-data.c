@@ -166,13 +166,6 @@ docker_export(struct backend *b, const char *ref, berth_sink sink, void *ctx,
 /* ------------------------------------------------------------------ */
 /* Stats. */
 
-static uint64_t
-u64(struct json_object *o, const char *key)
-{
-	long long v = model_int(o, key);
-	return v > 0 ? (uint64_t)v : 0;
-}
-
 int
 docker_stats(struct backend *b, const char *ref, struct berth_stats_sample *out,
 	     berth_cancel *cancel, struct berth_error *err)
@@ -195,22 +188,7 @@ docker_stats(struct backend *b, const char *ref, struct berth_stats_sample *out,
 	/* Podman answers a stopped container with an empty body, Docker with zeros. */
 	if (rc < 0 || !o)
 		return rc;
-	struct json_object *cpu = model_obj(o, "cpu_stats");
-	struct json_object *usage = model_obj(cpu, "cpu_usage");
-	struct json_object *mem = model_obj(o, "memory_stats");
-	struct json_object *mstats = model_obj(mem, "stats");
-	out->cpu_total_ns = u64(usage, "total_usage");
-	out->system_ns = u64(cpu, "system_cpu_usage");
-	out->online_cpus = (unsigned)u64(cpu, "online_cpus");
-	struct json_object *percpu = model_obj(usage, "percpu_usage");
-	if (!out->online_cpus && percpu && json_object_is_type(percpu, json_type_array))
-		out->online_cpus = (unsigned)json_object_array_length(percpu);
-	uint64_t used = u64(mem, "usage");
-	uint64_t inactive = model_obj(mstats, "total_inactive_file") ? u64(mstats, "total_inactive_file")
-								       : u64(mstats, "inactive_file");
-	out->mem_used = inactive < used ? used - inactive : used;
-	out->mem_limit = u64(mem, "limit");
-	out->valid = out->cpu_total_ns > 0 || used > 0;
+	model_stats(o, out);
 	json_object_put(o);
 	return 0;
 }
@@ -229,25 +207,8 @@ struct events_ctx {
 static int
 event_deliver(struct events_ctx *e, struct json_object *o)
 {
-	struct json_object *actor = model_obj(o, "Actor");
-	struct json_object *attrs = model_obj(actor, "Attributes");
-	const char *action = model_str(o, "Action") ? model_str(o, "Action") : model_str(o, "status");
-	if (action && strcmp(action, "died") == 0)
-		action = "die";
-	/* Podman puts containerExitCode on every event; it means something on die only. */
-	const char *code = model_str(attrs, "exitCode");
-	if (!code && action && strcmp(action, "die") == 0)
-		code = model_str(attrs, "containerExitCode");
-	struct berth_event ev = {
-		.type = model_str(o, "Type") ? model_str(o, "Type") : "container",
-		.action = action ? action : "",
-		.id = model_str(actor, "ID") ? model_str(actor, "ID") : model_str(o, "id"),
-		.name = model_str(attrs, "name"),
-		.exit_code = code ? atoi(code) : -1,
-		.time = (time_t)model_int(o, "time"),
-	};
-	if (!ev.id)
-		ev.id = "";
+	struct berth_event ev;
+	model_event(o, &ev);
 	return e->cb(e->ctx, &ev);
 }
 

@@ -356,3 +356,53 @@ model_from_inspect(struct json_object *o, const char *endpoint)
 	add_labels(c, model_obj(config, "Labels"));
 	return c;
 }
+
+static uint64_t
+u64(struct json_object *o, const char *key)
+{
+	long long v = model_int(o, key);
+	return v > 0 ? (uint64_t)v : 0;
+}
+
+void
+model_stats(struct json_object *o, struct berth_stats_sample *out)
+{
+	struct json_object *cpu = model_obj(o, "cpu_stats");
+	struct json_object *usage = model_obj(cpu, "cpu_usage");
+	struct json_object *mem = model_obj(o, "memory_stats");
+	struct json_object *mstats = model_obj(mem, "stats");
+	out->cpu_total_ns = u64(usage, "total_usage");
+	out->system_ns = u64(cpu, "system_cpu_usage");
+	out->online_cpus = (unsigned)u64(cpu, "online_cpus");
+	struct json_object *percpu = model_typed(usage, "percpu_usage", json_type_array);
+	if (!out->online_cpus && percpu)
+		out->online_cpus = (unsigned)json_object_array_length(percpu);
+	uint64_t used = u64(mem, "usage");
+	/* cgroup v1 reports total_inactive_file, v2 inactive_file (docker-api.md §6). */
+	uint64_t inactive = model_obj(mstats, "total_inactive_file") ? u64(mstats, "total_inactive_file")
+								       : u64(mstats, "inactive_file");
+	out->mem_used = inactive < used ? used - inactive : used;
+	out->mem_limit = u64(mem, "limit");
+	out->valid = out->cpu_total_ns > 0 || used > 0;
+}
+
+void
+model_event(struct json_object *o, struct berth_event *ev)
+{
+	struct json_object *actor = model_obj(o, "Actor");
+	struct json_object *attrs = model_obj(actor, "Attributes");
+	const char *action = model_str(o, "Action") ? model_str(o, "Action") : model_str(o, "status");
+	if (action && strcmp(action, "died") == 0)
+		action = "die";
+	/* Podman puts containerExitCode on every event; it means something on die only. */
+	const char *code = model_str(attrs, "exitCode");
+	if (!code && action && strcmp(action, "die") == 0)
+		code = model_str(attrs, "containerExitCode");
+	const char *id = model_str(actor, "ID") ? model_str(actor, "ID") : model_str(o, "id");
+	ev->type = model_str(o, "Type") ? model_str(o, "Type") : "container";
+	ev->action = action ? action : "";
+	ev->id = id ? id : "";
+	ev->name = model_str(attrs, "name");
+	ev->exit_code = code ? atoi(code) : -1;
+	ev->time = (time_t)model_int(o, "time");
+}

@@ -16,6 +16,11 @@ struct berth_container *model_from_list(struct json_object *o, const char *endpo
 /* The document of GET /containers/{id}/json (Docker or Podman compat). */
 struct berth_container *model_from_inspect(struct json_object *o, const char *endpoint);
 
+/* A one-shot stats document into a sample (all but read_ns). */
+void model_stats(struct json_object *o, struct berth_stats_sample *out);
+/* One events-stream document; the strings point into o. */
+void model_event(struct json_object *o, struct berth_event *ev);
+
 /* Docker's State.Status / list State words ("running", "removing"...). */
 enum berth_status model_docker_status(const char *word);
 /* RFC 3339 with optional fraction and offset; 0 for Go's zero time or garbage. */
