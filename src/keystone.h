@@ -1,0 +1,94 @@
+/* keystone.h (private): OpenStack sessions for the Zun backend.
+ *
+ * An os_session holds one endpoint's Keystone v3 credentials, its token and
+ * service catalog. The token is shared by every thread using the endpoint
+ * (guarded by a mutex), renewed before it expires and once when a service
+ * answers 401. Credentials come from the endpoint's config section, a
+ * clouds.yaml cloud (zun:CLOUD, OS_CLOUD), or OS_* variables. No secret or
+ * token ever reaches a message.
+ */
+#ifndef BERTH_KEYSTONE_H
+#define BERTH_KEYSTONE_H
+
+#include <json-c/json.h>
+
+#include "backend.h"
+#include "http.h"
+
+/* What Keystone needs; every string owned, NULL when not given. */
+struct os_auth {
+	char *auth_url, *auth_type;
+	char *app_cred_id, *app_cred_name, *app_cred_secret;
+	char *username, *user_id, *password, *user_domain_name, *user_domain_id;
+	char *project_id, *project_name, *project_domain_name, *project_domain_id;
+	char *region, *interface;
+	char *cacert;
+	bool insecure;
+	char *source;		/* for messages: "the OS_* variables", "cloud edge in /x/clouds.yaml" */
+};
+
+void os_auth_done(struct os_auth *a);
+/* Set one option by its keystoneauth/clouds.yaml name ("auth_url",
+ * "application_credential_secret", "region_name"...); unknown names are ignored. */
+void os_auth_set(struct os_auth *a, const char *key, const char *value);
+
+/* clouds.c: fill a from clouds.yaml (plus secure.yaml). cloud NULL: OS_CLOUD, else the
+ * only cloud defined. Returns 1 when no clouds.yaml exists and no cloud was asked for. */
+int clouds_load(const char *cloud, struct os_auth *a, struct berth_error *err);
+
+/* The services berth uses, looked up in the catalog by type. */
+enum os_service { OS_SVC_CONTAINER, OS_SVC_NETWORK, OS_SVC_RESERVATION };
+
+struct os_session;
+
+/* From the endpoint's spec (zun, zun:CLOUD), config section and the environment. */
+int os_session_new(const struct berth_endpoint *ep, struct os_session **out,
+		   struct berth_error *err);
+void os_session_free(struct os_session *s);
+const char *os_session_region(const struct os_session *s);
+/* Whether the catalog has the service (authenticating first if needed). */
+int os_has_service(struct os_session *s, enum os_service svc, bool *has, berth_cancel *cancel,
+		   struct berth_error *err);
+/* The service's catalog URL (caller frees). */
+int os_service_url(struct os_session *s, enum os_service svc, char **url, berth_cancel *cancel,
+		   struct berth_error *err);
+
+/* One request to a service: the token and Accept: application/json are added.
+ * rq->path is appended to the service's URL. A 401 renews the token and retries
+ * once. 0 when an HTTP answer came (any status); resp is then filled and must be
+ * released with http_response_done. */
+int os_request(struct os_session *s, enum os_service svc, struct http_request *rq,
+	       struct http_response *resp, struct berth_error *err);
+
+/* Turn an error answer into one sentence: "<what>: <the service's own message>",
+ * with the code from the status (404 ENOTFOUND, 409 ECONFLICT, 401/403 EAUTH...).
+ * Reads Zun's {"errors":[...]}, Keystone's {"error":{...}}, Neutron's
+ * {"NeutronError":{...}} and Blazar's {"error_message":...}. Returns -1. */
+int os_fail(const struct http_response *resp, const char *what, struct berth_error *err);
+
+/* Parse a JSON body; BERTH_EPROTOCOL naming what when it is not JSON. */
+int os_json(const struct http_response *resp, const char *what, struct json_object **out,
+	    struct berth_error *err);
+
+/* Keystone's and Blazar's times ("2026-01-02T03:04:05[.ffffff][Z]", UTC); 0 when bad. */
+time_t os_parse_time(const char *s);
+
+/* neutron.c: floating IPs. port_id NULL lists all of the project's. */
+int neutron_fip_list(struct os_session *s, const char *port_id, struct berth_fip **out,
+		     size_t *n, struct berth_error *err);
+/* Associate address (NULL: a free one, else one allocated from the public network)
+ * with port; *assigned gets the address. */
+int neutron_fip_associate(struct os_session *s, const char *port, const char *address,
+			  char **assigned, struct berth_error *err);
+/* Dissociate every floating IP bound to port (PUT port_id null); *count gets how many. */
+int neutron_fip_dissociate(struct os_session *s, const char *port, int *count,
+			   struct berth_error *err);
+/* The Neutron port whose device is the container (K8s shadow port), or NULL. */
+int neutron_port_of(struct os_session *s, const char *device_id, char **port,
+		    struct berth_error *err);
+
+/* blazar.c: the project's leases. */
+int blazar_leases(struct os_session *s, struct berth_lease **out, size_t *n,
+		  struct berth_error *err);
+
+#endif

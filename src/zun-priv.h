@@ -1,0 +1,61 @@
+/* zun-priv.h (private): what zun.c (containers) and zun-io.c (exec, logs,
+ * archives) share. */
+#ifndef BERTH_ZUN_PRIV_H
+#define BERTH_ZUN_PRIV_H
+
+#include "keystone.h"
+#include "util.h"
+
+struct zun {
+	struct os_session *os;
+	const char *ep_name;	/* the endpoint's name, for messages */
+};
+
+static inline struct zun *
+zun_of(struct backend *b)
+{
+	return b->priv;
+}
+
+/* One Zun request with the 1.41 microversion header; body (JSON) may be NULL.
+ * timeout_s 0: the endpoint's request timeout. 0 when an answer came. */
+int zun_call(struct zun *z, const char *method, const char *path, const char *body,
+	     double timeout_s, berth_cancel *cancel, struct http_response *resp,
+	     struct berth_error *err);
+/* GET /containers/{ref}, resolving a unique uuid prefix when Zun does not know
+ * ref; *doc gets the container's JSON. */
+int zun_fetch(struct zun *z, const char *ref, struct json_object **doc, berth_cancel *cancel,
+	      struct berth_error *err);
+/* A container action (POST/GET/DELETE {ref}{suffix}) with the same prefix
+ * resolution; 0 when an answer came (judge resp->status). */
+int zun_action(struct zun *z, const char *method, const char *ref, const char *suffix,
+	       const char *body, double timeout_s, berth_cancel *cancel,
+	       struct http_response *resp, struct berth_error *err);
+/* One sentence for a failed Zun answer: "cannot VERB REF on ENDPOINT: <title>". */
+int zun_fail(struct zun *z, const struct http_response *resp, const char *verb, const char *ref,
+	     struct berth_error *err);
+/* Zun's status word as berth's. */
+enum berth_status zun_status(const char *word);
+
+/* Run argv through /execute and collect its output (stdout and stderr together).
+ * *exit_code: the command's code, -1 when Zun reports none (still running at the
+ * site's timeout) or the binary was not found (then *missing is set). */
+int zun_exec_collect(struct zun *z, const char *ref, char *const argv[], struct buf *out,
+		     int *exit_code, bool *missing, berth_cancel *cancel, struct berth_error *err);
+/* The command line whose shlex.split is exactly argv. Caller frees. */
+char *zun_shell_join(char *const argv[]);
+
+/* zun-io.c: the vtable entries for exec, logs and archives. */
+int zun_exec(struct backend *b, const char *ref, char *const argv[],
+	     const struct berth_exec_opts *o, berth_sink sink, void *ctx, int *exit_code,
+	     berth_cancel *cancel, struct berth_error *err);
+int zun_logs(struct backend *b, const char *ref, const struct berth_logs_opts *o,
+	     berth_sink sink, void *ctx, berth_cancel *cancel, struct berth_error *err);
+int zun_archive_stat(struct backend *b, const char *ref, const char *path,
+		     struct archive_stat *st, struct berth_error *err);
+int zun_archive_get(struct backend *b, const char *ref, const char *ctr_src, berth_sink sink,
+		    void *ctx, berth_cancel *cancel, struct berth_error *err);
+int zun_archive_put(struct backend *b, const char *ref, const char *ctr_dir,
+		    struct tar_reader *rd, berth_cancel *cancel, struct berth_error *err);
+
+#endif
