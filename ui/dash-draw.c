@@ -1,0 +1,108 @@
+/* dash-draw.c: draw UTF-8 strings by display columns (wcwidth), so wide and
+ * combining characters keep the table aligned. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "dash-draw.h"
+
+/* Decode the next character of s; returns its byte length (at least 1) and
+ * its width in *w (1 for anything undecodable or unprintable, drawn as '?'). */
+static size_t
+next_char(const char *s, size_t len, wchar_t *wc, int *w)
+{
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	size_t n = mbrtowc(wc, s, len, &st);
+	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+		*wc = L'?';
+		*w = 1;
+		return 1;
+	}
+	*w = wcwidth(*wc);
+	if (*w < 0) {
+		*wc = L'?';
+		*w = 1;
+	}
+	return n;
+}
+
+int
+draw_str(int y, int x, int cols, const char *s, attr_t a)
+{
+	if (cols <= 0 || !s)
+		return 0;
+	size_t len = strlen(s), i = 0, nw = 0;
+	wchar_t stackbuf[256], *wbuf = stackbuf;
+	if ((size_t)cols + 1 > sizeof stackbuf / sizeof stackbuf[0])
+		wbuf = malloc(((size_t)cols + 1) * sizeof *wbuf);
+	int used = 0;
+	while (i < len) {
+		wchar_t wc;
+		int w;
+		size_t n = next_char(s + i, len - i, &wc, &w);
+		if (used + w > cols)
+			break;
+		if (w > 0 || nw > 0)	/* a leading combining mark has nothing to join */
+			wbuf[nw++] = wc;
+		used += w;
+		i += n;
+	}
+	attr_t old_a;
+	short old_p;
+	attr_get(&old_a, &old_p, NULL);
+	attrset(a);
+	mvaddnwstr(y, x, wbuf, (int)nw);
+	attr_set(old_a, old_p, NULL);
+	if (wbuf != stackbuf)
+		free(wbuf);
+	return used;
+}
+
+void
+draw_fill(int y, int x, int cols, attr_t a)
+{
+	if (cols <= 0)
+		return;
+	mvhline(y, x, ' ' | a, cols);
+}
+
+void
+draw_cell(int y, int x, int cols, const char *s, attr_t a)
+{
+	int used = draw_str(y, x, cols, s, a);
+	draw_fill(y, x + used, cols - used, a);
+}
+
+int
+text_width(const char *s)
+{
+	size_t len = strlen(s), i = 0;
+	int used = 0;
+	while (i < len) {
+		wchar_t wc;
+		int w;
+		i += next_char(s + i, len - i, &wc, &w);
+		used += w;
+	}
+	return used;
+}
+
+size_t
+text_cut(const char *s, size_t len, int cols)
+{
+	size_t i = 0;
+	int used = 0;
+	while (i < len) {
+		wchar_t wc;
+		int w;
+		size_t n = next_char(s + i, len - i, &wc, &w);
+		if (used + w > cols)
+			break;
+		used += w;
+		i += n;
+	}
+	return i;
+}

@@ -1,0 +1,20 @@
+/* dash-draw.h: drawing UTF-8 text by display columns. */
+#ifndef BERTH_DASH_DRAW_H
+#define BERTH_DASH_DRAW_H
+
+#include <curses.h>
+#include <stddef.h>
+
+/* Draw at most cols display columns of the UTF-8 string s at (y, x); returns
+ * the columns drawn. s must already be sanitized. */
+int draw_str(int y, int x, int cols, const char *s, attr_t a);
+/* Draw exactly cols columns: s, then spaces. */
+void draw_cell(int y, int x, int cols, const char *s, attr_t a);
+/* Spaces over cols columns. */
+void draw_fill(int y, int x, int cols, attr_t a);
+/* Display width of s. */
+int text_width(const char *s);
+/* The byte offset where the first cols columns of s end. */
+size_t text_cut(const char *s, size_t len, int cols);
+
+#endif

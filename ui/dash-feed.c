@@ -1,0 +1,580 @@
+/* dash-feed.c: everything the dashboard learns from the engines, each call on
+ * the worker pool: a periodic list per endpoint (the safety net, and the only
+ * source on Zun), an event stream per Docker endpoint (any container event asks
+ * for a re-list at once), one-shot stats for the visible running rows (CPU% from
+ * berth's own previous sample), and the log follower of the selected container.
+ *
+ * Stall handling: a list that gets no answer is cancelled after LIST_DEADLINE
+ * seconds and retried with a back-off, so a SIGSTOPped engine shows as "not
+ * answering" while every key keeps working, and recovers by itself. */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dash-outbuf.h"
+#include "dash.h"
+#include "util.h"
+
+#define LIST_DEADLINE 8.0	/* seconds before a list counts as stalled */
+#define STATS_DEADLINE 10.0
+#define SLOW_AFTER 1.5
+#define STALL_AFTER 4.0
+#define BACKOFF_MAX 10.0
+#define STATS_INFLIGHT_MAX 8	/* per endpoint */
+
+static double
+ep_interval(struct dash *d, struct dash_ep *e)
+{
+	return e->kind == BERTH_KIND_ZUN ? d->zun_refresh_s : d->refresh_s;
+}
+
+void
+feed_init_endpoint(struct dash *d, struct dash_ep *e)
+{
+	e->kind = berth_endpoint_kind(e->ep);
+	e->state = EP_CONNECTING;
+	e->next_list = 0;
+	e->events_retry = 0;
+	d->dirty = true;
+}
+
+/* ---------------------------------------------------------------- stats table */
+
+static int
+stats_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct dash_stats *const *)a)->id, (*(struct dash_stats *const *)b)->id);
+}
+
+struct dash_stats *
+feed_stats_find(struct dash_ep *e, const char *id)
+{
+	struct dash_stats key = { .id = (char *)id }, *kp = &key;
+	struct dash_stats **hit = e->nstats ? bsearch(&kp, e->stats, e->nstats, sizeof *e->stats,
+						       stats_cmp) : NULL;
+	return hit ? *hit : NULL;
+}
+
+static void
+stats_free(struct dash_stats *s)
+{
+	free(s->id);
+	free(s);
+}
+
+/* One entry per listed container, carrying earlier samples over by id. */
+static void
+stats_rebuild(struct dash_ep *e)
+{
+	struct dash_stats **v = xcalloc(e->nctrs + 1, sizeof *v);
+	for (size_t i = 0; i < e->nctrs; i++) {
+		struct dash_stats *old = feed_stats_find(e, e->ctrs[i]->id);
+		if (old) {
+			v[i] = old;
+		} else {
+			v[i] = xcalloc(1, sizeof *v[i]);
+			v[i]->id = xstrdup(e->ctrs[i]->id);
+			v[i]->cpu = -1;
+		}
+	}
+	qsort(v, e->nctrs, sizeof *v, stats_cmp);
+	/* Free the entries that were not carried over. */
+	for (size_t i = 0; i < e->nstats; i++) {
+		struct dash_stats key = { .id = e->stats[i]->id }, *kp = &key;
+		struct dash_stats **hit = e->nctrs ? bsearch(&kp, v, e->nctrs, sizeof *v, stats_cmp) : NULL;
+		if (!hit || *hit != e->stats[i])
+			stats_free(e->stats[i]);
+	}
+	free(e->stats);
+	e->stats = v;
+	e->nstats = e->nctrs;
+}
+
+/* ---------------------------------------------------------------- events */
+
+struct events_job {
+	struct pool_job job;	/* the stream */
+	struct pool_job note;	/* "something changed": re-list */
+	struct dash *d;
+	struct dash_ep *e;
+	berth_endpoint *ep;
+	int rc;
+	struct berth_error err;
+};
+
+/* Events that do not change what the table shows. */
+static bool
+event_is_noise(const char *action)
+{
+	static const char *const noise[] = { "exec_", "top", "resize", "attach", "detach",
+					     "copy", "export", "commit", "archive-path",
+					     "extract-to-dir", "health_status", NULL };
+	for (int i = 0; noise[i]; i++)
+		if (str_starts_with(action, noise[i]))
+			return true;
+	return false;
+}
+
+/* Worker thread: one container event. */
+static int
+events_cb(void *ctx, const struct berth_event *ev)
+{
+	struct events_job *j = ctx;
+	if ((!ev->type || strcmp(ev->type, "container") == 0) && ev->action &&
+	    !event_is_noise(ev->action))
+		pool_notify(j->d->pool, &j->note);
+	return berth_cancel_is_set(j->job.cancel);
+}
+
+static void
+events_run(struct pool_job *pj)
+{
+	struct events_job *j = (struct events_job *)pj;
+	j->rc = berth_events(j->ep, 0, events_cb, j, pj->cancel, &j->err);
+}
+
+static void
+request_list(struct dash *d, struct dash_ep *e)
+{
+	if (e->list_job)
+		e->relist = true;
+	else
+		e->next_list = 0;
+	d->dirty = true;
+}
+
+static void
+events_note(struct pool_job *pj)
+{
+	struct events_job *j = (struct events_job *)((char *)pj - offsetof(struct events_job, note));
+	if (!j->d->quit)
+		request_list(j->d, j->e);
+}
+
+static void
+events_done(struct pool_job *pj)
+{
+	struct events_job *j = (struct events_job *)pj;
+	struct dash_ep *e = j->e;
+	e->events = NULL;
+	if (j->rc < 0 && j->err.code == BERTH_EUNSUPPORTED)
+		e->no_events = true;
+	else
+		e->events_retry = dash_now() + 2;
+	/* Whatever happened while the stream was down, a list catches up. */
+	if (!j->d->quit && !e->no_events)
+		request_list(j->d, e);
+	free(j);
+}
+
+static void
+events_start(struct dash *d, struct dash_ep *e)
+{
+	struct events_job *j = xcalloc(1, sizeof *j);
+	j->job.run = events_run;
+	j->job.done = events_done;
+	j->job.klass = POOL_STREAM;
+	j->note.done = events_note;
+	j->d = d;
+	j->e = e;
+	j->ep = e->ep;
+	if (pool_submit(d->pool, &j->job, &j->err) < 0) {
+		e->events_retry = dash_now() + 5;
+		free(j);
+		return;
+	}
+	e->events = j;
+}
+
+/* ---------------------------------------------------------------- list */
+
+struct list_job {
+	struct pool_job job;
+	struct dash *d;
+	struct dash_ep *e;
+	berth_endpoint *ep;
+	struct berth_container **ctrs;
+	size_t n;
+	enum berth_kind kind;
+	int rc;
+	struct berth_error err;
+};
+
+static void
+list_run(struct pool_job *pj)
+{
+	struct list_job *j = (struct list_job *)pj;
+	j->rc = berth_list(j->ep, true, &j->ctrs, &j->n, pj->cancel, &j->err);
+	j->kind = berth_endpoint_kind(j->ep);
+}
+
+static void
+list_failed(struct dash *d, struct dash_ep *e, struct list_job *j, double now)
+{
+	if (j->err.code == BERTH_ECANCELLED)
+		snprintf(e->reason, sizeof e->reason, "not answering (no reply within %.0f s)",
+			 LIST_DEADLINE);
+	else
+		snprintf(e->reason, sizeof e->reason, "%s", j->err.message);
+	e->state = EP_UNREACHABLE;
+	e->backoff = e->backoff > 0 ? e->backoff * 2 : 1;
+	if (e->backoff > BACKOFF_MAX)
+		e->backoff = BACKOFF_MAX;
+	e->next_list = now + e->backoff;
+	d->dirty = true;
+}
+
+static void
+list_done(struct pool_job *pj)
+{
+	struct list_job *j = (struct list_job *)pj;
+	struct dash *d = j->d;
+	struct dash_ep *e = j->e;
+	double now = dash_now();
+	e->list_job = NULL;
+	if (d->quit) {
+		berth_container_list_free(j->ctrs, j->n);
+		free(j);
+		return;
+	}
+	if (j->rc == 0) {
+		e->kind = j->kind;
+		berth_container_list_free(e->ctrs, e->nctrs);
+		e->ctrs = j->ctrs;
+		e->nctrs = j->n;
+		stats_rebuild(e);
+		e->state = EP_CONNECTED;
+		e->listed = true;
+		e->backoff = 0;
+		e->reason[0] = '\0';
+		e->next_list = e->relist ? now : now + ep_interval(d, e);
+		e->relist = false;
+		dash_rebuild(d);
+	} else {
+		berth_container_list_free(j->ctrs, j->n);
+		list_failed(d, e, j, now);
+	}
+	d->dirty = true;
+	free(j);
+}
+
+static void
+list_start(struct dash *d, struct dash_ep *e, double now)
+{
+	struct list_job *j = xcalloc(1, sizeof *j);
+	j->job.run = list_run;
+	j->job.done = list_done;
+	j->job.klass = POOL_FAST;
+	j->job.deadline = now + LIST_DEADLINE;
+	j->d = d;
+	j->e = e;
+	j->ep = e->ep;
+	if (pool_submit(d->pool, &j->job, &j->err) < 0) {
+		list_failed(d, e, j, now);
+		free(j);
+		return;
+	}
+	e->list_job = j;
+	e->list_started = now;
+	e->relist = false;
+}
+
+void
+feed_relist_all(struct dash *d)
+{
+	for (size_t i = 0; i < d->neps; i++)
+		request_list(d, &d->eps[i]);
+}
+
+/* ---------------------------------------------------------------- stats */
+
+struct stats_job {
+	struct pool_job job;
+	struct dash *d;
+	struct dash_ep *e;
+	berth_endpoint *ep;
+	char *id;
+	struct berth_stats_sample s;
+	int rc;
+	struct berth_error err;
+};
+
+static void
+stats_run(struct pool_job *pj)
+{
+	struct stats_job *j = (struct stats_job *)pj;
+	j->rc = berth_stats(j->ep, j->id, &j->s, pj->cancel, &j->err);
+}
+
+static void
+stats_done(struct pool_job *pj)
+{
+	struct stats_job *j = (struct stats_job *)pj;
+	struct dash_ep *e = j->e;
+	e->nstats_inflight--;
+	struct dash_stats *st = feed_stats_find(e, j->id);
+	if (st)
+		st->inflight = false;
+	if (j->rc < 0 && j->err.code == BERTH_EUNSUPPORTED)
+		e->no_stats = true;
+	if (st && j->rc == 0 && j->s.valid) {
+		double cpu = berth_cpu_percent(e->kind, &st->prev, &j->s);
+		if (cpu >= 0)
+			st->cpu = cpu;
+		st->prev = j->s;
+		st->mem = j->s.mem_used;
+		st->mem_limit = j->s.mem_limit;
+		st->have_mem = true;
+		j->d->dirty = true;
+	}
+	free(j->id);
+	free(j);
+}
+
+static void
+stats_start(struct dash *d, struct dash_ep *e, struct dash_stats *st, double now)
+{
+	struct stats_job *j = xcalloc(1, sizeof *j);
+	j->job.run = stats_run;
+	j->job.done = stats_done;
+	j->job.klass = POOL_BULK;
+	j->job.deadline = now + STATS_DEADLINE;
+	j->d = d;
+	j->e = e;
+	j->ep = e->ep;
+	j->id = xstrdup(st->id);
+	if (pool_submit(d->pool, &j->job, &j->err) < 0) {
+		free(j->id);
+		free(j);
+		return;
+	}
+	st->inflight = true;
+	st->last = now;
+	e->nstats_inflight++;
+}
+
+/* Sample the running rows on screen (never the whole list). */
+static void
+stats_tick(struct dash *d, double now)
+{
+	struct table *t = &d->table;
+	if (now < d->next_stats)
+		return;
+	d->next_stats = now + d->refresh_s;
+	for (size_t i = t->top; i < t->nrows && i < t->top + (size_t)t->height; i++) {
+		struct row *r = &t->rows[i];
+		struct dash_ep *e = r->ep;
+		if (!r->c->running || !r->st || r->st->inflight || e->no_stats ||
+		    e->state != EP_CONNECTED || e->nstats_inflight >= STATS_INFLIGHT_MAX)
+			continue;
+		stats_start(d, e, r->st, now);
+	}
+}
+
+/* ---------------------------------------------------------------- logs */
+
+struct log_job {
+	struct pool_job job;	/* the stream */
+	struct outbuf out;
+	struct dash *d;
+	berth_endpoint *ep;
+	char *id;
+	time_t since;
+	long tail;
+	bool orphan;		/* UI only: the pane follows something else now */
+	int rc;
+	struct berth_error err;
+};
+
+static int
+log_sink(void *ctx, enum berth_stream s, const char *buf, size_t len)
+{
+	struct log_job *j = ctx;
+	return outbuf_put(&j->out, s, buf, len);
+}
+
+static void
+log_run(struct pool_job *pj)
+{
+	struct log_job *j = (struct log_job *)pj;
+	struct berth_logs_opts o = { .follow = true, .tail = j->tail, .since = j->since,
+				     .timestamps = true };
+	j->rc = berth_logs(j->ep, j->id, &o, log_sink, j, pj->cancel, &j->err);
+}
+
+static void
+log_note(struct pool_job *pj)
+{
+	struct log_job *j = (struct log_job *)((char *)pj - offsetof(struct log_job, out.note));
+	if (outbuf_take(&j->out, j->orphan ? NULL : &j->d->logs))
+		j->d->dirty = true;
+}
+
+static void
+log_done(struct pool_job *pj)
+{
+	struct log_job *j = (struct log_job *)pj;
+	struct dash *d = j->d;
+	outbuf_take(&j->out, j->orphan ? NULL : &d->logs);
+	if (!j->orphan) {
+		d->log_job = NULL;
+		logpane_flush(&d->logs);
+		if (j->rc < 0 && j->err.code != BERTH_ECANCELLED && !d->quit) {
+			char *line = xasprintf("-- berth: %s", j->err.message);
+			logpane_add_text(&d->logs, BERTH_STDERR, line);
+			free(line);
+		}
+		d->dirty = true;
+	}
+	outbuf_done(&j->out);
+	free(j->id);
+	free(j);
+}
+
+void
+feed_log_stop(struct dash *d)
+{
+	if (d->log_job) {
+		d->log_job->orphan = true;
+		pool_cancel(&d->log_job->job);
+		d->log_job = NULL;
+	}
+	free(d->log_ep);
+	free(d->log_id);
+	d->log_ep = d->log_id = NULL;
+	d->log_start_at = 0;
+}
+
+/* Start following (ep, id); since 0 means "the last scrollback lines". */
+static void
+log_start(struct dash *d, struct dash_ep *e, const char *id, time_t since)
+{
+	struct log_job *j = xcalloc(1, sizeof *j);
+	j->job.run = log_run;
+	j->job.done = log_done;
+	j->job.klass = POOL_STREAM;
+	j->d = d;
+	j->ep = e->ep;
+	j->id = xstrdup(id);
+	j->since = since;
+	j->tail = since ? -1 : (long)d->logs.cap;
+	outbuf_init(&j->out, d->pool, &j->job, log_note);
+	if (pool_submit(d->pool, &j->job, &j->err) < 0) {
+		dash_message(d, true, "%s", j->err.message);
+		outbuf_done(&j->out);
+		free(j->id);
+		free(j);
+		return;
+	}
+	d->log_job = j;
+}
+
+void
+feed_log_follow(struct dash *d)
+{
+	struct row *r = table_selected(&d->table);
+	d->log_start_at = 0;
+	if (!r) {
+		feed_log_stop(d);
+		logpane_clear(&d->logs);
+		return;
+	}
+	bool same = d->log_id && strcmp(d->log_id, r->c->id) == 0 &&
+		    strcmp(d->log_ep, r->ep->name) == 0;
+	if (same && d->log_job)
+		return;
+	if (same) {	/* the stream ended (container stopped); pick up when it runs */
+		if (r->c->running)
+			log_start(d, r->ep, r->c->id, time(NULL));
+		return;
+	}
+	feed_log_stop(d);
+	logpane_clear(&d->logs);
+	d->log_ep = xstrdup(r->ep->name);
+	d->log_id = xstrdup(r->c->id);
+	log_start(d, r->ep, r->c->id, 0);
+}
+
+/* ---------------------------------------------------------------- schedule */
+
+void
+feed_tick(struct dash *d, double now)
+{
+	pool_expire(d->pool, now);
+	for (size_t i = 0; i < d->neps; i++) {
+		struct dash_ep *e = &d->eps[i];
+		if (!e->list_job && now >= e->next_list)
+			list_start(d, e, now);
+		if (e->state == EP_CONNECTED && !e->events && !e->no_events &&
+		    e->kind != BERTH_KIND_ZUN && now >= e->events_retry)
+			events_start(d, e);
+	}
+	stats_tick(d, now);
+	if (d->log_start_at && now >= d->log_start_at)
+		feed_log_follow(d);
+}
+
+double
+feed_next_deadline(struct dash *d, double now)
+{
+	double next = d->next_stats > now ? d->next_stats : now + d->refresh_s;
+	for (size_t i = 0; i < d->neps; i++) {
+		struct dash_ep *e = &d->eps[i];
+		if (e->list_job) {
+			double tick = now + 0.5;	/* keep "slow (N s)" and deadlines moving */
+			if (tick < next)
+				next = tick;
+		} else if (e->next_list < next) {
+			next = e->next_list;
+		}
+		if (e->state == EP_CONNECTED && !e->events && !e->no_events &&
+		    e->kind != BERTH_KIND_ZUN && e->events_retry < next)
+			next = e->events_retry;
+	}
+	if (d->log_start_at && d->log_start_at < next)
+		next = d->log_start_at;
+	return next;
+}
+
+const char *
+feed_ep_state_text(struct dash_ep *e, double now, char *buf, size_t len, enum theme_elem *th)
+{
+	double waited = e->list_job ? now - e->list_started : 0;
+	if (e->state == EP_UNREACHABLE) {
+		*th = TH_BAD;
+		if (e->list_job)
+			snprintf(buf, len, "%s; reconnecting", e->reason);
+		else
+			snprintf(buf, len, "%s; retrying in %.0f s", e->reason,
+				 e->next_list > now ? e->next_list - now + 0.5 : 0);
+	} else if (waited >= STALL_AFTER) {
+		*th = TH_BAD;
+		snprintf(buf, len, "not answering for %.0f s", waited);
+	} else if (waited >= SLOW_AFTER) {
+		*th = TH_WARN;
+		snprintf(buf, len, "slow (%.0f s)", waited);
+	} else if (e->state == EP_CONNECTING) {
+		*th = TH_WARN;
+		snprintf(buf, len, "connecting");
+	} else {
+		*th = TH_GOOD;
+		snprintf(buf, len, "connected%s", e->no_events || e->kind == BERTH_KIND_ZUN
+			 ? " (polling)" : "");
+	}
+	return buf;
+}
+
+void
+feed_free_endpoint(struct dash_ep *e)
+{
+	berth_container_list_free(e->ctrs, e->nctrs);
+	for (size_t i = 0; i < e->nstats; i++)
+		stats_free(e->stats[i]);
+	free(e->stats);
+	berth_endpoint_free(e->ep);
+	free(e->name);
+}

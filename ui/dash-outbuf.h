@@ -1,0 +1,35 @@
+/* dash-outbuf.h: bytes from a worker's stream (logs, exec output) on their way
+ * to a text pane. The worker appends; the UI takes everything at once when the
+ * pool runs the note job. A worker that gets more than OUTBUF_MAX bytes ahead
+ * of the UI waits, so a flood costs CPU, never memory. */
+#ifndef BERTH_DASH_OUTBUF_H
+#define BERTH_DASH_OUTBUF_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include "logpane.h"
+#include "pool.h"
+#include "util.h"
+
+#define OUTBUF_MAX (1u << 20)
+
+struct outbuf {
+	pthread_mutex_t lock;
+	pthread_cond_t space;
+	struct buf pending;	/* records: stream byte, 4-byte length, bytes */
+	struct pool *pool;
+	struct pool_job *job;	/* the producer; its cancel flag stops a wait */
+	struct pool_job note;	/* notify-only: bytes are waiting */
+};
+
+/* note_done runs on the UI thread; it finds its struct with container_of on note. */
+void outbuf_init(struct outbuf *o, struct pool *p, struct pool_job *job,
+		 void (*note_done)(struct pool_job *));
+void outbuf_done(struct outbuf *o);
+/* Worker thread: keep bytes (a berth_sink body); non-zero when cancelled. */
+int outbuf_put(struct outbuf *o, int stream, const char *buf, size_t len);
+/* UI thread: feed everything waiting into lp (NULL discards); true if any. */
+bool outbuf_take(struct outbuf *o, struct logpane *lp);
+
+#endif

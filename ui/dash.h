@@ -1,0 +1,160 @@
+/* dash.h (private to the dashboard): the state shared by its modules.
+ *
+ * Threads: everything here belongs to the UI thread. Workers only see the
+ * job structs of dash-feed.c and dash-actions.c, and hand results back through
+ * the pool's completion list.
+ */
+#ifndef BERTH_DASH_H
+#define BERTH_DASH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "berth.h"
+#include "keymap.h"
+#include "logpane.h"
+#include "pool.h"
+#include "table.h"
+#include "theme.h"
+
+enum ep_state { EP_CONNECTING, EP_CONNECTED, EP_UNREACHABLE };
+
+/* Per-container samples, kept across lists (sorted by id). */
+struct dash_stats {
+	char *id;
+	struct berth_stats_sample prev;	/* berth's previous sample */
+	double cpu;			/* < 0: not known yet */
+	uint64_t mem, mem_limit;
+	bool have_mem;
+	bool inflight;
+	double last;			/* when the last sample was asked for */
+};
+
+struct list_job;
+struct events_job;
+struct exec_job;
+
+struct dash_ep {
+	berth_endpoint *ep;
+	char *name;
+	int idx;
+	enum berth_kind kind;
+	struct berth_container **ctrs;	/* the last list (owned) */
+	size_t nctrs;
+	struct dash_stats **stats;	/* sorted by id */
+	size_t nstats;
+	enum ep_state state;
+	char reason[600];		/* why unreachable */
+	bool listed;			/* a list succeeded at least once */
+	struct list_job *list_job;	/* in flight, or NULL */
+	double list_started;
+	double next_list;
+	double backoff;			/* seconds before the next retry */
+	bool relist;			/* an event came while a list was in flight */
+	struct events_job *events;	/* running event stream, or NULL */
+	bool no_events, no_stats;
+	double events_retry;		/* when to restart a failed event stream */
+	int nstats_inflight;
+};
+
+enum layout { LAYOUT_TABLE, LAYOUT_SPLIT, LAYOUT_FULL };
+enum focus { FOCUS_TABLE, FOCUS_LOG };
+
+/* A one-line modal dialog in the message line, or a menu over the table. */
+enum dialog_kind { DLG_NONE, DLG_PROMPT, DLG_CONFIRM, DLG_MENU };
+struct dash;
+typedef void (*dialog_fn)(struct dash *d, const char *text, int choice, void *ctx);
+struct dialog {
+	enum dialog_kind kind;
+	char label[200];
+	char text[1024];
+	size_t len;
+	const char *const *items;	/* DLG_MENU */
+	int nitems, choice;
+	dialog_fn submit;		/* owns ctx */
+	void (*change)(struct dash *d, const char *text);	/* live (filter) */
+	void *ctx;
+	void (*ctx_free)(void *ctx);	/* on cancel */
+};
+
+/* A text pane over the table: help, details, inspect, exec output. */
+struct overlay {
+	bool open;
+	char title[200];
+	struct logpane lp;
+	struct exec_job *exec;	/* feeding it, or NULL */
+};
+
+struct log_job;
+struct copy_job;
+
+struct dash {
+	const struct berth_config *cfg;
+	struct pool *pool;
+	struct dash_ep *eps;
+	size_t neps;
+	struct table table;
+	enum layout layout;
+	enum focus focus;
+	struct logpane logs;
+	char *log_ep, *log_id;		/* the container the log pane follows */
+	struct log_job *log_job;
+	double log_start_at;		/* debounced start of the log follow; 0: none */
+	double next_stats;		/* when to sample the visible rows again */
+	struct overlay ov;
+	struct dialog dlg;
+	char msg[700];
+	bool msg_error;
+	double msg_time;
+	struct copy_job *copy;		/* a copy in progress, for the progress line */
+	bool mouse;
+	bool quit;
+	bool suspended;			/* the terminal belongs to a shell */
+	bool dirty, full_redraw;
+	double last_frame;
+	unsigned spin;
+	double refresh_s, zun_refresh_s;
+	bool headless;
+};
+
+/* dash-feed.c: lists, events, stats and the log follower. */
+void feed_init_endpoint(struct dash *d, struct dash_ep *e);
+void feed_tick(struct dash *d, double now);	/* schedule due work */
+double feed_next_deadline(struct dash *d, double now);
+void feed_relist_all(struct dash *d);
+void feed_free_endpoint(struct dash_ep *e);
+void feed_log_follow(struct dash *d);		/* (re)start following the selection */
+void feed_log_stop(struct dash *d);
+const char *feed_ep_state_text(struct dash_ep *e, double now, char *buf, size_t len,
+			       enum theme_elem *th);
+struct dash_stats *feed_stats_find(struct dash_ep *e, const char *id);
+
+/* dash-actions.c: what the keys do to containers. */
+void action_run(struct dash *d, enum action a);
+bool action_copy_progress(struct dash *d, char *buf, size_t len);
+/* The exec pane closed: stop the command and drop its output. */
+void action_exec_orphan(struct exec_job *j);
+
+/* dash-dialog.c */
+void dialog_prompt(struct dash *d, const char *label, const char *initial, dialog_fn submit,
+		   void *ctx, void (*ctx_free)(void *));
+void dialog_confirm(struct dash *d, const char *label, dialog_fn submit, void *ctx,
+		    void (*ctx_free)(void *));
+void dialog_menu(struct dash *d, const char *label, const char *const *items, int nitems,
+		 int initial, dialog_fn submit, void *ctx, void (*ctx_free)(void *));
+bool dialog_key(struct dash *d, int key);	/* true when a dialog took the key */
+void dialog_draw(struct dash *d);
+void dialog_close(struct dash *d);
+
+/* dashboard.c */
+void dash_message(struct dash *d, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void dash_overlay_open(struct dash *d, const char *title);
+struct dash_ep *dash_ep_by_name(struct dash *d, const char *name);
+void dash_rebuild(struct dash *d);	/* after the data changed */
+double dash_now(void);
+void dash_key(struct dash *d, int key);		/* one key, as if typed */
+void dash_resize(struct dash *d, int rows, int cols);
+void dash_draw_now(struct dash *d);
+
+#endif

@@ -1,0 +1,360 @@
+/* logpane.c: the bounded text pane (see logpane.h). Lines live in a ring
+ * addressed by sequence number, so a view anchored on a line stays put while
+ * new lines arrive and old ones fall off. */
+#include "config.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "berth.h"
+#include "dash-draw.h"
+#include "logpane.h"
+#include "sanitize.h"
+#include "theme.h"
+
+void
+logpane_init(struct logpane *lp, size_t max_lines, bool parse_ts)
+{
+	memset(lp, 0, sizeof *lp);
+	lp->cap = max_lines ? max_lines : 10000;
+	lp->ring = xcalloc(lp->cap, sizeof *lp->ring);
+	lp->parse_ts = parse_ts;
+	lp->follow = true;
+}
+
+void
+logpane_clear(struct logpane *lp)
+{
+	for (size_t i = 0; i < lp->count; i++)
+		free(lp->ring[(lp->head + i) % lp->cap].text);
+	for (int s = 0; s < 3; s++)
+		buf_free(&lp->partial[s]);
+	lp->first_seq += lp->count;
+	lp->head = lp->count = 0;
+	lp->bytes = 0;
+	lp->follow = true;
+	lp->search[0] = '\0';
+}
+
+void
+logpane_done(struct logpane *lp)
+{
+	logpane_clear(lp);
+	free(lp->ring);
+	memset(lp, 0, sizeof *lp);
+}
+
+static uint64_t
+last_seq(const struct logpane *lp)
+{
+	return lp->first_seq + lp->count - (lp->count > 0);
+}
+
+static struct logline *
+line_at(const struct logpane *lp, uint64_t seq)
+{
+	return &lp->ring[(lp->head + (seq - lp->first_seq)) % lp->cap];
+}
+
+static void
+drop_oldest(struct logpane *lp)
+{
+	struct logline *l = &lp->ring[lp->head];
+	lp->bytes -= strlen(l->text);
+	free(l->text);
+	l->text = NULL;
+	lp->head = (lp->head + 1) % lp->cap;
+	lp->count--;
+	lp->first_seq++;
+	if (!lp->follow && lp->anchor < lp->first_seq)
+		lp->anchor = lp->first_seq;
+}
+
+/* Split "2026-11-23T08:39:00.123456789Z rest" into the time of day and rest. */
+static size_t
+take_timestamp(const char *s, size_t len, char ts[16])
+{
+	ts[0] = '\0';
+	if (len < 21 || s[4] != '-' || s[10] != 'T')
+		return 0;
+	const char *sp = memchr(s, ' ', len < 40 ? len : 40);
+	if (!sp)
+		return 0;
+	size_t n = (size_t)(sp - s) - 11;
+	if (n > 12)
+		n = 12;
+	memcpy(ts, s + 11, n);
+	ts[n] = '\0';
+	return (size_t)(sp - s) + 1;
+}
+
+/* Keep one complete raw line. */
+static void
+push_line(struct logpane *lp, int stream, const char *s, size_t len)
+{
+	struct logline l = { .stream = (unsigned char)stream };
+	if (lp->parse_ts) {
+		size_t skip = take_timestamp(s, len, l.ts);
+		s += skip;
+		len -= skip;
+	}
+	struct buf b = { 0 };
+	buf_append(&b, "", 0);
+	sanitize_append(&b, s, len);
+	l.text = buf_steal(&b);
+	if (lp->count == lp->cap)
+		drop_oldest(lp);
+	lp->ring[(lp->head + lp->count) % lp->cap] = l;
+	lp->count++;
+	lp->bytes += strlen(l.text);
+	while (lp->bytes > LOGPANE_BYTES_MAX && lp->count > 1)
+		drop_oldest(lp);
+}
+
+/* Where to cut an over-long line: at most LOGPANE_LINE_MAX bytes, not inside
+ * a UTF-8 character. */
+static size_t
+long_line_cut(const char *s)
+{
+	size_t cut = LOGPANE_LINE_MAX;
+	while (cut > LOGPANE_LINE_MAX - 4 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+		cut--;
+	return cut;
+}
+
+void
+logpane_feed(struct logpane *lp, int stream, const char *data, size_t len)
+{
+	if (stream < 0 || stream > 2)
+		stream = BERTH_STDOUT;
+	struct buf *p = &lp->partial[stream];
+	while (len > 0) {
+		const char *nl = memchr(data, '\n', len);
+		size_t n = nl ? (size_t)(nl - data) : len;
+		if (p->len == 0 && nl && n <= LOGPANE_LINE_MAX) {
+			push_line(lp, stream, data, n);	/* the common case: no copy */
+		} else {
+			buf_append(p, data, n);
+			while (p->len > LOGPANE_LINE_MAX) {
+				size_t cut = long_line_cut(p->data);
+				push_line(lp, stream, p->data, cut);
+				memmove(p->data, p->data + cut, p->len - cut + 1);
+				p->len -= cut;
+			}
+			if (nl) {
+				push_line(lp, stream, p->data, p->len);
+				p->len = 0;
+			}
+		}
+		if (!nl)
+			break;
+		data += n + 1;
+		len -= n + 1;
+	}
+}
+
+void
+logpane_flush(struct logpane *lp)
+{
+	for (int s = 0; s < 3; s++)
+		if (lp->partial[s].len) {
+			push_line(lp, s, lp->partial[s].data, lp->partial[s].len);
+			lp->partial[s].len = 0;
+		}
+}
+
+void
+logpane_add_text(struct logpane *lp, int stream, const char *text)
+{
+	logpane_feed(lp, stream, text, strlen(text));
+	logpane_flush(lp);
+}
+
+/* The sequence number of the bottom line shown. */
+static uint64_t
+bottom_seq(const struct logpane *lp)
+{
+	return lp->follow ? last_seq(lp) : lp->anchor;
+}
+
+void
+logpane_scroll(struct logpane *lp, long lines)
+{
+	if (!lp->count)
+		return;
+	uint64_t b = bottom_seq(lp);
+	uint64_t lowest = lp->first_seq + (uint64_t)(lp->height > 1 ? lp->height - 1 : 0);
+	if (lowest > last_seq(lp))
+		lowest = last_seq(lp);
+	if (lines < 0)
+		b = b >= lowest + (uint64_t)-lines ? b - (uint64_t)-lines : lowest;
+	else
+		b = b + (uint64_t)lines > last_seq(lp) ? last_seq(lp) : b + (uint64_t)lines;
+	lp->follow = false;
+	lp->anchor = b;
+}
+
+void
+logpane_home(struct logpane *lp)
+{
+	logpane_scroll(lp, -(long)lp->count);
+}
+
+void
+logpane_end(struct logpane *lp)
+{
+	lp->follow = true;
+}
+
+void
+logpane_toggle_follow(struct logpane *lp)
+{
+	if (lp->follow) {
+		lp->anchor = last_seq(lp);
+		lp->follow = false;
+	} else {
+		lp->follow = true;
+	}
+}
+
+bool
+logpane_find(struct logpane *lp, int dir)
+{
+	if (!lp->search[0] || !lp->count)
+		return false;
+	uint64_t s = bottom_seq(lp);
+	for (;;) {
+		if (dir < 0 ? s == lp->first_seq : s == last_seq(lp))
+			return false;
+		s = dir < 0 ? s - 1 : s + 1;
+		if (strcasestr(line_at(lp, s)->text, lp->search)) {
+			lp->follow = false;
+			lp->anchor = s;
+			return true;
+		}
+	}
+}
+
+int
+logpane_save(const struct logpane *lp, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	for (uint64_t s = lp->first_seq; s < lp->first_seq + lp->count; s++) {
+		const struct logline *l = line_at(lp, s);
+		if (l->ts[0])
+			fprintf(f, "%s ", l->ts);
+		fprintf(f, "%s\n", l->text);
+	}
+	if (fclose(f) != 0)
+		return -1;
+	return 0;
+}
+
+void
+logpane_flags(const struct logpane *lp, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s · %zu lines%s%s", lp->follow ? "following" : "paused (G follows)",
+		 lp->wrap ? " · wrap" : "", lp->show_ts ? " · time" : "", lp->count,
+		 lp->search[0] ? " · /" : "", lp->search);
+}
+
+/* The text of a line as shown (with its time when asked); caller frees. */
+static char *
+shown_text(const struct logpane *lp, const struct logline *l)
+{
+	if (lp->show_ts && l->ts[0])
+		return xasprintf("%s %s", l->ts, l->text);
+	return xstrdup(l->text);
+}
+
+static int
+rows_for(const char *s, int width, bool wrap)
+{
+	if (!wrap || width <= 0)
+		return 1;
+	int w = text_width(s);
+	return w <= width ? 1 : (w + width - 1) / width;
+}
+
+/* Draw s[0..len) at (y, x) with every match of term highlighted. */
+static int
+draw_highlighted(int y, int x, int cols, const char *s, size_t len, const char *term, attr_t a)
+{
+	char *seg = xstrndup(s, len);
+	int used = 0;
+	char *p = seg;
+	size_t tl = strlen(term);
+	while (*p && used < cols) {
+		char *m = tl ? strcasestr(p, term) : NULL;
+		if (m && m == p) {
+			char save = p[tl];
+			p[tl] = '\0';
+			used += draw_str(y, x + used, cols - used, p, theme_attr(TH_MATCH));
+			p[tl] = save;
+			p += tl;
+			continue;
+		}
+		char save = 0;
+		if (m) {
+			save = *m;
+			*m = '\0';
+		}
+		used += draw_str(y, x + used, cols - used, p, a);
+		if (!m)
+			break;
+		*m = save;
+		p = m;
+	}
+	free(seg);
+	return used;
+}
+
+/* Draw rows [skip, skip + n) of one line's wrapped form, starting at row y. */
+static void
+draw_line_rows(const struct logpane *lp, const struct logline *l, int y, int skip, int n,
+	       int width)
+{
+	attr_t a = l->stream == BERTH_STDERR ? theme_attr(TH_STDERR) : theme_attr(TH_NORMAL);
+	char *s = shown_text(lp, l);
+	size_t off = 0, len = strlen(s);
+	for (int r = 0; r < skip + n; r++) {
+		size_t cut = lp->wrap ? text_cut(s + off, len - off, width) : len - off;
+		if (lp->wrap && cut == 0 && off < len)
+			cut = 1;
+		if (r >= skip) {
+			int used = draw_highlighted(y + r - skip, 0, width, s + off, cut, lp->search, a);
+			draw_fill(y + r - skip, used, width - used, theme_attr(TH_NORMAL));
+		}
+		off += cut;
+	}
+	free(s);
+}
+
+void
+logpane_draw(struct logpane *lp, int y, int height, int width)
+{
+	lp->height = height;
+	if (height <= 0)
+		return;
+	int row = height;	/* rows left above, filled bottom-up */
+	uint64_t s = bottom_seq(lp);
+	while (lp->count && row > 0) {
+		const struct logline *l = line_at(lp, s);
+		char *txt = shown_text(lp, l);
+		int n = rows_for(txt, width, lp->wrap);
+		free(txt);
+		int skip = n > row ? n - row : 0;
+		row -= n - skip;
+		draw_line_rows(lp, l, y + row, skip, n - skip, width);
+		if (s == lp->first_seq)
+			break;
+		s--;
+	}
+	for (int r = 0; r < row; r++)
+		draw_fill(y + r, 0, width, theme_attr(TH_NORMAL));
+}

@@ -1,0 +1,64 @@
+/* logpane.h: a bounded, scrollable, searchable text pane. It shows a
+ * container's log, and also exec output, inspect JSON, details and help.
+ *
+ * Memory is bounded twice: at most max_lines lines (a ring), at most
+ * LOGPANE_LINE_MAX bytes per line (longer ones are split), and at most
+ * LOGPANE_BYTES_MAX bytes in all (the oldest lines go first). Every line is
+ * sanitized when it arrives. UI thread only. */
+#ifndef BERTH_LOGPANE_H
+#define BERTH_LOGPANE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+#define LOGPANE_LINE_MAX 2048
+#define LOGPANE_BYTES_MAX (8u << 20)
+
+struct logline {
+	char *text;		/* sanitized */
+	char ts[16];		/* "08:39:00.123" when the source had timestamps */
+	unsigned char stream;	/* enum berth_stream */
+};
+
+struct logpane {
+	struct logline *ring;
+	size_t cap, head, count;
+	uint64_t first_seq;	/* sequence number of the oldest line kept */
+	size_t bytes;
+	struct buf partial[3];	/* an unfinished line per stream */
+	bool parse_ts;		/* lines start with the engine's RFC 3339 timestamp */
+	bool follow;		/* the bottom follows new lines */
+	uint64_t anchor;	/* sequence number of the bottom line when not following */
+	bool wrap, show_ts;
+	char search[256];
+	int height;		/* rows shown at the last draw */
+};
+
+void logpane_init(struct logpane *lp, size_t max_lines, bool parse_ts);
+void logpane_done(struct logpane *lp);
+void logpane_clear(struct logpane *lp);
+/* Add bytes as they arrive; complete lines are kept, the rest waits. */
+void logpane_feed(struct logpane *lp, int stream, const char *data, size_t len);
+/* The stream ended: unfinished lines become lines. */
+void logpane_flush(struct logpane *lp);
+/* Add text (may hold several lines) as complete lines. */
+void logpane_add_text(struct logpane *lp, int stream, const char *text);
+
+void logpane_scroll(struct logpane *lp, long lines);	/* < 0: back in time */
+void logpane_home(struct logpane *lp);
+void logpane_end(struct logpane *lp);			/* and follow */
+void logpane_toggle_follow(struct logpane *lp);
+/* Move the view to the next line matching lp->search, older (dir < 0) or
+ * newer (dir > 0) than the bottom line shown; false when there is none. */
+bool logpane_find(struct logpane *lp, int dir);
+/* Write every kept line to path; 0, or -1 with errno. */
+int logpane_save(const struct logpane *lp, const char *path);
+/* Draw height rows at y. */
+void logpane_draw(struct logpane *lp, int y, int height, int width);
+/* "following · wrap · 1234 lines" for the pane's title bar. */
+void logpane_flags(const struct logpane *lp, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,521 @@
+/* table.c: the container table. Rows borrow the endpoints' immutable
+ * snapshots; a rebuild after every list keeps the selection on the same
+ * container (endpoint + id), never on a row number. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "dash-draw.h"
+#include "dash.h"
+#include "sanitize.h"
+#include "table.h"
+#include "theme.h"
+#include "util.h"
+
+struct col_spec {
+	const char *name;
+	int min, cap;		/* display columns; cap > min: flexible */
+	int priority;		/* lower is kept first on narrow screens */
+};
+
+static const struct col_spec cols[NCOLS] = {
+	[COL_NAME] = { "NAME", 8, 32, 0 },
+	[COL_ID] = { "ID", 12, 12, 5 },
+	[COL_IMAGE] = { "IMAGE", 8, 32, 6 },
+	[COL_STATUS] = { "STATUS", 12, 12, 1 },
+	[COL_UP] = { "AGE", 8, 8, 4 },
+	[COL_PORTS] = { "PORTS", 8, 30, 7 },
+	[COL_IP] = { "IP", 7, 15, 8 },
+	[COL_CPU] = { "CPU%", 6, 6, 2 },
+	[COL_MEM] = { "MEM", 7, 7, 3 },
+	[COL_ENDPOINT] = { "ENDPOINT", 6, 16, 9 },
+};
+
+#define MARK_W 2	/* "* " before the name */
+
+void
+table_init(struct table *t)
+{
+	memset(t, 0, sizeof *t);
+	t->all = true;
+	t->sort_col = COL_NAME;
+}
+
+void
+table_done(struct table *t)
+{
+	free(t->rows);
+	free(t->sel_ep);
+	free(t->sel_id);
+	for (size_t i = 0; i < t->nmarks; i++)
+		free(t->marks[i]);
+	free(t->marks);
+	memset(t, 0, sizeof *t);
+}
+
+const char *
+table_col_name(enum column c)
+{
+	return cols[c].name;
+}
+
+const char *
+table_status_text(const struct berth_container *c, char *buf, size_t len)
+{
+	if (c->status == BERTH_ST_EXITED)
+		snprintf(buf, len, "exited (%d)", c->exit_code);
+	else
+		snprintf(buf, len, "%s", berth_status_name(c->status));
+	return buf;
+}
+
+static char *
+mark_key(const char *ep, const char *id)
+{
+	return xasprintf("%s\n%s", ep, id);
+}
+
+bool
+table_is_marked(const struct table *t, const char *ep, const char *id)
+{
+	size_t el = strlen(ep);
+	for (size_t i = 0; i < t->nmarks; i++)
+		if (strncmp(t->marks[i], ep, el) == 0 && t->marks[i][el] == '\n' &&
+		    strcmp(t->marks[i] + el + 1, id) == 0)
+			return true;
+	return false;
+}
+
+static bool
+row_matches(const char *filter, const struct berth_container *c, const struct dash_ep *e)
+{
+	char st[32];
+	if (!*filter)
+		return true;
+	const char *fields[] = { c->name, c->image, c->id, table_status_text(c, st, sizeof st), e->name };
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (fields[i] && strcasestr(fields[i], filter))
+			return true;
+	return false;
+}
+
+static time_t
+row_age_time(const struct berth_container *c)
+{
+	if (c->running && c->started)
+		return c->started;
+	if (c->finished)
+		return c->finished;
+	return c->created;
+}
+
+static int
+cmp_str(const char *a, const char *b)
+{
+	return strcasecmp(a ? a : "", b ? b : "");
+}
+
+static int
+cmp_num(double a, double b)
+{
+	return (a > b) - (a < b);
+}
+
+static double
+row_cpu(const struct row *r)
+{
+	return r->st && r->c->running && r->st->cpu >= 0 ? r->st->cpu : -1;
+}
+
+static double
+row_mem(const struct row *r)
+{
+	return r->st && r->c->running && r->st->have_mem ? (double)r->st->mem : -1;
+}
+
+static int
+cmp_col(const struct row *a, const struct row *b, int col)
+{
+	const struct berth_container *x = a->c, *y = b->c;
+	switch (col) {
+	case COL_NAME: return cmp_str(x->name, y->name);
+	case COL_ID: return cmp_str(x->id, y->id);
+	case COL_IMAGE: return cmp_str(x->image, y->image);
+	case COL_STATUS:
+		return x->status != y->status ? cmp_num(x->status, y->status)
+			: cmp_num(x->exit_code, y->exit_code);
+	/* Younger first reads naturally for "age", so compare the times reversed. */
+	case COL_UP: return cmp_num((double)row_age_time(y), (double)row_age_time(x));
+	case COL_PORTS:
+		return cmp_num(x->nports ? x->ports[0].container_port : 0,
+			       y->nports ? y->ports[0].container_port : 0);
+	case COL_IP:
+		return cmp_str(x->nipv4 ? x->ipv4[0] : "", y->nipv4 ? y->ipv4[0] : "");
+	case COL_CPU: return cmp_num(row_cpu(b), row_cpu(a));	/* busiest first */
+	case COL_MEM: return cmp_num(row_mem(b), row_mem(a));
+	case COL_ENDPOINT: return cmp_str(a->ep->name, b->ep->name);
+	}
+	return 0;
+}
+
+static int
+row_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct table *t = arg;
+	const struct row *a = pa, *b = pb;
+	int r = cmp_col(a, b, t->sort_col);
+	if (t->sort_rev)
+		r = -r;
+	if (!r)
+		r = cmp_str(a->c->name, b->c->name);
+	if (!r)
+		r = cmp_str(a->ep->name, b->ep->name);
+	if (!r)
+		r = strcmp(a->c->id, b->c->id);
+	return r;
+}
+
+/* Forget marks of containers that no longer exist anywhere. */
+static void
+prune_marks(struct table *t, struct dash_ep *eps, size_t neps)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < t->nmarks; i++) {
+		bool found = false;
+		for (size_t e = 0; e < neps && !found; e++)
+			for (size_t k = 0; k < eps[e].nctrs && !found; k++) {
+				char *key = mark_key(eps[e].name, eps[e].ctrs[k]->id);
+				found = strcmp(key, t->marks[i]) == 0;
+				free(key);
+			}
+		if (found)
+			t->marks[keep++] = t->marks[i];
+		else
+			free(t->marks[i]);
+	}
+	t->nmarks = keep;
+}
+
+static void
+remember_selection(struct table *t)
+{
+	struct row *r = table_selected(t);
+	free(t->sel_ep);
+	free(t->sel_id);
+	t->sel_ep = r ? xstrdup(r->ep->name) : NULL;
+	t->sel_id = r ? xstrdup(r->c->id) : NULL;
+}
+
+void
+table_rebuild(struct table *t, struct dash_ep *eps, size_t neps)
+{
+	t->nrows = t->total = t->running = 0;
+	if (t->nmarks)
+		prune_marks(t, eps, neps);
+	for (size_t e = 0; e < neps; e++)
+		for (size_t k = 0; k < eps[e].nctrs; k++) {
+			struct berth_container *c = eps[e].ctrs[k];
+			t->total++;
+			t->running += c->running;
+			if ((!t->all && !c->running) || !row_matches(t->filter, c, &eps[e]))
+				continue;
+			if (t->nrows == t->cap) {
+				t->cap = t->cap ? 2 * t->cap : 64;
+				t->rows = xrealloc(t->rows, t->cap * sizeof *t->rows);
+			}
+			t->rows[t->nrows++] = (struct row) {
+				.c = c, .ep = &eps[e], .st = feed_stats_find(&eps[e], c->id),
+				.marked = t->nmarks && table_is_marked(t, eps[e].name, c->id),
+			};
+		}
+	qsort_r(t->rows, t->nrows, sizeof *t->rows, row_cmp, t);
+	if (t->sel_id) {
+		for (size_t i = 0; i < t->nrows; i++)
+			if (strcmp(t->rows[i].c->id, t->sel_id) == 0 &&
+			    strcmp(t->rows[i].ep->name, t->sel_ep) == 0) {
+				t->sel = i;
+				return;
+			}
+	}
+	if (t->sel >= t->nrows)
+		t->sel = t->nrows ? t->nrows - 1 : 0;
+	remember_selection(t);
+}
+
+struct row *
+table_selected(struct table *t)
+{
+	return t->sel < t->nrows ? &t->rows[t->sel] : NULL;
+}
+
+void
+table_select(struct table *t, size_t i)
+{
+	if (!t->nrows)
+		return;
+	t->sel = i < t->nrows ? i : t->nrows - 1;
+	remember_selection(t);
+}
+
+void
+table_move(struct table *t, long delta)
+{
+	long i = (long)t->sel + delta;
+	if (i < 0)
+		i = 0;
+	table_select(t, (size_t)i);
+}
+
+void
+table_toggle_mark(struct table *t)
+{
+	struct row *r = table_selected(t);
+	if (!r)
+		return;
+	char *key = mark_key(r->ep->name, r->c->id);
+	for (size_t i = 0; i < t->nmarks; i++)
+		if (strcmp(t->marks[i], key) == 0) {
+			free(t->marks[i]);
+			t->marks[i] = t->marks[--t->nmarks];
+			free(key);
+			r->marked = false;
+			return;
+		}
+	t->marks = xrealloc(t->marks, (t->nmarks + 1) * sizeof *t->marks);
+	t->marks[t->nmarks++] = key;
+	r->marked = true;
+}
+
+void
+table_clear_marks(struct table *t)
+{
+	for (size_t i = 0; i < t->nmarks; i++)
+		free(t->marks[i]);
+	t->nmarks = 0;
+	for (size_t i = 0; i < t->nrows; i++)
+		t->rows[i].marked = false;
+}
+
+/* ---------------------------------------------------------------- cells */
+
+static void
+fmt_duration(long s, char *buf, size_t len)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 60)
+		snprintf(buf, len, "%lds", s);
+	else if (s < 3600)
+		snprintf(buf, len, "%ldm", s / 60);
+	else if (s < 86400)
+		snprintf(buf, len, "%ldh", s / 3600);
+	else
+		snprintf(buf, len, "%ldd", s / 86400);
+}
+
+static void
+fmt_bytes(double b, char *buf, size_t len)
+{
+	const char *units = "BKMGT";
+	int u = 0;
+	while (b >= 1024 && u < 4) {
+		b /= 1024;
+		u++;
+	}
+	snprintf(buf, len, u ? "%.1f%c" : "%.0f%c", b, units[u]);
+}
+
+/* The text of one cell (sanitized where it comes from the container). */
+static char *
+cell_text(const struct row *r, int col)
+{
+	const struct berth_container *c = r->c;
+	char buf[64];
+	switch (col) {
+	case COL_NAME: return sanitize_str(c->name);
+	case COL_ID: return xstrndup(c->id ? c->id : "", 12);
+	case COL_IMAGE: return sanitize_str(c->image);
+	case COL_STATUS: return xstrdup(table_status_text(c, buf, sizeof buf));
+	case COL_UP: {
+		time_t t = row_age_time(c);
+		if (!t)
+			return xstrdup("");
+		fmt_duration((long)(time(NULL) - t), buf, sizeof buf);
+		return c->running ? xasprintf("up %s", buf) : xasprintf("%s ago", buf);
+	}
+	case COL_PORTS: {
+		struct buf b = { 0 };
+		buf_append(&b, "", 0);
+		for (size_t i = 0; i < c->nports; i++) {
+			const struct berth_port *p = &c->ports[i];
+			if (p->host_port)
+				buf_printf(&b, "%s%d->%d/%s", i ? "," : "", p->host_port,
+					   p->container_port, p->proto);
+			else
+				buf_printf(&b, "%s%d/%s", i ? "," : "", p->container_port, p->proto);
+		}
+		char *s = sanitize_str(b.data);
+		buf_free(&b);
+		return s;
+	}
+	case COL_IP:
+		return sanitize_str(c->floating_ip ? c->floating_ip : c->nipv4 ? c->ipv4[0] : "");
+	case COL_CPU:
+		if (row_cpu(r) < 0)
+			return xstrdup(c->running ? "-" : "");
+		return xasprintf("%.1f", row_cpu(r));
+	case COL_MEM:
+		if (row_mem(r) < 0)
+			return xstrdup(c->running ? "-" : "");
+		fmt_bytes(row_mem(r), buf, sizeof buf);
+		return xstrdup(buf);
+	case COL_ENDPOINT: return sanitize_str(r->ep->name);
+	}
+	return xstrdup("");
+}
+
+static enum theme_elem
+status_elem(const struct berth_container *c)
+{
+	switch (c->status) {
+	case BERTH_ST_RUNNING: return TH_RUNNING;
+	case BERTH_ST_PAUSED: return TH_PAUSED;
+	case BERTH_ST_EXITED: return c->exit_code ? TH_EXITED_ERR : TH_EXITED_OK;
+	case BERTH_ST_DEAD: return TH_DEAD;
+	case BERTH_ST_ERROR: return TH_ERROR;
+	case BERTH_ST_CREATING: case BERTH_ST_RESTARTING: case BERTH_ST_DELETING:
+		return TH_CREATING;
+	default: return TH_NORMAL;
+	}
+}
+
+/* Choose the columns that fit in width and their widths (htop-style priority). */
+static void
+layout(struct table *t, int width, bool multi_ep)
+{
+	int want[NCOLS];
+	bool on[NCOLS];
+	for (int c = 0; c < NCOLS; c++) {
+		want[c] = cols[c].min;
+		on[c] = false;
+	}
+	/* Measure the rows on screen (and a few around), not the whole list. */
+	size_t first = t->top, last = t->top + (size_t)(t->height > 0 ? t->height : 50) + 1;
+	for (size_t i = first; i < t->nrows && i < last; i++)
+		for (int c = 0; c < NCOLS; c++)
+			if (cols[c].cap > cols[c].min && want[c] < cols[c].cap) {
+				char *s = cell_text(&t->rows[i], c);
+				int w = text_width(s);
+				free(s);
+				if (w > want[c])
+					want[c] = w < cols[c].cap ? w : cols[c].cap;
+			}
+	int used = MARK_W;
+	for (int p = 0; p < NCOLS; p++)
+		for (int c = 0; c < NCOLS; c++)
+			if (cols[c].priority == p && (c != COL_ENDPOINT || multi_ep) &&
+			    used + cols[c].min + 1 <= width) {
+				on[c] = true;
+				used += cols[c].min + 1;
+			}
+	int extra = width - used;
+	for (int c = 0; c < NCOLS; c++) {
+		t->col_w[c] = on[c] ? cols[c].min : 0;
+		if (on[c] && extra > 0 && want[c] > cols[c].min) {
+			int add = want[c] - cols[c].min;
+			if (add > extra)
+				add = extra;
+			t->col_w[c] += add;
+			extra -= add;
+		}
+	}
+	int x = MARK_W;
+	for (int c = 0; c < NCOLS; c++) {
+		t->col_x[c] = x;
+		if (t->col_w[c])
+			x += t->col_w[c] + 1;
+	}
+}
+
+int
+table_col_at(const struct table *t, int x)
+{
+	for (int c = 0; c < NCOLS; c++)
+		if (t->col_w[c] && x >= t->col_x[c] && x < t->col_x[c] + t->col_w[c] + 1)
+			return c;
+	return -1;
+}
+
+static void
+draw_header(struct table *t, int y, int width)
+{
+	attr_t h = theme_attr(TH_HEADER);
+	draw_fill(y, 0, width, h);
+	for (int c = 0; c < NCOLS; c++) {
+		if (!t->col_w[c])
+			continue;
+		char *s = c == t->sort_col ? xasprintf("%s%s", cols[c].name, t->sort_rev ? "^" : "v")
+			: xstrdup(cols[c].name);
+		draw_str(y, t->col_x[c], t->col_w[c], s, h);
+		free(s);
+	}
+}
+
+static void
+draw_row(struct table *t, size_t i, int y, int width, bool focused)
+{
+	struct row *r = &t->rows[i];
+	bool sel = i == t->sel;
+	bool stale = r->ep->state == EP_UNREACHABLE;
+	attr_t base = stale ? theme_attr(TH_STALE) : theme_attr(TH_NORMAL);
+	if (sel)
+		base = focused ? theme_attr(TH_SELECTED) : base | A_BOLD;
+	draw_fill(y, 0, width, base);
+	if (r->marked)
+		draw_str(y, 0, 1, "*", base | theme_attr(TH_MARKED));
+	for (int c = 0; c < NCOLS; c++) {
+		if (!t->col_w[c])
+			continue;
+		attr_t a = base;
+		if (c == COL_STATUS && !stale)
+			a = sel && focused ? base | (theme_attr(status_elem(r->c)) & ~A_DIM)
+				: theme_attr(status_elem(r->c));
+		char *s = cell_text(r, c);
+		if (c == COL_CPU || c == COL_MEM)	/* numbers align right */
+			draw_str(y, t->col_x[c] + t->col_w[c] - text_width(s), t->col_w[c], s, a);
+		else
+			draw_str(y, t->col_x[c], t->col_w[c], s, a);
+		free(s);
+	}
+}
+
+void
+table_draw(struct table *t, int y, int height, int width, bool multi_ep, bool focused)
+{
+	if (height < 1)
+		return;
+	layout(t, width, multi_ep);
+	draw_header(t, y, width);
+	int rows = height - 1;
+	t->height = rows;
+	if (t->sel < t->top)
+		t->top = t->sel;
+	if (rows > 0 && t->sel >= t->top + (size_t)rows)
+		t->top = t->sel - (size_t)rows + 1;
+	if (t->top + (size_t)rows > t->nrows)
+		t->top = t->nrows > (size_t)rows ? t->nrows - (size_t)rows : 0;
+	for (int k = 0; k < rows; k++) {
+		size_t i = t->top + (size_t)k;
+		if (i < t->nrows)
+			draw_row(t, i, y + 1 + k, width, focused);
+		else
+			draw_fill(y + 1 + k, 0, width, theme_attr(TH_NORMAL));
+	}
+	if (!t->nrows && rows > 0)
+		draw_str(y + 1, MARK_W, width - MARK_W,
+			 t->total ? "no container matches" : "no containers", theme_attr(TH_STALE));
+}

@@ -1,0 +1,61 @@
+/* table.h: the container table: rows from every endpoint, filter, sort,
+ * selection by container id, marks, column layout and drawing. */
+#ifndef BERTH_TABLE_H
+#define BERTH_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+struct dash_ep;
+struct dash_stats;
+struct berth_container;
+
+enum column {
+	COL_NAME, COL_ID, COL_IMAGE, COL_STATUS, COL_UP, COL_PORTS, COL_IP, COL_CPU,
+	COL_MEM, COL_ENDPOINT,
+	NCOLS
+};
+
+struct row {
+	struct berth_container *c;	/* borrowed from its endpoint's list */
+	struct dash_ep *ep;
+	struct dash_stats *st;		/* NULL when no sample yet */
+	bool marked;
+};
+
+struct table {
+	struct row *rows;
+	size_t nrows, cap;
+	size_t total, running;		/* before the filter */
+	size_t sel, top;		/* selected row, first row shown */
+	int height;			/* rows shown at the last draw */
+	int sort_col;
+	bool sort_rev;
+	bool all;			/* all containers, or running only */
+	char filter[256];
+	char *sel_ep, *sel_id;		/* the selection's identity */
+	char **marks;			/* "endpoint\nid" */
+	size_t nmarks;
+	int col_x[NCOLS], col_w[NCOLS];	/* layout of the last draw; w 0: hidden */
+};
+
+void table_init(struct table *t);
+void table_done(struct table *t);
+/* Rebuild the rows from the endpoints' lists, keeping selection and marks. */
+void table_rebuild(struct table *t, struct dash_ep *eps, size_t neps);
+struct row *table_selected(struct table *t);
+void table_move(struct table *t, long delta);	/* clamps */
+void table_select(struct table *t, size_t i);
+void table_toggle_mark(struct table *t);
+void table_clear_marks(struct table *t);
+bool table_is_marked(const struct table *t, const char *ep, const char *id);
+const char *table_col_name(enum column c);
+/* Draw the header at y and rows below it, height lines in all. */
+void table_draw(struct table *t, int y, int height, int width, bool multi_ep, bool focused);
+/* The column under screen column x, or -1. */
+int table_col_at(const struct table *t, int x);
+/* "exited (1)" */
+const char *table_status_text(const struct berth_container *c, char *buf, size_t len);
+
+#endif
