@@ -366,23 +366,19 @@ static int
 docker_list(struct backend *b, bool all, struct berth_container ***out, size_t *n,
 	    berth_cancel *cancel, struct berth_error *err)
 {
-	struct json_object *o;
-	if (docker_simple(b, "GET", all ? "/containers/json?all=1" : "/containers/json", NULL,
-			  "list containers on", docker_of(b)->what, &o, cancel, err) < 0)
+	struct http_request rq = { .path = all ? "/containers/json?all=1" : "/containers/json",
+				   .timeout_s = docker_timeout(b), .cancel = cancel };
+	struct http_response resp;
+	if (docker_call(b, &rq, &resp, err) < 0)
 		return -1;
-	if (!json_object_is_type(o, json_type_array)) {
-		json_object_put(o);
-		return berth_fail(err, BERTH_EPROTOCOL, "%s sent a container list that is not an array",
-				  docker_of(b)->what);
-	}
-	size_t len = json_object_array_length(o);
-	struct berth_container **list = xcalloc(len + 1, sizeof *list);
-	for (size_t i = 0; i < len; i++)
-		list[i] = model_from_list(json_object_array_get_idx(o, i), b->ep->name);
-	json_object_put(o);
-	*out = list;
-	*n = len;
-	return 0;
+	int rc = 0;
+	if (resp.status < 200 || resp.status >= 300)
+		rc = docker_fail_reply(b, &resp, "list containers on", docker_of(b)->what, err);
+	else if (model_parse_list(resp.body, resp.body_len, b->ep->name, out, n) < 0)
+		rc = berth_fail(err, BERTH_EPROTOCOL, "%s sent a container list that is not a JSON array",
+				docker_of(b)->what);
+	http_response_done(&resp);
+	return rc;
 }
 
 static int

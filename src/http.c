@@ -111,6 +111,7 @@ struct xfer {
 	bool upload_failed;
 	bool cancelled;
 	size_t max_body;
+	size_t body_cap;	/* allocated size of resp->body */
 };
 
 static bool
@@ -195,7 +196,13 @@ on_body(char *data, size_t size, size_t n, void *p)
 		x->too_large = true;
 		return 0;
 	}
-	resp->body = xrealloc(resp->body, resp->body_len + len + 1);
+	if (resp->body_len + len + 1 > x->body_cap) {
+		size_t cap = x->body_cap ? x->body_cap : 16384;
+		while (cap < resp->body_len + len + 1)
+			cap *= 2;
+		resp->body = xrealloc(resp->body, cap);
+		x->body_cap = cap;
+	}
 	memcpy(resp->body + resp->body_len, data, len);
 	resp->body_len += len;
 	resp->body[resp->body_len] = '\0';

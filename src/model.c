@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,7 +245,6 @@ struct berth_container *
 model_from_list(struct json_object *o, const char *endpoint)
 {
 	struct berth_container *c = xcalloc(1, sizeof *c);
-	c->raw = json_object_get(o);
 	c->id = xstrdup(model_str(o, "Id"));
 	struct json_object *names = model_typed(o, "Names", json_type_array);
 	if (names && json_object_array_length(names) > 0)
@@ -405,4 +405,153 @@ model_event(struct json_object *o, struct berth_event *ev)
 	ev->name = model_str(attrs, "name");
 	ev->exit_code = code ? atoi(code) : -1;
 	ev->time = (time_t)model_int(o, "time");
+}
+
+/* ------------------------------------------------------------------ */
+/* A whole listing, parsed on two threads when it is large. */
+
+#define LIST_SPLIT_MIN (192u << 10)	/* below this, one thread parses faster */
+
+/* A slice of the listing's text, parsed and converted on its own. */
+struct list_slice {
+	const char *text;
+	size_t len;
+	bool open, close;	/* feed the '[' or ']' the slice lacks */
+	const char *endpoint;
+	struct json_object *tree;
+	struct berth_container **ctrs;
+	size_t n;
+	bool bad;
+};
+
+static void *
+list_slice_run(void *p)
+{
+	struct list_slice *s = p;
+	json_tokener *tok = json_tokener_new();
+	if (s->open)
+		json_tokener_parse_ex(tok, "[", 1);
+	struct json_object *o = json_tokener_parse_ex(tok, s->text, (int)s->len);
+	if (!o && s->close && json_tokener_get_error(tok) == json_tokener_continue)
+		o = json_tokener_parse_ex(tok, "]", 1);
+	json_tokener_free(tok);
+	if (!o || !json_object_is_type(o, json_type_array)) {
+		json_object_put(o);
+		s->bad = true;
+		return NULL;
+	}
+	s->tree = o;
+	s->n = json_object_array_length(o);
+	s->ctrs = xcalloc(s->n + 1, sizeof *s->ctrs);
+	for (size_t i = 0; i < s->n; i++)
+		s->ctrs[i] = model_from_list(json_object_array_get_idx(o, i), s->endpoint);
+	return NULL;
+}
+
+/* The offset of a comma between two elements of the top-level array at or
+ * after `from`; 0 when there is none. Only strings and nesting are tracked. */
+static size_t
+list_split_point(const char *t, size_t len, size_t from)
+{
+	int depth = 0;
+	bool in_str = false, esc = false;
+	for (size_t i = 0; i < len; i++) {
+		char ch = t[i];
+		if (in_str) {
+			if (esc)
+				esc = false;
+			else if (ch == '\\')
+				esc = true;
+			else if (ch == '"')
+				in_str = false;
+			continue;
+		}
+		if (ch == '"')
+			in_str = true;
+		else if (ch == '[' || ch == '{')
+			depth++;
+		else if (ch == ']' || ch == '}')
+			depth--;
+		else if (ch == ',' && depth == 1 && i >= from)
+			return i;
+	}
+	return 0;
+}
+
+static void *
+trees_put_thread(void *p)
+{
+	struct json_object **trees = p;
+	for (size_t i = 0; trees[i]; i++)
+		json_object_put(trees[i]);
+	free(trees);
+	return NULL;
+}
+
+/* Free the parsed documents off the caller's path: a thousand containers'
+ * listing takes milliseconds to free. */
+static void
+trees_put_detached(struct json_object **trees)
+{
+	pthread_t t;
+	pthread_attr_t attr;
+	bool started = false;
+	if (pthread_attr_init(&attr) == 0) {
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		started = pthread_create(&t, &attr, trees_put_thread, trees) == 0;
+		pthread_attr_destroy(&attr);
+	}
+	if (!started)
+		trees_put_thread(trees);
+}
+
+int
+model_parse_list(const char *text, size_t len, const char *endpoint,
+		 struct berth_container ***out, size_t *n)
+{
+	struct list_slice sl[2] = { { .text = text, .len = len, .endpoint = endpoint } };
+	size_t cut = len >= LIST_SPLIT_MIN ? list_split_point(text, len, len / 2) : 0;
+	int nsl = 1;
+	pthread_t th[2] = { 0 };
+	bool threaded[2] = { false, false };
+	if (cut) {
+		sl[0].len = cut;
+		sl[0].close = true;
+		sl[1] = (struct list_slice){ .text = text + cut + 1, .len = len - cut - 1, .open = true,
+					     .endpoint = endpoint };
+		nsl = 2;
+		for (int i = 0; i < 2; i++)
+			threaded[i] = pthread_create(&th[i], NULL, list_slice_run, &sl[i]) == 0;
+	}
+	for (int i = 0; i < nsl; i++) {
+		if (threaded[i])
+			pthread_join(th[i], NULL);
+		else
+			list_slice_run(&sl[i]);
+	}
+	bool bad = sl[0].bad || (nsl == 2 && sl[1].bad);
+	size_t total = sl[0].n + (nsl == 2 ? sl[1].n : 0);
+	struct berth_container **list = bad ? NULL : xcalloc(total + 1, sizeof *list);
+	struct json_object **trees = xcalloc(3, sizeof *trees);
+	size_t at = 0, ntrees = 0;
+	for (int i = 0; i < nsl; i++) {
+		for (size_t k = 0; k < sl[i].n; k++) {
+			if (list)
+				list[at++] = sl[i].ctrs[k];
+			else
+				berth_container_free(sl[i].ctrs[k]);
+		}
+		free(sl[i].ctrs);
+		if (sl[i].tree)
+			trees[ntrees++] = sl[i].tree;
+	}
+	if (total >= 200)
+		trees_put_detached(trees);
+	else
+		trees_put_thread(trees);
+	if (bad)
+		return -1;
+	*out = list;
+	*n = total;
+	return 0;
 }

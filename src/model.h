@@ -13,6 +13,10 @@
 
 /* One element of GET /containers/json (Docker or Podman compat). */
 struct berth_container *model_from_list(struct json_object *o, const char *endpoint);
+/* The whole reply of GET /containers/json; -1 when it is not a JSON array. A
+ * large listing is parsed on two threads. */
+int model_parse_list(const char *text, size_t len, const char *endpoint,
+		     struct berth_container ***out, size_t *n);
 /* The document of GET /containers/{id}/json (Docker or Podman compat). */
 struct berth_container *model_from_inspect(struct json_object *o, const char *endpoint);
 

@@ -303,9 +303,52 @@ check_events(const char *engine, const char *file, const char *name)
 	is_int(named, events, "%s: every event has the id, name and time", engine);
 }
 
+/* A listing big enough to be parsed on two threads keeps every element in order,
+ * whatever the strings hold. */
+static void
+test_parse_list(void)
+{
+	struct json_object *base = fixture("docker-list.json");
+	struct json_object *big = json_object_new_array();
+	for (int i = 0; base && i < 1500; i++) {
+		struct json_object *c = NULL;
+		json_object_deep_copy(json_object_array_get_idx(base, (size_t)i % 3), &c, NULL);
+		char name[64];
+		snprintf(name, sizeof name, i % 7 ? "/c%d" : "/c%d,\"}]{[", i);
+		struct json_object *names = json_object_new_array();
+		json_object_array_add(names, json_object_new_string(name));
+		json_object_object_add(c, "Names", names);
+		json_object_array_add(big, c);
+	}
+	const char *text = json_object_to_json_string_ext(big, JSON_C_TO_STRING_PRETTY);
+	struct berth_container **l = NULL;
+	size_t n = 0;
+	ok(strlen(text) > 400000, "the synthetic listing is large (%zu bytes)", strlen(text));
+	is_int(model_parse_list(text, strlen(text), "local", &l, &n), 0, "a large listing parses");
+	is_int(n, 1500, "every element is there");
+	int in_order = 0;
+	for (size_t i = 0; i < n; i++) {
+		char want[64];
+		snprintf(want, sizeof want, i % 7 ? "c%zu" : "c%zu,\"}]{[", i);
+		in_order += strcmp(l[i]->name, want) == 0;
+	}
+	is_int(in_order, 1500, "in order, with commas and brackets inside strings");
+	berth_container_list_free(l, n);
+	json_object_put(big);
+
+	text = "[]";
+	is_int(model_parse_list(text, 2, "local", &l, &n), 0, "an empty listing");
+	is_int(n, 0, "has no elements");
+	berth_container_list_free(l, n);
+	text = "{\"message\":\"no\"}";
+	is_int(model_parse_list(text, strlen(text), "local", &l, &n), -1, "an object is not a listing");
+	json_object_put(base);
+}
+
 int
 main(void)
 {
+	test_parse_list();
 	check_running("Docker", inspect_fixture("docker-inspect-run.json"), "172.17.0.3", 16053,
 		      1795423237, 38471, 38472);
 	check_running("Podman", inspect_fixture("podman-inspect-run.json"), "10.88.0.5", 16241,
