@@ -204,8 +204,20 @@ pack_write_error(struct packer *p, struct archive *w, const char *what)
 	return berth_fail(&p->perr, BERTH_EIO, "cannot pack %s: %s", what, archive_error_string(w));
 }
 
+/* A failure of libarchive's disk reader, with the system's reason when it has one
+ * (libarchive's own text repeats the path). */
 static int
-pack_entry(struct packer *p, struct archive *disk, struct archive *w, struct archive_entry *e)
+pack_read_error(struct packer *p, struct archive *disk, const char *what)
+{
+	int e = archive_errno(disk);
+	return berth_fail(&p->perr, BERTH_EIO, "cannot read %s: %s", what,
+			  e > 0 ? strerror(e) : archive_error_string(disk));
+}
+
+/* Write e and, for a regular file, its data; host names it for messages. */
+static int
+pack_entry(struct packer *p, struct archive *disk, struct archive *w, struct archive_entry *e,
+	   const char *host)
 {
 	const char *name = archive_entry_pathname(e);
 	if (archive_write_header(w, e) < ARCHIVE_WARN)
@@ -223,8 +235,7 @@ pack_entry(struct packer *p, struct archive *disk, struct archive *w, struct arc
 		atomic_fetch_add(&p->done, size);
 	}
 	if (r != ARCHIVE_EOF)
-		return berth_fail(&p->perr, BERTH_EIO, "cannot read %s/%s: %s", p->src, name,
-				  archive_error_string(disk));
+		return pack_read_error(p, disk, host);
 	return 0;
 }
 
@@ -242,15 +253,16 @@ pack_tree(struct packer *p, struct archive *disk, struct archive *w)
 			break;
 		}
 		if (r < ARCHIVE_WARN) {
-			rc = berth_fail(&p->perr, BERTH_EIO, "cannot read %s: %s", p->src,
-					archive_error_string(disk));
+			rc = pack_read_error(p, disk, p->src);
 		} else {
 			archive_read_disk_descend(disk);
+			char *host = xstrdup(archive_entry_pathname(e));
 			if (pack_rename(p, e)) {
 				archive_entry_linkify(lr, &e, &spare);
 				if (e)	/* tar formats never defer an entry */
-					rc = pack_entry(p, disk, w, e);
+					rc = pack_entry(p, disk, w, e, host);
 			}
+			free(host);
 		}
 		archive_entry_free(e);
 		archive_entry_free(spare);
@@ -272,8 +284,7 @@ pack_run(struct packer *p)
 	archive_write_set_bytes_in_last_block(w, 1);
 	int rc;
 	if (archive_read_disk_open(disk, p->src) != ARCHIVE_OK)
-		rc = berth_fail(&p->perr, BERTH_EIO, "cannot read %s: %s", p->src,
-				archive_error_string(disk));
+		rc = pack_read_error(p, disk, p->src);
 	else if (archive_write_open(w, p, NULL, pack_write_cb, NULL) != ARCHIVE_OK)
 		rc = pack_write_error(p, w, p->src);
 	else
@@ -585,6 +596,17 @@ prepare_entry(struct extractor *x, struct archive_entry *e)
 	return rc;
 }
 
+/* A failure of libarchive's disk writer (which reports even a failed write(2)
+ * as a mere warning), with the system's reason when it has one. */
+static int
+disk_error(struct extractor *x, struct archive *out, const char *verb, const char *name)
+{
+	int e = archive_errno(out);
+	const char *text = archive_error_string(out);
+	return berth_fail(&x->xerr, BERTH_EIO, "cannot %s \"%s\": %s%s%s", verb, name,
+			  text ? text : "failed", e > 0 ? ": " : "", e > 0 ? strerror(e) : "");
+}
+
 static int
 extract_data(struct extractor *x, struct archive *in, struct archive *out, const char *name)
 {
@@ -601,9 +623,8 @@ extract_data(struct extractor *x, struct archive *in, struct archive *out, const
 			return berth_fail(&x->xerr, BERTH_EPROTOCOL,
 					  "the archive is damaged at \"%s\": %s", name,
 					  archive_error_string(in));
-		if (archive_write_data_block(out, buf, size, off) < ARCHIVE_WARN)
-			return berth_fail(&x->xerr, BERTH_EIO, "cannot write \"%s\": %s", name,
-					  archive_error_string(out));
+		if (archive_write_data_block(out, buf, size, off) != ARCHIVE_OK)
+			return disk_error(x, out, "write", name);
 		atomic_fetch_add(&x->bytes, size);
 	}
 }
@@ -615,14 +636,12 @@ extract_entry(struct extractor *x, struct archive *in, struct archive *out,
 	char *name = xstrdup(archive_entry_pathname(e));
 	int rc = prepare_entry(x, e);
 	if (rc == 0) {
-		if (archive_write_header(out, e) < ARCHIVE_WARN)
-			rc = berth_fail(&x->xerr, BERTH_EIO, "cannot extract \"%s\": %s", name,
-					archive_error_string(out));
+		if (archive_write_header(out, e) != ARCHIVE_OK)
+			rc = disk_error(x, out, "extract", name);
 		else if (archive_entry_size(e) > 0)
 			rc = extract_data(x, in, out, name);
-		if (rc == 0 && archive_write_finish_entry(out) < ARCHIVE_WARN)
-			rc = berth_fail(&x->xerr, BERTH_EIO, "cannot extract \"%s\": %s", name,
-					archive_error_string(out));
+		if (rc == 0 && archive_write_finish_entry(out) != ARCHIVE_OK)
+			rc = disk_error(x, out, "extract", name);
 		x->st.entries += rc == 0;
 	}
 	free(name);
