@@ -341,20 +341,30 @@ logpane_draw(struct logpane *lp, int y, int height, int width)
 	lp->height = height;
 	if (height <= 0)
 		return;
-	int row = height;	/* rows left above, filled bottom-up */
+	/* Walk up from the bottom line until the rows are full, then draw top
+	 * down: a pane with less text than rows starts at its top. */
+	struct { uint64_t seq; int skip, n; } *v = xcalloc((size_t)height, sizeof *v);
+	int nv = 0, rows = 0;
 	uint64_t s = bottom_seq(lp);
-	while (lp->count && row > 0) {
-		const struct logline *l = line_at(lp, s);
-		char *txt = shown_text(lp, l);
+	while (lp->count && rows < height) {
+		char *txt = shown_text(lp, line_at(lp, s));
 		int n = rows_for(txt, width, lp->wrap);
 		free(txt);
-		int skip = n > row ? n - row : 0;
-		row -= n - skip;
-		draw_line_rows(lp, l, y + row, skip, n - skip, width);
+		int skip = n > height - rows ? n - (height - rows) : 0;
+		v[nv].seq = s;
+		v[nv].skip = skip;
+		v[nv++].n = n - skip;
+		rows += n - skip;
 		if (s == lp->first_seq)
 			break;
 		s--;
 	}
-	for (int r = 0; r < row; r++)
-		draw_fill(y + r, 0, width, theme_attr(TH_NORMAL));
+	int row = 0;
+	for (int i = nv - 1; i >= 0; i--) {
+		draw_line_rows(lp, line_at(lp, v[i].seq), y + row, v[i].skip, v[i].n, width);
+		row += v[i].n;
+	}
+	for (; row < height; row++)
+		draw_fill(y + row, 0, width, theme_attr(TH_NORMAL));
+	free(v);
 }

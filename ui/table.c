@@ -23,7 +23,7 @@ struct col_spec {
 };
 
 static const struct col_spec cols[NCOLS] = {
-	[COL_NAME] = { "NAME", 8, 32, 0 },
+	[COL_NAME] = { "NAME", 12, 32, 0 },
 	[COL_ID] = { "ID", 12, 12, 5 },
 	[COL_IMAGE] = { "IMAGE", 8, 32, 6 },
 	[COL_STATUS] = { "STATUS", 12, 12, 1 },

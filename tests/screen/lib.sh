@@ -1,0 +1,189 @@
+# lib.sh: helpers for the dashboard's screen tests (sourced). TAP output, a
+# private tmux server per test, polling with deadlines (never fixed sleeps),
+# containers named t-dash-*, and a private Docker engine for the stall tests.
+# Every test cleans up what it started, by name or pid, never by pattern.
+
+BERTH=${BERTH:-$TOP_BUILDDIR/ui/berth}
+DOCKER_SOCK=${DOCKER_SOCK:-/var/run/docker.sock}
+IMAGE=${BERTH_TEST_IMAGE:-berth-test/busybox:latest}
+T_N=0
+T_FAILED=0
+CLEANUPS=
+
+ok() {	# ok COND-EXIT-STATUS DESCRIPTION
+	T_N=$((T_N + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $T_N - $2"; else echo "not ok $T_N - $2"; T_FAILED=$((T_FAILED + 1)); fi
+}
+
+diag() { echo "# $*"; }
+
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+
+done_testing() { echo "1..$T_N"; [ "$T_FAILED" -eq 0 ]; }
+
+at_exit() { CLEANUPS="$1; $CLEANUPS"; }
+
+run_cleanups() { eval "$CLEANUPS"; }
+trap run_cleanups EXIT
+
+now_ms() { date +%s%3N; }
+
+# docker with the test's engine.
+dk() { docker -H "unix://$DOCKER_SOCK" "$@"; }
+
+need_engine() {
+	[ -x "$BERTH" ] || skip_all "berth is not built"
+	command -v docker >/dev/null || skip_all "no docker client"
+	curl -sf --max-time 3 --unix-socket "$DOCKER_SOCK" http://d/_ping >/dev/null 2>&1 ||
+		skip_all "no Docker engine at $DOCKER_SOCK"
+	dk image inspect "$IMAGE" >/dev/null 2>&1 || skip_all "image $IMAGE is not loaded"
+}
+
+need_tmux() { command -v tmux >/dev/null || skip_all "no tmux"; }
+
+# A container of ours, removed at exit: ctr NAME ARGS...
+ctr() {
+	local name=$1; shift
+	dk rm -f "$name" >/dev/null 2>&1
+	at_exit "dk rm -f $name >/dev/null 2>&1"
+	dk run -d --name "$name" "$@" >/dev/null
+}
+
+# ---------------------------------------------------------------- tmux
+
+TMUX_L="berth-dash-$$"
+tm() { tmux -L "$TMUX_L" "$@"; }
+
+# tm_start COLS ROWS CMD...: the dashboard in a private tmux server.
+tm_start() {
+	local cols=$1 rows=$2; shift 2
+	at_exit "tmux -L $TMUX_L kill-server >/dev/null 2>&1"
+	tm -f /dev/null new-session -d -s s -x "$cols" -y "$rows" "$*"
+	tm set-option -w -t s remain-on-exit on
+}
+
+screen() { tm capture-pane -p -t s; }
+
+# wait_for TEXT [SECONDS]: poll the pane until TEXT shows; 0 when it does.
+wait_for() {
+	local deadline=$(( $(now_ms) + ${2:-10} * 1000 ))
+	while [ "$(now_ms)" -lt "$deadline" ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.02
+	done
+	diag "timed out waiting for: $1"; screen | sed 's/^/#   /'
+	return 1
+}
+
+# wait_gone TEXT [SECONDS]
+wait_gone() {
+	local deadline=$(( $(now_ms) + ${2:-10} * 1000 ))
+	while [ "$(now_ms)" -lt "$deadline" ]; do
+		screen | grep -qF -- "$1" || return 0
+		sleep 0.02
+	done
+	diag "timed out waiting for the end of: $1"; screen | sed 's/^/#   /'
+	return 1
+}
+
+# key_latency_ms KEY TEXT: send KEY, print how long TEXT took to show.
+key_latency_ms() {
+	local t0; t0=$(now_ms)
+	tm send-keys -t s "$1"
+	wait_for "$2" 5 >/dev/null || { echo 99999; return; }
+	echo $(( $(now_ms) - t0 ))
+}
+
+pane_pid() { tm display -p -t s '#{pane_pid}'; }
+
+# ---------------------------------------------------------------- private engine
+
+# pd_start DIR: a private dockerd (own data root, exec root, socket, pidfile,
+# containerd namespace and bridge) that the test may stop, freeze and restart.
+# Never --bridge=none: that deletes the shared engine's docker0.
+pd_start() {
+	PD_DIR=$1
+	mkdir -p "$PD_DIR/data" "$PD_DIR/exec"
+	PD_SOCK=$PD_DIR/docker.sock
+	PD_BRIDGE=${PD_BRIDGE:-bd$$}
+	PD_BRIDGE=$(printf '%.15s' "$PD_BRIDGE")
+	if ! ip link show "$PD_BRIDGE" >/dev/null 2>&1; then
+		ip link add "$PD_BRIDGE" type bridge || return 1
+		ip addr add "10.213.$(( $$ % 200 + 20 )).1/24" dev "$PD_BRIDGE"
+		ip link set "$PD_BRIDGE" up
+		at_exit "ip link del $PD_BRIDGE >/dev/null 2>&1"
+	fi
+	pd_launch
+}
+
+pd_launch() {
+	setsid dockerd --data-root "$PD_DIR/data" --exec-root "$PD_DIR/exec" -p "$PD_DIR/docker.pid" \
+		-H "unix://$PD_SOCK" -b "$PD_BRIDGE" --iptables=false --ip-masq=false \
+		--containerd-namespace "berth-dash-$$" --containerd-plugins-namespace "berth-dash-$$-p" \
+		>>"$PD_DIR/dockerd.log" 2>&1 &
+	PD_LAUNCHER=$!
+	local i
+	for i in $(seq 150); do
+		curl -sf --max-time 1 --unix-socket "$PD_SOCK" http://d/_ping >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	PD_PID=$(cat "$PD_DIR/docker.pid" 2>/dev/null)
+	[ -n "$PD_PID" ] && curl -sf --max-time 1 --unix-socket "$PD_SOCK" http://d/_ping >/dev/null
+}
+
+# pd_stop: stop the private engine by its pid and wait for it to go.
+pd_stop() {
+	[ -n "$PD_PID" ] || return 0
+	kill -CONT "$PD_PID" 2>/dev/null
+	kill -TERM "$PD_PID" 2>/dev/null
+	local i
+	for i in $(seq 200); do kill -0 "$PD_PID" 2>/dev/null || break; sleep 0.1; done
+	PD_PID=
+}
+
+# pd_cleanup: containers, engine, files.
+pd_cleanup() {
+	[ -n "$PD_DIR" ] || return 0
+	if [ -n "$PD_PID" ]; then
+		kill -CONT "$PD_PID" 2>/dev/null
+		docker -H "unix://$PD_SOCK" ps -aq 2>/dev/null | xargs -r docker -H "unix://$PD_SOCK" rm -f >/dev/null 2>&1
+	fi
+	pd_stop
+	umount -R "$PD_DIR/exec" "$PD_DIR/data" >/dev/null 2>&1
+	rm -rf "$PD_DIR"
+}
+
+# pd_load_image: the busybox test image, from the shared engine or busybox-static.
+pd_load_image() {
+	if docker -H "unix://$DOCKER_SOCK" image inspect "$IMAGE" >/dev/null 2>&1; then
+		docker -H "unix://$DOCKER_SOCK" save "$IMAGE" | docker -H "unix://$PD_SOCK" load >/dev/null
+	else
+		local r; r=$(mktemp -d)
+		mkdir -p "$r/bin" "$r/tmp" "$r/etc" "$r/www"
+		cp /bin/busybox "$r/bin/"
+		for a in $("$r/bin/busybox" --list); do [ "$a" = busybox ] || ln -s busybox "$r/bin/$a"; done
+		tar -C "$r" -c . | docker -H "unix://$PD_SOCK" import - "$IMAGE" >/dev/null
+		rm -rf "$r"
+	fi
+}
+
+# wait_row NAME TEXT [SECONDS]: the table row of NAME shows TEXT.
+wait_row() {
+	local deadline=$(( $(now_ms) + ${3:-10} * 1000 ))
+	while [ "$(now_ms)" -lt "$deadline" ]; do
+		screen | grep -F -- "$1 " | grep -qF -- "$2" && return 0
+		sleep 0.02
+	done
+	diag "timed out waiting for row $1 to show: $2"; screen | sed 's/^/#   /'
+	return 1
+}
+
+# set_filter TEXT: replace the table filter.
+set_filter() {
+	tm send-keys -t s /
+	wait_for "filter:" 5 >/dev/null
+	tm send-keys -t s C-u
+	tm send-keys -t s -l "$1"
+	tm send-keys -t s Enter
+	wait_for "filter \"$1\"" 5 >/dev/null
+}

@@ -1,0 +1,107 @@
+#!/bin/sh
+# tmux-basic.sh: the dashboard in a real terminal (tmux) against the Docker
+# engine: table, live status, logs, exec, kill, filter, sort, resize, help, quit.
+. "$TOP_SRCDIR/tests/screen/lib.sh"
+need_engine
+need_tmux
+
+P=t-dash-$$
+ctr $P-web -p 127.0.0.1::80 "$IMAGE" httpd -f -p 80
+ctr $P-log "$IMAGE" sh -c 'while true; do if [ -f /tmp/say ]; then cat /tmp/say; rm -f /tmp/say; fi; sleep 0.05; done'
+ctr $P-idle "$IMAGE" sleep 100000
+
+tm_start 120 30 "$BERTH -H unix://$DOCKER_SOCK"
+wait_for "connected" 15 >/dev/null
+set_filter "$P"
+wait_row "$P-web" running && wait_row "$P-log" running && wait_row "$P-idle" running
+ok $? "the table shows the engine's containers with their status"
+screen | grep -F "$P-web " | grep -qE -- '->80/tcp'
+ok $? "published ports are shown"
+
+t0=$(now_ms)
+dk stop -t 0 $P-idle >/dev/null
+wait_row "$P-idle" "exited (137)" 2
+r=$?
+ok $r "a container stopped with the docker CLI shows exited within 2 s ($(( $(now_ms) - t0 )) ms)"
+
+# Filter and sort.
+names() { screen | grep -oE "$P-(web|log|idle)" | tr '\n' ' '; }
+[ "$(names)" = "$P-idle $P-log $P-web " ]
+ok $? "rows are sorted by name"
+tm send-keys -t s O
+wait_for "(reversed)" 5 >/dev/null
+[ "$(names)" = "$P-web $P-log $P-idle " ]
+ok $? "the sort order reverses: $(names)"
+tm send-keys -t s O
+set_filter "$P-w"
+wait_gone "$P-log" 5 && [ "$(names)" = "$P-web " ]
+ok $? "the filter narrows the table as typed: $(names)"
+
+# Logs appear as the container writes them.
+set_filter "$P-log"
+wait_gone "$P-web" 5 >/dev/null
+tm send-keys -t s l
+wait_for "logs $P-log" 5 >/dev/null
+t0=$(now_ms)
+dk exec $P-log sh -c "echo mark-$$-one > /tmp/say"
+wait_for "mark-$$-one" 3
+ok $? "a log line shows in the log pane as written ($(( $(now_ms) - t0 )) ms)"
+tm send-keys -t s l
+wait_for "logs $P-log" 5 >/dev/null
+screen | sed -n 2p | grep -qF "logs $P-log"
+ok $? "the log pane goes full screen"
+tm send-keys -t s l
+wait_gone "logs $P-log" 5 >/dev/null
+
+# Exec: output and exit code in a pane.
+tm send-keys -t s e
+wait_for "exec in $P-log:" 5 >/dev/null
+tm send-keys -t s -l "sh -c 'echo exec-out-$$; exit 3'"
+tm send-keys -t s Enter
+wait_for "exec-out-$$" 5 && wait_for "exit code 3" 5
+ok $? "exec shows the command's output and exit code"
+tm send-keys -t s Escape
+wait_gone "exec-out-$$" 5 >/dev/null
+
+# Kill asks first, then kills.
+set_filter "$P-web"
+wait_gone "$P-log" 5 >/dev/null
+tm send-keys -t s K
+wait_for "Signal to send" 5 >/dev/null
+tm send-keys -t s Enter
+wait_for "Send SIGKILL to $P-web? [y/N]" 5
+r=$?
+[ "$(dk inspect -f '{{.State.Running}}' $P-web)" = true ]
+ok $(( r + $? )) "kill asks for confirmation and does nothing before it"
+tm send-keys -t s y
+wait_row "$P-web" "exited (137)" 5 && [ "$(dk inspect -f '{{.State.Running}}' $P-web)" = false ]
+ok $? "after y the container is killed and shows exited (137)"
+wait_for "sent SIGKILL to $P-web" 5
+ok $? "the status line reports the kill"
+
+# Help.
+tm send-keys -t s '?'
+wait_for "key map" 5 && screen | grep -qE 'K +kill'
+ok $? "? shows the live key map"
+tm send-keys -t s Escape
+wait_gone "key map" 5 >/dev/null
+
+# Resize down to 40x10 and back.
+tm resize-window -t s -x 40 -y 10
+wait_for "NAME" 5 >/dev/null
+s=$(screen)
+lines=$(printf '%s\n' "$s" | wc -l)
+long=$(printf '%s\n' "$s" | LC_ALL=C.UTF-8 wc -L)
+printf '%s\n' "$s" | sed -n 1p | grep -q berth && printf '%s\n' "$s" | grep -qF "t-dash-" &&
+	[ "$lines" -eq 10 ] && [ "$long" -le 40 ]
+ok $? "at 40x10 the title, header and rows fit ($lines lines, widest $long)"
+tm resize-window -t s -x 120 -y 30
+wait_row "$P-web" "exited (137)" 5
+ok $? "back at 120x30 the table is whole again"
+
+tm send-keys -t s q
+deadline=$(( $(now_ms) + 5000 ))
+while [ "$(tm display -p -t s '#{pane_dead}')" != 1 ] && [ "$(now_ms)" -lt $deadline ]; do sleep 0.02; done
+[ "$(tm display -p -t s '#{pane_dead}')" = 1 ] && [ "$(tm display -p -t s '#{pane_dead_status}')" = 0 ]
+ok $? "q quits with status 0"
+done_testing
