@@ -453,8 +453,11 @@ http_perform(const struct http_target *t, struct http_request *rq, struct http_r
 	}
 	if (ret == 0 && !resp->body)
 		resp->body = xstrdup("");
-	if (err && ret < 0)
-		err->http_status = (int)resp->status;
+	if (ret < 0) {
+		if (err)
+			err->http_status = (int)resp->status;
+		http_response_done(resp);	/* nothing to hand back after a failure */
+	}
 	/* The handle keeps pointers to our stack; clear them before reuse. */
 	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, NULL);

@@ -52,7 +52,9 @@ struct http_response {
 };
 
 /* 0 when the exchange completed (any HTTP status; the caller judges it), -1 on a
- * transport failure, timeout or cancel, with err naming target->what. */
+ * transport failure, timeout or cancel, with err naming target->what (resp then
+ * holds nothing to free). The body of a non-2xx reply is collected even when a
+ * sink is given, so the caller can read the engine's error message. */
 int http_perform(const struct http_target *t, struct http_request *rq, struct http_response *resp,
 		 struct berth_error *err);
 void http_response_done(struct http_response *resp);
