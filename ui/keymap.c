@@ -182,6 +182,8 @@ keymap_init(const struct berth_config *cfg, struct berth_error *err)
 enum action
 keymap_lookup(int key)
 {
+	if (key == '\r' || key == KEY_ENTER)	/* Enter arrives as CR in raw mode */
+		key = '\n';
 	return key >= 0 && key < KEYMAP_SIZE ? (enum action)keymap[key] : ACT_NONE;
 }
 

@@ -36,6 +36,7 @@ logpane_clear(struct logpane *lp)
 	lp->head = lp->count = 0;
 	lp->bytes = 0;
 	lp->follow = true;
+	lp->at_top = false;
 	lp->search[0] = '\0';
 }
 
@@ -46,6 +47,9 @@ logpane_done(struct logpane *lp)
 	free(lp->ring);
 	memset(lp, 0, sizeof *lp);
 }
+
+static char *shown_text(const struct logpane *lp, const struct logline *l);
+static int rows_for(const char *s, int width, bool wrap);
 
 static uint64_t
 last_seq(const struct logpane *lp)
@@ -185,6 +189,7 @@ logpane_scroll(struct logpane *lp, long lines)
 {
 	if (!lp->count)
 		return;
+	lp->at_top = false;
 	uint64_t b = bottom_seq(lp);
 	uint64_t lowest = lp->first_seq + (uint64_t)(lp->height > 1 ? lp->height - 1 : 0);
 	if (lowest > last_seq(lp))
@@ -200,18 +205,37 @@ logpane_scroll(struct logpane *lp, long lines)
 void
 logpane_home(struct logpane *lp)
 {
-	logpane_scroll(lp, -(long)lp->count);
+	lp->follow = false;
+	lp->at_top = true;
+}
+
+/* The bottom line that puts the first line at the top of height rows. */
+static uint64_t
+top_anchor(const struct logpane *lp, int height, int width)
+{
+	uint64_t s = lp->first_seq;
+	int rows = 0;
+	for (; s < lp->first_seq + lp->count; s++) {
+		char *txt = shown_text(lp, line_at(lp, s));
+		rows += rows_for(txt, width, lp->wrap);
+		free(txt);
+		if (rows >= height)
+			return s;
+	}
+	return last_seq(lp);
 }
 
 void
 logpane_end(struct logpane *lp)
 {
+	lp->at_top = false;
 	lp->follow = true;
 }
 
 void
 logpane_toggle_follow(struct logpane *lp)
 {
+	lp->at_top = false;
 	if (lp->follow) {
 		lp->anchor = last_seq(lp);
 		lp->follow = false;
@@ -232,6 +256,7 @@ logpane_find(struct logpane *lp, int dir)
 		s = dir < 0 ? s - 1 : s + 1;
 		if (strcasestr(line_at(lp, s)->text, lp->search)) {
 			lp->follow = false;
+			lp->at_top = false;
 			lp->anchor = s;
 			return true;
 		}
@@ -341,6 +366,8 @@ logpane_draw(struct logpane *lp, int y, int height, int width)
 	lp->height = height;
 	if (height <= 0)
 		return;
+	if (lp->at_top)
+		lp->anchor = top_anchor(lp, height, width);
 	/* Walk up from the bottom line until the rows are full, then draw top
 	 * down: a pane with less text than rows starts at its top. */
 	struct { uint64_t seq; int skip, n; } *v = xcalloc((size_t)height, sizeof *v);

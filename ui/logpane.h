@@ -32,6 +32,7 @@ struct logpane {
 	bool parse_ts;		/* lines start with the engine's RFC 3339 timestamp */
 	bool follow;		/* the bottom follows new lines */
 	uint64_t anchor;	/* sequence number of the bottom line when not following */
+	bool at_top;		/* keep the first line at the top (after home) */
 	bool wrap, show_ts;
 	char search[256];
 	int height;		/* rows shown at the last draw */
