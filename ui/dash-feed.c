@@ -219,7 +219,7 @@ list_failed(struct dash *d, struct dash_ep *e, struct list_job *j, double now)
 		snprintf(e->reason, sizeof e->reason, "not answering (no reply within %.0f s)",
 			 LIST_DEADLINE);
 	else
-		snprintf(e->reason, sizeof e->reason, "%s", j->err.message);
+		snprintf(e->reason, sizeof e->reason, "unreachable: %s", j->err.message);
 	e->state = EP_UNREACHABLE;
 	e->backoff = e->backoff > 0 ? e->backoff * 2 : 1;
 	if (e->backoff > BACKOFF_MAX)

@@ -205,7 +205,10 @@ draw_status(struct dash *d, double now)
 		enum theme_elem th;
 		feed_ep_state_text(e, now, state, sizeof state, &th);
 		char *name = sanitize_str(e->name);
-		char *label = xasprintf("%s%s: ", i ? "  " : "", name);
+		size_t nl = strlen(name);
+		/* Long socket paths: keep their distinctive end. */
+		char *label = nl > 28 ? xasprintf("%s…%s: ", i ? "  " : "", name + nl - 24)
+			: xasprintf("%s%s: ", i ? "  " : "", name);
 		x += draw_str(y, x, COLS - x, label, theme_attr(TH_NORMAL) | A_BOLD);
 		char *st = sanitize_str(state);
 		x += draw_str(y, x, COLS - x, st, theme_attr(th));

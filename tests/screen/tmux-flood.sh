@@ -1,0 +1,45 @@
+#!/bin/sh
+# tmux-flood.sh: a container writes logs as fast as it can for 30 s while the
+# dashboard follows it. Memory must stay bounded and keys must keep answering.
+. "$TOP_SRCDIR/tests/screen/lib.sh"
+need_engine
+need_tmux
+
+P=t-dash-$$
+SECONDS_FLOOD=${FLOOD_SECONDS:-30}
+ctr $P-flood "$IMAGE" yes "flood-$$-0123456789-abcdefghijklmnopqrstuvwxyz-0123456789"
+tm_start 120 30 "exec $BERTH -H unix://$DOCKER_SOCK"
+wait_for "connected" 15 >/dev/null
+set_filter "$P-flood"
+wait_row "$P-flood" running >/dev/null
+tm send-keys -t s l
+wait_for "flood-$$" 10
+ok $? "the flood shows in the log pane"
+pid=$(pane_pid)
+rss() { awk '/^VmRSS/ { print $2 }' "/proc/$pid/status"; }
+
+end=$(( $(now_ms) + SECONDS_FLOOD * 1000 ))
+max=0 worst=0 n=0 rss_early=
+while [ "$(now_ms)" -lt "$end" ]; do
+	r=$(rss)
+	[ "$r" -gt "$max" ] && max=$r
+	[ -z "$rss_early" ] && [ "$(( end - $(now_ms) ))" -lt $(( SECONDS_FLOOD * 1000 * 2 / 3 )) ] && rss_early=$max
+	lat=$(key_latency_ms '?' 'key map')
+	[ "$lat" -gt "$worst" ] && worst=$lat
+	tm send-keys -t s Escape
+	wait_gone "key map" 5 >/dev/null
+	n=$((n + 1))
+done
+diag "RSS: max $max kB, max after the first third $rss_early kB; $n key probes, slowest $worst ms"
+[ "$max" -lt 200000 ]
+ok $? "RSS stays under 200 MB during the flood ($max kB)"
+[ "$(( max - ${rss_early:-0} ))" -lt 40000 ]
+ok $? "RSS stops growing: +$(( max - ${rss_early:-0} )) kB over the last two thirds"
+[ "$worst" -lt 1000 ]
+ok $? "keys answer within 1 s throughout ($n probes, slowest $worst ms)"
+tm send-keys -t s q
+deadline=$(( $(now_ms) + 10000 ))
+while kill -0 "$pid" 2>/dev/null && [ "$(now_ms)" -lt $deadline ]; do sleep 0.05; done
+kill -0 "$pid" 2>/dev/null
+ok $(( ! $? )) "q quits promptly while the flood goes on"
+done_testing
