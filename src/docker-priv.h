@@ -16,8 +16,10 @@ struct docker {
 	char *unix_path, *base_url, *what;
 	char *ca_file, *cert_file, *key_file;
 	pthread_mutex_t lock;		/* guards version negotiation */
-	char api[16];			/* "1.41"; "" until negotiated */
-	bool podman;
+	char api[16];			/* "1.41", negotiated or pinned */
+	bool pinned;			/* DOCKER_API_VERSION or api_version set api */
+	bool negotiated;		/* /_ping answered; api and podman are final */
+	bool podman;			/* set during negotiation only */
 };
 
 /* One API call, versioned and negotiated; path has no /vX.Y prefix. Fills resp

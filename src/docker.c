@@ -55,8 +55,10 @@ docker_pin_version(struct backend *b, struct docker *d)
 	const char *v = getenv("DOCKER_API_VERSION");
 	if (!v || !*v)
 		v = conf_opt(b, "api_version");
-	if (v && *v)
+	if (v && *v) {
 		snprintf(d->api, sizeof d->api, "%s", v[0] == 'v' ? v + 1 : v);
+		d->pinned = true;
+	}
 }
 
 static int
@@ -154,7 +156,7 @@ docker_negotiate(struct backend *b, berth_cancel *cancel, struct berth_error *er
 {
 	struct docker *d = docker_of(b);
 	pthread_mutex_lock(&d->lock);
-	if (d->api[0]) {
+	if (d->negotiated) {
 		pthread_mutex_unlock(&d->lock);
 		return 0;
 	}
@@ -169,7 +171,9 @@ docker_negotiate(struct backend *b, berth_cancel *cancel, struct berth_error *er
 		}
 		docker_note_engine(b, &resp);
 		if (resp.status >= 200 && resp.status < 300) {
-			cap_version(http_header(&resp, "Api-Version"), d->api);
+			if (!d->pinned)
+				cap_version(http_header(&resp, "Api-Version"), d->api);
+			d->negotiated = true;
 			rc = 0;
 		} else if (attempt == 1) {
 			docker_fail_reply(b, &resp, "ping", NULL, err);
@@ -199,8 +203,6 @@ docker_call(struct backend *b, struct http_request *rq, struct http_response *re
 		add_connect_hint(err);
 		return -1;
 	}
-	if (!d->podman)
-		docker_note_engine(b, resp);
 	return 0;
 }
 
@@ -347,11 +349,8 @@ docker_ping(struct backend *b, char **version, berth_cancel *cancel, struct bert
 	for (size_t i = 0; comps && json_object_is_type(comps, json_type_array) &&
 			   i < json_object_array_length(comps); i++) {
 		const char *name = model_str(json_object_array_get_idx(comps, i), "Name");
-		if (name && str_starts_with(name, "Podman")) {
+		if (name && str_starts_with(name, "Podman"))
 			podman = true;
-			b->ep->kind = BERTH_KIND_PODMAN;
-			docker_of(b)->podman = true;
-		}
 	}
 	char *v = clean_version(model_str(o, "Version"));
 	const char *api = model_str(o, "ApiVersion");
