@@ -582,14 +582,116 @@ read_reply_head(int fd, double timeout_s, struct buf *head)
 	}
 }
 
+/* A TLS connection handed out as a plain socket: a detached thread copies
+ * between one end of a socket pair and libcurl's TLS stream. */
+struct tls_bridge {
+	CURL *easy;
+	curl_socket_t sock;	/* the TLS connection's socket, for poll() */
+	int local;		/* our end of the pair */
+};
+
+/* Send all of buf over TLS, waiting while the socket is full; -1 on failure. */
+static int
+bridge_send(struct tls_bridge *br, const char *buf, size_t n)
+{
+	while (n) {
+		size_t sent = 0;
+		CURLcode rc = curl_easy_send(br->easy, buf, n, &sent);
+		if (rc == CURLE_AGAIN) {
+			struct pollfd p = { .fd = br->sock, .events = POLLOUT };
+			poll(&p, 1, 1000);
+			continue;
+		}
+		if (rc != CURLE_OK)
+			return -1;
+		buf += sent;
+		n -= sent;
+	}
+	return 0;
+}
+
+/* Copy everything TLS has decrypted to the local end; 1 when the remote closed. */
+static int
+bridge_drain(struct tls_bridge *br, char *buf, size_t len)
+{
+	for (;;) {
+		size_t got = 0;
+		CURLcode rc = curl_easy_recv(br->easy, buf, len, &got);
+		if (rc == CURLE_AGAIN)
+			return 0;
+		if (rc != CURLE_OK || got == 0)
+			return 1;
+		if (send_all(br->local, buf, got) < 0)
+			return 1;
+	}
+}
+
+static void *
+tls_bridge_run(void *p)
+{
+	struct tls_bridge *br = p;
+	char buf[16384];
+	bool local_open = true;
+	for (;;) {
+		struct pollfd fds[2] = { { .fd = br->sock, .events = POLLIN },
+					 { .fd = br->local, .events = local_open ? POLLIN : 0 } };
+		if (poll(fds, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (fds[0].revents && bridge_drain(br, buf, sizeof buf)) {
+			shutdown(br->local, SHUT_WR);
+			if (!local_open)
+				break;
+		}
+		if (fds[1].revents & POLLHUP)
+			break;	/* the caller closed its end */
+		if (local_open && (fds[1].revents & POLLIN)) {
+			ssize_t n = read(br->local, buf, sizeof buf);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				local_open = false;
+			else if (bridge_send(br, buf, (size_t)n) < 0)
+				break;
+		}
+	}
+	close(br->local);
+	curl_easy_cleanup(br->easy);
+	free(br);
+	return NULL;
+}
+
+/* Our end of a socket pair bridged to the TLS connection, or -1. */
+static int
+tls_bridge_start(CURL *easy, curl_socket_t sock)
+{
+	int pair[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
+		curl_easy_cleanup(easy);
+		return -1;
+	}
+	struct tls_bridge *br = xmalloc(sizeof *br);
+	*br = (struct tls_bridge){ .easy = easy, .sock = sock, .local = pair[1] };
+	pthread_t th;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	int rc = pthread_create(&th, &attr, tls_bridge_run, br);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		close(pair[0]);
+		close(pair[1]);
+		curl_easy_cleanup(easy);
+		free(br);
+		return -1;
+	}
+	return pair[0];
+}
+
 int
 http_hijack(const struct http_target *t, const char *method, const char *path,
 	    const char *json_body, int *fd, long *status, struct berth_error *err)
 {
 	const char *what = what_of(t);
-	if (str_starts_with(t->base_url, "https:"))
-		return berth_fail(err, BERTH_EUNSUPPORTED,
-				  "interactive sessions over TLS are not supported for %s", what);
 	CURL *easy = curl_easy_init();
 	if (!easy)
 		return berth_fail(err, BERTH_EIO, "cannot set up an HTTP transfer (libcurl failed)");
@@ -606,8 +708,13 @@ http_hijack(const struct http_target *t, const char *method, const char *path,
 	}
 	curl_socket_t sock = CURL_SOCKET_BAD;
 	curl_easy_getinfo(easy, CURLINFO_ACTIVESOCKET, &sock);
-	int s = sock == CURL_SOCKET_BAD ? -1 : dup(sock);
-	curl_easy_cleanup(easy);
+	int s = -1;
+	if (sock != CURL_SOCKET_BAD && str_starts_with(t->base_url, "https:")) {
+		s = tls_bridge_start(easy, sock);	/* the bridge owns easy now */
+	} else {
+		s = sock == CURL_SOCKET_BAD ? -1 : dup(sock);
+		curl_easy_cleanup(easy);
+	}
 	if (s < 0)
 		return berth_fail(err, BERTH_EIO, "cannot open a connection to %s", what);
 
