@@ -630,6 +630,7 @@ exec_command_given(struct dash *d, const char *text, int choice, void *ctx)
 	char *cmd = sanitize_str(text);
 	char *title = xasprintf("exec %s: %s", j->name, cmd);
 	dash_overlay_open(d, title);
+	d->ov.lp.live = true;
 	free(title);
 	free(cmd);
 	if (pool_submit(d->pool, &j->job, &j->err) < 0) {

@@ -108,6 +108,7 @@ dash_overlay_open(struct dash *d, const char *title)
 		d->ov.exec = NULL;
 	}
 	logpane_clear(&d->ov.lp);
+	d->ov.lp.live = false;
 	char *t = sanitize_str(title);
 	snprintf(d->ov.title, sizeof d->ov.title, "%s", t);
 	free(t);
@@ -591,7 +592,7 @@ dash_key(struct dash *d, int key)
 		d->quit = true;
 		return;
 	}
-	enum action a = key == 27 ? ACT_BACK : keymap_lookup(key);
+	enum action a = keymap_lookup(key);
 	if (a != ACT_NONE)
 		act(d, a);
 }
@@ -844,6 +845,7 @@ dashboard_run(const struct berth_config *cfg, char *const *specs, size_t nspecs)
 	table_init(&d.table);
 	size_t scrollback = cfg && cfg->scrollback > 0 ? (size_t)cfg->scrollback : 10000;
 	logpane_init(&d.logs, scrollback, true);
+	d.logs.live = true;
 	logpane_init(&d.ov.lp, scrollback, false);
 	d.pool = pool_new((cfg && cfg->pool_size > 0 ? cfg->pool_size : 4), &err);
 	if (!d.pool || start_curses(&d) < 0) {

@@ -283,9 +283,18 @@ logpane_save(const struct logpane *lp, const char *path)
 void
 logpane_flags(const struct logpane *lp, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s%s · %zu lines%s%s", lp->follow ? "following" : "paused (G follows)",
-		 lp->wrap ? " · wrap" : "", lp->show_ts ? " · time" : "", lp->count,
-		 lp->search[0] ? " · /" : "", lp->search);
+	char where[64];
+	if (lp->live)
+		snprintf(where, sizeof where, "%s · %zu lines", lp->follow ? "following"
+			 : "paused (G follows)", lp->count);
+	else if (lp->count)
+		snprintf(where, sizeof where, "lines %llu-%llu of %zu",
+			 (unsigned long long)(lp->shown_first - lp->first_seq + 1),
+			 (unsigned long long)(lp->shown_last - lp->first_seq + 1), lp->count);
+	else
+		snprintf(where, sizeof where, "empty");
+	snprintf(buf, len, "%s%s%s%s%s", where, lp->wrap ? " · wrap" : "",
+		 lp->show_ts ? " · time" : "", lp->search[0] ? " · /" : "", lp->search);
 }
 
 /* The text of a line as shown (with its time when asked); caller frees. */
@@ -386,6 +395,8 @@ logpane_draw(struct logpane *lp, int y, int height, int width)
 			break;
 		s--;
 	}
+	lp->shown_first = nv ? v[nv - 1].seq : lp->first_seq;
+	lp->shown_last = nv ? v[0].seq : lp->first_seq;
 	int row = 0;
 	for (int i = nv - 1; i >= 0; i--) {
 		draw_line_rows(lp, line_at(lp, v[i].seq), y + row, v[i].skip, v[i].n, width);

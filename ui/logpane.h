@@ -33,6 +33,8 @@ struct logpane {
 	bool follow;		/* the bottom follows new lines */
 	uint64_t anchor;	/* sequence number of the bottom line when not following */
 	bool at_top;		/* keep the first line at the top (after home) */
+	bool live;		/* text still arrives (logs, exec): show following/paused */
+	uint64_t shown_first, shown_last;	/* lines on screen at the last draw */
 	bool wrap, show_ts;
 	char search[256];
 	int height;		/* rows shown at the last draw */

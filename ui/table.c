@@ -399,8 +399,11 @@ layout(struct table *t, int width, bool multi_ep)
 {
 	int want[NCOLS];
 	bool on[NCOLS];
+	/* Flexible columns want their widest cell (at least the header and its
+	 * sort mark) and may be narrower than min when that is less. */
 	for (int c = 0; c < NCOLS; c++) {
-		want[c] = cols[c].min;
+		int head = (int)strlen(cols[c].name) + 1;
+		want[c] = cols[c].cap > cols[c].min ? head : cols[c].min;
 		on[c] = false;
 	}
 	/* Measure the rows on screen (and a few around), not the whole list. */
@@ -414,19 +417,21 @@ layout(struct table *t, int width, bool multi_ep)
 				if (w > want[c])
 					want[c] = w < cols[c].cap ? w : cols[c].cap;
 			}
-	int used = MARK_W;
+	int used = MARK_W, need[NCOLS];
 	for (int p = 0; p < NCOLS; p++)
-		for (int c = 0; c < NCOLS; c++)
+		for (int c = 0; c < NCOLS; c++) {
+			need[c] = want[c] < cols[c].min ? want[c] : cols[c].min;
 			if (cols[c].priority == p && (c != COL_ENDPOINT || multi_ep) &&
-			    used + cols[c].min + 1 <= width) {
+			    used + need[c] + 1 <= width) {
 				on[c] = true;
-				used += cols[c].min + 1;
+				used += need[c] + 1;
 			}
+		}
 	int extra = width - used;
 	for (int c = 0; c < NCOLS; c++) {
-		t->col_w[c] = on[c] ? cols[c].min : 0;
-		if (on[c] && extra > 0 && want[c] > cols[c].min) {
-			int add = want[c] - cols[c].min;
+		t->col_w[c] = on[c] ? need[c] : 0;
+		if (on[c] && extra > 0 && want[c] > need[c]) {
+			int add = want[c] - need[c];
 			if (add > extra)
 				add = extra;
 			t->col_w[c] += add;
