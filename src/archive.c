@@ -90,6 +90,21 @@ thread_start(pthread_t *t, void *(*fn)(void *), void *arg, struct berth_error *e
 	return 0;
 }
 
+/* Make a message safe for a terminal: names in it come from an archive, so
+ * control bytes (C0, DEL, and C1 as UTF-8) become '?'. */
+static void
+message_sanitize(struct berth_error *e)
+{
+	for (unsigned char *p = (unsigned char *)e->message; *p; p++) {
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			p[0] = p[1] = '?';
+			p++;
+		} else if (*p < 0x20 || *p == 0x7f) {
+			*p = '?';
+		}
+	}
+}
+
 static void
 close_fd(int *fd)
 {
@@ -303,6 +318,7 @@ pack_thread(void *arg)
 {
 	struct packer *p = arg;
 	p->rc = pack_run(p);
+	message_sanitize(&p->perr);
 	shutdown(p->sock[1], SHUT_WR);	/* end of stream for the reader */
 	return NULL;
 }
@@ -424,7 +440,8 @@ struct extractor {
 static int
 entry_unsafe(struct extractor *x, const char *name, const char *why)
 {
-	return berth_fail(&x->xerr, BERTH_EUNSAFE, "refusing the archive entry \"%s\": %s", name, why);
+	return berth_fail(&x->xerr, BERTH_EUNSAFE, "refusing the archive entry \"%.200s\": %s", name,
+			  why);
 }
 
 /* Map an archive name to its path under the destination; *out NULL means the
@@ -778,6 +795,7 @@ extract_thread(void *arg)
 {
 	struct extractor *x = arg;
 	x->rc = extract_run(x);
+	message_sanitize(&x->xerr);
 	atomic_store(&x->stopped, true);
 	shutdown(x->sock[0], SHUT_RDWR);	/* the sink's next send fails: it stops */
 	return NULL;
@@ -967,6 +985,7 @@ extractor_finish(struct extractor *x, int transfer_rc, struct extract_stats *st,
 	} else if (transfer_rc < 0) {
 		rc = -1;
 	} else if ((rc = extract_commit(x)) < 0 && err) {
+		message_sanitize(&x->xerr);
 		*err = x->xerr;
 	}
 	if (rc == 0 && x->progress)

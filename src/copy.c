@@ -155,9 +155,9 @@ cp_plan_done(struct cp_plan *plan)
 /* ------------------------------------------------------------------ */
 /* Guards shared by the calls. */
 
-/* Clear err and check that ep has what the call needs. */
-static int
-files_usable(berth_endpoint *ep, bool ok, const char *what, struct berth_error *err)
+/* Clear err and return the endpoint's backend operations, or NULL. */
+static const struct backend_ops *
+files_ops(berth_endpoint *ep, struct berth_error *err)
 {
 	if (err) {
 		err->code = BERTH_OK;
@@ -165,11 +165,16 @@ files_usable(berth_endpoint *ep, bool ok, const char *what, struct berth_error *
 		err->message[0] = '\0';
 	}
 	if (!ep || !ep->backend.ops)
-		return berth_fail(err, BERTH_EUSAGE, "no endpoint is open");
-	if (!ok)
-		return berth_fail(err, BERTH_EUNSUPPORTED, "%s is not supported by %s (a %s endpoint)",
-				  what, ep->name ? ep->name : ep->address, berth_kind_name(ep->kind));
-	return 0;
+		berth_fail(err, BERTH_EUSAGE, "no endpoint is open");
+	return ep ? ep->backend.ops : NULL;
+}
+
+/* The sentence for an operation the endpoint's engine does not have. */
+static int
+unsupported(berth_endpoint *ep, const char *what, struct berth_error *err)
+{
+	return berth_fail(err, BERTH_EUNSUPPORTED, "%s is not supported by %s (a %s endpoint)", what,
+			  ep->name ? ep->name : ep->address, berth_kind_name(ep->kind));
 }
 
 /* On success, say what was left out (err stays BERTH_OK). */
@@ -240,9 +245,11 @@ berth_copy_to(berth_endpoint *ep, const char *host_src, const char *ref,
 	      const char *ctr_dest, berth_progress progress, void *pctx,
 	      berth_cancel *cancel, struct berth_error *err)
 {
-	if (files_usable(ep, ep && ep->backend.ops && ep->backend.ops->archive_stat &&
-			 ep->backend.ops->archive_put, "copying files into a container", err) < 0)
+	const struct backend_ops *ops = files_ops(ep, err);
+	if (!ops)
 		return -1;
+	if (!ops->archive_stat || !ops->archive_put)
+		return unsupported(ep, "copying files into a container", err);
 	struct backend *b = &ep->backend;
 	struct stat sst;
 	if (lstat(host_src, &sst) < 0)
@@ -270,7 +277,7 @@ berth_copy_to(berth_endpoint *ep, const char *host_src, const char *ref,
 		if (!p)
 			rc = -1;
 		else
-			rc = packer_finish(p, b->ops->archive_put(b, ref, plan.dir, packer_reader(p),
+			rc = packer_finish(p, ops->archive_put(b, ref, plan.dir, packer_reader(p),
 								  cancel, err), err);
 		free(src);
 	}
@@ -305,9 +312,11 @@ int
 berth_copy_to_tar(berth_endpoint *ep, int tar_fd, const char *ref, const char *ctr_dir,
 		  berth_cancel *cancel, struct berth_error *err)
 {
-	if (files_usable(ep, ep && ep->backend.ops && ep->backend.ops->archive_stat &&
-			 ep->backend.ops->archive_put, "copying files into a container", err) < 0)
+	const struct backend_ops *ops = files_ops(ep, err);
+	if (!ops)
 		return -1;
+	if (!ops->archive_stat || !ops->archive_put)
+		return unsupported(ep, "copying files into a container", err);
 	struct backend *b = &ep->backend;
 	struct archive_stat st;
 	char *dir;
@@ -320,7 +329,7 @@ berth_copy_to_tar(berth_endpoint *ep, int tar_fd, const char *ref, const char *c
 		struct fd_reader r = { .rd = { .read = fd_read }, .fd = tar_fd };
 		r.rd.ctx = &r;
 		r.rd.err = &r.err;
-		rc = b->ops->archive_put(b, ref, dir, &r.rd, cancel, err);
+		rc = ops->archive_put(b, ref, dir, &r.rd, cancel, err);
 	}
 	free(dir);
 	return rc;
@@ -334,12 +343,14 @@ berth_copy_from(berth_endpoint *ep, const char *ref, const char *ctr_src,
 		const char *host_dest, berth_progress progress, void *pctx,
 		berth_cancel *cancel, struct berth_error *err)
 {
-	if (files_usable(ep, ep && ep->backend.ops && ep->backend.ops->archive_stat &&
-			 ep->backend.ops->archive_get, "copying files out of a container", err) < 0)
+	const struct backend_ops *ops = files_ops(ep, err);
+	if (!ops)
 		return -1;
+	if (!ops->archive_stat || !ops->archive_get)
+		return unsupported(ep, "copying files out of a container", err);
 	struct backend *b = &ep->backend;
 	struct archive_stat sst;
-	if (b->ops->archive_stat(b, ref, ctr_src, &sst, err) < 0)
+	if (ops->archive_stat(b, ref, ctr_src, &sst, err) < 0)
 		return -1;
 	if (!sst.exists)
 		return berth_fail(err, BERTH_ENOTFOUND, "there is no %s in the container %s", ctr_src,
@@ -362,7 +373,7 @@ berth_copy_from(berth_endpoint *ep, const char *ref, const char *ctr_src,
 		if (!x)
 			rc = -1;
 		else
-			rc = extractor_finish(x, b->ops->archive_get(b, ref, ctr_src, extractor_sink,
+			rc = extractor_finish(x, ops->archive_get(b, ref, ctr_src, extractor_sink,
 								     x, cancel, err), &xs, err);
 		if (rc == 0)
 			note_skipped(&xs, err);
@@ -402,12 +413,14 @@ int
 berth_copy_from_tar(berth_endpoint *ep, const char *ref, const char *ctr_src, int tar_fd,
 		    berth_cancel *cancel, struct berth_error *err)
 {
-	if (files_usable(ep, ep && ep->backend.ops && ep->backend.ops->archive_get,
-			 "copying files out of a container", err) < 0)
+	const struct backend_ops *ops = files_ops(ep, err);
+	if (!ops)
 		return -1;
+	if (!ops->archive_get)
+		return unsupported(ep, "copying files out of a container", err);
 	struct backend *b = &ep->backend;
 	struct fd_sink f = { .fd = tar_fd };
-	if (b->ops->archive_get(b, ref, ctr_src, fd_sink_write, &f, cancel, err) < 0)
+	if (ops->archive_get(b, ref, ctr_src, fd_sink_write, &f, cancel, err) < 0)
 		return -1;
 	if (f.error)
 		return berth_fail(err, BERTH_EIO, "cannot write the tar stream: %s", strerror(f.error));
@@ -421,9 +434,11 @@ int
 berth_mount(berth_endpoint *ep, const char *ref, const char *dir, berth_cancel *cancel,
 	    struct berth_error *err)
 {
-	if (files_usable(ep, ep && ep->backend.ops && ep->backend.ops->export_fs,
-			 "unpacking a container's filesystem", err) < 0)
+	const struct backend_ops *ops = files_ops(ep, err);
+	if (!ops)
 		return -1;
+	if (!ops->export_fs)
+		return unsupported(ep, "unpacking a container's filesystem", err);
 	struct backend *b = &ep->backend;
 	struct stat st;
 	char *parent = NULL, *base = NULL;
@@ -443,7 +458,7 @@ berth_mount(berth_endpoint *ep, const char *ref, const char *dir, berth_cancel *
 	struct extractor *x = extractor_start(&o, err);
 	int rc = -1;
 	if (x)
-		rc = extractor_finish(x, b->ops->export_fs(b, ref, extractor_sink, x, cancel, err),
+		rc = extractor_finish(x, ops->export_fs(b, ref, extractor_sink, x, cancel, err),
 				      &xs, err);
 	if (rc == 0)
 		note_skipped(&xs, err);

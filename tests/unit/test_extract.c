@@ -261,6 +261,15 @@ test_dotdot(void)
 	free(t.mem);
 
 	tb_begin(&t);
+	tb_file(&t, "title\033]0;pwned\007\xc2\x9b" "31m\n/../x", 0644, "escaped\n");
+	n = tb_end(&t);
+	r = extract_mem(EXTRACT_COPY, dest, ".", NULL, t.mem, n, 0, NULL);
+	expect_refused("a name with escape sequences", c, r, BERTH_EUNSAFE);
+	ok(!strpbrk(r.err.message, "\033\007\n") && !strstr(r.err.message, "\xc2\x9b"),
+	   "no control character reaches the message (%s)", r.err.message);
+	free(t.mem);
+
+	tb_begin(&t);
 	tb_dir(&t, "a/", 0755);
 	tb_file(&t, "a/b/../../../outside/x", 0644, "escaped\n");
 	n = tb_end(&t);
