@@ -139,6 +139,23 @@ ps_table(struct berth_container **list, size_t n)
 	free(cells);
 }
 
+static void
+ps_print(const struct ps_args *a, struct berth_container **all, size_t nall)
+{
+	if (a->json) {
+		json_object *arr = json_object_new_array();
+		for (size_t i = 0; i < nall; i++)
+			json_object_array_add(arr, ps_json_container(all[i]));
+		cli_print_json(arr);
+		json_object_put(arr);
+	} else if (a->quiet) {
+		for (size_t i = 0; i < nall; i++)
+			printf("%s\n", all[i]->id);
+	} else {
+		ps_table(all, nall);
+	}
+}
+
 int
 cli_ps(struct cli *cli, int argc, char **argv)
 {
@@ -156,7 +173,7 @@ cli_ps(struct cli *cli, int argc, char **argv)
 		return cli_usage(a.v, "unexpected argument %s", argv[first]);
 	char **specs = cli_specs(cli);
 	struct berth_container **all = NULL;
-	size_t nall = 0;
+	size_t nall = 0, answered = 0;
 	rc = CLI_OK;
 	for (size_t s = 0; specs[s]; s++) {
 		struct berth_error err = { 0 };
@@ -173,24 +190,14 @@ cli_ps(struct cli *cli, int argc, char **argv)
 			all = xrealloc(all, (nall + n + 1) * sizeof *all);
 			memcpy(all + nall, list, n * sizeof *list);
 			nall += n;
+			answered++;
 			free(list);
 		}
 		berth_endpoint_free(ep);
 	}
 	berth_strv_free(specs);
-	if (a.json) {
-		json_object *arr = json_object_new_array();
-		for (size_t i = 0; i < nall; i++)
-			json_object_array_add(arr, ps_json_container(all[i]));
-		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
-							      JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(arr);
-	} else if (a.quiet) {
-		for (size_t i = 0; i < nall; i++)
-			printf("%s\n", all[i]->id);
-	} else {
-		ps_table(all, nall);
-	}
+	if (answered)
+		ps_print(&a, all, nall);
 	berth_container_list_free(all, nall);
 	return rc;
 }
@@ -251,8 +258,7 @@ cli_inspect(struct cli *cli, int argc, char **argv)
 		json_object_array_add(arr, c->raw ? json_object_get(c->raw) : json_object_new_object());
 		berth_container_free(c);
 	}
-	printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
-						      JSON_C_TO_STRING_NOSLASHESCAPE));
+	cli_print_json(arr);
 	json_object_put(arr);
 	berth_endpoint_free(ep);
 	return rc;

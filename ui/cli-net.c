@@ -134,8 +134,7 @@ http_print_json(const struct buf *body)
 		rc = cli_error("the reply is not JSON: %s",
 			       doc ? "trailing data after the document" : json_tokener_error_desc(jerr));
 	else
-		printf("%s\n", json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
-							      JSON_C_TO_STRING_NOSLASHESCAPE));
+		cli_print_json(doc);
 	json_object_put(doc);
 	json_tokener_free(tok);
 	return rc;

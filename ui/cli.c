@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <json-c/json.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -310,6 +311,13 @@ cli_clean(const char *s)
 		if (*p < 0x20 || *p == 0x7f)
 			*p = '?';
 	return c;
+}
+
+void
+cli_print_json(struct json_object *doc)
+{
+	int flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE;
+	printf("%s\n", json_object_to_json_string_ext(doc, flags));
 }
 
 char *

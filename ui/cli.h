@@ -72,6 +72,8 @@ int cli_write_all(int fd, const char *buf, size_t len);
 int cli_sink_stdio(void *ctx, enum berth_stream s, const char *buf, size_t len);
 /* A copy of s with control characters replaced by '?', for tables. */
 char *cli_clean(const char *s);
+/* Print a JSON document indented, on stdout. */
+void cli_print_json(struct json_object *doc);
 /* "80/tcp -> 127.0.0.1:18080" or "80/tcp". */
 char *cli_port_string(const struct berth_port *p);
 
