@@ -313,6 +313,7 @@ static void
 setup_target(CURL *easy, const struct http_target *t, char *errbuf)
 {
 	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(easy, CURLOPT_USERAGENT, "berth/" PACKAGE_VERSION);
 	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf);
 	if (t->unix_path)
 		curl_easy_setopt(easy, CURLOPT_UNIX_SOCKET_PATH, t->unix_path);
