@@ -6,7 +6,11 @@ hostile archives, for berth's extraction tests.
 
 It answers on the unix socket SOCKET until killed: /_ping, /version,
 /containers/{id}/json, HEAD and GET /containers/{id}/archive and
-GET /containers/{id}/export. The container name picks the archive. Every tar
+GET /containers/{id}/export. The container name picks the archive.
+
+Two containers are shaped like rootless Podman's, with no address of their
+own: "rootless" publishes port 80 on a small HTTP service this script runs on
+127.0.0.1 (its port is printed on stdout at start), "multi" exposes two ports. Every tar
 is rooted at the basename of the requested path, as Docker's are, so that each
 one reaches the defence it is meant for. CANARY is a directory outside any
 destination that a hostile archive tries to write into; the test checks that it
@@ -23,6 +27,7 @@ import posixpath
 import socketserver
 import sys
 import tarfile
+import threading
 import time
 import urllib.parse
 
@@ -151,7 +156,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.not_found("page not found")
         name, what = parts[1], parts[2]
         if what == "json":
-            return self.reply(200, json.dumps(inspect_doc(name)).encode())
+            return self.reply(200, json.dumps(inspect_doc(name, self.server.web_port)).encode())
         if what == "export":
             fs = rootfs(canary)
             if name not in fs:
@@ -188,14 +193,52 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_DELETE = do_PUT
 
 
-def inspect_doc(name):
+class Web(http.server.BaseHTTPRequestHandler):
+    """The service behind the published port of "rootless"."""
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        sys.stderr.write("web: " + (fmt % args) + "\n")
+
+    def answer(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        sent = self.rfile.read(length) if length else b""
+        if self.path == "/missing":
+            status, body = 404, b"not here\n"
+        else:
+            status, body = 200, json.dumps({"method": self.command, "path": self.path,
+                                             "type": self.headers.get("Content-Type"),
+                                             "body": sent.decode()}).encode()
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = answer
+    do_POST = answer
+    do_PUT = answer
+    do_DELETE = answer
+
+
+def network_settings(name, web_port):
+    """No address of its own; ports as Docker's inspect shows them."""
+    if name == "rootless":
+        ports = {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": str(web_port)}]}
+    elif name == "multi":
+        ports = {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": str(web_port)}], "443/tcp": None}
+    else:
+        ports = {}
+    return {"Ports": ports, "Networks": {}}
+
+
+def inspect_doc(name, web_port):
     return {"Id": (name.encode().hex() * 64)[:64], "Name": "/" + name, "Image": "hostile",
             "Created": "2001-09-09T01:46:40Z", "Path": "sleep", "Args": ["3600"],
             "State": {"Status": "running", "Running": True, "Pid": 1, "ExitCode": 0,
                       "StartedAt": "2001-09-09T01:46:40Z", "FinishedAt": "0001-01-01T00:00:00Z"},
             "Config": {"Image": "hostile", "Cmd": ["sleep", "3600"], "Env": [], "Labels": {},
                        "Hostname": name, "Tty": False},
-            "HostConfig": {}, "NetworkSettings": {"Ports": {}, "Networks": {}}}
+            "HostConfig": {}, "NetworkSettings": network_settings(name, web_port)}
 
 
 def main():
@@ -204,8 +247,13 @@ def main():
     sock, canary = sys.argv[1], os.path.abspath(sys.argv[2])
     if os.path.exists(sock):
         os.unlink(sock)
+    web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Web)
+    web.daemon_threads = True
+    threading.Thread(target=web.serve_forever, daemon=True).start()
     server = Engine(sock, Handler)
     server.canary = canary
+    server.web_port = web.server_address[1]
+    print(server.web_port, flush=True)
     server.serve_forever()
 
 

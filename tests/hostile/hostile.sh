@@ -16,7 +16,7 @@ W=$TAP_TMP/w
 SOCK=$TAP_TMP/engine.sock
 CANARY=$W/canary
 mkdir -p "$W" "$CANARY"
-/usr/bin/python3 "$TOP_SRCDIR/tests/hostile/engine.py" "$SOCK" "$CANARY" 2>"$W/engine.log" &
+/usr/bin/python3 "$TOP_SRCDIR/tests/hostile/engine.py" "$SOCK" "$CANARY" >"$W/engine.port" 2>"$W/engine.log" &
 ENGINE_PID=$!
 trap 'kill "$ENGINE_PID" 2>/dev/null' EXIT
 for i in $(seq 50); do [ -S "$SOCK" ] && break; sleep 0.1; done
@@ -117,5 +117,30 @@ untouched "$W/mnt-hardlink" "mount with a hard link out"
 run "$BERTH" -H "$H" mount nosuch "$W/mnt-x"
 is "$RC" 1 "mount: a missing container fails"
 [ ! -e "$W/mnt-x" ]; ok $? "mount: and makes no directory"
+
+# Network access to a container without an address of its own (rootless Podman):
+# the port published on 127.0.0.1.
+run "$BERTH" -H "$H" port-open rootless 80
+is "$RC" 0 "port-open: no address, the published port on 127.0.0.1" || tap_show_last
+run "$BERTH" -H "$H" port-open multi 443
+is "$RC" 1 "port-open: no address and not published is an error" || tap_show_last
+like "$(err)" '^berth: .*multi.*443.*not published' "port-open: said so"
+run "$BERTH" -H "$H" http rootless /hello
+is "$RC" 0 "http: through the published port" || tap_show_last
+like "$(out)" '"method": "GET", "path": "/hello"' "http: GET /hello reached the service"
+run "$BERTH" -H "$H" http -X PUT -d 'a=1' rootless /put
+like "$(out)" '"method": "PUT", "path": "/put".*"body": "a=1"' "http: method and body sent" || tap_show_last
+run "$BERTH" -H "$H" http -X POST -d '{"k": 1}' --json rootless /j
+is "$RC" 0 "http --json: accepted" || tap_show_last
+like "$(out)" 'application/json' "http --json: sent as application/json"
+run "$BERTH" -H "$H" http rootless /missing
+is "$RC" 1 "http: a 404 is exit status 1"
+is "$(out)" "not here" "http: the 404's body is still printed"
+printf 'GET /c HTTP/1.0\r\n\r\n' >"$W/request"
+run sh -c "'$BERTH' -H '$H' connect rootless <'$W/request'"
+like "$(out)" '^HTTP/1.[01] 200.*"path": "/c"' "connect: the only exposed port, through the published port" || tap_show_last
+run "$BERTH" -H "$H" connect multi
+is "$RC" 1 "connect: several exposed ports and no -p is an error"
+like "$(err)" 'several ports' "connect: said so" || tap_show_last
 
 tap_done
