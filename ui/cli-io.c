@@ -1,9 +1,11 @@
-/* cli-io.c: verbs that move bytes: logs, exec, cp, mount. */
+/* cli-io.c: verbs that move bytes: logs, exec (also as a terminal session), cp, mount. */
 #include "config.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <time.h>
 
 #include "cli.h"
@@ -148,6 +150,7 @@ cli_logs(struct cli *cli, int argc, char **argv)
 struct exec_args {
 	char **env; size_t nenv;
 	const char *workdir, *user;
+	bool tty;		/* -i / -t: an interactive terminal session */
 };
 
 static int
@@ -160,7 +163,33 @@ exec_option(void *ctx, int opt, const char *arg)
 		a->workdir = arg;
 	else if (opt == 'u')
 		a->user = arg;
+	else if (opt == 'i' || opt == 't')
+		a->tty = true;
 	return -1;
+}
+
+/* A terminal session: stdin in raw mode (when it is a terminal) for its length. */
+static int
+exec_tty(berth_endpoint *ep, char *const argv[], const struct exec_args *a, int *code,
+	 struct berth_error *err)
+{
+	if (a->env || a->workdir || a->user)
+		return berth_fail(err, BERTH_EUSAGE,
+				  "-e, -w and -u are not available with -i/-t yet");
+	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
+	if (ioctl(1, TIOCGWINSZ, &ws) < 0 || !ws.ws_row || !ws.ws_col)
+		ws = (struct winsize){ .ws_row = 24, .ws_col = 80 };
+	struct termios saved, raw;
+	bool term = tcgetattr(0, &saved) == 0;
+	if (term) {
+		raw = saved;
+		cfmakeraw(&raw);
+		tcsetattr(0, TCSANOW, &raw);
+	}
+	int rc = berth_exec_interactive(ep, argv[0], argv + 1, 0, 1, ws.ws_row, ws.ws_col, code, err);
+	if (term)
+		tcsetattr(0, TCSANOW, &saved);
+	return rc;
 }
 
 int
@@ -170,11 +199,13 @@ cli_exec(struct cli *cli, int argc, char **argv)
 		{ "env", required_argument, NULL, 'e' },
 		{ "workdir", required_argument, NULL, 'w' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "interactive", no_argument, NULL, 'i' },
+		{ "tty", no_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct cli_verb *v = cli_verb_find("exec");
 	struct exec_args a = { 0 };
-	int first, rc = cli_parse(v, argc, argv, "e:w:u:", longopts, exec_option, &a, &first);
+	int first, rc = cli_parse(v, argc, argv, "e:w:u:it", longopts, exec_option, &a, &first);
 	if (rc < 0 && argc - first < 2)
 		rc = cli_usage(v, "%s", argc - first < 1 ? "name a container and a command"
 							 : "name a command to run");
@@ -185,15 +216,22 @@ cli_exec(struct cli *cli, int argc, char **argv)
 		berth_strv_free(a.env);
 		return rc;
 	}
-	cli_catch_interrupt(cli);
 	struct berth_exec_opts o = { .env = a.env, .workdir = a.workdir, .user = a.user };
 	struct berth_error err = { 0 };
 	int code = 0;
-	if (berth_exec(ep, argv[first], argv + first + 1, &o, cli_sink_stdio, NULL, &code,
-		       cli->cancel, &err) < 0)
-		rc = cli_fail(&err);
-	else
-		rc = code;
+	if (a.tty) {
+		if (exec_tty(ep, argv + first, &a, &code, &err) < 0)
+			rc = cli_fail(&err);
+		else
+			rc = code;
+	} else {
+		cli_catch_interrupt(cli);
+		if (berth_exec(ep, argv[first], argv + first + 1, &o, cli_sink_stdio, NULL, &code,
+			       cli->cancel, &err) < 0)
+			rc = cli_fail(&err);
+		else
+			rc = code;
+	}
 	berth_endpoint_free(ep);
 	berth_strv_free(a.env);
 	return rc;

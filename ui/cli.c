@@ -52,12 +52,14 @@ static const struct cli_verb cli_verb_table[] = {
 	  "  -t, --timestamps     prefix every line with its time\n"
 	  "      --since TIME     from TIME on: unix seconds, 2024-01-31T12:00:00Z, or a\n"
 	  "                       duration back from now such as 90s, 10m, 2h, 1h30m\n" },
-	{ "exec", cli_exec, "exec [-e K=V]... [-w DIR] [-u USER] CONTAINER CMD [ARG...]",
+	{ "exec", cli_exec, "exec [-it] [-e K=V]... [-w DIR] [-u USER] CONTAINER CMD [ARG...]",
 	  "run a command in a container; berth exits with its status",
 	  "  -e, --env K=V        set an environment variable (repeatable)\n"
 	  "  -w, --workdir DIR    run in DIR\n"
 	  "  -u, --user USER      run as USER\n"
-	  "Interactive terminals (-it) are not available from this verb; use the dashboard's shell.\n" },
+	  "  -i, --interactive    (or -t, --tty) an interactive terminal session: stdin goes\n"
+	  "                       to the command, which runs in a terminal; -e, -w and -u\n"
+	  "                       are not available with it yet\n" },
 	{ "cp", cli_cp, "cp SRC DEST",
 	  "copy files or directories between a container and the host",
 	  "Exactly one of SRC and DEST is CONTAINER:PATH. A local path holding ':' must\n"
