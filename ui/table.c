@@ -36,6 +36,7 @@ static const struct col_spec cols[NCOLS] = {
 };
 
 #define MARK_W 2	/* "* " before the name */
+#define FAIR_W 13	/* what a flexible column gets before any gets more */
 
 void
 table_init(struct table *t)
@@ -428,16 +429,20 @@ layout(struct table *t, int width, bool multi_ep)
 			}
 		}
 	int extra = width - used;
-	for (int c = 0; c < NCOLS; c++) {
+	for (int c = 0; c < NCOLS; c++)
 		t->col_w[c] = on[c] ? need[c] : 0;
-		if (on[c] && extra > 0 && want[c] > need[c]) {
-			int add = want[c] - need[c];
+	/* Room left: first every column up to a fair share, then up to its want. */
+	for (int pass = 0; pass < 2; pass++)
+		for (int c = 0; c < NCOLS && extra > 0; c++) {
+			int target = pass == 0 && want[c] > FAIR_W ? FAIR_W : want[c];
+			if (!on[c] || t->col_w[c] >= target)
+				continue;
+			int add = target - t->col_w[c];
 			if (add > extra)
 				add = extra;
 			t->col_w[c] += add;
 			extra -= add;
 		}
-	}
 	int x = MARK_W;
 	for (int c = 0; c < NCOLS; c++) {
 		t->col_x[c] = x;
