@@ -290,7 +290,12 @@ cli_cp(struct cli *cli, int argc, char **argv)
 	struct cp_side src, dst;
 	cp_split(argv[first], &src);
 	cp_split(argv[first + 1], &dst);
-	if (src.container && dst.container)
+	bool slash = (src.container && strchr(src.container, '/')) ||
+		     (dst.container && strchr(dst.container, '/'));
+	if (src.container && dst.container && slash)
+		rc = cli_usage(v, "%s is read as CONTAINER:PATH; a local path holding ':' must "
+			       "start with ./ or /", strchr(src.container, '/') ? src.arg : dst.arg);
+	else if (src.container && dst.container)
 		rc = cli_usage(v, "copying between two containers is not supported; "
 			       "copy to the host first");
 	else if (!src.container && !dst.container)
