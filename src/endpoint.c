@@ -363,8 +363,8 @@ target_named(const char *spec, const struct berth_config *cfg, struct endpoint_t
 	if (strchr(spec, ':'))
 		return target_tcp(spec, spec, t, err);
 	return berth_fail(err, BERTH_ENOTFOUND,
-			  "unknown endpoint %s: it is neither an endpoint of the configuration file nor a Docker context",
-			  spec);
+			  "unknown endpoint %s: it is neither an endpoint of the configuration file "
+			  "nor a Docker context", spec);
 }
 
 static int
@@ -436,7 +436,8 @@ berth_strv_free(char **v)
 }
 
 static void
-endpoint_options(berth_endpoint *ep, const struct berth_options *opts, const struct berth_config *cfg)
+endpoint_options(berth_endpoint *ep, const struct berth_options *opts,
+		 const struct berth_config *cfg)
 {
 	if (opts)
 		ep->opts = *opts;

@@ -305,7 +305,8 @@ cli_cp(struct cli *cli, int argc, char **argv)
 		rc = cli_usage(v, "a container name is missing before ':'");
 	else if ((src.container && !*src.path) || (dst.container && !*dst.path))
 		rc = cli_usage(v, "a path is missing after CONTAINER:");
-	else if ((src.stream && dst.stream) || (src.container && !*dst.path) || (dst.container && !*src.path))
+	else if ((src.stream && dst.stream) || (src.container && !*dst.path) ||
+		 (dst.container && !*src.path))
 		rc = cli_usage(v, "a path is missing");
 	berth_endpoint *ep = NULL;
 	if (rc < 0)

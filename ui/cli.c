@@ -28,7 +28,8 @@ static const struct cli_verb cli_verb_table[] = {
 	{ "show", cli_show, "show CONTAINER",
 	  "a human summary of a container", NULL },
 	{ "status", cli_status, "status CONTAINER",
-	  "one word: created, running, paused, restarting, exited, dead, creating, deleting, error, unknown",
+	  "one word: created, running, paused, restarting, exited, dead, creating, deleting, "
+	  "error, unknown",
 	  NULL },
 	{ "start", cli_start, "start CONTAINER...", "start containers (already running is fine)", NULL },
 	{ "stop", cli_stop, "stop [-t SECONDS] CONTAINER...",
