@@ -282,6 +282,27 @@ main(void)
 		   "[endpoint edge]\nhost = zun:chi\nregion_name = CHI@Edge\nconnect_timeout = 7\n"
 		   "[endpoint lab]\nhost = 10.0.0.9:2375\n"
 		   "[endpoint broken]\nhost = elsewhere\n");
+	/* Credentials for the zun forms: the backend checks them when opening. */
+	setenv("OS_AUTH_URL", "http://127.0.0.1:9/v3", 1);
+	setenv("OS_APPLICATION_CREDENTIAL_ID", "id", 1);
+	setenv("OS_APPLICATION_CREDENTIAL_SECRET", "secret", 1);
+	char clouds[700];
+	snprintf(clouds, sizeof clouds, "%s/clouds.yaml", tmpdir);
+	write_file("clouds.yaml",
+		   "clouds:\n"
+		   "  chameleon:\n"
+		   "    auth_type: v3applicationcredential\n"
+		   "    auth:\n"
+		   "      auth_url: http://127.0.0.1:9/v3\n"
+		   "      application_credential_id: a\n"
+		   "      application_credential_secret: b\n"
+		   "  chi:\n"
+		   "    auth_type: v3applicationcredential\n"
+		   "    auth:\n"
+		   "      auth_url: http://127.0.0.1:9/v3\n"
+		   "      application_credential_id: c\n"
+		   "      application_credential_secret: d\n");
+	setenv("OS_CLIENT_CONFIG_FILE", clouds, 1);
 	test_specs();
 	test_tls_env();
 	test_config_endpoints();
