@@ -130,6 +130,7 @@ struct packer {
 	_Atomic uint64_t done;	/* file bytes packed so far */
 	int rc;			/* the thread's result */
 	bool peer_gone;		/* the thread failed because the reader went away */
+	bool discard;		/* after a failure: no end-of-archive marker goes out */
 	struct berth_error perr;/* the thread's error */
 	struct berth_error rerr;/* the reader's error, as seen by the transfer */
 };
@@ -175,6 +176,8 @@ static la_ssize_t
 pack_write_cb(struct archive *a, void *ctx, const void *buf, size_t len)
 {
 	struct packer *p = ctx;
+	if (p->discard)
+		return (la_ssize_t)len;
 	if (berth_cancel_is_set(p->cancel)) {
 		archive_set_error(a, ECANCELED, "cancelled");
 		return -1;
@@ -304,9 +307,8 @@ pack_run(struct packer *p)
 		rc = pack_write_error(p, w, p->src);
 	else
 		rc = pack_tree(p, disk, w);
-	if (rc < 0)	/* no end-of-archive marker after a failure */
-		archive_write_fail(w);
-	else if (archive_write_close(w) != ARCHIVE_OK)
+	p->discard = rc < 0;	/* a failed stream must not end like a good one */
+	if (archive_write_close(w) != ARCHIVE_OK && rc == 0)
 		rc = pack_write_error(p, w, p->src);
 	archive_write_free(w);
 	archive_read_free(disk);
