@@ -114,6 +114,10 @@ D create --name "${P}created" "$IMAGE" sleep 300 >/dev/null
 D run -d --name "${P}sleeper" "$IMAGE" sleep 300 >/dev/null
 wait_status "${P}done" exited || bail_out "fixture ${P}done did not exit"
 for i in $(seq 50); do D exec "${P}web" test -s /www/data.json 2>/dev/null && break; sleep 0.2; done
+# A CGI program that echoes the request's method and body, for http -X and -d.
+printf '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\n"\necho "$REQUEST_METHOD"\nhead -c "${CONTENT_LENGTH:-0}"\n' >"$W/echo.cgi"
+chmod 755 "$W/echo.cgi"
+D exec "${P}web" mkdir -p /www/cgi-bin && D cp "$W/echo.cgi" "${P}web:/www/cgi-bin/echo"
 WEB_ID=$(inspect_field "${P}web" '{{.Id}}')
 DONE_ID=$(inspect_field "${P}done" '{{.Id}}')
 WEB_IP=$(ip_of "${P}web")
@@ -312,6 +316,16 @@ is "$RC" 0 "logs -f: exit status 0 when the container stops"
 is "$(out)" "$(printf 'f1\nf2\nf3')" "logs -f: every line, then stops with the container"
 [ "$MS" -ge 1500 ]; ok $? "logs -f: followed the container while it ran (${MS} ms)"
 
+env --default-signal=INT B logs -f "${P}since" >"$W/follow.out" 2>&1 &
+follower=$!
+for i in $(seq 50); do grep -q late "$W/follow.out" && break; sleep 0.2; done
+kill -INT "$follower"
+for i in $(seq 30); do kill -0 "$follower" 2>/dev/null || break; sleep 0.1; done
+! kill -0 "$follower" 2>/dev/null; ok $? "logs -f: Ctrl-C (SIGINT) ends it within 3 s"
+kill -KILL "$follower" 2>/dev/null
+wait "$follower" 2>/dev/null
+is "$(cat "$W/follow.out")" "$(printf 'early\nlate')" "logs -f: what it showed until then"
+
 # ---------------------------------------------------------------- exec
 run B exec "${P}web" sh -c 'echo out; echo err >&2; exit 5'
 is "$RC" 5 "exec: berth exits with the command's status"
@@ -335,7 +349,7 @@ printf 'spaced\n' >"$T/dir with space/name with spaces.txt"
 head -c 70000 /dev/urandom >"$T/sub/deeper/blob.bin"
 ln -s a "$T/link-to-a"
 ln -s sub/deeper "$T/link-to-dir"
-ln -s /nonexistent/target "$T/dangling"
+ln -s no-such-file "$T/dangling"
 chmod 755 "$T"; chmod 640 "$T/a"; chmod 755 "$T/sub/run.sh"; chmod 600 "$T/sub/deeper/blob.bin"
 chmod 750 "$T/sub"; chmod 700 "$T/empty"
 tree_listing "$T" >"$W/tree.list"
@@ -348,7 +362,7 @@ tree_listing "$W/back1" >"$W/back1.list"
 cmp -s "$W/tree.list" "$W/back1.list"; ok $? "cp to: docker cp reads back the same tree (modes, symlinks, spaces, empty dir)" ||
 	diag "$(diff "$W/tree.list" "$W/back1.list")"
 run B cp "$CTR:/tmp/tree" "$W/out1"
-is "$RC" 0 "cp from: a tree to a new host path"
+is "$RC" 0 "cp from: a tree to a new host path" || tap_show_last
 tree_listing "$W/out1" >"$W/out1.list"
 cmp -s "$W/tree.list" "$W/out1.list"; ok $? "cp from: the same tree comes back" || diag "$(diff "$W/tree.list" "$W/out1.list")"
 D exec "$CTR" mkdir -p /tmp/dsrc
@@ -438,6 +452,13 @@ else
 	skip 2 "cannot mount a small tmpfs here (needs root)"
 fi
 
+# A symlink that points outside the destination is refused, and nothing is left.
+D exec "$CTR" sh -c 'mkdir -p /tmp/esc/d && echo x >/tmp/esc/d/x && ln -s /etc/passwd /tmp/esc/d/abs && ln -s ../../../../etc /tmp/esc/d/up'
+run B cp "$CTR:/tmp/esc/d" "$W/esc"
+is "$RC" 1 "cp from, symlinks pointing outside: refused with status 1"
+one_error_line; ok $? "cp from, symlinks pointing outside: one 'berth: ' line" || tap_show_last
+[ ! -e "$W/esc" ] && [ ! -L "$W/esc" ]; ok $? "cp from, symlinks pointing outside: no partial destination left"
+
 # ---------------------------------------------------------------- ports, ips, pid
 run B ports "${P}web"
 is "$RC" 0 "ports: exit status 0"
@@ -471,6 +492,10 @@ run B http -p 80 "${P}web" /index.html
 is "$RC:$(out)" "0:hello" "http -p 80: the given port"
 run B http --host 127.0.0.1 -p "$HP" "${P}web" /index.html
 is "$RC:$(out)" "0:hello" "http --host 127.0.0.1 -p $HP: the published port"
+run B http -X POST -d 'a=1&b=2' "${P}web" /cgi-bin/echo
+is "$RC:$(out)" "$(printf '0:POST\na=1&b=2')" "http -X POST -d: the method and the body reach the server"
+run B http -X PUT "${P}web" /cgi-bin/echo
+is "$RC:$(out)" "0:PUT" "http -X PUT: the method"
 run B http "${P}web" /missing.html
 is "$RC" 1 "http: exit status 1 on 404"
 run B http --json "${P}web" /data.json
