@@ -100,6 +100,24 @@ wait "$CP_PID"
 [ $? -ne 0 ]; ok $? "a stalled copy: a failure exit status"
 untouched "$W/dest-stall" "a stalled copy, cancelled"
 
+# A stalled engine that never reads what berth sends: Ctrl-C still ends it.
+head -c $((8 << 20)) /dev/zero >"$W/eight-mib"
+"$BERTH" -H "$H" cp "$W/eight-mib" stall:/x >"$W/stallput.out" 2>"$W/stallput.err" &
+CP_PID=$!
+sleep 1
+kill -INT "$CP_PID"
+T0=$(date +%s%N)
+for i in $(seq 50); do kill -0 "$CP_PID" 2>/dev/null || break; sleep 0.1; done
+MS=$((($(date +%s%N) - T0) / 1000000))
+if kill -0 "$CP_PID" 2>/dev/null; then
+	kill -KILL "$CP_PID"
+	ok 1 "a copy into a stalled engine: Ctrl-C ends it (still running after ${MS} ms)"
+else
+	ok 0 "a copy into a stalled engine: Ctrl-C ends it (in ${MS} ms)"
+fi
+wait "$CP_PID"
+[ $? -ne 0 ]; ok $? "a copy into a stalled engine: a failure exit status"
+
 # mount: absolute symlinks are data, devices are left out, nothing is followed.
 run "$BERTH" -H "$H" mount good "$W/rootfs"
 is "$RC" 0 "mount: a root filesystem into a new directory" || tap_show_last
