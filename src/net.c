@@ -107,6 +107,8 @@ static int
 net_resolve(const berth_endpoint *ep, const struct berth_container *c, int port, char *host,
 	    size_t hostlen, int *host_port, struct berth_error *err)
 {
+	if (!c)
+		return berth_fail(err, BERTH_EUSAGE, "no container was given");
 	int cport = only_port(c, port, err);
 	if (cport < 0)
 		return -1;
@@ -317,6 +319,8 @@ http_target(berth_endpoint *ep, const struct berth_container *c, const struct be
 	    char *host, size_t hostlen, int *hport, struct berth_error *err)
 {
 	int port = o->port;
+	if (!c && (!o->host || port <= 0))
+		return berth_fail(err, BERTH_EUSAGE, "no container was given");
 	if (port <= 0) {	/* conu's get_ports()[0] */
 		if (!c->nports)
 			return berth_fail(err, BERTH_EUSAGE,
