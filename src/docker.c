@@ -150,19 +150,25 @@ cap_version(const char *server, char out[16])
 		snprintf(out, 16, "%d.%d", major, minor);
 }
 
-/* HEAD /_ping (GET when HEAD is refused); runs once per endpoint. */
+/* Negotiate once per endpoint from the headers of an unversioned probe: HEAD
+ * /_ping (GET when HEAD is refused), or GET /version for ping, which then keeps
+ * the reply's body in *body (NULL when the endpoint was negotiated already). */
 static int
-docker_negotiate(struct backend *b, berth_cancel *cancel, struct berth_error *err)
+docker_negotiate_via(struct backend *b, const char *path, berth_cancel *cancel, char **body,
+		     struct berth_error *err)
 {
 	struct docker *d = docker_of(b);
+	if (body)
+		*body = NULL;
 	pthread_mutex_lock(&d->lock);
 	if (d->negotiated) {
 		pthread_mutex_unlock(&d->lock);
 		return 0;
 	}
+	bool ping = strcmp(path, "/_ping") == 0;
 	int rc = -1;
-	for (int attempt = 0; attempt < 2; attempt++) {
-		struct http_request rq = { .method = attempt ? "GET" : "HEAD", .path = "/_ping",
+	for (int attempt = 0; attempt < (ping ? 2 : 1); attempt++) {
+		struct http_request rq = { .method = ping && !attempt ? "HEAD" : "GET", .path = path,
 					   .timeout_s = docker_timeout(b), .cancel = cancel };
 		struct http_response resp;
 		if (http_perform(&d->target, &rq, &resp, err) < 0) {
@@ -174,8 +180,12 @@ docker_negotiate(struct backend *b, berth_cancel *cancel, struct berth_error *er
 			if (!d->pinned)
 				cap_version(http_header(&resp, "Api-Version"), d->api);
 			d->negotiated = true;
+			if (body) {
+				*body = resp.body;
+				resp.body = NULL;
+			}
 			rc = 0;
-		} else if (attempt == 1) {
+		} else if (attempt == (ping ? 1 : 0)) {
 			docker_fail_reply(b, &resp, "ping", NULL, err);
 		}
 		http_response_done(&resp);
@@ -184,6 +194,12 @@ docker_negotiate(struct backend *b, berth_cancel *cancel, struct berth_error *er
 	}
 	pthread_mutex_unlock(&d->lock);
 	return rc;
+}
+
+static int
+docker_negotiate(struct backend *b, berth_cancel *cancel, struct berth_error *err)
+{
+	return docker_negotiate_via(b, "/_ping", cancel, NULL, err);
 }
 
 int
@@ -336,13 +352,16 @@ clean_version(const char *v)
 static int
 docker_ping(struct backend *b, char **version, berth_cancel *cancel, struct berth_error *err)
 {
-	if (docker_negotiate(b, cancel, err) < 0)
+	/* With a version wanted, one GET /version both negotiates and answers. */
+	char *body;
+	if (docker_negotiate_via(b, version ? "/version" : "/_ping", cancel, &body, err) < 0)
 		return -1;
 	if (!version)
 		return 0;
-	struct json_object *o;
-	if (docker_simple(b, "GET", "/version", NULL, "read the version of", docker_of(b)->what, &o,
-			  cancel, err) < 0)
+	struct json_object *o = body ? json_tokener_parse(body) : NULL;
+	free(body);
+	if (!o && docker_simple(b, "GET", "/version", NULL, "read the version of", docker_of(b)->what,
+				&o, cancel, err) < 0)
 		return -1;
 	bool podman = docker_of(b)->podman;
 	struct json_object *comps = model_obj(o, "Components");
