@@ -248,7 +248,9 @@ int berth_logs(berth_endpoint *ep, const char *ref, const struct berth_logs_opts
 /* ------------------------------------------------------------------ */
 /* Files. Destination rules are docker cp's (docker-api.md §5). Extraction never
  * writes outside the destination (BERTH_EUNSAFE), and a failed copy leaves no
- * partial destination behind. */
+ * partial destination behind. Device nodes and FIFOs from a container are left
+ * out: then the call succeeds with err->code BERTH_OK and err->message saying
+ * how many (otherwise empty). progress is called on the calling thread. */
 
 typedef void (*berth_progress)(void *ctx, uint64_t bytes_done, uint64_t bytes_total /* 0: unknown */);
 
