@@ -628,7 +628,7 @@ error_text(const struct http_response *resp)
 		struct json_object *e = json_object_array_get_idx(o, 0);
 		const char *title = model_str(e, "title");
 		const char *detail = model_str(e, "detail");
-		if (title && detail && strcmp(title, detail) != 0 &&
+		if (title && detail && strncmp(detail, title, strlen(title)) != 0 &&
 		    strcmp(title, "Internal Server Error") != 0)
 			text = xasprintf("%s (%s)", title, detail);
 		else
