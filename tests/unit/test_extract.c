@@ -923,6 +923,12 @@ test_pack(void)
 	free(c);
 }
 
+static int
+open_fds(void)
+{
+	return count_entries("/proc/self/fd");
+}
+
 int
 main(void)
 {
@@ -934,6 +940,7 @@ main(void)
 	}
 	setvbuf(stdout, NULL, _IONBF, 0);
 	umask(022);
+	int fds = open_fds();
 	test_dotdot();
 	test_absolute();
 	test_symlink_escape();
@@ -944,6 +951,7 @@ main(void)
 	test_normal();
 	test_rootfs();
 	test_pack();
+	is_int(open_fds(), fds, "no file descriptor left open");
 	int rc = tap_done();
 	if (rc == 0) {
 		char *cmd = xasprintf("rm -rf '%s'", scratch);
