@@ -275,7 +275,8 @@ pack_tree(struct packer *p, struct archive *disk, struct archive *w)
 		} else {
 			archive_read_disk_descend(disk);
 			char *host = xstrdup(archive_entry_pathname(e));
-			if (pack_rename(p, e)) {
+			/* tar cannot hold a socket; docker cp leaves them out too */
+			if (archive_entry_filetype(e) != AE_IFSOCK && pack_rename(p, e)) {
 				archive_entry_linkify(lr, &e, &spare);
 				if (e)	/* tar formats never defer an entry */
 					rc = pack_entry(p, disk, w, e, host);
