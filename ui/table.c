@@ -508,8 +508,6 @@ table_draw(struct table *t, int y, int height, int width, bool multi_ep, bool fo
 {
 	if (height < 1)
 		return;
-	layout(t, width, multi_ep);
-	draw_header(t, y, width);
 	int rows = height - 1;
 	t->height = rows;
 	if (t->sel < t->top)
@@ -518,6 +516,8 @@ table_draw(struct table *t, int y, int height, int width, bool multi_ep, bool fo
 		t->top = t->sel - (size_t)rows + 1;
 	if (t->top + (size_t)rows > t->nrows)
 		t->top = t->nrows > (size_t)rows ? t->nrows - (size_t)rows : 0;
+	layout(t, width, multi_ep);
+	draw_header(t, y, width);
 	for (int k = 0; k < rows; k++) {
 		size_t i = t->top + (size_t)k;
 		if (i < t->nrows)

@@ -9,6 +9,9 @@ P=t-dash-$$
 ctr $P-web -p 127.0.0.1::80 "$IMAGE" httpd -f -p 80
 ctr $P-log "$IMAGE" sh -c 'while true; do if [ -f /tmp/say ]; then cat /tmp/say; rm -f /tmp/say; fi; sleep 0.05; done'
 ctr $P-idle "$IMAGE" sleep 100000
+for m in m1 m2; do
+	ctr $P-$m "$IMAGE" sh -c 'trap "exit 0" TERM; while true; do sleep 0.1; done'
+done
 
 tm_start 120 30 "$BERTH -H unix://$DOCKER_SOCK"
 wait_for "connected" 15 >/dev/null
@@ -79,6 +82,28 @@ ok $? "after y the container is killed and shows exited (137)"
 wait_for "sent SIGKILL to $P-web" 5
 ok $? "the status line reports the kill"
 
+# Marks: a bulk stop.
+set_filter "$P-m"
+wait_row "$P-m1" running >/dev/null && wait_row "$P-m2" running >/dev/null
+tm send-keys -t s g Space Space
+wait_for "2 marked" 5 >/dev/null
+tm send-keys -t s S
+wait_row "$P-m1" "exited (0)" 10 && wait_row "$P-m2" "exited (0)" 5 && wait_for "stop: all 2 done" 5
+ok $? "Space marks rows and S stops every marked container"
+
+# An interactive shell on the real terminal, then back.
+set_filter "$P-log"
+wait_gone "$P-m1" 5 >/dev/null
+tm send-keys -t s E
+wait_for "leave the shell" 10 >/dev/null
+wait_for "/ #" 5 >/dev/null
+tm send-keys -t s "echo shell-said-$$" Enter
+wait_for "shell-said-$$" 5
+r=$?
+tm send-keys -t s "exit 5" Enter
+wait_for "shell in $P-log exited with code 5" 5 && wait_row "$P-log" running 5
+ok $(( r + $? )) "E opens a shell in the container and returns to the dashboard"
+
 # Help.
 tm send-keys -t s '?'
 wait_for "key map" 5 && screen | grep -qE 'K +kill'
@@ -96,7 +121,7 @@ printf '%s\n' "$s" | sed -n 1p | grep -q berth && printf '%s\n' "$s" | grep -qF 
 	[ "$lines" -eq 10 ] && [ "$long" -le 40 ]
 ok $? "at 40x10 the title, header and rows fit ($lines lines, widest $long)"
 tm resize-window -t s -x 120 -y 30
-wait_row "$P-web" "exited (137)" 5
+wait_row "$P-log" running 5
 ok $? "back at 120x30 the table is whole again"
 
 tm send-keys -t s q
