@@ -62,7 +62,9 @@ int packer_finish(struct packer *p, int transfer_rc, struct berth_error *err);
 /* Safe extraction of a tar stream. */
 
 enum extract_mode {
-	EXTRACT_COPY,	/* docker cp: symlinks must resolve inside the destination */
+	EXTRACT_COPY,	/* docker cp: relative symlinks must resolve inside the destination;
+			 * absolute ones name the container's filesystem and are kept as data
+			 * (as docker cp does: /etc/mtab -> /proc/mounts), never followed */
 	EXTRACT_ROOTFS,	/* a container's filesystem: symlinks are data, kept as they are */
 };
 

@@ -600,7 +600,7 @@ prepare_entry(struct extractor *x, struct archive_entry *e)
 		x->saw_symlink = true;
 		if (!target)
 			rc = entry_unsafe(x, name, "it is a symlink without a target");
-		else if (x->mode == EXTRACT_COPY && !link_text_inside(rel, target))
+		else if (x->mode == EXTRACT_COPY && target[0] != '/' && !link_text_inside(rel, target))
 			rc = entry_unsafe(x, name, "it is a symlink that points outside the destination");
 	}
 	if (rc == 0 && archive_entry_hardlink(e))
@@ -744,7 +744,7 @@ check_links(struct extractor *x)
 		char t[PATH_MAX];
 		ssize_t n = readlink(f->fts_path, t, sizeof t - 1);
 		t[n > 0 ? n : 0] = '\0';
-		if (!link_resolves_inside(x, f->fts_path + skip, t))
+		if (t[0] != '/' && !link_resolves_inside(x, f->fts_path + skip, t))
 			rc = berth_fail(&x->xerr, BERTH_EUNSAFE,
 					"refusing the symlink \"%s\" -> \"%s\": it resolves outside the destination",
 					f->fts_path + skip, t);
