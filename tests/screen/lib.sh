@@ -88,9 +88,12 @@ wait_gone() {
 
 # key_latency_ms KEY TEXT: send KEY, print how long TEXT took to show.
 key_latency_ms() {
-	local t0; t0=$(now_ms)
+	local t0 deadline; t0=$(now_ms); deadline=$((t0 + 5000))
 	tm send-keys -t s "$1"
-	wait_for "$2" 5 >/dev/null || { echo 99999; return; }
+	while ! screen | grep -qF -- "$2"; do
+		[ "$(now_ms)" -lt "$deadline" ] || { echo 99999; return; }
+		sleep 0.005
+	done
 	echo $(( $(now_ms) - t0 ))
 }
 
