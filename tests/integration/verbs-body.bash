@@ -165,6 +165,14 @@ is "$(jq -r --arg n "${P}web" '.[] | select(.name == $n) | .ipv4 | if type == "a
 is "$(jq -r --arg p "$P" '.[] | select(.name | startswith($p)) | .name' "$W/ps.json" | LC_ALL=C sort)" \
 	"$(D ps -a --format '{{.Names}}' | grep "^$P" | LC_ALL=C sort)" "ps -a --format json: the same containers as docker ps -a"
 
+# The endpoint from DOCKER_HOST, and the default socket, instead of -H.
+run env DOCKER_HOST="unix://$SOCK" "$BERTH" ps -q
+grep -q "^${WEB_ID:0:12}" "$OUT"; ok $? "DOCKER_HOST=unix://$SOCK: ps -q reaches this engine" || tap_show_last
+if [ "$SOCK" = /var/run/docker.sock ]; then
+	run "$BERTH" ps -q
+	grep -q "^${WEB_ID:0:12}" "$OUT"; ok $? "no -H, no DOCKER_HOST: the default socket /var/run/docker.sock" || tap_show_last
+fi
+
 # ---------------------------------------------------------------- inspect
 run B inspect "${P}web" "${P}done"
 is "$RC" 0 "inspect: exit status 0"
@@ -555,7 +563,8 @@ is "$RC" 1 "run: a missing image fails with status 1"
 run B snapshot "${P}web" "${P}snap" v1
 is "$RC" 0 "snapshot: exit status 0"
 snap=$(D image inspect -f '{{.Id}}' "${P}snap:v1" 2>/dev/null)
-[ -n "$snap" ]; ok $? "snapshot: the image appears in docker images"
+[ -n "$snap" ] && D images --format '{{.Repository}}:{{.Tag}}' | grep -q "${P}snap:v1\$"
+ok $? "snapshot: the image appears in docker images"
 got=$(out); got=${got#sha256:}
 [ ${#got} -ge 12 ] && [ "${snap#sha256:"$got"}" != "$snap" ]; ok $? "snapshot: prints the image id (got '$(out)', image $snap)"
 is "$(D run --rm "${P}snap:v1" cat /www/index.html 2>/dev/null)" hello "snapshot: the image holds the container's files"
