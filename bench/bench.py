@@ -33,27 +33,24 @@ PY = "/usr/bin/python3"
 HERE = os.path.dirname(os.path.abspath(__file__))
 OPS = os.path.join(HERE, "dockerpy_ops.py")
 
+# rounds: (at least, at most, seconds after which no new round starts)
 FULL = dict(n_total=1000, n_running=100, seq=1000000, big_mib=256, tree_files=200,
-            rounds=dict(ps=11, inspect=21, logs=7, exec=15, cp_in=5, cp_out=5, tree_in=11,
-                        tree_out=11, version=21),
+            rounds=dict(ps=(5, 15, 75), inspect=(9, 31, 30), logs=(3, 9, 150),
+                        exec=(5, 21, 45), cp_in=(3, 9, 90), cp_out=(3, 9, 90),
+                        tree_in=(5, 15, 40), tree_out=(5, 15, 40), version=(9, 31, 30)),
             hyperfine_runs=30, callgrind=True, dash=dashboard.FULL)
 SMOKE = dict(n_total=30, n_running=4, seq=20000, big_mib=8, tree_files=200,
-             rounds=dict(ps=2, inspect=2, logs=2, exec=2, cp_in=2, cp_out=2, tree_in=2,
-                         tree_out=2, version=2),
+             rounds={k: (1, 1, 0) for k in ("ps", "inspect", "logs", "exec", "cp_in", "cp_out",
+                                            "tree_in", "tree_out", "version")},
              hyperfine_runs=0, callgrind=False, dash=dashboard.SMOKE)
 
 
+T0 = time.monotonic()
+
+
 def log(msg):
-    sys.stderr.write("bench: %s\n" % msg)
+    sys.stderr.write("bench: %4.0fs %s\n" % (time.monotonic() - T0, msg))
     sys.stderr.flush()
-
-
-def capture(cmd, env):
-    """Run a command's argv once more and return its stdout (for result checks)."""
-    if cmd.prepare:
-        cmd.prepare()
-    return subprocess.run(cmd.argv, stdin=subprocess.DEVNULL, capture_output=True,
-                          env=env).stdout
 
 
 class Workload:
@@ -72,7 +69,7 @@ class Workload:
         self.big = os.path.join(self.tmp, "big.bin")
         self.tree = os.path.join(self.tmp, "tree")
 
-    def _create(self, name, cmd, **kw):
+    def create(self, name, cmd, **kw):
         cid = self.eng.create(name, cmd, **kw)
         self.ids.append(cid)
         return cid
@@ -87,10 +84,10 @@ class Workload:
                                                               self.pfx))
         t0 = time.monotonic()
         for n in (self.run, self.cp, self.stop):
-            self._create(n, ["sleep", "86400"])
-        self._create(self.logs, ["seq", str(p["seq"])])
+            self.create(n, ["sleep", "86400"])
+        self.create(self.logs, ["seq", str(p["seq"])])
         self.eng.start(self.logs)
-        parallel(lambda n: self._create(n, ["sleep", "86400"]), fill)
+        parallel(lambda n: self.create(n, ["sleep", "86400"]), fill)
         parallel(self.eng.start, [self.run, self.cp, self.stop] + fill[:nrun])
         self.eng.wait(self.logs)
         log("containers ready in %.0f s" % (time.monotonic() - t0))
@@ -219,29 +216,28 @@ class Bench:
     # -- checks --------------------------------------------------------------
 
     def check_lines_with(self, needle, want):
-        def check(c):
-            out = capture(c, self.env).decode(errors="replace")
+        def check(out):
+            out = out.decode(errors="replace")
             n = sum(1 for line in out.splitlines() if needle in line)
             if n != want:
                 return "lists %d of our %d containers" % (n, want)
         return check
 
     def check_contains(self, needle):
-        def check(c):
-            if needle.encode() not in capture(c, self.env):
+        def check(out):
+            if needle.encode() not in out:
                 return "its output does not contain %s" % needle
         return check
 
     def check_equals(self, want):
-        def check(c):
-            got = capture(c, self.env)
+        def check(got):
             if got != want:
                 return "its output differs from the container's log (%d bytes, want %d)" % (
                     len(got), len(want))
         return check
 
     def check_in_container(self, path, want):
-        def check(c):
+        def check(_):
             got = {k.split("/", 1)[1] if "/" in k else k: v
                    for k, v in self.eng.archive_members(self.w.cp, path).items()}
             exp = {k.split("/", 1)[1] if "/" in k else k: v for k, v in want.items()}
@@ -251,7 +247,7 @@ class Bench:
         return check
 
     def check_on_host(self, dest, want):
-        def check(c):
+        def check(_):
             if "big.bin" in want:
                 f = os.path.join(dest, "big.bin")
                 got = {"big.bin": file_sums(f)} if os.path.isfile(f) else {}
@@ -265,7 +261,7 @@ class Bench:
     # -- rows ----------------------------------------------------------------
 
     def row(self, key, cmds):
-        log("%s: %d commands, %d rounds" % (key, len(cmds), self.p["rounds"][key]))
+        log("%s: %d commands" % (key, len(cmds)))
         run_workload(cmds, self.p["rounds"][key], self.env, log)
         for c in cmds:
             if c.server is not None:

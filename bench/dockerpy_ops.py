@@ -45,7 +45,8 @@ def op_ps_sparse(client):
 
 
 def op_ps_full(client):
-    return len(client.containers.list(all=True))
+    # ignore_removed: other clients may delete containers while docker-py inspects each
+    return len(client.containers.list(all=True, ignore_removed=True))
 
 
 def op_inspect(client, ref):

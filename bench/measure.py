@@ -18,8 +18,8 @@ class Cmd:
 
     peer is 'floor', 'docker', 'dockerpy', 'dockerpy-inproc' or 'berth'. Exactly one of
     argv (a list), shell (a string for sh -c) or server (a DockerPyServer) is given.
-    prepare() runs untimed before every run; check(cmd) runs once after the warm-up and
-    returns None or a sentence saying what is wrong with the command's result."""
+    prepare() runs untimed before every run; check(stdout) runs once on the warm-up's
+    output and returns None or a sentence saying what is wrong with the result."""
 
     def __init__(self, peer, label, argv=None, shell=None, server=None, prepare=None,
                  check=None, show=None):
@@ -87,22 +87,30 @@ def run_once(cmd, env, wrap_time=False, stdout=None):
 def run_workload(cmds, rounds, env, log):
     """Warm up and check every command, then time them in rounds, rotating the order
     each round so that no command always follows the same one; finally one wrapped run
-    each for peak memory."""
+    each for peak memory. rounds is (at least, at most, time budget in seconds): rounds
+    go on past the minimum only while the budget lasts."""
+    least, most, budget = rounds
+    t_start = time.monotonic()
     for c in cmds:
         if not c.ok():
             continue
-        ns, status, _, err = run_once(c, env)
+        with tempfile.TemporaryFile() as out:
+            _, status, _, err = run_once(c, env, stdout=out)
+            out.seek(0)
+            output = out.read()
         if status != 0:
             c.error = "exit status %d: %s" % (status, err or "(no message)")
             log("  %s: fails: %s" % (c.label, c.error))
             continue
         if c.check:
-            problem = c.check(c)
+            problem = c.check(output)
             if problem:
                 c.error = problem
                 log("  %s: wrong result: %s" % (c.label, problem))
     live = [c for c in cmds if c.ok()]
-    for r in range(rounds):
+    for r in range(most):
+        if r >= least and time.monotonic() - t_start > budget:
+            break
         k = r % len(live) if live else 0
         for c in live[k:] + live[:k]:
             ns, status, rss, err = run_once(c, env)

@@ -201,7 +201,7 @@ def render(bench, hf, cg, dash, elapsed):
                " --smoke" if args.smoke_mode else "",
                args.started_at.strftime("%Y-%m-%d %H:%M UTC"), elapsed / 60), ""]
     if args.smoke_mode:
-        out += ["**Smoke run**: small workloads and two rounds, to keep the harness working;"
+        out += ["**Smoke run**: small workloads and one round, to keep the harness working;"
                 " these figures say nothing about the targets.", ""]
     out += ["## Summary", "", "| workload | target | berth | verdict |", "|---|---|---|---|"]
     for key, cmds in bench.rows:
