@@ -18,6 +18,9 @@ DOCKER_SOCK=${BERTH_TEST_DOCKER_SOCK:-/var/run/docker.sock}
 PODMAN_DIR=/tmp/berth-podman-$(id -u)-$(printf '%s' "$ENGINES_WORK" | cksum | cut -d' ' -f1)
 PODMAN_SOCK=$PODMAN_DIR/podman.sock
 ENGINES_START_TIMEOUT=${ENGINES_START_TIMEOUT:-60}
+# Seconds the Podman service may sit idle before it exits by itself: a test
+# that starts it leaves nothing running for long; `start` (CI) uses 0, never.
+PODMAN_IDLE=${PODMAN_IDLE:-300}
 
 mkdir -p "$ENGINES_WORK"
 
@@ -159,7 +162,7 @@ engine_podman_ensure()
 		engines_log "starting podman system service at $PODMAN_SOCK (log: $ENGINES_WORK/podman.log)"
 		engines_podman_args
 		CONTAINERS_CONF=$PODMAN_DIR/containers.conf setsid podman "${PODMAN_ARGS[@]}" \
-			system service --time=0 "unix://$PODMAN_SOCK" </dev/null >"$ENGINES_WORK/podman.log" 2>&1 9>&- &
+			system service --time="$PODMAN_IDLE" "unix://$PODMAN_SOCK" </dev/null >"$ENGINES_WORK/podman.log" 2>&1 9>&- &
 		pid=$!
 		echo "$pid" >"$ENGINES_WORK/podman.pid"
 		echo "$PODMAN_DIR" >"$ENGINES_WORK/podman.dir"
@@ -226,6 +229,7 @@ engines_main()
 {
 	case $1 in
 	start)
+		PODMAN_IDLE=0
 		engine_docker_ensure && engine_image_ensure_docker &&
 			engine_podman_ensure && engine_image_ensure_podman ;;
 	stop)
