@@ -30,6 +30,7 @@
 #define DEFAULT_MAX_BODY (64u << 20)
 #define ERROR_BODY_MAX (256u << 10)
 #define POLL_SLICE_MS 100
+#define PENDING_MAX (1u << 20)	/* flush sink-bound bytes at least this often */
 
 /* The calling thread's reusable handles. */
 struct http_handles {
@@ -112,7 +113,21 @@ struct xfer {
 	bool cancelled;
 	size_t max_body;
 	size_t body_cap;	/* allocated size of resp->body */
+	struct buf pending;	/* sink-bound bytes of this round of reads */
 };
+
+/* Hand the bytes read so far to the sink; true when it asked to stop. */
+static bool
+flush_pending(struct xfer *x)
+{
+	if (!x->pending.len || x->resp->sink_stopped)
+		return x->resp->sink_stopped;
+	int stop = x->rq->sink(x->rq->sink_ctx, BERTH_STDOUT, x->pending.data, x->pending.len);
+	x->pending.len = 0;
+	if (stop)
+		x->resp->sink_stopped = true;
+	return x->resp->sink_stopped;
+}
 
 static bool
 status_is_success(long status)
@@ -183,10 +198,11 @@ on_body(char *data, size_t size, size_t n, void *p)
 	size_t len = size * n;
 	struct http_response *resp = x->resp;
 	if (x->rq->sink && status_is_success(resp->status)) {
-		if (x->rq->sink(x->rq->sink_ctx, BERTH_STDOUT, data, len)) {
-			resp->sink_stopped = true;
+		/* libcurl hands over each chunk of a chunked reply apart (one per log
+		 * line from Docker); the sink gets them joined, once per round. */
+		buf_append(&x->pending, data, len);
+		if (x->pending.len >= PENDING_MAX && flush_pending(x))
 			return 0;
-		}
 		return len;
 	}
 	size_t limit = x->rq->sink ? ERROR_BODY_MAX : x->max_body;
@@ -373,6 +389,10 @@ run_transfer(struct http_handles *h, struct xfer *x)
 			rc = CURLE_FAILED_INIT;
 			break;
 		}
+		if (flush_pending(x)) {
+			rc = CURLE_WRITE_ERROR;
+			break;
+		}
 		if (!running) {
 			int left;
 			CURLMsg *msg;
@@ -435,6 +455,7 @@ http_perform(const struct http_target *t, struct http_request *rq, struct http_r
 	curl_easy_setopt(easy, CURLOPT_XFERINFODATA, &x);
 
 	CURLcode rc = run_transfer(h, &x);
+	buf_free(&x.pending);
 	int ret = 0;
 	if (x.cancelled) {
 		ret = berth_fail(err, BERTH_ECANCELLED, "cancelled");

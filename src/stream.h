@@ -17,6 +17,8 @@ struct demux {
 	uint32_t left;		/* payload bytes still due in the current frame */
 	int stream;		/* the current frame's stream type */
 	struct buf error;	/* a daemon error frame (type 3), or why the stream broke */
+	struct buf pending;	/* payload of one stream not yet handed to the sink */
+	enum berth_stream pending_stream;
 	bool stopped;		/* the sink asked to stop */
 	bool failed;		/* a bad header or a daemon error ended the stream */
 };
@@ -24,7 +26,9 @@ struct demux {
 void demux_init(struct demux *d, berth_sink sink, void *ctx);
 void demux_done(struct demux *d);
 /* Feed bytes; returns 0 to go on, 1 when the sink asked to stop, -1 when the
- * stream is broken or the daemon reported an error (see demux_error). */
+ * stream is broken or the daemon reported an error (see demux_error). Frames of
+ * the same stream within one call reach the sink as one piece, and everything
+ * fed has reached the sink when the call returns. */
 int demux_feed(struct demux *d, const char *buf, size_t len);
 /* True when the stream ended between frames. */
 bool demux_complete(const struct demux *d);

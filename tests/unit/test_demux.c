@@ -107,6 +107,29 @@ test_every_split(void)
 	buf_free(&want);
 }
 
+/* Frames of one stream within one feed are joined; a change of stream splits. */
+static void
+test_coalescing(void)
+{
+	struct buf s = { 0 };
+	for (int i = 0; i < 1000; i++)
+		frame(&s, 1, "line\n", 5);
+	frame(&s, 2, "e1", 2);
+	frame(&s, 2, "e2", 2);
+	frame(&s, 1, "tail", 4);
+	struct capture c = { 0 };
+	struct demux d;
+	demux_init(&d, capture_sink, &c);
+	is_int(demux_feed(&d, s.data, s.len), 0, "a thousand one-line frames");
+	is_int(c.calls, 3, "reach the sink in three pieces (stdout, stderr, stdout)");
+	is_int(c.out.len, 5004, "with every byte");
+	is_str(c.err.data, "e1e2", "stderr joined too");
+	demux_done(&d);
+	buf_free(&s);
+	buf_free(&c.out);
+	buf_free(&c.err);
+}
+
 static void
 test_empty_frames(void)
 {
@@ -177,9 +200,10 @@ test_sink_stop(void)
 	struct capture c = { .stop_after = 1 };
 	struct demux d;
 	demux_init(&d, capture_sink, &c);
-	is_int(demux_feed(&d, s.data, s.len), 1, "the sink can stop the stream");
+	is_int(demux_feed(&d, s.data, 11), 1, "the sink can stop the stream");
 	is_str(c.out.data, "one", "nothing is delivered after the stop");
-	is_int(demux_feed(&d, s.data, s.len), 1, "later feeding stays stopped");
+	is_int(demux_feed(&d, s.data + 11, s.len - 11), 1, "later feeding stays stopped");
+	is_int(c.calls, 1, "and reaches no sink");
 	demux_done(&d);
 	buf_free(&s);
 	buf_free(&c.out);
@@ -189,6 +213,7 @@ int
 main(void)
 {
 	test_every_split();
+	test_coalescing();
 	test_empty_frames();
 	test_daemon_error();
 	test_bad_header_and_truncation();
