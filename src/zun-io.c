@@ -129,9 +129,9 @@ zun_exec(struct backend *b, const char *ref, char *const argv[],
 	buf_free(&out);
 	if (code == -1)
 		return berth_fail(err, BERTH_EFAILED,
-				  "%s on %s stopped waiting for %s before it finished (Zun's execute "
-				  "timeout, 5 s on CHI@Edge): the output shown is partial and the exit "
-				  "code is unknown", z->ep_name, ref, argv[0]);
+				  "%s in %s did not finish before %s stopped waiting for it (Zun's "
+				  "execute timeout, 5 s on CHI@Edge): the output shown is partial and the "
+				  "exit code is unknown", argv[0], ref, z->ep_name);
 	return 0;
 }
 
@@ -202,6 +202,7 @@ zun_logs(struct backend *b, const char *ref, const struct berth_logs_opts *o,
 	/* Follow: Zun has no stream; fetch the whole log every few seconds and print
 	 * what is new, until the container stops. */
 	size_t shown = 0;
+	bool last = false;
 	for (bool first = true;; first = false) {
 		if (logs_fetch(z, ref, o, false, cancel, &text, err) < 0)
 			return -1;
@@ -210,16 +211,18 @@ zun_logs(struct backend *b, const char *ref, const struct berth_logs_opts *o,
 		int stop = from < len ? sink(ctx, BERTH_STDOUT, text + from, len - from) : 0;
 		shown = len;
 		free(text);
-		if (stop)
+		if (stop || last)
 			return 0;
 		struct json_object *doc = NULL;
 		if (zun_fetch(z, ref, &doc, cancel, err) < 0)
 			return -1;
 		enum berth_status st = zun_status(model_str(doc, "status"));
 		json_object_put(doc);
-		if (st != BERTH_ST_RUNNING && st != BERTH_ST_CREATED && st != BERTH_ST_CREATING &&
-		    st != BERTH_ST_RESTARTING)
-			return 0;
+		/* Stopped: one more fetch for what it wrote since the last one. */
+		last = st != BERTH_ST_RUNNING && st != BERTH_ST_CREATED && st != BERTH_ST_CREATING &&
+		       st != BERTH_ST_RESTARTING;
+		if (last)
+			continue;
 		double end = now_monotonic() + LOGS_POLL_S;
 		while (now_monotonic() < end) {
 			if (berth_cancel_is_set(cancel))
@@ -538,6 +541,13 @@ zun_archive_stat(struct backend *b, const char *ref, const char *path,
 	bool missing;
 	if (zun_exec_collect(z, ref, argv, &out, &code, &missing, NULL, err) < 0) {
 		buf_free(&out);
+		if (err && err->code == BERTH_ECONFLICT) {
+			char why[sizeof err->message];
+			snprintf(why, sizeof why, "%s", err->message);
+			berth_fail(err, BERTH_ECONFLICT,
+				   "cannot copy files with %s on %s: Zun copies files only while the "
+				   "container runs (%s)", ref, z->ep_name, why);
+		}
 		return -1;
 	}
 	int rc = 0;

@@ -138,7 +138,14 @@ bz -H zun run --name web --idempotent --reservation "$R" $IMG sleep 1
 check "run --idempotent reuses the container of that name" [ "$OUT" = "$WEB" ]
 bz -H zun ps --format json
 check "ps --format json has the container with its port and reservation" \
-	eval 'has "$OUT" "\"port\":8080" && has "$OUT" "$R"'
+	eval 'printf "%s" "$OUT" | grep -Eq "\"port\": ?8080" && has "$OUT" "$R"'
+
+bz -H zun run --name gpu --reservation "$R" --device-profile jetson-nano $IMG sleep 1
+ok $RC "run --device-profile is accepted (device_profiles, 1.41)" "$(bz_diag)"
+bz -H zun rm -f gpu
+bz -H zun run --name rt --reservation "$R" --runtime nvidia $IMG sleep 1
+check "run --runtime as a non-admin: Zun's policy refusal in one sentence" \
+	has "$ERR" "Policy doesn't allow container:create:runtime"
 
 bz -H zun run --name third --reservation "$R" $IMG sleep 600
 bz -H zun run --name fourth --reservation "$R" --wait $IMG sleep 600
@@ -167,6 +174,12 @@ check "logs (a JSON string on the wire)" eval 'has "$OUT" hello && has "$OUT" oo
 bz -H zun logs --tail 1 web
 check "logs --tail 1" [ "$(printf '%s\n' "$OUT" | wc -l)" = 1 ]
 
+bz -H zun run --name ticker --reservation "$R" --wait $IMG sh -c 'for i in 1 2 3; do echo line$i; sleep 1; done'
+bz -H zun logs -f ticker
+check "logs -f polls until the container stops, each line once" \
+	[ "$(printf '%s\n' "$OUT" | tr '\n' ' ')" = "line1 line2 line3 " ]
+bz -H zun rm -f ticker
+
 # ---------------------------------------------------------------- copies
 mkdir -p up/tree/sub
 echo one >up/tree/a.txt
@@ -184,6 +197,12 @@ bz -H zun cp web:/tmp/blob2 down.blob
 check "cp downloads a single file outside the workdir, byte for byte" cmp -s down.blob up/blob
 bz -H zun exec web ls -a /tmp
 check "... leaving no staging directory behind" eval '! has "$OUT" .berth-cp'
+"$BERTH" -H zun cp web:/tmp/tree - 2>/dev/null | tar tf - | sort >stream.list
+check "cp CTR:DIR - writes Docker's tar shape (the top entry is the directory)" \
+	[ "$(tr '\n' ' ' <stream.list)" = "tree/ tree/a.txt tree/sub/ tree/sub/b.txt " ]
+tar cf - -C up/tree a.txt | "$BERTH" -H zun cp - web:/tmp
+bz -H zun exec web cat /tmp/a.txt
+check "cp - CTR:DIR unpacks a tar stream" [ "$OUT" = one ]
 bz -H zun cp web:/tmp/nothing-here x
 check "cp of a missing path is one sentence" [ "$RC" != 0 -a -n "$ERR" ]
 
