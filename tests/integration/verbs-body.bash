@@ -4,13 +4,16 @@
 #   ENGINE  docker or podman
 #   SOCK    the engine's unix socket
 #   IMAGE   the busybox test image as that engine names it
-#   P       the name prefix of every container and image this run creates
+#   P       the name prefix of every container and image this run creates;
+#           a hash of the build tree is added, so that two build trees can
+#           run the suite at once on one engine.
 # Fixture containers are made with the docker client, so that one broken verb
 # (say, run) does not take every other test down with it.
 
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${TOP_BUILDDIR:=$TOP_SRCDIR}"
 : "${BERTH:=$TOP_BUILDDIR/ui/berth}"
+P=$P$(printf '%s' "$TOP_BUILDDIR" | md5sum | cut -c1-6)-
 . "$TOP_SRCDIR/tests/lib/tap.sh"
 
 [ -x "$BERTH" ] || bail_out "berth is not built at $BERTH"
