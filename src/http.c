@@ -31,6 +31,7 @@
 #define ERROR_BODY_MAX (256u << 10)
 #define POLL_SLICE_MS 100
 #define PENDING_MAX (1u << 20)	/* flush sink-bound bytes at least this often */
+#define DIRECT_MIN 8192		/* a piece this large goes to the sink as it is */
 
 /* The calling thread's reusable handles. */
 struct http_handles {
@@ -199,7 +200,17 @@ on_body(char *data, size_t size, size_t n, void *p)
 	struct http_response *resp = x->resp;
 	if (x->rq->sink && status_is_success(resp->status)) {
 		/* libcurl hands over each chunk of a chunked reply apart (one per log
-		 * line from Docker); the sink gets them joined, once per round. */
+		 * line from Docker); the sink gets small ones joined, once per round,
+		 * and large ones (archives) as they are, without a copy. */
+		if (len >= DIRECT_MIN) {
+			if (flush_pending(x))
+				return 0;
+			if (x->rq->sink(x->rq->sink_ctx, BERTH_STDOUT, data, len)) {
+				resp->sink_stopped = true;
+				return 0;
+			}
+			return len;
+		}
 		buf_append(&x->pending, data, len);
 		if (x->pending.len >= PENDING_MAX && flush_pending(x))
 			return 0;
