@@ -100,11 +100,13 @@ berth_list(berth_endpoint *ep, bool all, struct berth_container ***out, size_t *
 /* ------------------------------------------------------------------ */
 /* The inspect cache. */
 
+/* Docker's order: a full id, then a name, then a unique id prefix. */
 static bool
-cache_matches(const struct berth_container *c, const char *ref)
+cache_matches(const struct berth_container *c, const char *ref, bool prefix)
 {
-	return (c->id && (strcmp(c->id, ref) == 0 || str_starts_with(c->id, ref))) ||
-	       (c->name && strcmp(c->name, ref) == 0);
+	if (prefix)
+		return c->id && str_starts_with(c->id, ref);
+	return (c->id && strcmp(c->id, ref) == 0) || (c->name && strcmp(c->name, ref) == 0);
 }
 
 /* A copy of the cached snapshot for ref, or NULL. */
@@ -114,8 +116,18 @@ cache_get(berth_endpoint *ep, const char *ref)
 	struct berth_container *found = NULL;
 	pthread_mutex_lock(&ep->cache_lock);
 	for (size_t i = 0; i < ep->ncache && !found; i++)
-		if (cache_matches(ep->cache[i], ref))
-			found = berth_container_dup(ep->cache[i]);
+		if (cache_matches(ep->cache[i], ref, false))
+			found = ep->cache[i];
+	for (size_t i = 0; i < ep->ncache && !found; i++) {
+		if (!cache_matches(ep->cache[i], ref, true))
+			continue;
+		for (size_t k = i + 1; k < ep->ncache; k++)
+			if (cache_matches(ep->cache[k], ref, true))
+				goto ambiguous;
+		found = ep->cache[i];
+	}
+ambiguous:
+	found = berth_container_dup(found);
 	pthread_mutex_unlock(&ep->cache_lock);
 	return found;
 }
@@ -145,7 +157,7 @@ cache_drop(berth_endpoint *ep, const char *ref)
 {
 	pthread_mutex_lock(&ep->cache_lock);
 	for (size_t i = 0; i < ep->ncache;) {
-		if (cache_matches(ep->cache[i], ref)) {
+		if (cache_matches(ep->cache[i], ref, false) || cache_matches(ep->cache[i], ref, true)) {
 			berth_container_free(ep->cache[i]);
 			ep->cache[i] = ep->cache[--ep->ncache];
 		} else {
