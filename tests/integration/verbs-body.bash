@@ -23,7 +23,6 @@ mkdir -p "$XDG_CONFIG_HOME"
 W=$TAP_TMP/w
 mkdir -p "$W"
 
-
 # A TCP port on 127.0.0.1 that nothing listens on right now.
 free_port()
 {
