@@ -11,8 +11,11 @@
 #define DOCKER_API_MAX "1.44"
 #define DOCKER_API_MAX_MINOR 44
 
+struct ssh_proxy;
+
 struct docker {
 	struct http_target target;
+	struct ssh_proxy *ssh;		/* ssh:// endpoints: the local end of the tunnel */
 	char *unix_path, *base_url, *what;
 	char *ca_file, *cert_file, *key_file;
 	pthread_mutex_t lock;		/* guards version negotiation */
@@ -49,6 +52,14 @@ int docker_nap(berth_cancel *cancel, int ms);
 /* Inspect a container's raw document. */
 int docker_inspect_raw(struct backend *b, const char *ref, struct json_object **out,
 		       berth_cancel *cancel, struct berth_error *err);
+
+/* docker-ssh.c */
+int ssh_proxy_start(const char *spec, double connect_timeout, struct ssh_proxy **out,
+		    struct berth_error *err);
+void ssh_proxy_stop(struct ssh_proxy *p);
+const char *ssh_proxy_socket(const struct ssh_proxy *p);
+/* The last line ssh wrote on stderr, or NULL; caller frees. */
+char *ssh_proxy_last_error(const struct ssh_proxy *p);
 
 /* docker-exec.c */
 int docker_exec(struct backend *b, const char *ref, char *const argv[],

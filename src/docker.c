@@ -81,10 +81,19 @@ docker_open(struct backend *b, struct berth_error *err)
 		d->key_file = xstrdup(conf_opt(b, "tls_key"));
 		const char *verify = conf_opt(b, "tls_verify");
 		d->target.tls_verify = !b->ep->opts.tls_insecure && (!verify || conf_yes(verify));
+	} else if (str_starts_with(spec, "ssh://")) {
+		double ct = b->ep->opts.connect_timeout > 0 ? b->ep->opts.connect_timeout : 5;
+		if (ssh_proxy_start(spec, ct, &d->ssh, err) < 0) {
+			free(d);
+			return -1;
+		}
+		d->unix_path = xstrdup(ssh_proxy_socket(d->ssh));
+		d->base_url = xstrdup("http://localhost");
+		d->what = xasprintf("the Docker engine at %s", spec);
 	} else {
 		free(d);
 		return berth_fail(err, BERTH_EUSAGE,
-				  "the Docker backend cannot use endpoint %s: use unix:///PATH or tcp://HOST:PORT",
+				  "the Docker backend cannot use endpoint %s: use unix://, tcp:// or ssh://",
 				  spec);
 	}
 	d->target.unix_path = d->unix_path;
@@ -107,6 +116,7 @@ docker_close(struct backend *b)
 	if (!d)
 		return;
 	pthread_mutex_destroy(&d->lock);
+	ssh_proxy_stop(d->ssh);
 	free(d->unix_path);
 	free(d->base_url);
 	free(d->what);
@@ -127,12 +137,22 @@ docker_note_engine(struct backend *b, const struct http_response *resp)
 	}
 }
 
+/* A transport failure in the words that help: ssh's own complaint for ssh://
+ * endpoints, a hint about DOCKER_HOST otherwise. */
 static void
-add_connect_hint(struct berth_error *err)
+explain_transport_error(struct backend *b, struct berth_error *err)
 {
-	if (err && err->code == BERTH_ECONNECT &&
-	    strlen(err->message) + sizeof CONNECT_HINT < sizeof err->message)
+	struct docker *d = docker_of(b);
+	if (!err || err->code == BERTH_ECANCELLED || err->code == BERTH_ETIMEOUT)
+		return;
+	char *why = d->ssh ? ssh_proxy_last_error(d->ssh) : NULL;
+	if (why) {
+		berth_fail(err, BERTH_ECONNECT, "cannot reach %s: %s", d->what, why);
+		free(why);
+	} else if (err->code == BERTH_ECONNECT && !d->ssh &&
+		   strlen(err->message) + sizeof CONNECT_HINT < sizeof err->message) {
 		strcat(err->message, CONNECT_HINT);
+	}
 }
 
 /* min(server, DOCKER_API_MAX) of a "1.NN" version string. */
@@ -172,7 +192,7 @@ docker_negotiate_via(struct backend *b, const char *path, berth_cancel *cancel, 
 					   .timeout_s = docker_timeout(b), .cancel = cancel };
 		struct http_response resp;
 		if (http_perform(&d->target, &rq, &resp, err) < 0) {
-			add_connect_hint(err);
+			explain_transport_error(b, err);
 			break;
 		}
 		docker_note_engine(b, &resp);
@@ -216,7 +236,7 @@ docker_call(struct backend *b, struct http_request *rq, struct http_response *re
 	rq->path = path;
 	free(versioned);
 	if (rc < 0) {
-		add_connect_hint(err);
+		explain_transport_error(b, err);
 		return -1;
 	}
 	return 0;

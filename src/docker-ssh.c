@@ -1,0 +1,268 @@
+/* docker-ssh.c: ssh:// endpoints, the docker CLI's way (docker-api.md §9).
+ *
+ * The endpoint gets a private unix socket in a fresh temporary directory;
+ * every connection libcurl opens to it is handed, as stdin and stdout, to one
+ * `ssh [-l USER] [-p PORT] -o ConnectTimeout=N -T -- HOST docker system
+ * dial-stdio`, which speaks to the remote engine. Kept-alive connections keep
+ * their ssh process, so a session costs one ssh handshake per connection.
+ * ssh runs in batch mode (it never prompts on the terminal), and what it says
+ * on stderr is kept so a failure can be told in ssh's own words.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "docker-priv.h"
+#include "util.h"
+
+extern char **environ;
+
+struct ssh_proxy {
+	char *dir, *sock_path, *log_path;
+	char **argv;		/* the ssh command line */
+	int listen_fd;
+	int stop_pipe[2];
+	pthread_t thread;
+	pid_t *pids;		/* ssh processes not yet reaped */
+	size_t npids;
+};
+
+/* ssh://[USER@]HOST[:PORT][/SOCKET] into the ssh command line. */
+static int
+ssh_argv(const char *spec, double connect_timeout, char ***argv, struct berth_error *err)
+{
+	const char *rest = spec + 6;
+	char *s = xstrdup(rest);
+	char *path = NULL, *user = NULL, *port = NULL, *host = s;
+	char *slash = strchr(s, '/');
+	if (slash) {
+		path = xstrdup(slash);
+		*slash = '\0';
+	}
+	char *at = strrchr(s, '@');
+	if (at) {
+		*at = '\0';
+		user = s;
+		host = at + 1;
+	}
+	char *colon = strrchr(host, ':');
+	char *bracket = strrchr(host, ']');
+	if (colon && (!bracket || colon > bracket)) {
+		*colon = '\0';
+		port = colon + 1;
+	}
+	if (host[0] == '[' && bracket) {
+		host++;
+		*strrchr(host, ']') = '\0';
+	}
+	if (!*host || (port && !*port)) {
+		free(s);
+		free(path);
+		return berth_fail(err, BERTH_EUSAGE, "bad endpoint %s: use ssh://[USER@]HOST[:PORT]", spec);
+	}
+	char **v = NULL;
+	size_t n = 0;
+	strv_push(&v, &n, "ssh");
+	if (user) {
+		strv_push(&v, &n, "-l");
+		strv_push(&v, &n, user);
+	}
+	if (port) {
+		strv_push(&v, &n, "-p");
+		strv_push(&v, &n, port);
+	}
+	char *ct = xasprintf("ConnectTimeout=%d", connect_timeout >= 1 ? (int)connect_timeout : 1);
+	const char *opts[] = { "-o", ct, "-o", "BatchMode=yes", "-T", "--", host, "docker" };
+	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+		strv_push(&v, &n, opts[i]);
+	if (path) {
+		char *h = xasprintf("--host=unix://%s", path);
+		strv_push(&v, &n, h);
+		free(h);
+	}
+	strv_push(&v, &n, "system");
+	strv_push(&v, &n, "dial-stdio");
+	free(ct);
+	free(path);
+	free(s);
+	*argv = v;
+	return 0;
+}
+
+static void
+reap(struct ssh_proxy *p, bool wait_all)
+{
+	for (size_t i = 0; i < p->npids;) {
+		if (waitpid(p->pids[i], NULL, wait_all ? 0 : WNOHANG) != 0) {
+			p->pids[i] = p->pids[--p->npids];
+		} else {
+			i++;
+		}
+	}
+}
+
+/* One accepted connection becomes one ssh process. */
+static void
+spawn_ssh(struct ssh_proxy *p, int conn)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, conn, 0);
+	posix_spawn_file_actions_adddup2(&fa, conn, 1);
+	posix_spawn_file_actions_addopen(&fa, 2, p->log_path, O_WRONLY | O_APPEND | O_CREAT, 0600);
+	posix_spawnattr_t attr;
+	posix_spawnattr_init(&attr);
+	sigset_t none;
+	sigemptyset(&none);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+	pid_t pid;
+	if (posix_spawnp(&pid, p->argv[0], &fa, &attr, p->argv, environ) == 0) {
+		p->pids = xrealloc(p->pids, (p->npids + 1) * sizeof *p->pids);
+		p->pids[p->npids++] = pid;
+	}
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+}
+
+static void *
+accept_loop(void *arg)
+{
+	struct ssh_proxy *p = arg;
+	for (;;) {
+		struct pollfd fds[2] = { { .fd = p->listen_fd, .events = POLLIN },
+					 { .fd = p->stop_pipe[0], .events = POLLIN } };
+		int n = poll(fds, 2, 1000);
+		reap(p, false);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (fds[1].revents)
+			break;
+		if (fds[0].revents & POLLIN) {
+			int conn = accept4(p->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+			if (conn >= 0) {
+				spawn_ssh(p, conn);
+				close(conn);
+			}
+		}
+	}
+	return NULL;
+}
+
+static int
+listen_on(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof sa.sun_path)
+		return -1;
+	strcpy(sa.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 16) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void
+ssh_proxy_stop(struct ssh_proxy *p)
+{
+	if (!p)
+		return;
+	if (p->stop_pipe[1] >= 0) {
+		(void)!write(p->stop_pipe[1], "x", 1);
+		pthread_join(p->thread, NULL);
+	}
+	for (size_t i = 0; i < p->npids; i++)
+		kill(p->pids[i], SIGTERM);
+	reap(p, true);
+	if (p->listen_fd >= 0)
+		close(p->listen_fd);
+	for (int i = 0; i < 2; i++)
+		if (p->stop_pipe[i] >= 0)
+			close(p->stop_pipe[i]);
+	unlink(p->sock_path);
+	unlink(p->log_path);
+	rmdir(p->dir);
+	berth_strv_free(p->argv);
+	free(p->pids);
+	free(p->dir);
+	free(p->sock_path);
+	free(p->log_path);
+	free(p);
+}
+
+int
+ssh_proxy_start(const char *spec, double connect_timeout, struct ssh_proxy **out,
+		struct berth_error *err)
+{
+	struct ssh_proxy *p = xcalloc(1, sizeof *p);
+	p->listen_fd = p->stop_pipe[0] = p->stop_pipe[1] = -1;
+	if (ssh_argv(spec, connect_timeout, &p->argv, err) < 0) {
+		free(p);
+		return -1;
+	}
+	const char *tmp = getenv("TMPDIR");
+	p->dir = xasprintf("%s/berth-ssh-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(p->dir)) {
+		int e = errno;
+		free(p->dir);
+		p->dir = NULL;
+		berth_strv_free(p->argv);
+		free(p);
+		return berth_fail(err, BERTH_EIO, "cannot make a directory for the ssh connection: %s",
+				  strerror(e));
+	}
+	p->sock_path = xasprintf("%s/engine.sock", p->dir);
+	p->log_path = xasprintf("%s/ssh.log", p->dir);
+	p->listen_fd = listen_on(p->sock_path);
+	if (p->listen_fd < 0 || pipe2(p->stop_pipe, O_CLOEXEC) < 0 ||
+	    pthread_create(&p->thread, NULL, accept_loop, p) != 0) {
+		int e = errno;
+		if (p->stop_pipe[1] >= 0) {
+			close(p->stop_pipe[1]);
+			p->stop_pipe[1] = -1;
+		}
+		ssh_proxy_stop(p);
+		return berth_fail(err, BERTH_EIO, "cannot set up the ssh connection for %s: %s", spec,
+				  strerror(e));
+	}
+	*out = p;
+	return 0;
+}
+
+const char *
+ssh_proxy_socket(const struct ssh_proxy *p)
+{
+	return p->sock_path;
+}
+
+char *
+ssh_proxy_last_error(const struct ssh_proxy *p)
+{
+	FILE *f = fopen(p->log_path, "r");
+	if (!f)
+		return NULL;
+	char line[400], last[400] = "";
+	while (fgets(line, sizeof line, f))
+		if (line[0] != '\n' && line[0] != '\r')
+			snprintf(last, sizeof last, "%s", line);
+	fclose(f);
+	truncate(p->log_path, 0);	/* the next failure is told by its own lines */
+	last[strcspn(last, "\r\n")] = '\0';
+	return last[0] ? xstrdup(last) : NULL;
+}
