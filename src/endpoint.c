@@ -109,6 +109,26 @@ docker_config_dir(void)
 	return home ? xasprintf("%s/.docker", home) : NULL;
 }
 
+/* Add tls_ca, tls_cert and tls_key for the ca.pem, cert.pem and key.pem found in
+ * dir; returns how many were found. */
+static int
+tls_files(struct berth_endpoint_conf *c, const char *dir)
+{
+	static const char *const files[][2] = {
+		{ "tls_ca", "ca.pem" }, { "tls_cert", "cert.pem" }, { "tls_key", "key.pem" },
+	};
+	int found = 0;
+	for (size_t i = 0; i < 3; i++) {
+		char *p = xasprintf("%s/%s", dir, files[i][1]);
+		if (file_exists(p)) {
+			conf_set(c, files[i][0], p);
+			found++;
+		}
+		free(p);
+	}
+	return found;
+}
+
 /* Add TLS options from DOCKER_TLS_VERIFY, DOCKER_TLS and DOCKER_CERT_PATH, as the
  * docker CLI reads them; certificate files that do not exist are left out. */
 static void
@@ -123,15 +143,7 @@ tls_from_env(struct berth_endpoint_conf *c)
 	char *dir = cert_path ? xstrdup(cert_path) : docker_config_dir();
 	if (!dir)
 		return;
-	static const char *const files[][2] = {
-		{ "tls_ca", "ca.pem" }, { "tls_cert", "cert.pem" }, { "tls_key", "key.pem" },
-	};
-	for (size_t i = 0; i < 3; i++) {
-		char *p = xasprintf("%s/%s", dir, files[i][1]);
-		if (file_exists(p))
-			conf_set(c, files[i][0], p);
-		free(p);
-	}
+	tls_files(c, dir);
 	free(dir);
 }
 
@@ -250,24 +262,14 @@ context_lookup(const char *dir, const char *name, char **host, struct berth_endp
 				*host = xstrdup(json_object_get_string(jhost));
 				*conf = conf_new(name, *host);
 				char *tls = xasprintf("%s/contexts/tls/%s/docker", dir, de->d_name);
-				static const char *const files[][2] = {
-					{ "tls_ca", "ca.pem" }, { "tls_cert", "cert.pem" },
-					{ "tls_key", "key.pem" },
-				};
-				for (size_t i = 0; i < 3; i++) {
-					char *p = xasprintf("%s/%s", tls, files[i][1]);
-					if (file_exists(p)) {
-						if (!berth_config_endpoint_opt(*conf, "tls"))
-							conf_set(*conf, "tls", "yes");
-						conf_set(*conf, files[i][0], p);
-					}
-					free(p);
-				}
+				bool has_tls = tls_files(*conf, tls) > 0;
 				free(tls);
 				bool skip_verify = json_object_object_get_ex(docker, "SkipTLSVerify", &skip) &&
 						   json_object_get_boolean(skip);
-				if (skip_verify || berth_config_endpoint_opt(*conf, "tls"))
+				if (has_tls || skip_verify) {
+					conf_set(*conf, "tls", "yes");
 					conf_set(*conf, "tls_verify", skip_verify ? "no" : "yes");
+				}
 				rc = 0;
 			}
 		}
@@ -423,7 +425,6 @@ berth_default_endpoints(const struct berth_config *cfg, char ***specs, struct be
 			strv_push(&v, &n, "unix://" DOCKER_SOCK);
 	}
 	*specs = v;
-	(void)err;
 	return 0;
 }
 
