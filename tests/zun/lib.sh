@@ -58,7 +58,7 @@ sim_requests() {	# the simulator's request log, one "METHOD PATH TOKEN VERSION" 
 	curl -sf "$ZS_SIM/_sim/requests" | /usr/bin/python3 -c '
 import json, sys
 for r in json.load(sys.stdin):
-    print(r["method"], r["path"], r["token"], (r["version"] or "-").replace(" ", "_"))'
+    print(r["method"], r["path"], r["token"], (r["version"] or "-").replace(" ", "_"))' 2>/dev/null
 }
 
 sim_reset() {
