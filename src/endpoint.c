@@ -217,8 +217,15 @@ target_direct(const char *spec, struct endpoint_target *t, struct berth_error *e
 	}
 	if (str_starts_with(spec, "tcp://"))
 		return target_tcp(spec, spec + 6, t, err);
-	if (str_starts_with(spec, "ssh://"))
-		return berth_fail(err, BERTH_EUNSUPPORTED, "ssh:// endpoints are not supported yet");
+	if (str_starts_with(spec, "ssh://")) {
+		if (!spec[6] || spec[6] == '/' || spec[6] == ':')
+			return berth_fail(err, BERTH_EUSAGE,
+					  "bad endpoint %s: use ssh://[USER@]HOST[:PORT]", spec);
+		t->address = xstrdup(spec + 6);
+		t->spec = xstrdup(spec);
+		t->kind = BERTH_KIND_DOCKER;
+		return 0;
+	}
 	if (strstr(spec, "://"))
 		return berth_fail(err, BERTH_EUSAGE,
 				  "unknown kind of endpoint %s: use unix://, tcp://, ssh://, zun or zun:CLOUD",

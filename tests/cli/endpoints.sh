@@ -148,8 +148,8 @@ ok $? "endpoints: every config-file endpoint, with its kind and address" || tap_
 run "$BERTH" -H "unix://$W/none.sock" -H here endpoints
 grep -q "none.sock .*no: " "$OUT" && grep -q "^here .*yes: " "$OUT"
 ok $? "endpoints -H -H: the ones given, answering or not" || tap_show_last
-run "$BERTH" -H ssh://somewhere ps
-is "$RC" 1 "ssh:// is refused"
-is "$(cat "$ERR")" "berth: ssh:// endpoints are not supported yet" "... in one sentence"
+run "$BERTH" -H ssh:// ps
+is "$RC" 1 "ssh:// without a host is refused"
+is "$(cat "$ERR")" "berth: bad endpoint ssh://: use ssh://[USER@]HOST[:PORT]" "... in one sentence"
 
 tap_done

@@ -98,7 +98,9 @@ test_specs(void)
 	expect("zun", "zun", "zun", "zun", BERTH_KIND_ZUN);
 	expect("zun:chameleon", "zun:chameleon", "zun:chameleon", "zun:chameleon", BERTH_KIND_ZUN);
 
-	expect_error("ssh://me@host", BERTH_EUNSUPPORTED, "ssh:// endpoints are not supported yet");
+	expect("ssh://me@host:2222", "ssh://me@host:2222", "ssh://me@host:2222", "me@host:2222",
+	       BERTH_KIND_DOCKER);
+	expect_error("ssh://", BERTH_EUSAGE, "ssh://[USER@]HOST[:PORT]");
 	expect_error("unix://run/x.sock", BERTH_EUSAGE, "ABSOLUTE");
 	expect_error("tcp://host:99999", BERTH_EUSAGE, "bad port");
 	expect_error("tcp://host:http", BERTH_EUSAGE, "bad port");
