@@ -186,12 +186,18 @@ docker_negotiate_via(struct backend *b, const char *path, berth_cancel *cancel, 
 		return 0;
 	}
 	bool ping = strcmp(path, "/_ping") == 0;
+	/* An engine that accepts and never answers is as good as unreachable. */
+	double limit = 2 * d->target.connect_timeout;
 	int rc = -1;
 	for (int attempt = 0; attempt < (ping ? 2 : 1); attempt++) {
 		struct http_request rq = { .method = ping && !attempt ? "HEAD" : "GET", .path = path,
-					   .timeout_s = docker_timeout(b), .cancel = cancel };
+					   .timeout_s = limit, .cancel = cancel };
 		struct http_response resp;
 		if (http_perform(&d->target, &rq, &resp, err) < 0) {
+			if (err && err->code == BERTH_ETIMEOUT)
+				berth_fail(err, BERTH_ECONNECT,
+					   "cannot reach %s: it took the connection but did not answer within %g s",
+					   d->what, limit);
 			explain_transport_error(b, err);
 			break;
 		}
