@@ -105,42 +105,50 @@ ps_ports_cell(const struct berth_container *c)
 }
 
 static void
-ps_table(struct berth_container **list, size_t n)
+ps_row(const char *const *row, const size_t *width, int ncol)
 {
-	enum { NCOL = 5 };
-	static const char *const heads[NCOL] = { "ID", "NAME", "IMAGE", "STATUS", "PORTS" };
-	char **cells = xcalloc(n * NCOL + 1, sizeof *cells);
-	size_t width[NCOL];
-	for (int k = 0; k < NCOL; k++)
+	for (int k = 0; k < ncol - 1; k++)
+		printf("%-*s  ", (int)width[k], row[k]);
+	printf("%s\n", row[ncol - 1]);
+}
+
+/* The table of cli.md; with several endpoints, an ENDPOINT column at the end. */
+static void
+ps_table(struct berth_container **list, size_t n, bool with_endpoint)
+{
+	enum { MAXCOL = 6 };
+	static const char *const heads[MAXCOL] = {
+		"ID", "NAME", "IMAGE", "STATUS", "PORTS", "ENDPOINT",
+	};
+	int ncol = with_endpoint ? 6 : 5;
+	char **cells = xcalloc(n * MAXCOL + 1, sizeof *cells);
+	size_t width[MAXCOL];
+	for (int k = 0; k < ncol; k++)
 		width[k] = strlen(heads[k]);
 	for (size_t i = 0; i < n; i++) {
 		const struct berth_container *c = list[i];
-		char **row = &cells[i * NCOL];
+		char **row = &cells[i * MAXCOL];
 		row[0] = xstrndup(c->id ? c->id : "", 12);
 		row[1] = cli_clean(c->name);
 		row[2] = cli_clean(c->image);
 		row[3] = xstrdup(berth_status_name(c->status));
 		row[4] = ps_ports_cell(c);
-		for (int k = 0; k < NCOL; k++)
+		if (with_endpoint)
+			row[5] = cli_clean(c->endpoint);
+		for (int k = 0; k < ncol; k++)
 			if (strlen(row[k]) > width[k])
 				width[k] = strlen(row[k]);
 	}
-	for (int k = 0; k < NCOL - 1; k++)
-		printf("%-*s  ", (int)width[k], heads[k]);
-	printf("%s\n", heads[NCOL - 1]);
-	for (size_t i = 0; i < n; i++) {
-		char **row = &cells[i * NCOL];
-		for (int k = 0; k < NCOL - 1; k++)
-			printf("%-*s  ", (int)width[k], row[k]);
-		printf("%s\n", row[NCOL - 1]);
-	}
-	for (size_t i = 0; i < n * NCOL; i++)
+	ps_row(heads, width, ncol);
+	for (size_t i = 0; i < n; i++)
+		ps_row((const char *const *)&cells[i * MAXCOL], width, ncol);
+	for (size_t i = 0; i < n * MAXCOL; i++)
 		free(cells[i]);
 	free(cells);
 }
 
 static void
-ps_print(const struct ps_args *a, struct berth_container **all, size_t nall)
+ps_print(const struct ps_args *a, struct berth_container **all, size_t nall, bool several)
 {
 	if (a->json) {
 		json_object *arr = json_object_new_array();
@@ -152,7 +160,7 @@ ps_print(const struct ps_args *a, struct berth_container **all, size_t nall)
 		for (size_t i = 0; i < nall; i++)
 			printf("%s\n", all[i]->id);
 	} else {
-		ps_table(all, nall);
+		ps_table(all, nall, several);
 	}
 }
 
@@ -172,6 +180,7 @@ cli_ps(struct cli *cli, int argc, char **argv)
 	if (first < argc)
 		return cli_usage(a.v, "unexpected argument %s", argv[first]);
 	char **specs = cli_specs(cli);
+	bool several = strv_len(specs) > 1;
 	struct berth_container **all = NULL;
 	size_t nall = 0, answered = 0;
 	rc = CLI_OK;
@@ -197,7 +206,7 @@ cli_ps(struct cli *cli, int argc, char **argv)
 	}
 	berth_strv_free(specs);
 	if (answered)
-		ps_print(&a, all, nall);
+		ps_print(&a, all, nall, several);
 	berth_container_list_free(all, nall);
 	return rc;
 }

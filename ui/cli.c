@@ -22,7 +22,8 @@ static const struct cli_verb cli_verb_table[] = {
 	  "      --format FORMAT  table (default) or json: an array of objects with id, name,\n"
 	  "                       image, status, ports, ipv4, ipv6, endpoint (and floating_ip,\n"
 	  "                       reservation when known)\n"
-	  "With several -H, lists the containers of every endpoint.\n" },
+	  "With several -H, lists the containers of every endpoint (and adds an ENDPOINT\n"
+	  "column to the table).\n" },
 	{ "inspect", cli_inspect, "inspect CONTAINER...",
 	  "the engine's full document of each container, as a JSON array", NULL },
 	{ "show", cli_show, "show CONTAINER",
