@@ -2,6 +2,7 @@
  * parsing, messages, opening the endpoint, Ctrl-C, output sinks). */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <math.h>
@@ -142,10 +143,9 @@ cli_print_verbs(FILE *f)
 void
 cli_verb_help(const struct cli_verb *v, FILE *f)
 {
-	fprintf(f, "usage: berth %s\n\n%s.\n", v->usage, v->summary);
-	if (v->options)
-		fprintf(f, "\n%s", v->options);
-	fprintf(f, "\n  -h, --help           this help\n");
+	fprintf(f, "usage: berth %s\n\n%c%s.\n\n", v->usage, toupper((unsigned char)v->summary[0]),
+		v->summary + 1);
+	fprintf(f, "  -h, --help           this help\n%s", v->options ? v->options : "");
 }
 
 int
