@@ -23,7 +23,7 @@ static const struct cli_verb cli_verb_table[] = {
 	  "      --format FORMAT  table (default) or json: an array of objects with id, name,\n"
 	  "                       image, status, ports, ipv4, ipv6, endpoint (and floating_ip,\n"
 	  "                       reservation when known)\n"
-	  "With several -H, lists the containers of every endpoint (and adds an ENDPOINT\n"
+	  "\nWith several -H, lists the containers of every endpoint (and adds an ENDPOINT\n"
 	  "column to the table).\n" },
 	{ "inspect", cli_inspect, "inspect CONTAINER...",
 	  "the engine's full document of each container, as a JSON array", NULL },
@@ -65,7 +65,7 @@ static const struct cli_verb cli_verb_table[] = {
 	  "                       are not available with it yet\n" },
 	{ "cp", cli_cp, "cp SRC DEST",
 	  "copy files or directories between a container and the host",
-	  "Exactly one of SRC and DEST is CONTAINER:PATH. A local path holding ':' must\n"
+	  "\nExactly one of SRC and DEST is CONTAINER:PATH. A local path holding ':' must\n"
 	  "start with ./ or /. '-' as SRC reads a tar stream from stdin into the container\n"
 	  "directory DEST; '-' as DEST writes a tar stream of SRC to stdout.\n" },
 	{ "ports", cli_ports, "ports CONTAINER",
