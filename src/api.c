@@ -18,6 +18,9 @@ static int
 unsupported(berth_endpoint *ep, const char *what, bool plural, struct berth_error *err)
 {
 	const char *name = ep->name ? ep->name : ep->address;
+	/* A Podman service is told apart by its answer: ask, if nobody has yet. */
+	if (ep->kind == BERTH_KIND_DOCKER && ep->backend.ops->ping)
+		ep->backend.ops->ping(&ep->backend, NULL, NULL, NULL);
 	if (ep->kind == BERTH_KIND_ZUN)
 		return berth_fail(err, BERTH_EUNSUPPORTED, "%s %s not supported by Zun; %s is a Zun site",
 				  what, plural ? "are" : "is", name);
