@@ -233,7 +233,8 @@ table_rebuild(struct table *t, struct dash_ep *eps, size_t neps)
 				.marked = t->nmarks && table_is_marked(t, eps[e].name, c->id),
 			};
 		}
-	qsort_r(t->rows, t->nrows, sizeof *t->rows, row_cmp, t);
+	if (t->nrows)
+		qsort_r(t->rows, t->nrows, sizeof *t->rows, row_cmp, t);
 	if (t->sel_id) {
 		for (size_t i = 0; i < t->nrows; i++)
 			if (strcmp(t->rows[i].c->id, t->sel_id) == 0 &&

@@ -181,6 +181,17 @@ wait_row() {
 	return 1
 }
 
+# wait_line N TEXT [SECONDS]: line N of the pane shows TEXT.
+wait_line() {
+	local deadline=$(( $(now_ms) + ${3:-10} * 1000 ))
+	while [ "$(now_ms)" -lt "$deadline" ]; do
+		screen | sed -n "$1p" | grep -qF -- "$2" && return 0
+		sleep 0.02
+	done
+	diag "timed out waiting for line $1 to show: $2"; screen | sed 's/^/#   /'
+	return 1
+}
+
 # set_filter TEXT: replace the table filter.
 set_filter() {
 	tm send-keys -t s /

@@ -50,8 +50,7 @@ dk exec $P-log sh -c "echo mark-$$-one > /tmp/say"
 wait_for "mark-$$-one" 3
 ok $? "a log line shows in the log pane as written ($(( $(now_ms) - t0 )) ms)"
 tm send-keys -t s l
-wait_for "logs $P-log" 5 >/dev/null
-screen | sed -n 2p | grep -qF "logs $P-log"
+wait_line 2 "logs $P-log" 5
 ok $? "the log pane goes full screen"
 tm send-keys -t s l
 wait_gone "logs $P-log" 5 >/dev/null
@@ -124,9 +123,16 @@ tm resize-window -t s -x 120 -y 30
 wait_row "$P-log" running 5
 ok $? "back at 120x30 the table is whole again"
 
+BPID=$(pane_pid)
 tm send-keys -t s q
-deadline=$(( $(now_ms) + 5000 ))
-while [ "$(tm display -p -t s '#{pane_dead}')" != 1 ] && [ "$(now_ms)" -lt $deadline ]; do sleep 0.02; done
+deadline=$(( $(now_ms) + 10000 ))
+# Dead first (the pty closed), then tmux reaps it and knows the status.
+while [ -z "$(tm display -p -t s '#{pane_dead_status}')" ] && [ "$(now_ms)" -lt $deadline ]; do
+	sleep 0.02
+done
 [ "$(tm display -p -t s '#{pane_dead}')" = 1 ] && [ "$(tm display -p -t s '#{pane_dead_status}')" = 0 ]
-ok $? "q quits with status 0"
+r=$?
+[ $r = 0 ] || screen | grep -v '^$' | sed 's/^/# /'
+[ $r != 0 ] && diag "pane: $(tm display -p -t s '#{pane_dead} status #{pane_dead_status} signal #{pane_dead_signal}'), pid $BPID: $(ps -o stat=,etime= -p $BPID)"
+ok $r "q quits with status 0"
 done_testing
