@@ -163,11 +163,13 @@ docker_exec(struct backend *b, const char *ref, char *const argv[],
 /* ------------------------------------------------------------------ */
 /* Interactive exec. */
 
+/* Write all of p; to a socket with MSG_NOSIGNAL, so a closed engine is an
+ * error and not a SIGPIPE. */
 static int
-write_all(int fd, const char *p, size_t n)
+write_all(int fd, const char *p, size_t n, bool socket)
 {
 	while (n) {
-		ssize_t w = write(fd, p, n);
+		ssize_t w = socket ? send(fd, p, n, MSG_NOSIGNAL) : write(fd, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
@@ -239,7 +241,7 @@ pump(struct backend *b, const char *exec_id, int sock, int in_fd, int out_fd,
 				continue;
 			if (r <= 0)
 				return 0;
-			if (write_all(out_fd, buf, (size_t)r) < 0)
+			if (write_all(out_fd, buf, (size_t)r, false) < 0)
 				return berth_fail(err, BERTH_EIO, "cannot write the session's output: %s",
 						  strerror(errno));
 		}
@@ -250,7 +252,7 @@ pump(struct backend *b, const char *exec_id, int sock, int in_fd, int out_fd,
 			if (r <= 0) {
 				in_open = false;
 				shutdown(sock, SHUT_WR);
-			} else if (write_all(sock, buf, (size_t)r) < 0) {
+			} else if (write_all(sock, buf, (size_t)r, true) < 0) {
 				return 0;	/* the engine closed: the process is gone */
 			}
 		}
