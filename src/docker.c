@@ -645,17 +645,21 @@ add_port_spec(const char *spec, struct json_object *exposed, struct json_object 
 			hostport = s;
 		}
 	}
+	bool bad_ip = false;
 	if (hostip && hostip[0] == '[') {
 		hostip++;
 		char *rb = strchr(hostip, ']');
 		if (rb)
 			*rb = '\0';
+		bad_ip = !rb || rb[1];
+	} else if (hostip) {
+		bad_ip = strchr(hostip, ':') != NULL;	/* IPv6 needs [brackets] */
 	}
 	int port;
 	char proto[8];
 	char *end = NULL;
 	long hp = hostport && *hostport ? strtol(hostport, &end, 10) : 0;
-	if (model_parse_port_key(ctr, &port, proto) < 0 ||
+	if (bad_ip || model_parse_port_key(ctr, &port, proto) < 0 ||
 	    (strcmp(proto, "tcp") && strcmp(proto, "udp") && strcmp(proto, "sctp")) ||
 	    (end && (*end || hp <= 0 || hp > 65535))) {
 		free(s);
