@@ -21,56 +21,104 @@ zun_wait_url() {	# URL SECONDS: wait until URL answers with any HTTP status
 	return 1
 }
 
-zun_site_start() {
-	command -v keystone-manage >/dev/null && command -v uwsgi_python3 >/dev/null || return 77
-	curl -sf --unix-socket /var/run/docker.sock http://d/_ping >/dev/null || return 77
-	ZS_DIR=$(mktemp -d /tmp/berth-zunsite.XXXXXX)
-	local K=$ZS_DIR/keystone kport sport
-	mkdir -p "$K/fernet" "$K/cred"
-	kport=$(zun_free_port); sport=$(zun_free_port)
-	head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$ZS_DIR/adminpw"
-	chmod 600 "$ZS_DIR/adminpw"
-	cat >"$K/keystone.conf" <<-CONF
+zun_keystone_conf() {	# DIR: the keystone.conf of a Keystone whose files live in DIR
+	cat >"$1/keystone.conf" <<-CONF
 	[DEFAULT]
-	log_dir = $K
+	log_dir = $1
 	[database]
-	connection = sqlite:///$K/keystone.db
+	connection = sqlite:///$1/keystone.db
 	[token]
 	provider = fernet
 	expiration = ${ZUN_TOKEN_EXPIRATION:-3600}
 	[fernet_tokens]
-	key_repository = $K/fernet
+	key_repository = $1/fernet
 	[fernet_receipts]
-	key_repository = $K/fernet
+	key_repository = $1/fernet
 	[credential]
-	key_repository = $K/cred
+	key_repository = $1/cred
 	CONF
-	local km="keystone-manage --config-file $K/keystone.conf"
-	{ $km fernet_setup --keystone-user root --keystone-group root &&
-	  $km credential_setup --keystone-user root --keystone-group root; } >>"$K/manage.out" 2>&1 &
-	local setup_pid=$!
-	$km db_sync >>"$K/manage.out" 2>&1 || { echo "# keystone db_sync failed" >&2; return 1; }
-	wait $setup_pid || { echo "# keystone key setup failed" >&2; return 1; }
-	$km bootstrap --bootstrap-password "$(cat "$ZS_DIR/adminpw")" \
-		--bootstrap-public-url "http://127.0.0.1:$kport/v3" \
-		--bootstrap-region-id CHI@Edge >>"$K/manage.out" 2>&1 ||
-		{ echo "# keystone bootstrap failed" >&2; return 1; }
-	/usr/bin/python3 "$ZS_TOP/tests/zunsim/bootstrap.py" --catalog "$K/keystone.db" \
-		"http://127.0.0.1:$sport" || { echo "# catalog set-up failed" >&2; return 1; }
-	OS_KEYSTONE_CONFIG_FILES=$K/keystone.conf uwsgi_python3 --http-socket "127.0.0.1:$kport" \
+}
+
+zun_keystone_run() {	# DIR PORT: start Keystone under uWSGI; ZS_KS_PID gets its pid
+	OS_KEYSTONE_CONFIG_FILES=$1/keystone.conf uwsgi_python3 --http-socket "127.0.0.1:$2" \
 		--wsgi-file /usr/bin/keystone-wsgi-public --processes 1 --threads 1 --master \
-		--die-on-term >"$K/uwsgi.log" 2>&1 &
-	ZS_KEYSTONE_PID=$!
+		--die-on-term >"$1/uwsgi.log" 2>&1 &
+	ZS_KS_PID=$!
+	zun_wait_url "http://127.0.0.1:$2/v3" 60 || { echo "# keystone did not start" >&2; return 1; }
+}
+
+zun_stop_pid() {	# PID: TERM, then KILL after 5 s
+	kill -TERM "$1" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+
+# A bootstrapped Keystone (database, keys, admin, users, projects, application
+# credentials) is built once per Keystone version, under a lock, and copied for
+# each site: db_sync and the rest take a minute on a loaded machine.
+zun_template_build() {	# DIR
+	local T=$1 kport
+	rm -rf "$T"
+	mkdir -p "$T/fernet" "$T/cred"
+	head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$T/adminpw"
+	chmod 600 "$T/adminpw"
+	zun_keystone_conf "$T"
+	local km="keystone-manage --config-file $T/keystone.conf"
+	{ $km fernet_setup --keystone-user root --keystone-group root &&
+	  $km credential_setup --keystone-user root --keystone-group root; } >>"$T/manage.out" 2>&1 &
+	local setup_pid=$!
+	$km db_sync >>"$T/manage.out" 2>&1 || { echo "# keystone db_sync failed" >&2; return 1; }
+	wait $setup_pid || { echo "# keystone key setup failed" >&2; return 1; }
+	kport=$(zun_free_port)
+	$km bootstrap --bootstrap-password "$(cat "$T/adminpw")" \
+		--bootstrap-public-url "http://127.0.0.1:$kport/v3" \
+		--bootstrap-region-id CHI@Edge >>"$T/manage.out" 2>&1 ||
+		{ echo "# keystone bootstrap failed" >&2; return 1; }
+	/usr/bin/python3 "$ZS_TOP/tests/zunsim/bootstrap.py" --prepare "$T/keystone.db" || return 1
+	zun_keystone_run "$T" "$kport" || { zun_stop_pid "$ZS_KS_PID"; return 1; }
+	/usr/bin/python3 "$ZS_TOP/tests/zunsim/bootstrap.py" "http://127.0.0.1:$kport/v3" \
+		"$T/adminpw" "$T/site.env" 2>>"$T/bootstrap.err"
+	local rc=$?
+	zun_stop_pid "$ZS_KS_PID"
+	[ $rc = 0 ] || { echo "# keystone bootstrap.py failed" >&2; cat "$T/bootstrap.err" >&2; return 1; }
+	touch "$T/ready"
+}
+
+zun_template() {	# prints the directory of a ready template
+	local ver T
+	ver=$(dpkg-query -W -f='${Version}' keystone 2>/dev/null)
+	T=${TMPDIR:-/tmp}/berth-zunsite-template-$(id -u)-${ver:-unknown}-1
+	( flock 9; [ -f "$T/ready" ] || zun_template_build "$T" >&2 ) 9>"$T.lock"
+	[ -f "$T/ready" ] && echo "$T"
+}
+
+zun_site_start() {
+	command -v keystone-manage >/dev/null && command -v uwsgi_python3 >/dev/null || return 77
+	curl -sf --unix-socket /var/run/docker.sock http://d/_ping >/dev/null || return 77
+	local T K kport sport
+	T=$(zun_template) || { echo "# the Keystone template could not be built" >&2; return 1; }
+	ZS_DIR=$(mktemp -d /tmp/berth-zunsite.XXXXXX)
+	K=$ZS_DIR/keystone
+	cp -a "$T" "$K" && rm -f "$K"/*.log "$K/uwsgi.log" "$K/ready"
+	cp "$K/adminpw" "$ZS_DIR/adminpw"
+	zun_keystone_conf "$K"
+	kport=$(zun_free_port); sport=$(zun_free_port)
+	/usr/bin/python3 "$ZS_TOP/tests/zunsim/bootstrap.py" --catalog "$K/keystone.db" \
+		"http://127.0.0.1:$sport" "http://127.0.0.1:$kport/v3" ||
+		{ echo "# catalog set-up failed" >&2; return 1; }
+	zun_keystone_run "$K" "$kport" || return 1
+	ZS_KEYSTONE_PID=$ZS_KS_PID
 	echo $ZS_KEYSTONE_PID >"$ZS_DIR/keystone.pid"
-	zun_wait_url "http://127.0.0.1:$kport/v3" 30 || { echo "# keystone did not start" >&2; return 1; }
 	/usr/bin/python3 "$ZS_TOP/tests/zunsim/zunsim.py" --port "$sport" \
 		--keystone "http://127.0.0.1:$kport/v3" --service-password-file "$ZS_DIR/adminpw" \
 		--ready-file "$ZS_DIR/zunsim.ready" >"$ZS_DIR/zunsim.log" 2>&1 &
 	ZS_SIM_PID=$!
 	echo $ZS_SIM_PID >"$ZS_DIR/zunsim.pid"
-	/usr/bin/python3 "$ZS_TOP/tests/zunsim/bootstrap.py" "http://127.0.0.1:$kport/v3" \
-		"$ZS_DIR/adminpw" "http://127.0.0.1:$sport" "$ZS_DIR/site.env" 2>>"$ZS_DIR/bootstrap.err" ||
-		{ echo "# keystone bootstrap.py failed" >&2; cat "$ZS_DIR/bootstrap.err" >&2; return 1; }
+	cp "$K/site.env" "$ZS_DIR/site.env"
+	printf "ZS_KEYSTONE='%s'\nZS_SIM='%s'\n" "http://127.0.0.1:$kport/v3" "http://127.0.0.1:$sport" \
+		>>"$ZS_DIR/site.env"
 	. "$ZS_DIR/site.env"
 	zun_wait_url "$ZS_SIM/" 10 || { echo "# zunsim did not start" >&2; return 1; }
 	# A lease with a device reservation, a finished one, and one free floating IP.
@@ -99,9 +147,7 @@ zun_site_stop() {	# stop what zun_site_start started, by pid, and remove its dir
 		kill -TERM "$pid" 2>/dev/null
 	done
 	for pid in ${ZS_SIM_PID:-} ${ZS_KEYSTONE_PID:-}; do
-		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
+		zun_stop_pid "$pid"
 	done
 	ZS_SIM_PID= ZS_KEYSTONE_PID=
 	[ -n "${ZS_DIR:-}" ] && [ -z "${ZUN_KEEP_SITE:-}" ] && rm -rf "$ZS_DIR"

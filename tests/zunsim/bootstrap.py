@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """bootstrap.py: fill a fresh Keystone with the CHI@Edge test site's identities and catalog.
 
-Usage: bootstrap.py --catalog KEYSTONE_DB SIM_URL   (before Keystone starts)
-       bootstrap.py KEYSTONE_URL ADMIN_PASSWORD_FILE SIM_URL OUT_ENV_FILE
+Usage: bootstrap.py --prepare KEYSTONE_DB                        (before Keystone starts)
+       bootstrap.py KEYSTONE_URL ADMIN_PASSWORD_FILE OUT_ENV_FILE   (Keystone running)
+       bootstrap.py --catalog KEYSTONE_DB SIM_URL KEYSTONE_URL      (per site, stopped)
 
 Creates the `edge` project with user `edgeuser` (password auth), two application
 credentials for that user (one used by id, one by name), a second project for
@@ -39,10 +40,18 @@ def password_token(ks, user, password, project):
     return call(ks + "/auth/tokens", "POST", body, want_token=True)[1]
 
 
-def catalog(db, sim):
-    c = sqlite3.connect(db)
+def prepare(db):
     # WAL: a reader Keystone leaves open must not block its next write ("database is locked").
+    c = sqlite3.connect(db)
     c.execute("pragma journal_mode=wal")
+    c.commit()
+    c.close()
+
+
+def catalog(db, sim, ks):
+    c = sqlite3.connect(db)
+    c.execute("update endpoint set url=? where service_id in "
+              "(select id from service where type='identity')", (ks,))
     c.execute("insert into region values (?,?,?,?)", ("CHI@UC", "", None, "{}"))
 
     def svc(name, kind, urls):
@@ -61,9 +70,11 @@ def catalog(db, sim):
 
 
 def main():
+    if sys.argv[1] == "--prepare":
+        return prepare(sys.argv[2])
     if sys.argv[1] == "--catalog":
-        return catalog(sys.argv[2], sys.argv[3])
-    ks, pwfile, sim, out = sys.argv[1:5]
+        return catalog(sys.argv[2], sys.argv[3], sys.argv[4])
+    ks, pwfile, out = sys.argv[1:4]
     ks = ks.rstrip("/")
     admin_pw = open(pwfile).read().strip()
     tok = password_token(ks, "admin", admin_pw, "admin")
@@ -86,7 +97,6 @@ def main():
                  {"application_credential": {"name": name, "description": "berth tests"}}, utok)
         creds.append(c["application_credential"])
     values = {
-        "ZS_KEYSTONE": ks, "ZS_SIM": sim,
         "ZS_PROJECT_ID": p["id"], "ZS_PROJECT": "edge", "ZS_USER": "edgeuser", "ZS_USER_ID": u["id"],
         "ZS_PASSWORD": pw,
         "ZS_APPCRED_ID": creds[0]["id"], "ZS_APPCRED_SECRET": creds[0]["secret"],
