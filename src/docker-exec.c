@@ -84,14 +84,14 @@ exec_create(struct backend *b, const char *ref, char *const argv[], const struct
 }
 
 /* The exec's exit code once it has stopped running; -1 when it still runs
- * after a short grace (the output ended early or the sink stopped). */
+ * after `tries` looks 50 ms apart (the output ended early or the sink stopped). */
 static int
-exec_exit_code(struct backend *b, const char *exec_id, int *code, berth_cancel *cancel,
-	       struct berth_error *err)
+exec_exit_code(struct backend *b, const char *exec_id, int tries_max, int *code,
+	       berth_cancel *cancel, struct berth_error *err)
 {
 	char *path = xasprintf("/exec/%s/json", exec_id);
 	int rc = -1;
-	for (int tries = 0; tries < 40; tries++) {
+	for (int tries = 0; tries < tries_max; tries++) {
 		struct json_object *o;
 		if (docker_simple(b, "GET", path, NULL, "read the result of exec", exec_id, &o, cancel,
 				  err) < 0)
@@ -105,13 +105,12 @@ exec_exit_code(struct backend *b, const char *exec_id, int *code, berth_cancel *
 			break;
 		}
 		json_object_put(o);
-		if (docker_nap(cancel, 50) < 0) {
-			berth_fail(err, BERTH_ECANCELLED, "cancelled");
-			break;
-		}
-		if (tries == 39) {
+		if (tries == tries_max - 1) {
 			*code = -1;
 			rc = 0;
+		} else if (docker_nap(cancel, 50) < 0) {
+			berth_fail(err, BERTH_ECANCELLED, "cancelled");
+			break;
 		}
 	}
 	free(path);
@@ -142,18 +141,21 @@ docker_exec(struct backend *b, const char *ref, char *const argv[],
 	struct http_response resp;
 	int rc = docker_call(b, &rq, &resp, err);
 	free(path);
+	bool stopped = false;
 	if (rc == 0) {
 		if (resp.status < 200 || resp.status >= 300)
 			rc = docker_fail_reply(b, &resp, "run a command in", ref, err);
 		else if (dm.failed)
 			rc = berth_fail(err, BERTH_EENGINE, "the command in %s failed: %s", ref,
 					demux_error(&dm));
+		stopped = resp.sink_stopped;
 		http_response_done(&resp);
 	}
 	demux_done(&dm);
 	int code = -1;
+	/* A sink that stopped reading leaves the command running: look once. */
 	if (rc == 0)
-		rc = exec_exit_code(b, id, &code, cancel, err);
+		rc = exec_exit_code(b, id, stopped ? 1 : 40, &code, cancel, err);
 	if (rc == 0 && exit_code)
 		*exit_code = code;
 	free(id);
@@ -292,7 +294,7 @@ docker_exec_interactive(struct backend *b, const char *ref, char *const argv[], 
 	free(path);
 	int code = -1;
 	if (rc == 0)
-		rc = exec_exit_code(b, id, &code, NULL, err);
+		rc = exec_exit_code(b, id, 40, &code, NULL, err);
 	if (rc == 0 && exit_code)
 		*exit_code = code;
 	free(id);
