@@ -3,8 +3,8 @@
 # Source it, then:  zun_site_start   (sets ZS_* variables, see tests/zunsim/bootstrap.py)
 #                   zun_site_stop    (stops exactly the processes it started, by pid)
 # ZUN_TOKEN_EXPIRATION (seconds, default 3600) sets Keystone's [token] expiration.
-# Needs Debian's keystone package (uwsgi_python3) and the Docker engine; when they are
-# missing, zun_site_start returns 77 so the caller can skip.
+# Needs Debian's keystone package (uwsgi_python3), the Docker engine and its image
+# berth-test/busybox:latest; when one is missing, zun_site_start returns 77 (skip).
 
 ZS_TOP=${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 
@@ -97,6 +97,8 @@ zun_template() {	# prints the directory of a ready template
 zun_site_start() {
 	command -v keystone-manage >/dev/null && command -v uwsgi_python3 >/dev/null || return 77
 	curl -sf --unix-socket /var/run/docker.sock http://d/_ping >/dev/null || return 77
+	curl -sf -o /dev/null --unix-socket /var/run/docker.sock \
+		http://d/images/berth-test/busybox:latest/json || return 77
 	local T K kport sport
 	T=$(zun_template) || { echo "# the Keystone template could not be built" >&2; return 1; }
 	ZS_DIR=$(mktemp -d /tmp/berth-zunsite.XXXXXX)
