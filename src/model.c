@@ -336,7 +336,8 @@ model_from_inspect(struct json_object *o, const char *endpoint)
 	c->raw = json_object_get(o);
 	c->id = xstrdup(model_str(o, "Id"));
 	c->name = strip_slash(model_str(o, "Name") ? model_str(o, "Name") : "");
-	c->image = xstrdup(model_str(config, "Image") ? model_str(config, "Image") : model_str(o, "Image"));
+	const char *image = model_str(config, "Image");
+	c->image = xstrdup(image ? image : model_str(o, "Image"));
 	c->endpoint = xstrdup(endpoint);
 	set_command(c, model_str(o, "Path"), model_obj(o, "Args"));
 	c->hostname = xstrdup(model_str(config, "Hostname"));

@@ -259,7 +259,8 @@ test_limits_and_failures(void)
 	rq = (struct http_request){ .path = "/ok", .timeout_s = 5 };
 	is_int(http_perform(&nowhere, &rq, &resp, &err), -1, "a missing socket fails");
 	is_int(err.code, BERTH_ECONNECT, "as a connection failure");
-	is_str(err.message, "cannot reach the engine at /nonexistent/berth.sock: no such file or directory",
+	is_str(err.message,
+	       "cannot reach the engine at /nonexistent/berth.sock: no such file or directory",
 	       "in one sentence");
 }
 
