@@ -13,6 +13,8 @@
 #include "backend.h"
 #include "util.h"
 
+#define CACHE_MAX 1024		/* inspect snapshots kept per endpoint */
+
 /* The sentence for an operation the endpoint's engine does not have. */
 static int
 unsupported(berth_endpoint *ep, const char *what, bool plural, struct berth_error *err)
@@ -147,6 +149,11 @@ cache_put(berth_endpoint *ep, const struct berth_container *c)
 			break;
 	if (i < ep->ncache) {
 		berth_container_free(ep->cache[i]);
+	} else if (ep->ncache == CACHE_MAX) {
+		/* Containers removed behind berth's back: forget the oldest. */
+		berth_container_free(ep->cache[0]);
+		memmove(ep->cache, ep->cache + 1, (ep->ncache - 1) * sizeof *ep->cache);
+		i = ep->ncache - 1;
 	} else {
 		ep->cache = xrealloc(ep->cache, (ep->ncache + 1) * sizeof *ep->cache);
 		ep->ncache++;
