@@ -13,8 +13,7 @@
 static struct json_object *
 fixture(const char *name)
 {
-	const char *top = getenv("TOP_SRCDIR");
-	char *path = xasprintf("%s/tests/unit/fixtures/%s", top ? top : "..", name);
+	char *path = xasprintf("%s/%s", FIXTURES, name);
 	struct json_object *o = json_object_from_file(path);
 	if (!o)
 		printf("# cannot read %s\n", path);
@@ -258,8 +257,7 @@ test_stats(void)
 static void
 check_events(const char *engine, const char *file, const char *name)
 {
-	const char *top = getenv("TOP_SRCDIR");
-	char *path = xasprintf("%s/tests/unit/fixtures/%s", top ? top : "..", file);
+	char *path = xasprintf("%s/%s", FIXTURES, file);
 	FILE *f = fopen(path, "r");
 	free(path);
 	struct buf all = { 0 };
