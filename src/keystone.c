@@ -527,13 +527,6 @@ session_get(struct os_session *s, enum os_service svc, unsigned stale_gen, char 
 }
 
 int
-os_service_url(struct os_session *s, enum os_service svc, char **url, berth_cancel *cancel,
-	       struct berth_error *err)
-{
-	return session_get(s, svc, 0, NULL, url, NULL, cancel, err);
-}
-
-int
 os_has_service(struct os_session *s, enum os_service svc, bool *has, berth_cancel *cancel,
 	       struct berth_error *err)
 {

@@ -49,9 +49,6 @@ const char *os_session_region(const struct os_session *s);
 /* Whether the catalog has the service (authenticating first if needed). */
 int os_has_service(struct os_session *s, enum os_service svc, bool *has, berth_cancel *cancel,
 		   struct berth_error *err);
-/* The service's catalog URL (caller frees). */
-int os_service_url(struct os_session *s, enum os_service svc, char **url, berth_cancel *cancel,
-		   struct berth_error *err);
 
 /* One request to a service: the token and Accept: application/json are added.
  * rq->path is appended to the service's URL. A 401 renews the token and retries

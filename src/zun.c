@@ -582,12 +582,11 @@ static int
 zun_kill(struct backend *b, const char *ref, const char *signal, struct berth_error *err)
 {
 	struct zun *z = zun_of(b);
-	const char *sig = signal ? signal : "SIGKILL";
-	if (berth_signal_parse(sig) < 0)
-		return berth_fail(err, BERTH_EUSAGE, "unknown signal %s", sig);
-	char *esc = http_escape(sig);
-	char *suffix = xasprintf("/kill?signal=%s", esc);
-	free(esc);
+	int signo = berth_signal_parse(signal ? signal : "SIGKILL");
+	const char *sig = signo < 0 ? NULL : berth_signal_name(signo);
+	if (!sig)
+		return berth_fail(err, BERTH_EUSAGE, "unknown signal %s", signal);
+	char *suffix = xasprintf("/kill?signal=%s", sig);
 	struct http_response resp;
 	int rc = zun_action(z, "POST", ref, suffix, NULL, 0, NULL, &resp, err);
 	free(suffix);
@@ -600,7 +599,7 @@ zun_kill(struct backend *b, const char *ref, const char *signal, struct berth_er
 	}
 	http_response_done(&resp);
 	/* Zun answers 202 before acting; CHI@Edge's driver never acts. Check. */
-	double end = now_monotonic() + 6;
+	double end = now_monotonic() + 4;
 	enum berth_status st = BERTH_ST_RUNNING;
 	while (now_monotonic() < end) {
 		if (status_of(z, ref, &st, NULL, NULL, NULL, err) < 0)
@@ -609,7 +608,7 @@ zun_kill(struct backend *b, const char *ref, const char *signal, struct berth_er
 			return 0;
 		nap(1, NULL);
 	}
-	if (berth_signal_parse(sig) != 9)
+	if (signo != 9)
 		return 0;	/* other signals need not stop the container */
 	return berth_fail(err, BERTH_EUNSUPPORTED,
 			  "%s accepted the kill of %s but the container is still running: this Zun "
@@ -796,10 +795,10 @@ create_body(const struct berth_create_opts *o, char **body, struct berth_error *
 		}
 		json_object_object_add(root, "exposed_ports", ep);
 	}
-	struct json_object *env = json_object_new_object();
-	json_object_object_add(root, "environment", env);
 	if (o->env && o->env[0])
 		add_pairs(root, "environment", o->env);
+	else
+		json_object_object_add(root, "environment", json_object_new_object());
 	add_pairs(root, "labels", o->labels);
 	json_object_object_add(root, "runtime", o->runtime ? json_object_new_string(o->runtime) : NULL);
 	struct json_object *dp = json_object_new_array();
