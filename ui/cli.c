@@ -343,8 +343,9 @@ cli_help(struct cli *cli, int argc, char **argv)
 	const struct cli_verb *self = cli_verb_find("help");
 	if (argc > 2)
 		return cli_usage(self, "give one verb");
-	if (argc == 2 && strcmp(argv[1], "-h") != 0 && strcmp(argv[1], "--help") != 0) {
-		const struct cli_verb *v = cli_verb_find(argv[1]);
+	if (argc == 2) {
+		bool self_help = strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0;
+		const struct cli_verb *v = self_help ? self : cli_verb_find(argv[1]);
 		if (!v)
 			return cli_usage(self, "unknown verb %s", argv[1]);
 		cli_verb_help(v, stdout);
