@@ -241,6 +241,14 @@ target_direct(const char *spec, struct endpoint_target *t, struct berth_error *e
 	return 1;
 }
 
+/* The string value of a member, "" for null or a missing value. */
+static const char *
+json_str(json_object *o)
+{
+	const char *s = o ? json_object_get_string(o) : NULL;
+	return s ? s : "";
+}
+
 /* Read a Docker context's meta.json: its host and the TLS store beside it.
  * Returns 1 when no context of that name exists. */
 static int
@@ -258,15 +266,15 @@ context_lookup(const char *dir, const char *name, char **host, struct berth_endp
 		json_object *meta = json_object_from_file(file);
 		json_object *jname, *eps, *docker, *jhost, *skip;
 		if (meta && json_object_object_get_ex(meta, "Name", &jname) &&
-		    strcmp(json_object_get_string(jname), name) == 0) {
+		    strcmp(json_str(jname), name) == 0) {
 			if (!json_object_object_get_ex(meta, "Endpoints", &eps) ||
 			    !json_object_object_get_ex(eps, "docker", &docker) ||
 			    !json_object_object_get_ex(docker, "Host", &jhost) ||
-			    !*json_object_get_string(jhost)) {
+			    !*json_str(jhost)) {
 				rc = berth_fail(err, BERTH_EUSAGE,
 						"Docker context %s has no Docker host (in %s)", name, file);
 			} else {
-				*host = xstrdup(json_object_get_string(jhost));
+				*host = xstrdup(json_str(jhost));
 				*conf = conf_new(name, *host);
 				char *tls = xasprintf("%s/contexts/tls/%s/docker", dir, de->d_name);
 				bool has_tls = tls_files(*conf, tls) > 0;
@@ -304,8 +312,8 @@ context_current(void)
 		json_object *cfg = file && file_exists(file) ? json_object_from_file(file) : NULL;
 		json_object *cur;
 		if (cfg && json_object_object_get_ex(cfg, "currentContext", &cur) &&
-		    *json_object_get_string(cur))
-			name = xstrdup(json_object_get_string(cur));
+		    *json_str(cur))
+			name = xstrdup(json_str(cur));
 		json_object_put(cfg);
 		free(file);
 		free(dir);

@@ -196,6 +196,9 @@ test_contexts(void)
 		   "{\"Name\":\"sock\",\"Endpoints\":{\"docker\":{\"Host\":\"unix:///tmp/other.sock\"}}}");
 	write_file("docker/contexts/meta/0000/meta.json", "{\"Name\":\"empty\",\"Endpoints\":{}}");
 	write_file("docker/contexts/meta/1111/meta.json", "not json");
+	write_file("docker/contexts/meta/2222/meta.json", "{\"Name\":null}");
+	write_file("docker/contexts/meta/3333/meta.json",
+		   "{\"Name\":\"nullhost\",\"Endpoints\":{\"docker\":{\"Host\":null}}}");
 
 	berth_endpoint *ep = open_ok("remote", "a Docker context");
 	if (ep) {
@@ -212,6 +215,7 @@ test_contexts(void)
 	}
 	expect("sock", "sock", "unix:///tmp/other.sock", "/tmp/other.sock", BERTH_KIND_DOCKER);
 	expect_error("empty", BERTH_EUSAGE, "has no Docker host");
+	expect_error("nullhost", BERTH_EUSAGE, "has no Docker host");
 	expect("default", "default", "unix:///var/run/docker.sock", "/var/run/docker.sock",
 	       BERTH_KIND_DOCKER);
 }
@@ -263,6 +267,8 @@ test_defaults(void)
 	setenv("HOME", home, 1);
 	write_file("home/.docker/config.json", "{\"currentContext\":\"homectx\"}");
 	is_str(first_default(), "homectx", "~/.docker/config.json without DOCKER_CONFIG");
+	write_file("home/.docker/config.json", "{\"currentContext\":null}");
+	ok(first_default() != NULL, "a null currentContext is no context");
 	write_file("home/.docker/config.json", "{\"currentContext\":\"default\"}");
 	const char *want = access("/var/run/docker.sock", F_OK) == 0 ? "unix:///var/run/docker.sock"
 		: access("/run/podman/podman.sock", F_OK) == 0 ? "unix:///run/podman/podman.sock"
