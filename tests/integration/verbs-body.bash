@@ -132,6 +132,7 @@ like "$(head -n1 "$OUT")" '^ID +NAME +IMAGE +STATUS +PORTS' "ps: table header ha
 grep -q "${P}web" "$OUT"; ok $? "ps: lists the running container"
 ! grep -q "${P}done" "$OUT"; ok $? "ps: hides the exited container"
 grep "${P}web" "$OUT" | grep -q "$HP"; ok $? "ps: the PORTS column shows the published port"
+like "$(grep "${P}web" "$OUT")" "^${WEB_ID:0:12} +${P}web +[^ ]*berth-test/busybox[^ ]* +" "ps: the row has the id, the name and the image"
 
 run B ps -a
 grep -q "${P}done" "$OUT" && grep -q "${P}created" "$OUT"; ok $? "ps -a: lists exited and created containers"
@@ -194,6 +195,7 @@ grep -qi "running" "$OUT"; ok $? "show: status"
 grep -qF "$WEB_IP" "$OUT"; ok $? "show: address"
 grep -q "80/tcp" "$OUT" && grep -q "$HP" "$OUT"; ok $? "show: ports"
 grep -qi "endpoint" "$OUT"; ok $? "show: endpoint"
+grep -q "httpd" "$OUT"; ok $? "show: command"
 
 # ---------------------------------------------------------------- status
 run B status "${P}web";     is "$(out)" running "status: running"
@@ -314,6 +316,12 @@ run B logs -t "${P}lg"
 D logs -t "${P}lg" >"$W/dlogs.out" 2>"$W/dlogs.err"
 ! grep -qvE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+' "$OUT" && [ -s "$OUT" ]; ok $? "logs -t: every line starts with a timestamp"
 cmp -s "$OUT" "$W/dlogs.out"; ok $? "logs -t: equals docker logs -t"
+D run -d -t --name "${P}tty" "$IMAGE" sh -c 'echo tty-out; echo tty-err >&2; printf "\033[1mbold\033[0m\n"' >/dev/null
+wait_status "${P}tty" exited
+run B logs "${P}tty"
+D logs "${P}tty" >"$W/dlogs.out" 2>"$W/dlogs.err"
+cmp -s "$OUT" "$W/dlogs.out" && cmp -s "$ERR" "$W/dlogs.err"; ok $? "logs: a TTY container's raw stream equals docker logs" ||
+	{ tap_show_last; diag "docker logs: $(od -c "$W/dlogs.out" | head -5)"; }
 D run -d --name "${P}since" "$IMAGE" sh -c 'echo early; sleep 3; echo late; sleep 300' >/dev/null
 wait_log "${P}since" early
 since=$(($(date +%s) + 1))
@@ -557,6 +565,9 @@ is "$(D ps -a --format '{{.Names}}' | grep -c "^${P}run3\$")" 1 "run --idempoten
 run B run --name "${P}run3" "$IMAGE" sleep 300
 is "$RC" 1 "run: a name in use fails with status 1"
 one_error_line; ok $? "run: a name in use gives one 'berth: ' line"
+run B run --name "${P}nocmd" "$IMAGE"
+is "$RC" 1 "run: an image without a command and none given fails with status 1"
+one_error_line; ok $? "run: the engine's refusal is one 'berth: ' line" || tap_show_last
 run B run --name "${P}run4" "${P}no/such-image:latest" true
 is "$RC" 1 "run: a missing image fails with status 1"
 ! D inspect "${P}run4" >/dev/null 2>&1; ok $? "run: a missing image leaves no container"
