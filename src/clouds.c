@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <yaml.h>
@@ -123,6 +124,30 @@ merge(struct json_object *dst, struct json_object *src)
 	}
 }
 
+/* Whether a tree holds a password, a credential secret or a token. */
+static bool
+holds_secret(struct json_object *o, int depth)
+{
+	if (!json_object_is_type(o, json_type_object) || depth > 32)
+		return false;
+	json_object_object_foreach(o, key, val) {
+		if (strcmp(key, "password") == 0 || strcmp(key, "application_credential_secret") == 0 ||
+		    strcmp(key, "token") == 0 || holds_secret(val, depth + 1))
+			return true;
+	}
+	return false;
+}
+
+/* Warn when a file holding a secret can be read by other users. */
+static void
+check_mode(const char *path, struct json_object *doc)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)) && holds_secret(doc, 0))
+		fprintf(stderr, "berth: warning: %s holds a secret and can be read by other users; "
+			"run chmod 600 %s\n", path, path);
+}
+
 /* Copy a cloud's settings into a. */
 static void
 apply_cloud(struct json_object *cloud, struct os_auth *a)
@@ -159,6 +184,7 @@ clouds_load(const char *cloud, struct os_auth *a, struct berth_error *err)
 		free(path);
 		return -1;
 	}
+	check_mode(path, doc);
 	char *secure = find_file("secure", NULL);
 	if (secure) {
 		struct json_object *sdoc = NULL;
@@ -168,6 +194,7 @@ clouds_load(const char *cloud, struct os_auth *a, struct berth_error *err)
 			json_object_put(doc);
 			return -1;
 		}
+		check_mode(secure, sdoc);
 		if (json_object_is_type(sdoc, json_type_object) && json_object_is_type(doc, json_type_object))
 			merge(doc, sdoc);
 		json_object_put(sdoc);

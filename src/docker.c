@@ -81,6 +81,9 @@ docker_open(struct backend *b, struct berth_error *err)
 		d->key_file = xstrdup(conf_opt(b, "tls_key"));
 		const char *verify = conf_opt(b, "tls_verify");
 		d->target.tls_verify = !b->ep->opts.tls_insecure && (!verify || conf_yes(verify));
+		if (tls && !d->target.tls_verify)
+			fprintf(stderr, "berth: warning: TLS certificate verification is off for %s; "
+				"anyone on the path can pose as the engine\n", d->what);
 	} else if (str_starts_with(spec, "ssh://")) {
 		double ct = b->ep->opts.connect_timeout > 0 ? b->ep->opts.connect_timeout : 5;
 		if (ssh_proxy_start(spec, ct, &d->ssh, err) < 0) {

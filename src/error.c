@@ -1,13 +1,57 @@
 /* error.c: one-sentence errors and cancellation flags. */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "berth.h"
 #include "util.h"
+
+/* Secrets (passwords, credential secrets, tokens) the backends hold: berth_fail
+ * blanks them out of every message, whatever a server echoed back. The oldest
+ * is dropped when full (an expired token). */
+#define SECRETS_MAX 32
+static pthread_mutex_t secrets_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *secrets[SECRETS_MAX];
+static size_t secrets_next;
+
+void
+berth_secret_add(const char *s)
+{
+	if (!s || strlen(s) < 4)
+		return;
+	pthread_mutex_lock(&secrets_lock);
+	bool known = false;
+	for (size_t i = 0; i < SECRETS_MAX && !known; i++)
+		known = secrets[i] && strcmp(secrets[i], s) == 0;
+	if (!known) {
+		free(secrets[secrets_next]);
+		secrets[secrets_next] = xstrdup(s);
+		secrets_next = (secrets_next + 1) % SECRETS_MAX;
+	}
+	pthread_mutex_unlock(&secrets_lock);
+}
+
+/* Replace every registered secret in msg with "***" (secrets are longer). */
+static void
+secrets_redact(char *msg)
+{
+	pthread_mutex_lock(&secrets_lock);
+	for (size_t i = 0; i < SECRETS_MAX; i++) {
+		if (!secrets[i])
+			continue;
+		size_t len = strlen(secrets[i]);
+		for (char *p = strstr(msg, secrets[i]); p; p = strstr(p + 3, secrets[i])) {
+			memmove(p + 3, p + len, strlen(p + len) + 1);
+			memcpy(p, "***", 3);
+		}
+	}
+	pthread_mutex_unlock(&secrets_lock);
+}
 
 int
 berth_fail(struct berth_error *err, int code, const char *fmt, ...)
@@ -16,8 +60,11 @@ berth_fail(struct berth_error *err, int code, const char *fmt, ...)
 		return -1;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof err->message, fmt, ap);
+	char *full = xvasprintf(fmt, ap);	/* whole, so that no secret is cut in two */
 	va_end(ap);
+	secrets_redact(full);
+	snprintf(err->message, sizeof err->message, "%s", full);
+	free(full);
 	err->code = code;
 	return -1;
 }

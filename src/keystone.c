@@ -105,6 +105,8 @@ os_auth_set(struct os_auth *a, const char *key, const char *value)
 		a->insecure = strcmp(key, "insecure") == 0 ? yes : !yes;
 		return;
 	}
+	if (strcmp(key, "password") == 0 || strcmp(key, "application_credential_secret") == 0)
+		berth_secret_add(value);
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		if (strcmp(map[i].key, key) == 0)
 			set_field((char **)((char *)a + map[i].off), value);
@@ -258,6 +260,9 @@ os_session_new(const struct berth_endpoint *ep, struct os_session **out, struct 
 	s->connect_timeout = ep->opts.connect_timeout > 0 ? ep->opts.connect_timeout : 5;
 	s->request_timeout = ep->opts.request_timeout > 0 ? ep->opts.request_timeout : 60;
 	s->tls_verify = !(ep->opts.tls_insecure || s->auth.insecure);
+	if (!s->tls_verify && str_starts_with(s->keystone_url, "https:"))
+		fprintf(stderr, "berth: warning: TLS certificate verification is off for %s "
+			"(insecure); anyone on the path can pose as it\n", s->keystone_what);
 	pthread_mutex_init(&s->lock, NULL);
 	*out = s;
 	return 0;
@@ -406,6 +411,7 @@ authenticate(struct os_session *s, berth_cancel *cancel, struct berth_error *err
 		return -1;
 	}
 	const char *tok = http_header(&resp, "X-Subject-Token");
+	berth_secret_add(tok);
 	struct json_object *doc = NULL;
 	if (os_json(&resp, s->keystone_what, &doc, err) < 0) {
 		http_response_done(&resp);

@@ -16,6 +16,8 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 void util_set_fatal_hook(void (*hook)(void));
+/* Remember a secret (password, credential secret, token): berth_fail never prints it. */
+void berth_secret_add(const char *s);
 
 /* NULL-terminated string vectors. */
 size_t strv_len(char *const *v);
