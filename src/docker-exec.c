@@ -208,6 +208,11 @@ read_refusal(int fd)
 		if (n <= 0)
 			break;
 		buf_append(&b, chunk, (size_t)n);
+		/* A kept-alive connection stays open: a whole JSON message is enough. */
+		struct json_object *o = json_tokener_parse(b.data);
+		json_object_put(o);
+		if (o)
+			break;
 	}
 	struct http_response resp = { .body = b.data ? b.data : "", .body_len = b.len };
 	char *msg = docker_reply_message(&resp);
