@@ -117,7 +117,7 @@ struct act_job {
 	berth_endpoint *ep;
 	char *id;
 	const char *arg;	/* borrowed from bulk */
-	bool force;		/* delete: stop it first */
+	bool force;		/* delete: kill it first if it runs */
 	bool dissociate;	/* floating IP */
 	char *assigned;
 	int rc;
@@ -221,7 +221,7 @@ act_submit(struct dash *d, enum action a, struct targets *t, bool dissociate)
 		j->ep = t->v[i].e->ep;
 		j->id = xstrdup(t->v[i].id);
 		j->arg = b->arg;
-		j->force = t->v[i].running;
+		j->force = true;	/* confirmed: delete even if it started since */
 		j->dissociate = dissociate;
 		if (pool_submit(d->pool, &j->job, &j->err) < 0) {
 			j->rc = -1;

@@ -432,10 +432,10 @@ layout(struct table *t, int width, bool multi_ep)
 	int extra = width - used;
 	for (int c = 0; c < NCOLS; c++)
 		t->col_w[c] = on[c] ? need[c] : 0;
-	/* Room left: first every column up to a fair share, then up to its want. */
+	/* Room left: the name all it wants, the others a fair share, then more. */
 	for (int pass = 0; pass < 2; pass++)
 		for (int c = 0; c < NCOLS && extra > 0; c++) {
-			int target = pass == 0 && want[c] > FAIR_W ? FAIR_W : want[c];
+			int target = pass == 0 && c != COL_NAME && want[c] > FAIR_W ? FAIR_W : want[c];
 			if (!on[c] || t->col_w[c] >= target)
 				continue;
 			int add = target - t->col_w[c];
