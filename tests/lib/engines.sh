@@ -153,6 +153,10 @@ engine_podman_ensure()
 		engines_log "podman is not installed (apt-get install podman)"
 		return 1
 	fi
+	if [ "$(id -u)" != 0 ]; then
+		engines_log "the Podman service for the tests runs as root (rootless containers have no address of their own)"
+		return 1
+	fi
 	engines_lock || return 1
 	if ! engines_ping "$PODMAN_SOCK"; then
 		mkdir -p "$PODMAN_DIR"
