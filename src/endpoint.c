@@ -249,8 +249,36 @@ json_str(json_object *o)
 	return s ? s : "";
 }
 
-/* Read a Docker context's meta.json: its host and the TLS store beside it.
- * Returns 1 when no context of that name exists. */
+/* The context in meta (found in the store directory entry): its host, and the
+ * TLS material of contexts/tls/ENTRY/docker as conf options. */
+static int
+context_from_meta(const char *dir, const char *entry, const char *file, json_object *meta,
+		  char **host, struct berth_endpoint_conf **conf, struct berth_error *err)
+{
+	json_object *eps, *docker, *jhost, *skip;
+	const char *name = json_str(json_object_object_get(meta, "Name"));
+	if (!json_object_object_get_ex(meta, "Endpoints", &eps) ||
+	    !json_object_object_get_ex(eps, "docker", &docker) ||
+	    !json_object_object_get_ex(docker, "Host", &jhost) || !*json_str(jhost))
+		return berth_fail(err, BERTH_EUSAGE, "Docker context %s has no Docker host (in %s)",
+				  name, file);
+	*host = xstrdup(json_str(jhost));
+	*conf = conf_new(name, *host);
+	char *tls = xasprintf("%s/contexts/tls/%s/docker", dir, entry);
+	bool has_tls = tls_files(*conf, tls) > 0;
+	free(tls);
+	bool skip_verify = json_object_object_get_ex(docker, "SkipTLSVerify", &skip) &&
+			   json_object_get_boolean(skip);
+	if (has_tls || skip_verify) {
+		conf_set(*conf, "tls", "yes");
+		conf_set(*conf, "tls_verify", skip_verify ? "no" : "yes");
+	}
+	return 0;
+}
+
+/* Find the context called name in the store (contexts/meta/<sha256 of name>/meta.json;
+ * every entry is read, so the digest need not be computed). Returns 1 when there
+ * is no such context. */
 static int
 context_lookup(const char *dir, const char *name, char **host, struct berth_endpoint_conf **conf,
 	       struct berth_error *err)
@@ -264,30 +292,8 @@ context_lookup(const char *dir, const char *name, char **host, struct berth_endp
 			continue;
 		char *file = xasprintf("%s/%s/meta.json", metadir, de->d_name);
 		json_object *meta = json_object_from_file(file);
-		json_object *jname, *eps, *docker, *jhost, *skip;
-		if (meta && json_object_object_get_ex(meta, "Name", &jname) &&
-		    strcmp(json_str(jname), name) == 0) {
-			if (!json_object_object_get_ex(meta, "Endpoints", &eps) ||
-			    !json_object_object_get_ex(eps, "docker", &docker) ||
-			    !json_object_object_get_ex(docker, "Host", &jhost) ||
-			    !*json_str(jhost)) {
-				rc = berth_fail(err, BERTH_EUSAGE,
-						"Docker context %s has no Docker host (in %s)", name, file);
-			} else {
-				*host = xstrdup(json_str(jhost));
-				*conf = conf_new(name, *host);
-				char *tls = xasprintf("%s/contexts/tls/%s/docker", dir, de->d_name);
-				bool has_tls = tls_files(*conf, tls) > 0;
-				free(tls);
-				bool skip_verify = json_object_object_get_ex(docker, "SkipTLSVerify", &skip) &&
-						   json_object_get_boolean(skip);
-				if (has_tls || skip_verify) {
-					conf_set(*conf, "tls", "yes");
-					conf_set(*conf, "tls_verify", skip_verify ? "no" : "yes");
-				}
-				rc = 0;
-			}
-		}
+		if (meta && strcmp(json_str(json_object_object_get(meta, "Name")), name) == 0)
+			rc = context_from_meta(dir, de->d_name, file, meta, host, conf, err);
 		json_object_put(meta);
 		free(file);
 	}
