@@ -196,7 +196,11 @@ static bool
 pack_rename(struct packer *p, struct archive_entry *e)
 {
 	const char *name = archive_entry_pathname(e);
-	const char *rest = name + strlen(p->src);
+	/* libarchive drops a trailing slash of src ("dir/" -> "dir") from the top entry */
+	size_t len = strlen(p->src);
+	while (len > 1 && p->src[len - 1] == '/')
+		len--;
+	const char *rest = strlen(name) >= len ? name + len : "";
 	while (*rest == '/')
 		rest++;
 	char *mapped;
