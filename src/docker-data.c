@@ -94,7 +94,7 @@ docker_archive_stat(struct backend *b, const char *ref, const char *path,
 		rc = fill_stat(http_header(&resp, "X-Docker-Container-Path-Stat"), st, err);
 	} else if (resp.status == 404) {
 		/* A missing container and a missing path both answer 404. */
-		struct json_object *o;
+		struct json_object *o = NULL;
 		rc = docker_inspect_raw(b, ref, &o, NULL, err);
 		json_object_put(o);
 	} else {
