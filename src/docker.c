@@ -382,8 +382,9 @@ static int
 docker_ping(struct backend *b, char **version, berth_cancel *cancel, struct berth_error *err)
 {
 	/* With a version wanted, one GET /version both negotiates and answers. */
-	char *body;
-	if (docker_negotiate_via(b, version ? "/version" : "/_ping", cancel, &body, err) < 0)
+	char *body = NULL;
+	if (docker_negotiate_via(b, version ? "/version" : "/_ping", cancel, version ? &body : NULL,
+				 err) < 0)
 		return -1;
 	if (!version)
 		return 0;
