@@ -197,7 +197,8 @@ cli_ps(struct cli *cli, int argc, char **argv)
 			rc = cli_fail(&err);
 		} else {
 			all = xrealloc(all, (nall + n + 1) * sizeof *all);
-			memcpy(all + nall, list, n * sizeof *list);
+			if (n)	/* an empty list may be NULL */
+				memcpy(all + nall, list, n * sizeof *list);
 			nall += n;
 			answered++;
 			free(list);
