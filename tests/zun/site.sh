@@ -27,6 +27,8 @@ zun_keystone_conf() {	# DIR: the keystone.conf of a Keystone whose files live in
 	log_dir = $1
 	[database]
 	connection = sqlite:///$1/keystone.db
+	[identity]
+	password_hash_rounds = 4
 	[token]
 	provider = fernet
 	expiration = ${ZUN_TOKEN_EXPIRATION:-3600}
@@ -57,7 +59,9 @@ zun_stop_pid() {	# PID: TERM, then KILL after 5 s
 
 # A bootstrapped Keystone (database, keys, admin, users, projects, application
 # credentials) is built once per Keystone version, under a lock, and copied for
-# each site: db_sync and the rest take a minute on a loaded machine.
+# each site: db_sync and the rest take a minute on a loaded machine. Cheap bcrypt
+# rounds (password_hash_rounds, kept in each stored hash) make every authentication
+# cheap: the tests authenticate a few hundred times.
 zun_template_build() {	# DIR
 	local T=$1 kport
 	rm -rf "$T"
@@ -89,7 +93,7 @@ zun_template_build() {	# DIR
 zun_template() {	# prints the directory of a ready template
 	local ver T
 	ver=$(dpkg-query -W -f='${Version}' keystone 2>/dev/null)
-	T=${TMPDIR:-/tmp}/berth-zunsite-template-$(id -u)-${ver:-unknown}-1
+	T=${TMPDIR:-/tmp}/berth-zunsite-template-$(id -u)-${ver:-unknown}-2
 	( flock 9; [ -f "$T/ready" ] || zun_template_build "$T" >&2 ) 9>"$T.lock"
 	[ -f "$T/ready" ] && echo "$T"
 }
