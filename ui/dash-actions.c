@@ -301,6 +301,27 @@ fip_dissociate_confirmed(struct dash *d, const char *text, int choice, void *ctx
 	act_submit(d, ACT_FIP, ctx, true);
 }
 
+static const char *const fip_choices[] = { "Associate a floating IP", "Dissociate its floating IP" };
+
+static void
+fip_choice_made(struct dash *d, const char *text, int choice, void *ctx)
+{
+	struct targets *t = ctx;
+	struct target *g = &t->v[0];
+	if (choice == 1) {
+		char *q = g->fip ? xasprintf("Dissociate floating IP %s from %s?", g->fip, g->name)
+			: xasprintf("Dissociate the floating IP of %s?", g->name);
+		dialog_confirm(d, q, fip_dissociate_confirmed, t, targets_free);
+		free(q);
+	} else {
+		char *q = xasprintf("Floating IP for %s (empty: allocate one):", g->name);
+		dialog_prompt(d, q, "", fip_address_given, t, targets_free);
+		free(q);
+	}
+}
+
+/* On Zun, a menu (the list does not always say whether an address is
+ * associated); elsewhere the library's one sentence says why it cannot. */
 static void
 ask_fip(struct dash *d)
 {
@@ -309,16 +330,12 @@ ask_fip(struct dash *d)
 		return;
 	struct target *g = &t->v[0];
 	if (g->e->kind != BERTH_KIND_ZUN) {
-		act_submit(d, ACT_FIP, t, false);	/* the library says why it cannot */
-	} else if (g->fip) {
-		char *q = xasprintf("Dissociate floating IP %s from %s?", g->fip, g->name);
-		dialog_confirm(d, q, fip_dissociate_confirmed, t, targets_free);
-		free(q);
-	} else {
-		char *q = xasprintf("Floating IP for %s (empty: allocate one):", g->name);
-		dialog_prompt(d, q, "", fip_address_given, t, targets_free);
-		free(q);
+		act_submit(d, ACT_FIP, t, false);
+		return;
 	}
+	char *q = xasprintf("Floating IP of %s", g->name);
+	dialog_menu(d, q, fip_choices, 2, g->fip ? 1 : 0, fip_choice_made, t, targets_free);
+	free(q);
 }
 
 /* ---------------------------------------------------------------- inspect, details */
