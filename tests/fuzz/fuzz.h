@@ -1,0 +1,29 @@
+/* fuzz.h: shared pieces of berth's libFuzzer targets. Each target defines
+ * LLVMFuzzerTestOneInput; with --enable-fuzzing it links libFuzzer, else
+ * replay.c's main runs it over files (the corpora, replayed in make check).
+ *
+ * fakehttp.c replaces the HTTP transport (http.h) for targets that drive a whole
+ * backend: a request whose URL contains a canned reply's needle gets that reply,
+ * every other request gets the fuzzer's bytes as the body, with the given status,
+ * delivered to a sink in pieces of `chunk` bytes. */
+#ifndef BERTH_FUZZ_H
+#define BERTH_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct fake_reply {
+	const char *needle;	/* a substring of base_url + path */
+	long status;
+	const char *header;	/* one "Name: value" header, or NULL */
+	const char *body;
+};
+
+void fake_http_set(const struct fake_reply *canned, size_t ncanned, long status,
+		   const uint8_t *data, size_t len, size_t chunk);
+/* How many requests fell through to the fuzzer's bytes since fake_http_set. */
+unsigned fake_http_fuzzed(void);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#endif
