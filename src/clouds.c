@@ -18,12 +18,17 @@
 #include "keystone.h"
 #include "util.h"
 
+/* Nodes converted at most: aliases can expand a small file without end
+ * (a "billion laughs"). */
+#define YAML_MAX_NODES 100000
+
 /* One YAML node (and its children) as json-c; scalars stay strings. */
 static struct json_object *
-node_to_json(yaml_document_t *doc, yaml_node_t *node, int depth)
+node_to_json(yaml_document_t *doc, yaml_node_t *node, int depth, size_t *budget)
 {
-	if (!node || depth > 32)
+	if (!node || depth > 32 || *budget == 0)
 		return NULL;
+	(*budget)--;
 	switch (node->type) {
 	case YAML_SCALAR_NODE:
 		return json_object_new_string_len((const char *)node->data.scalar.value,
@@ -33,7 +38,7 @@ node_to_json(yaml_document_t *doc, yaml_node_t *node, int depth)
 		for (yaml_node_item_t *it = node->data.sequence.items.start;
 		     it < node->data.sequence.items.top; it++)
 			json_object_array_add(a, node_to_json(doc, yaml_document_get_node(doc, *it),
-							      depth + 1));
+							      depth + 1, budget));
 		return a;
 	}
 	case YAML_MAPPING_NODE: {
@@ -45,7 +50,7 @@ node_to_json(yaml_document_t *doc, yaml_node_t *node, int depth)
 				continue;
 			json_object_object_add(o, (const char *)k->data.scalar.value,
 					       node_to_json(doc, yaml_document_get_node(doc, p->value),
-							    depth + 1));
+							    depth + 1, budget));
 		}
 		return o;
 	}
@@ -71,10 +76,17 @@ yaml_read(const char *path, struct json_object **out, struct berth_error *err)
 				parser.problem_mark.line + 1,
 				parser.problem ? parser.problem : "not valid YAML");
 	} else {
-		*out = node_to_json(&doc, yaml_document_get_root_node(&doc), 0);
+		size_t budget = YAML_MAX_NODES;
+		*out = node_to_json(&doc, yaml_document_get_root_node(&doc), 0, &budget);
 		yaml_document_delete(&doc);
-		if (!*out)
+		if (budget == 0) {
+			json_object_put(*out);
+			*out = NULL;
+			rc = berth_fail(err, BERTH_EUSAGE, "%s has more than %d nodes (aliases "
+					"expanding without end?)", path, YAML_MAX_NODES);
+		} else if (!*out) {
 			*out = json_object_new_object();
+		}
 	}
 	yaml_parser_delete(&parser);
 	fclose(f);
