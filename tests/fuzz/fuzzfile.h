@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 static char fuzz_dir[64];
 
@@ -14,6 +15,7 @@ fuzz_file(const char *name, const uint8_t *data, size_t size)
 {
 	static char path[128];
 	if (!*fuzz_dir) {
+		umask(077);	/* no warning about secrets readable by others */
 		snprintf(fuzz_dir, sizeof fuzz_dir, "/tmp/berth-fuzz.XXXXXX");
 		if (!mkdtemp(fuzz_dir))
 			abort();
