@@ -686,6 +686,7 @@ struct shell_job {
 	char *id, *name;
 	const char *shell;	/* found by the probe */
 	bool interactive;	/* false: probing */
+	int rows, cols;		/* the terminal's size, read on the UI thread */
 	struct termios saved;
 	int exit_code;
 	int rc;
@@ -714,8 +715,8 @@ shell_run(struct pool_job *pj)
 		return;
 	}
 	char *argv[] = { (char *)j->shell, NULL };
-	j->rc = berth_exec_interactive(j->ep, j->id, argv, STDIN_FILENO, STDOUT_FILENO, LINES, COLS,
-				       &j->exit_code, &j->err);
+	j->rc = berth_exec_interactive(j->ep, j->id, argv, STDIN_FILENO, STDOUT_FILENO, j->rows,
+				       j->cols, &j->exit_code, &j->err);
 }
 
 static void shell_done(struct pool_job *pj);
@@ -724,6 +725,8 @@ static void shell_done(struct pool_job *pj);
 static void
 shell_enter(struct dash *d, struct shell_job *j)
 {
+	j->rows = LINES;
+	j->cols = COLS;
 	def_prog_mode();
 	endwin();
 	printf("berth: %s in %s; leave the shell to come back to the dashboard\r\n", j->shell, j->name);

@@ -37,7 +37,6 @@ struct exec_job;
 struct dash_ep {
 	berth_endpoint *ep;
 	char *name;
-	int idx;
 	enum berth_kind kind;
 	struct berth_container **ctrs;	/* the last list (owned) */
 	size_t nctrs;
@@ -105,7 +104,6 @@ struct dash {
 	struct dialog dlg;
 	char msg[700];
 	bool msg_error;
-	double msg_time;
 	struct copy_job *copy;		/* a copy in progress, for the progress line */
 	bool mouse;
 	bool quit;

@@ -65,7 +65,6 @@ dash_message(struct dash *d, bool error, const char *fmt, ...)
 	free(s);
 	free(raw);
 	d->msg_error = error;
-	d->msg_time = dash_now();
 	d->dirty = true;
 }
 
@@ -649,7 +648,7 @@ open_endpoints(struct dash *d, char *const *specs, size_t nspecs)
 			return -1;
 		}
 		e->name = xstrdup(berth_endpoint_name(e->ep));
-		e->idx = (int)d->neps++;
+		d->neps++;
 	}
 	berth_strv_free(defaults);
 	if (!d->neps) {

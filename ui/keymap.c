@@ -175,7 +175,6 @@ keymap_init(const struct berth_config *cfg, struct berth_error *err)
 		if (bind_keys(a, cfg->keys[i].value, err) < 0)
 			return -1;
 	}
-	keymap[KEY_RESIZE] = ACT_NONE;
 	return 0;
 }
 
