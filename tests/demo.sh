@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # demo.sh (make demo): the dashboard on a private Docker engine with a few
 # sample containers. Needs root and dockerd (Debian: apt-get install docker.io
 # busybox-static). Everything lives under the build tree (./demo-engine) and is

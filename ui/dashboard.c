@@ -471,8 +471,6 @@ back(struct dash *d)
 		table_clear_marks(t);
 	else if (d->layout == LAYOUT_SPLIT)
 		set_layout(d, LAYOUT_TABLE);
-	else
-		d->quit = true;
 	d->dirty = true;
 }
 

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # headless.sh: the dashboard without a terminal (BERTH_NO_DISPLAY, a key
 # script in BERTH_SCRIPT, screen dumps with :save-display), against the Docker
 # engine: table, filter, sort, help (compared with a golden screen), resize to

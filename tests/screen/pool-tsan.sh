@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # pool-tsan.sh: the worker pool's unit test built with ThreadSanitizer and run
 # (whatever the build's own flags). TSan's reports make it fail.
 CC=${CC:-cc}

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # tmux-basic.sh: the dashboard in a real terminal (tmux) against the Docker
 # engine: table, live status, logs, exec, kill, filter, sort, resize, help, quit.
 . "$TOP_SRCDIR/tests/screen/lib.sh"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # tmux-escape.sh: a container whose label, log and exec output carry terminal
 # escapes (OSC 0 retitle, CSI 2J clear) must change neither the terminal's
 # title nor its screen.

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # tmux-flood.sh: a container writes logs as fast as it can for 30 s while the
 # dashboard follows it. Memory must stay bounded and keys must keep answering.
 . "$TOP_SRCDIR/tests/screen/lib.sh"

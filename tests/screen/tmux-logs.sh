@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # tmux-logs.sh: the log pane's features (search, next match, timestamps, wrap,
 # pause, save, stderr apart, UTF-8), NO_COLOR (attributes only), the mouse
 # selecting a row, and the lifecycle keys start, restart and delete.

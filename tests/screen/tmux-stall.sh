@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # tmux-stall.sh: on a private Docker engine of its own (never the shared one),
 # freeze dockerd with SIGSTOP: keys must answer within 100 ms and the status
 # line must say the engine is not answering; after SIGCONT the dashboard
