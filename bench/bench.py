@@ -35,10 +35,10 @@ OPS = os.path.join(HERE, "dockerpy_ops.py")
 
 # rounds: (at least, at most, seconds after which no new round starts)
 FULL = dict(n_total=1000, n_running=100, seq=1000000, big_mib=256, tree_files=200,
-            rounds=dict(ps=(5, 15, 75), inspect=(9, 31, 30), logs=(3, 9, 150),
-                        exec=(5, 21, 45), cp_in=(3, 9, 90), cp_out=(3, 9, 90),
-                        tree_in=(5, 15, 40), tree_out=(5, 15, 40), version=(9, 31, 30)),
-            hyperfine_runs=30, callgrind=True, dash=dashboard.FULL)
+            rounds=dict(ps=(5, 15, 50), inspect=(9, 31, 20), logs=(2, 9, 80),
+                        exec=(5, 21, 30), cp_in=(3, 9, 60), cp_out=(3, 9, 60),
+                        tree_in=(5, 15, 30), tree_out=(5, 15, 30), version=(9, 31, 20)),
+            hyperfine_runs=20, callgrind=True, dash=dashboard.FULL)
 SMOKE = dict(n_total=30, n_running=4, seq=20000, big_mib=8, tree_files=200,
              rounds={k: (1, 1, 0) for k in ("ps", "inspect", "logs", "exec", "cp_in", "cp_out",
                                             "tree_in", "tree_out", "version")},
@@ -429,6 +429,26 @@ class Bench:
                 out.append((key, c, ann))
         return out
 
+    def memory_parts(self):
+        """What the resident memory of a following `logs` is made of, berth against curl:
+        both wait on the running container's log, which prints nothing."""
+        out = []
+        cmds = [("floor", self.curl + ["-o", "/dev/null",
+                                       BASE + "/containers/%s/logs?stdout=1&follow=1" % self.w.run])]
+        if self.args.berth_ok:
+            cmds.append(("berth", [self.args.berth, "logs", "-f", self.w.run]))
+        for peer, argv in cmds:
+            p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL, env=self.env)
+            try:
+                time.sleep(1.5)
+                if p.poll() is None:
+                    out.append((peer, argv, dashboard.mem_breakdown(p.pid)))
+            finally:
+                p.terminate()
+                p.wait()
+        return out
+
     # -- the whole run ---------------------------------------------------------
 
     def main(self):
@@ -444,8 +464,9 @@ class Bench:
                 s.close()
             hf = self.hyperfine()
             cg = self.callgrind()
+            mem = self.memory_parts()
             dash = dashboard.run(self.p["dash"], self.args, self.env, self.w, log)
-            text = report.render(self, hf, cg, dash, time.time() - started)
+            text = report.render(self, hf, cg, mem, dash, time.time() - started)
         finally:
             for s in self.servers:
                 s.close()

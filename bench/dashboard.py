@@ -138,6 +138,32 @@ def mem_kib(pid):
     return int(d["VmRSS"].split()[0]), int(d["VmHWM"].split()[0])
 
 
+def mem_breakdown(pid):
+    """What a process's RSS is made of, in KiB, from /proc/PID/smaps_rollup and smaps:
+    rss, shared_clean (library pages it shares with every process mapping them),
+    private (its own pages, anonymous or dirty), and its three biggest mappings."""
+    with open("/proc/%d/smaps_rollup" % pid) as f:
+        d = {l.split(":")[0]: int(l.split()[1]) for l in f if l.endswith("kB\n")}
+    per = {}
+    name = None
+    with open("/proc/%d/smaps" % pid) as f:
+        for line in f:
+            head = line.split()
+            if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
+                name = os.path.basename(head[5]) if len(head) > 5 else "[anon]"
+            elif head[0] == "Rss:":
+                per[name] = per.get(name, 0) + int(head[1])
+    top = sorted(per.items(), key=lambda kv: -kv[1])[:3]
+    return dict(rss=d["Rss"], shared_clean=d["Shared_Clean"],
+                private=d["Private_Dirty"] + d["Private_Clean"], top=top)
+
+
+def fmt_breakdown(b):
+    return "%.1f MiB RSS = %.1f MiB of shared library pages + %.1f MiB of its own (largest: %s)" % (
+        b["rss"] / 1024, b["shared_clean"] / 1024, b["private"] / 1024,
+        ", ".join("%s %.1f MiB" % (n, k / 1024) for n, k in b["top"]))
+
+
 def key_latencies(t, n, gap=(0.03, 0.09)):
     """Send n keys alternating down/up; for each, the time from sending it to the UI
     thread's first write after its read. Returns (latencies in s, keys with no repaint)."""
@@ -283,6 +309,13 @@ def run(p, args, env, w, log):
         res["summary"] = not_measured(p, w.p["n_total"], str(e))
         sec += ["Not measured: %s." % e, ""]
         return res
+    except Exception as e:  # noqa: BLE001 (the CLI rows are still worth writing)
+        import traceback
+        traceback.print_exc()
+        why = "the benchmark harness failed here: %s: %s" % (type(e).__name__, e)
+        res["summary"] = not_measured(p, w.p["n_total"], why)
+        sec += ["Not measured: %s." % why, ""]
+        return res
     res["summary"] = rows
     return res
 
@@ -325,16 +358,29 @@ def measure_all(p, args, env, w, log, sec):
     nm = names(p, p_total(w))
     s, took = open_dashboard("main", [args.berth], env, w, p, log, w.pfx)
     try:
-        sec += ["berth's dashboard showed the %d containers %.1f s after start." % (
+        sec += ["berth's dashboard showed the first of the %d containers %.1f s after start." % (
             p_total(w), took), ""]
         rows.append(log_pane_rss(s, w, p, log, sec, nm["rss"]))
         s.t.keys(KEYS["back"])  # close the log pane
         time.sleep(2)
+        evf = os.path.join(w.tmp, "events.json")
+        ev = subprocess.Popen(["curl", "-s", "--unix-socket", "/var/run/docker.sock",
+                               "--max-time", str(p["idle"]), "-o", evf,
+                               "http://d/v1.41/events?filters=%7B%22type%22%3A%5B%22container"
+                               "%22%5D%7D"])
         c0, t0 = cpu_seconds(s.pid), time.monotonic()
         time.sleep(p["idle"])
         cpu = (cpu_seconds(s.pid) - c0) / (time.monotonic() - t0) * 100
-        log("dashboard: idle CPU %.2f%%" % cpu)
-        rows.append(nm["cpu"] + ("%.2f%% of one core" % cpu,
+        ev.wait()
+        nev = 0
+        if os.path.exists(evf):  # curl creates it with the first event
+            with open(evf, "rb") as f:
+                nev = sum(1 for _ in f)
+        log("dashboard: idle CPU %.2f%% (%d container events from other clients)" % (cpu, nev))
+        sec += ["Idle: %.2f%% of one core over %d s; meanwhile other clients of the shared engine"
+                " caused %d container events (each one makes the dashboard list every container"
+                " again)." % (cpu, p["idle"], nev), ""]
+        rows.append(nm["cpu"] + ("%.2f%% of one core (%d engine events meanwhile)" % (cpu, nev),
                                  "**meets**" if cpu <= 1.0 else "**misses**"))
         lats, lost = key_latencies(s.t, p["keys"])
         log("dashboard: keys idle: " + fmt_lat(lats, lost))
@@ -366,6 +412,7 @@ def log_pane_rss(s, w, p, log, sec, nm):
     s.t.keys(KEYS["back"])  # clear the filter; the pane keeps following the same container
     time.sleep(max(p["settle"] - (time.monotonic() - s.started), 2))
     rss, hwm = mem_kib(s.pid)
+    parts = mem_breakdown(s.pid)
     screen = s.t.screen()
     age = time.monotonic() - s.started
     pane_ok = any(last == l.strip() for l in screen)
@@ -373,9 +420,10 @@ def log_pane_rss(s, w, p, log, sec, nm):
     log("dashboard: RSS %d KiB (peak %d) at %.0f s, pane full at %.1f s" % (rss, hwm, age, filled))
     sec += ["Memory: %.1f MiB RSS (peak %.1f MiB) %.0f s after start, with the log pane holding"
             " the tail of the %s-line log (shown by %.1f s) and the filter cleared so every"
-            " container is listed%s." % (
+            " container is listed%s: %s." % (
                 rss / 1024, hwm / 1024, age, last, filled,
-                "" if pane_ok and listed else " (but the screen no longer showed both)"), ""]
+                "" if pane_ok and listed else " (but the screen no longer showed both)",
+                fmt_breakdown(parts)), ""]
     return nm + ("%.1f MiB (peak %.1f MiB)" % (rss / 1024, hwm / 1024),
                  "**meets**" if rss <= 16 * 1024 else "**misses**")
 
@@ -429,11 +477,14 @@ def screen_toggle_latencies(t, n, key, states):
 
 
 def flood(args, env, w, p, log, sec, nm):
-    """A container printing seq as fast as it can, its log pane open: RSS over time, key
-    latency, and how many lines per second the pane shows against what the engine logged."""
+    """A container printing seq as fast as it can, its log pane open and every container
+    listed. First half: once a second, RSS and the last line on screen against the last
+    line the engine has logged. Second half: key latency. Then, for scale, how fast the
+    engine delivers the same log to curl."""
     eng = Engine()
     fname = w.pfx + "flood"
-    w.create(fname, ["seq", "1", "999999999"], log_opts={"max-size": "20m", "max-file": "2"})
+    # one big log file: a rotation would let the engine's follower skip lines
+    w.create(fname, ["seq", "1", "999999999"], log_opts={"max-size": "2g", "max-file": "1"})
     s = None
     try:
         eng.start(fname)
@@ -446,22 +497,21 @@ def flood(args, env, w, p, log, sec, nm):
         s.t.keys(KEYS["back"])  # every container listed again, the pane still following
         t_open = time.monotonic()
         time.sleep(p["flood_warm"])
-        a_pane, a_eng, a_t = pane_last(s.t.screen()), engine_last(eng, fname), time.monotonic()
-        rss = []
-        next_sample = time.monotonic()
-        while time.monotonic() - t_open < p["flood"] / 2:
-            rss.append(mem_kib(s.pid)[0])
-            next_sample += 1
-            time.sleep(max(0, next_sample - time.monotonic()))
+        series = []  # (t, pane's last line, engine's last line, RSS KiB)
+        nxt = time.monotonic()
+        while len(series) < 3 or time.monotonic() - t_open < p["flood"] / 2:
+            series.append((time.monotonic(), pane_last(s.t.screen()), engine_last(eng, fname),
+                           mem_kib(s.pid)[0]))
+            nxt += 1
+            time.sleep(max(0, nxt - time.monotonic()))
         # pause and resume following: the pane's title says which, so the screen shows
-        # when the key took effect; an even count leaves the pane following
+        # when each key took effect; an even count leaves the pane following
         lats, lost = screen_toggle_latencies(s.t, 2 * max(5, p["keys"] // 8), KEYS["pause"],
                                              ("following", "paused"))
+        rss = [x[3] for x in series]
         while time.monotonic() - t_open < p["flood"]:
             rss.append(mem_kib(s.pid)[0])
             time.sleep(1)
-        b_pane, b_eng, b_t = pane_last(s.t.screen()), engine_last(eng, fname), time.monotonic()
-        rss.append(mem_kib(s.pid)[0])
         cpu = cpu_seconds(s.pid)
         s.close()
         s = None
@@ -470,27 +520,35 @@ def flood(args, env, w, p, log, sec, nm):
         if s:
             s.close()
         eng.remove(fname)
-    dt = b_t - a_t
-    line_bytes = 8 + len(str(b_eng or 1000000)) + 1  # frame header, digits, newline
-    pane_rate = (b_pane - a_pane) / dt if a_pane is not None and b_pane is not None else None
-    eng_rate = (b_eng - a_eng) / dt if a_eng is not None and b_eng is not None else None
+    pts = [x for x in series if x[1] is not None and x[2] is not None]
+    if len(pts) < 2:
+        return nm + ("-", "**not measured**: the pane or the engine gave no line numbers")
+    dt = pts[-1][0] - pts[0][0]
+    pane_rate = (pts[-1][1] - pts[0][1]) / dt
+    eng_rate = (pts[-1][2] - pts[0][2]) / dt
+    lag = [e - q for _, q, e, _ in pts]
+    # frame header, RFC 3339 timestamp with nanoseconds and a space, digits, newline
+    line_bytes = 8 + 31 + len(str(pts[-1][2])) + 1
+    floor_rate = floor / line_bytes
     growth = (max(rss) - rss[0]) / 1024
-    fig = "RSS %.1f MiB after warm-up, at most %.1f MiB; keys %s; the pane showed %s lines/s," \
-        " the engine delivered ≈%.0f lines/s to curl (the container wrote %s lines/s)" % (
-            rss[0] / 1024, max(rss) / 1024, fmt_lat(lats, lost),
-            "%.0f" % pane_rate if pane_rate is not None else "?", floor / line_bytes,
-            "%.0f" % eng_rate if eng_rate is not None else "?")
+    fig = ("RSS %.1f MiB after warm-up, at most %.1f MiB; keys %s; the pane advanced %.0f"
+           " lines/s, the engine delivers ≈%.0f lines/s to one follower (the container wrote"
+           " %.0f lines/s)" % (rss[0] / 1024, max(rss) / 1024, fmt_lat(lats, lost), pane_rate,
+                               floor_rate, eng_rate))
     log("dashboard: flood: " + fig)
     sec += ["Log flood: `seq 1 999999999` in a container for %d s with its pane open and every"
-            " container listed. RSS each second after a %d s warm-up (MiB): %s. The pane's last"
-            " line went from %s to %s and the engine's from %s to %s in %.1f s; berth used"
-            " %.1f s of CPU in all. For scale, curl following the same log right after, for"
-            " %d s, received %.2f MB/s, about %.0f lines/s: what the engine delivers to one"
-            " follower. Key latency here is measured on screen: from sending `p` (pause or"
-            " resume following) to tmux showing the pane's new state." % (
-                p["flood"], p["flood_warm"], " ".join("%.1f" % (x / 1024) for x in rss),
-                a_pane, b_pane, a_eng, b_eng, dt, cpu, p["flood_floor"], floor / 1e6,
-                floor / line_bytes), ""]
+            " container listed. RSS each second after a %d s warm-up (MiB): %s. Over %.0f s the"
+            " pane's last line went from %d to %d and the container's from %d to %d; the pane"
+            " was %s lines behind the container at the end (%s lines at the start). berth used"
+            " %.1f s of CPU in all. curl following the same log right after, for %d s, with"
+            " timestamps as the pane asks for them, received %.2f MB/s, about %.0f lines/s: what"
+            " the engine delivers to one follower, so the pane keeps up when it advances near"
+            " that rate. Key latency here is measured on"
+            " screen: from sending `p` (pause or resume following) to tmux showing the pane's"
+            " new state." % (
+                p["flood"], p["flood_warm"], " ".join("%.1f" % (x / 1024) for x in rss), dt,
+                pts[0][1], pts[-1][1], pts[0][2], pts[-1][2], lag[-1], lag[0], cpu,
+                p["flood_floor"], floor / 1e6, floor_rate), ""]
     why = []
     if growth > 1.0:
         why.append("RSS grew %.1f MiB" % growth)
@@ -503,7 +561,8 @@ def follow_floor(name, seconds):
     """Bytes per second curl receives following the container's log."""
     r = subprocess.run(["curl", "-s", "--unix-socket", "/var/run/docker.sock", "--max-time",
                         str(seconds), "-o", "/dev/null", "-w", "%{size_download}",
-                        "http://d/v1.41/containers/%s/logs?stdout=1&follow=1&tail=0" % name],
+                        "http://d/v1.41/containers/%s/logs?stdout=1&follow=1&tail=0&timestamps=1"
+                        % name],
                        capture_output=True, text=True)
     try:
         return float(r.stdout) / seconds

@@ -3,6 +3,7 @@
   dockerpy_ops.py OP ARG...          one operation in a fresh process, as a script would
   dockerpy_ops.py --serve OP ARG...  import and connect once, then run OP once per line read
                                      on stdin and answer "elapsed_ns peak_rss_kib" per run
+                                     (peak RSS is the process's VmHWM)
 
 OP is one of: ps-sparse, ps-full, inspect C, logs C, exec C, cp-in C SRC DIR,
 cp-out C PATH DIR, version. Each is the idiomatic docker-py call for the verb.
@@ -10,7 +11,6 @@ cp-out C PATH DIR, version. Each is the idiomatic docker-py call for the verb.
 
 import io
 import os
-import resource
 import sys
 import tarfile
 import time
@@ -85,6 +85,16 @@ def op_version(client):
     return client.version()["ApiVersion"]
 
 
+def peak_rss_kib():
+    """VmHWM: the peak of this process's own memory since its exec (ru_maxrss would
+    include the memory of the process that started it)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
 OPS = {"ps-sparse": op_ps_sparse, "ps-full": op_ps_full, "inspect": op_inspect,
        "logs": op_logs, "exec": op_exec, "cp-in": op_cp_in, "cp-out": op_cp_out,
        "version": op_version}
@@ -106,7 +116,7 @@ def main(argv):
         t0 = time.perf_counter_ns()
         op(client, *args)
         t1 = time.perf_counter_ns()
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        rss = peak_rss_kib()
         sys.stdout.write("%d %d\n" % (t1 - t0, rss))
         sys.stdout.flush()
     return 0

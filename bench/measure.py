@@ -13,6 +13,12 @@ import tempfile
 import time
 
 
+# Peak RSS needs /usr/bin/time: a child's own ru_maxrss from wait4(2) here would include
+# this (large) Python process, because the kernel carries the peak over exec from the
+# memory the child was forked with.
+HAVE_TIME = os.access("/usr/bin/time", os.X_OK)
+
+
 class Cmd:
     """One command of a workload: a peer's way of doing the same thing.
 
@@ -60,17 +66,18 @@ def run_once(cmd, env, wrap_time=False, stdout=None):
     errf = tempfile.NamedTemporaryFile(prefix="bench-err-", delete=False)
     timef = errf.name + ".time"
     argv = cmd.argv
+    wrap_time = wrap_time and HAVE_TIME
     if wrap_time:
         argv = ["/usr/bin/time", "-v", "-o", timef] + argv
     out = stdout if stdout is not None else subprocess.DEVNULL
     try:
         t0 = time.perf_counter_ns()
         p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=errf, env=env)
-        _, status, ru = os.wait4(p.pid, 0)
+        _, status, _ = os.wait4(p.pid, 0)
         t1 = time.perf_counter_ns()
         p.returncode = os.waitstatus_to_exitcode(status)
         errf.close()
-        rss = ru.ru_maxrss
+        rss = None
         if wrap_time:
             with open(timef) as f:
                 m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", f.read())

@@ -8,7 +8,8 @@
 #
 # The berth binary is $BERTH, else ui/berth under the current (build) directory, else
 # ui/berth in the source tree. Needs root (it reads /proc of the dashboard and starts a
-# private dockerd for the stall row), curl, tmux, /usr/bin/time, python3-docker.
+# private dockerd for the stall row), curl, tmux, python3-docker; /usr/bin/time (package
+# time), hyperfine and valgrind are used when present.
 set -eu
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,7 +38,6 @@ missing=
 for t in curl tmux dockerd ip; do
 	command -v $t >/dev/null 2>&1 || missing="$missing $t"
 done
-[ -x /usr/bin/time ] || missing="$missing /usr/bin/time(package time)"
 [ -x /usr/bin/python3 ] || missing="$missing /usr/bin/python3"
 command -v docker >/dev/null 2>&1 || missing="$missing docker"
 /usr/bin/python3 -c 'import docker' 2>/dev/null || missing="$missing python3-docker"
