@@ -152,7 +152,7 @@ explain_transport_error(struct backend *b, struct berth_error *err)
 	if (why) {
 		berth_fail(err, BERTH_ECONNECT, "cannot reach %s: %s", d->what, why);
 		free(why);
-	} else if (err->code == BERTH_ECONNECT && !d->ssh &&
+	} else if (err->code == BERTH_ECONNECT && !d->ssh && !strstr(err->message, "TLS failed") &&
 		   strlen(err->message) + sizeof CONNECT_HINT < sizeof err->message) {
 		strcat(err->message, CONNECT_HINT);
 	}

@@ -275,6 +275,53 @@ what_of(const struct http_target *t)
 	return t->what ? t->what : "the engine";
 }
 
+/* The certificate problem behind a failed TLS set-up, in words; NULL when the
+ * failure is not about certificates. detail is libcurl's (OpenSSL's) text. */
+static const char *
+tls_problem(const struct http_target *t, CURLcode rc, const char *detail, bool fresh, char *out,
+	    size_t len)
+{
+	const char *ca = t->ca_file ? t->ca_file : "the system's CA store";
+	const char *cert = t->cert_file;
+	if (rc == CURLE_SSL_CACERT_BADFILE) {
+		snprintf(out, len, "the CA certificate %s cannot be read", ca);
+	} else if (rc == CURLE_SSL_CERTPROBLEM) {
+		snprintf(out, len, "the client certificate %s or its key %s cannot be used",
+			 cert ? cert : "(none)", t->key_file ? t->key_file : "(none)");
+	} else if (strstr(detail, "SSL certificate problem")) {
+		if (strstr(detail, "expired"))
+			snprintf(out, len, "the engine's certificate has expired");
+		else if (strstr(detail, "not yet valid"))
+			snprintf(out, len, "the engine's certificate is not valid yet");
+		else if (strstr(detail, "self-signed") || strstr(detail, "issuer"))
+			snprintf(out, len, "the engine's certificate is not signed by the CA in %s", ca);
+		else
+			snprintf(out, len, "the engine's certificate was not accepted");
+	} else if (strstr(detail, "subject name") || strstr(detail, "host name")) {
+		snprintf(out, len, "the engine's certificate does not name the host it was reached at");
+	} else if (strstr(detail, "alert certificate required") ||
+		   (!cert && fresh && (rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR))) {
+		snprintf(out, len, "the engine wants a client certificate and none was given; "
+			 "put cert.pem and key.pem in DOCKER_CERT_PATH");
+	} else if (cert && strstr(detail, "alert certificate expired")) {
+		snprintf(out, len, "the engine refused the client certificate %s: it has expired", cert);
+	} else if (cert && (strstr(detail, "alert unknown ca") || strstr(detail, "alert bad certificate") ||
+			    strstr(detail, "alert certificate unknown") ||
+			    strstr(detail, "alert decrypt error"))) {
+		snprintf(out, len, "the engine refused the client certificate %s: "
+			 "it is not signed by a CA the engine trusts", cert);
+	} else if (cert && fresh && (rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR)) {
+		/* TLS 1.3: the server checks the client's certificate after the client
+		 * considers the handshake done, and its alert is often lost in the reset. */
+		snprintf(out, len, "the engine closed the connection right after the TLS handshake: "
+			 "it refused the client certificate %s (expired, or not signed by a CA it trusts)",
+			 cert);
+	} else {
+		return NULL;
+	}
+	return out;
+}
+
 /* Turn a failed transfer into one sentence. */
 static int
 transfer_error(const struct http_target *t, const struct http_request *rq, CURL *easy,
@@ -286,7 +333,16 @@ transfer_error(const struct http_target *t, const struct http_request *rq, CURL 
 	curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
 	curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect_us);
 	curl_easy_getinfo(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
-	char text[128];
+	char text[256];
+	if (str_starts_with(t->base_url, "https:")) {
+		long header_bytes = 0, connects = 0;
+		curl_easy_getinfo(easy, CURLINFO_HEADER_SIZE, &header_bytes);
+		curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
+		const char *detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+		if (tls_problem(t, rc, detail, connects > 0 && header_bytes == 0, text, sizeof text))
+			return berth_fail(err, BERTH_ECONNECT, "cannot reach %s: TLS failed: %s (%s)",
+					  what, text, detail);
+	}
 	switch (rc) {
 	case CURLE_COULDNT_CONNECT:
 		errno_text((int)os_errno, text, sizeof text);

@@ -1,0 +1,121 @@
+# tests/remote/lib.bash: fixtures shared by the remote-endpoint tests (bash).
+# Sourced after tests/lib/tap.sh. Every process a test starts is recorded with
+# remote_started PID and ended by remote_cleanup (an EXIT trap), by its pid.
+
+: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${TOP_BUILDDIR:=$TOP_SRCDIR}"
+: "${BERTH:=$TOP_BUILDDIR/ui/berth}"
+. "$TOP_SRCDIR/tests/lib/tap.sh"
+. "$TOP_SRCDIR/tests/lib/engines.sh"
+
+[ -x "$BERTH" ] || bail_out "berth is not built at $BERTH"
+unset DOCKER_HOST DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_TLS DOCKER_CERT_PATH BERTH_CONFIG BERTH_SSH_OPTS
+export XDG_CONFIG_HOME=$TAP_TMP/config
+mkdir -p "$XDG_CONFIG_HOME"
+# Containers of this run: the tag of the remote tests and a hash of the build tree.
+P=t-remote-$(printf '%s' "$TOP_BUILDDIR" | md5sum | cut -c1-6)-
+REMOTE_PIDS=()
+
+D() { docker -H "unix://$DOCKER_SOCK" "$@"; }
+
+remote_started() { REMOTE_PIDS+=("$1"); }
+
+# End what this test started (by pid) and remove its containers.
+remote_cleanup()
+{
+	local pid ids
+	for pid in "${REMOTE_PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	ids=$(D ps -a --format '{{.ID}} {{.Names}}' 2>/dev/null | awk -v p="$P$REMOTE_TEST-" 'index($2, p) == 1 { print $1 }')
+	[ -n "$ids" ] && D rm -f $ids >/dev/null 2>&1
+	rm -rf "$TAP_TMP"
+	return 0
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on right now.
+free_port()
+{
+	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Wait up to 10 s until something listens on 127.0.0.1:$1.
+wait_port()
+{
+	local i
+	for i in $(seq 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# A CA, a server certificate for 127.0.0.1 and a client certificate in $1
+# (ca.pem, server.pem, server-key.pem, cert.pem, key.pem), as testing.md makes them;
+# also an expired server certificate (old.pem, old-key.pem), an expired client
+# certificate (oldcert.pem), and a second CA that signed nothing (other-ca.pem).
+make_certs()
+{
+	local d=$1
+	mkdir -p "$d" && (
+		cd "$d" || exit 1
+		openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 2 -subj /CN=test-ca
+		openssl req -x509 -newkey rsa:2048 -nodes -keyout other-ca-key.pem -out other-ca.pem -days 2 -subj /CN=other-ca
+		printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >srv.ext
+		printf 'extendedKeyUsage=clientAuth\n' >cli.ext
+		openssl req -new -newkey rsa:2048 -nodes -keyout server-key.pem -subj /CN=127.0.0.1 -out server.csr
+		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out server.pem -days 2 -extfile srv.ext
+		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out old.pem -days -1 -extfile srv.ext
+		cp server-key.pem old-key.pem
+		openssl req -new -newkey rsa:2048 -nodes -keyout key.pem -subj /CN=client -out client.csr
+		openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out cert.pem -days 2 -extfile cli.ext
+		openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out oldcert.pem -days -1 -extfile cli.ext
+	) >"$d/openssl.log" 2>&1
+}
+
+# A mutual-TLS front end (socat) on 127.0.0.1:$1 for the shared engine's socket,
+# with server certificate $2 and key $3, trusting client certificates of CA $4.
+start_tls_proxy()
+{
+	setsid socat "OPENSSL-LISTEN:$1,bind=127.0.0.1,fork,reuseaddr,cert=$2,key=$3,cafile=$4,verify=1" \
+		"UNIX-CONNECT:$DOCKER_SOCK" </dev/null >/dev/null 2>"$TAP_TMP/socat-$1.log" &
+	remote_started $!
+	wait_port "$1"
+}
+
+# The core verbs (ps, inspect, logs, exec, cp, kill) through berth "$@", on a
+# container made with the docker client on the shared engine.
+core_verbs()
+{
+	local label=$1 name=$P$REMOTE_TEST-$2
+	shift 2
+	D rm -f "$name" >/dev/null 2>&1
+	D run -d --name "$name" "$TEST_IMAGE" sh -c 'echo hello-from-$HOSTNAME; exec sleep 600' >/dev/null ||
+		{ skip 8 "cannot start a container"; return; }
+	local id
+	id=$(D inspect -f '{{.Id}}' "$name")
+	run "$BERTH" "$@" ps
+	grep -q "$name" "$OUT"; ok $? "$label: ps lists the container" || tap_show_last
+	run "$BERTH" "$@" inspect "$name"
+	like "$(out)" "\"Id\": *\"$id\"" "$label: inspect gives the engine's document" || tap_show_last
+	run "$BERTH" "$@" logs "$name"
+	like "$(out)" "hello-from-" "$label: logs" || tap_show_last
+	run "$BERTH" "$@" exec "$name" sh -c 'echo out; echo err >&2; exit 3'
+	is "$RC $(out) $(err)" "3 out err" "$label: exec keeps stdout, stderr and the exit code" || tap_show_last
+	printf 'payload %s\n' "$label" >"$TAP_TMP/in.txt"
+	run "$BERTH" "$@" cp "$TAP_TMP/in.txt" "$name:/tmp/in.txt"
+	is "$RC $(D exec "$name" cat /tmp/in.txt)" "0 payload $label" "$label: cp into the container" || tap_show_last
+	rm -f "$TAP_TMP/back.txt"
+	run "$BERTH" "$@" cp "$name:/tmp/in.txt" "$TAP_TMP/back.txt"
+	is "$RC $(cat "$TAP_TMP/back.txt" 2>/dev/null)" "0 payload $label" "$label: cp out of the container" || tap_show_last
+	run "$BERTH" "$@" kill "$name"
+	is "$RC" 0 "$label: kill" || tap_show_last
+	local i st=
+	for i in $(seq 50); do
+		st=$(D inspect -f '{{.State.Status}}' "$name" 2>/dev/null)
+		[ "$st" = exited ] && break
+		sleep 0.2
+	done
+	is "$st" exited "$label: ... the container stopped"
+	D rm -f "$name" >/dev/null 2>&1
+}
