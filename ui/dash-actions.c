@@ -187,6 +187,7 @@ act_done(struct pool_job *pj)
 		if (!b->failed++)
 			snprintf(b->first_err, sizeof b->first_err, "%s", j->err.message);
 	}
+	j->d->nactions--;
 	if (b->done == b->total) {
 		if (!j->d->quit)
 			bulk_report(j->d, b, j->assigned, j->dissociate);
@@ -214,7 +215,9 @@ act_submit(struct dash *d, enum action a, struct targets *t, bool dissociate)
 		struct act_job *j = xcalloc(1, sizeof *j);
 		j->job.run = act_run;
 		j->job.done = act_done;
-		j->job.klass = POOL_FAST;
+		/* A thread each: actions on a frozen engine must not hold the
+		 * workers that list the other endpoints. */
+		j->job.klass = POOL_STREAM;
 		j->d = d;
 		j->bulk = b;
 		j->a = a;
@@ -223,6 +226,7 @@ act_submit(struct dash *d, enum action a, struct targets *t, bool dissociate)
 		j->arg = b->arg;
 		j->force = true;	/* confirmed: delete even if it started since */
 		j->dissociate = dissociate;
+		d->nactions++;
 		if (pool_submit(d->pool, &j->job, &j->err) < 0) {
 			j->rc = -1;
 			act_done(&j->job);
@@ -736,7 +740,6 @@ shell_enter(struct dash *d, struct shell_job *j)
 	cfmakeraw(&raw);
 	tcsetattr(STDIN_FILENO, TCSANOW, &raw);
 	j->interactive = true;
-	j->job.klass = POOL_STREAM;
 	d->suspended = true;
 	if (pool_submit(d->pool, &j->job, &j->err) < 0) {
 		j->rc = -1;
@@ -789,7 +792,7 @@ start_shell(struct dash *d)
 	struct shell_job *j = xcalloc(1, sizeof *j);
 	j->job.run = shell_run;
 	j->job.done = shell_done;
-	j->job.klass = POOL_FAST;
+	j->job.klass = POOL_STREAM;
 	j->d = d;
 	j->ep = t->v[0].e->ep;
 	j->id = xstrdup(t->v[0].id);

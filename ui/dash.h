@@ -105,6 +105,7 @@ struct dash {
 	char msg[700];
 	bool msg_error;
 	struct copy_job *copy;		/* a copy in progress, for the progress line */
+	int nactions;			/* lifecycle actions in flight (spinner) */
 	bool mouse;
 	bool quit;
 	bool suspended;			/* the terminal belongs to a shell */

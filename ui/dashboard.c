@@ -134,7 +134,7 @@ static const char spinner[] = "|/-\\";
 static bool
 busy(struct dash *d)
 {
-	if (pool_pending(d->pool) || d->copy || d->ov.exec)
+	if (pool_pending(d->pool) || d->copy || d->ov.exec || d->nactions)
 		return true;
 	for (size_t i = 0; i < d->neps; i++)
 		if (d->eps[i].list_job && !d->eps[i].listed)

@@ -48,9 +48,23 @@ median=$(printf '%s\n' $lats | sort -n | sed -n 5p)
 worst=$(printf '%s\n' $lats | sort -n | tail -1)
 [ "$median" -le 100 ] && [ "$worst" -le 1000 ]
 ok $? "keys answer within 100 ms while the engine is frozen (ms:$lats)"
+# Actions on the frozen engine must not starve the other endpoint's lists.
+for k in S r S s S; do tm send-keys -t s "$k"; done
+t0=$(now_ms) held=0
+while [ $(( $(now_ms) - t0 )) -lt 6000 ]; do
+	screen | tail -2 | grep -qF "unix://$SHARED_SOCK: connected" || { held=1; break; }
+	sleep 0.1
+done
+[ $held = 0 ]
+ok $? "five actions stuck on the frozen engine leave the other endpoint connected for 6 s"
 kill -CONT "$PD_PID"
 wait_for "$PRIV: connected" 20 && wait_row "$P-a" running 5
 ok $? "after SIGCONT the dashboard recovers by itself"
+# The stuck actions finish once the engine runs again ("stop NAME…" is replaced).
+deadline=$(( $(now_ms) + 30000 ))
+while screen | tail -1 | grep -q '…$' && [ "$(now_ms)" -lt $deadline ]; do sleep 0.1; done
+dk start $P-a >/dev/null 2>&1
+wait_row "$P-a" running 10 >/dev/null
 t0=$(now_ms)
 dk stop -t 0 $P-a >/dev/null
 wait_row "$P-a" "exited (137)" 3
