@@ -399,6 +399,7 @@ do_inspect(struct dash *d)
 	j->job.run = inspect_run;
 	j->job.done = inspect_done;
 	j->job.klass = POOL_FAST;
+	j->job.deadline = dash_now() + 20;	/* a frozen engine must not hold a worker */
 	j->d = d;
 	j->ep = t->v[0].e->ep;
 	j->id = xstrdup(t->v[0].id);
