@@ -63,7 +63,8 @@ script_waiting(const struct dash_script *sc)
 	return sc->waiting;
 }
 
-char *
+/* The screen as text, one line per row, trailing blanks cut (caller frees). */
+static char *
 script_screen_text(void)
 {
 	struct buf b = { 0 };

@@ -28,7 +28,5 @@ bool script_ready(const struct dash_script *sc);	/* a step can run now */
 bool script_waiting(const struct dash_script *sc);
 /* Run one step: 0 go on, 1 the script ended, -1 a wait timed out. */
 int script_step(struct dash_script *sc, struct dash *d);
-/* The screen as text (caller frees). */
-char *script_screen_text(void);
 
 #endif

@@ -149,7 +149,6 @@ void dialog_close(struct dash *d);
 void dash_message(struct dash *d, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void dash_overlay_open(struct dash *d, const char *title);
-struct dash_ep *dash_ep_by_name(struct dash *d, const char *name);
 void dash_rebuild(struct dash *d);	/* after the data changed */
 double dash_now(void);
 void dash_key(struct dash *d, int key);		/* one key, as if typed */

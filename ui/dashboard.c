@@ -68,15 +68,6 @@ dash_message(struct dash *d, bool error, const char *fmt, ...)
 	d->dirty = true;
 }
 
-struct dash_ep *
-dash_ep_by_name(struct dash *d, const char *name)
-{
-	for (size_t i = 0; i < d->neps; i++)
-		if (strcmp(d->eps[i].name, name) == 0)
-			return &d->eps[i];
-	return NULL;
-}
-
 /* Follow the selection with the log pane after a short pause (holding j
  * down must not open a log stream per row). */
 static void

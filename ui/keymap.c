@@ -103,7 +103,8 @@ keymap_parse_key(const char *name)
 	return -1;
 }
 
-const char *
+/* A short printable name for a key code ("^S", "pgup", "space"). */
+static const char *
 keymap_key_name(int key, char *buf, size_t len)
 {
 	for (size_t i = 0; i < sizeof named_keys / sizeof named_keys[0]; i++)

@@ -31,7 +31,5 @@ const char *keymap_keys(enum action a);
 
 /* Parse one key name ("k", "^K", "ctrl-k", "enter", "pgup", "f5"...); -1 if unknown. */
 int keymap_parse_key(const char *name);
-/* A short printable name for a key code ("^S", "PgUp", "Space"). */
-const char *keymap_key_name(int key, char *buf, size_t len);
 
 #endif
