@@ -54,8 +54,9 @@ int docker_inspect_raw(struct backend *b, const char *ref, struct json_object **
 		       berth_cancel *cancel, struct berth_error *err);
 
 /* docker-ssh.c */
-int ssh_proxy_start(const char *spec, double connect_timeout, struct ssh_proxy **out,
-		    struct berth_error *err);
+/* ssh_options: more words for the ssh command line (shell quoting), or NULL. */
+int ssh_proxy_start(const char *spec, double connect_timeout, const char *ssh_options,
+		    struct ssh_proxy **out, struct berth_error *err);
 void ssh_proxy_stop(struct ssh_proxy *p);
 const char *ssh_proxy_socket(const struct ssh_proxy *p);
 /* The last line ssh wrote on stderr, or NULL; caller frees. */

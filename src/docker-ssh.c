@@ -2,8 +2,9 @@
  *
  * The endpoint gets a private unix socket in a fresh temporary directory;
  * every connection libcurl opens to it is handed, as stdin and stdout, to one
- * `ssh [-l USER] [-p PORT] -o ConnectTimeout=N -T -- HOST docker system
- * dial-stdio`, which speaks to the remote engine. Kept-alive connections keep
+ * `ssh -o BatchMode=yes [OPTIONS] [-l USER] [-p PORT] -o ConnectTimeout=N -T --
+ * HOST docker system dial-stdio` (OPTIONS: the endpoint's ssh_options, else
+ * BERTH_SSH_OPTS), which speaks to the remote engine. Kept-alive connections keep
  * their ssh process, so a session costs one ssh handshake per connection.
  * ssh runs in batch mode (it never prompts on the terminal), and what it says
  * on stderr is kept so a failure can be told in ssh's own words.
@@ -23,6 +24,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <wordexp.h>
 
 #include "docker-priv.h"
 #include "util.h"
@@ -39,9 +41,29 @@ struct ssh_proxy {
 	size_t npids;
 };
 
-/* ssh://[USER@]HOST[:PORT][/SOCKET] into the ssh command line. */
+/* The words of opts (the endpoint's ssh_options or BERTH_SSH_OPTS), split and
+ * unquoted as the shell would, without running anything, onto the ssh command line. */
 static int
-ssh_argv(const char *spec, double connect_timeout, char ***argv, struct berth_error *err)
+ssh_user_options(const char *spec, const char *opts, char ***v, size_t *n, struct berth_error *err)
+{
+	if (!opts || !*opts)
+		return 0;
+	wordexp_t we;
+	if (wordexp(opts, &we, WRDE_NOCMD) != 0)
+		return berth_fail(err, BERTH_EUSAGE,
+				  "bad ssh options for %s: %s (words for ssh, quoted as in the shell, "
+				  "no command substitution)", spec, opts);
+	for (size_t i = 0; i < we.we_wordc; i++)
+		strv_push(v, n, we.we_wordv[i]);
+	wordfree(&we);
+	return 0;
+}
+
+/* ssh://[USER@]HOST[:PORT][/SOCKET] into the ssh command line. BatchMode comes
+ * before the user's options so that none of them can turn prompting back on. */
+static int
+ssh_argv(const char *spec, double connect_timeout, const char *user_opts, char ***argv,
+	 struct berth_error *err)
 {
 	const char *rest = spec + 6;
 	char *s = xstrdup(rest);
@@ -75,6 +97,14 @@ ssh_argv(const char *spec, double connect_timeout, char ***argv, struct berth_er
 	char **v = NULL;
 	size_t n = 0;
 	strv_push(&v, &n, "ssh");
+	strv_push(&v, &n, "-o");
+	strv_push(&v, &n, "BatchMode=yes");
+	if (ssh_user_options(spec, user_opts, &v, &n, err) < 0) {
+		berth_strv_free(v);
+		free(s);
+		free(path);
+		return -1;
+	}
 	if (user) {
 		strv_push(&v, &n, "-l");
 		strv_push(&v, &n, user);
@@ -84,7 +114,7 @@ ssh_argv(const char *spec, double connect_timeout, char ***argv, struct berth_er
 		strv_push(&v, &n, port);
 	}
 	char *ct = xasprintf("ConnectTimeout=%d", connect_timeout >= 1 ? (int)connect_timeout : 1);
-	const char *opts[] = { "-o", ct, "-o", "BatchMode=yes", "-T", "--", host, "docker" };
+	const char *opts[] = { "-o", ct, "-T", "--", host, "docker" };
 	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
 		strv_push(&v, &n, opts[i]);
 	if (path) {
@@ -127,7 +157,9 @@ spawn_ssh(struct ssh_proxy *p, int conn)
 	sigset_t none;
 	sigemptyset(&none);
 	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+	/* A session of its own: no controlling terminal, so ssh can never prompt
+	 * over the dashboard, whatever its configuration says. */
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSID);
 	pid_t pid;
 	if (posix_spawnp(&pid, p->argv[0], &fa, &attr, p->argv, environ) == 0) {
 		p->pids = xrealloc(p->pids, (p->npids + 1) * sizeof *p->pids);
@@ -207,12 +239,12 @@ ssh_proxy_stop(struct ssh_proxy *p)
 }
 
 int
-ssh_proxy_start(const char *spec, double connect_timeout, struct ssh_proxy **out,
-		struct berth_error *err)
+ssh_proxy_start(const char *spec, double connect_timeout, const char *ssh_options,
+		struct ssh_proxy **out, struct berth_error *err)
 {
 	struct ssh_proxy *p = xcalloc(1, sizeof *p);
 	p->listen_fd = p->stop_pipe[0] = p->stop_pipe[1] = -1;
-	if (ssh_argv(spec, connect_timeout, &p->argv, err) < 0) {
+	if (ssh_argv(spec, connect_timeout, ssh_options, &p->argv, err) < 0) {
 		free(p);
 		return -1;
 	}

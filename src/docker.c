@@ -86,7 +86,8 @@ docker_open(struct backend *b, struct berth_error *err)
 				"anyone on the path can pose as the engine\n", d->what);
 	} else if (str_starts_with(spec, "ssh://")) {
 		double ct = b->ep->opts.connect_timeout > 0 ? b->ep->opts.connect_timeout : 5;
-		if (ssh_proxy_start(spec, ct, &d->ssh, err) < 0) {
+		const char *opts = conf_opt(b, "ssh_options");
+		if (ssh_proxy_start(spec, ct, opts ? opts : getenv("BERTH_SSH_OPTS"), &d->ssh, err) < 0) {
 			free(d);
 			return -1;
 		}

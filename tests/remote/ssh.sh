@@ -1,0 +1,132 @@
+#!/bin/sh
+# tests/remote/ssh.sh: ssh:// endpoints through Debian's openssh-server on
+# 127.0.0.1 (private port, host key, authorized keys and pidfile in a temporary
+# folder; key authentication only) reaching the shared Docker engine with
+# `docker system dial-stdio` on the far side. The core verbs, the dashboard (in
+# tmux), and the failures: an unknown host key and a refused key each give one
+# sentence with ssh's own words, at once, never a prompt. No file of root's
+# ~/.ssh is touched: ssh's options come through BERTH_SSH_OPTS and ssh_options.
+[ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
+REMOTE_TEST=ssh
+. "${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/remote/lib.bash"
+trap remote_cleanup EXIT
+[ -x /usr/sbin/sshd ] && command -v ssh >/dev/null || skip_all "needs openssh-server and openssh-client"
+[ "$(id -u)" = 0 ] || skip_all "sshd for the test runs as root"
+engine_docker_ensure && engine_image_ensure_docker || skip_all "no Docker engine"
+
+S=$TAP_TMP/sshd
+mkdir -p "$S" /run/sshd
+ssh-keygen -q -t ed25519 -N '' -f "$S/hostkey" -C test-host
+ssh-keygen -q -t ed25519 -N '' -f "$S/id_test" -C test-user
+ssh-keygen -q -t ed25519 -N '' -f "$S/id_other" -C stranger
+cp "$S/id_test.pub" "$S/authorized_keys"
+chmod 600 "$S/authorized_keys"
+SPORT=$(free_port)
+# The far side's PATH must find the docker client.
+setsid /usr/sbin/sshd -D -e -f /dev/null -p "$SPORT" -o ListenAddress=127.0.0.1 \
+	-o HostKey="$S/hostkey" -o PidFile="$S/sshd.pid" -o AuthorizedKeysFile="$S/authorized_keys" \
+	-o PermitRootLogin=prohibit-password -o PasswordAuthentication=no \
+	-o KbdInteractiveAuthentication=no -o UsePAM=no -o StrictModes=no \
+	-o SetEnv="PATH=$(dirname "$(command -v docker)"):/usr/local/bin:/usr/bin:/bin" \
+	</dev/null >/dev/null 2>"$S/sshd.log" &
+remote_started $!
+wait_port "$SPORT" || bail_out "sshd did not listen: $(tail -3 "$S/sshd.log")"
+printf '[127.0.0.1]:%s %s\n' "$SPORT" "$(cut -d' ' -f1,2 "$S/hostkey.pub")" >"$S/known_hosts"
+: >"$S/empty_known_hosts"
+# Options for the system ssh that keep it off root's files (-F none: no ~/.ssh/config).
+ssh_opts()
+{
+	printf -- '-F none -i %s -o IdentitiesOnly=yes -o IdentityAgent=none -o UserKnownHostsFile=%s -o StrictHostKeyChecking=yes' "$1" "$2"
+}
+export BERTH_SSH_OPTS="$(ssh_opts "$S/id_test" "$S/known_hosts")"
+SPEC="ssh://root@127.0.0.1:$SPORT"
+diag "sshd on 127.0.0.1:$SPORT"
+
+run "$BERTH" -H "$SPEC" version
+is "$RC" 0 "version over ssh://" || tap_show_last
+like "$(out; err)" "Docker .* at $SPEC" "... names the engine and the endpoint"
+
+core_verbs "ssh" v -H "$SPEC"
+
+# exec -it over ssh: the hijacked connection runs through ssh too.
+name=${P}ssh-tty
+D run -d --name "$name" "$TEST_IMAGE" sleep 600 >/dev/null
+run script -qec "$BERTH -H $SPEC exec -it $name sh -c 'tty >/dev/null && echo has-a-tty'" /dev/null
+like "$(out)" "has-a-tty" "exec -it over ssh:// gets a terminal" || tap_show_last
+
+# ---------------------------------------------------------------- the dashboard
+if command -v tmux >/dev/null; then
+	TM="tmux -L berth-remote-ssh-$$ -f /dev/null"
+	$TM new-session -d -s s -x 160 -y 30 "env BERTH_SSH_OPTS='$BERTH_SSH_OPTS' $BERTH -H $SPEC; sleep 600"
+	remote_tmux_kill() { $TM kill-server >/dev/null 2>&1; }
+	trap 'remote_tmux_kill; remote_cleanup' EXIT
+	screen_has()
+	{
+		local i
+		for i in $(seq "$((${2:-10} * 20))"); do
+			$TM capture-pane -p -t s | grep -qE -- "$1" && return 0
+			sleep 0.05
+		done
+		diag "timed out waiting for: $1"
+		$TM capture-pane -p -t s | sed 's/^/#   /'
+		return 1
+	}
+	# The shared engine may hold many containers of others: filter on ours first.
+	screen_has "connected" 20 >/dev/null
+	$TM send-keys -t s /
+	screen_has "filter" 5 >/dev/null
+	$TM send-keys -t s -l "$name"
+	$TM send-keys -t s Enter
+	screen_has "filter \"$name\""
+	ok $? "the dashboard over ssh:// answers keys (the filter)"
+	screen_has "$name +[0-9a-f]{12} .*running"
+	ok $? "... shows the container running"
+	t0=$(date +%s%N)
+	D kill "$name" >/dev/null
+	screen_has "$name +[0-9a-f]{12} .*exited"
+	ok $? "... and its change of status ($((($(date +%s%N) - t0) / 1000000)) ms after docker kill)"
+	$TM send-keys -t s q
+	screen_has "^$" 5 >/dev/null
+	remote_tmux_kill
+else
+	skip 3 "no tmux"
+fi
+D rm -f "$name" >/dev/null 2>&1
+
+# ---------------------------------------------------------------- failures
+ssh_error()
+{
+	local label=$1 re=$2
+	shift 2
+	run env "$@" "$BERTH" -H "$SPEC" ps
+	is "$RC" 1 "$label: ps fails" || tap_show_last
+	ok $([ "$(wc -l <"$ERR")" -eq 1 ]; echo $?) "$label: ... in one line" || tap_show_last
+	like "$(err)" "$re" "$label: ... with ssh's own words"
+	ok $([ "$MS" -lt 15000 ]; echo $?) "$label: ... without hanging (${MS} ms)"
+}
+ssh_error "unknown host key" "^berth: cannot reach the Docker engine at $SPEC: Host key verification failed\.$" \
+	BERTH_SSH_OPTS="$(ssh_opts "$S/id_test" "$S/empty_known_hosts")"
+ssh_error "refused key" "^berth: cannot reach the Docker engine at $SPEC: root@127\.0\.0\.1: Permission denied \(publickey\)\.$" \
+	BERTH_SSH_OPTS="$(ssh_opts "$S/id_other" "$S/known_hosts")"
+CLOSED=$(free_port)
+run env "$BERTH" -H "ssh://root@127.0.0.1:$CLOSED" ps
+like "$RC $(err)" "^1 berth: cannot reach .*: ssh: connect to host 127\.0\.0\.1 port $CLOSED: Connection refused$" \
+	"nothing listening: ssh's own sentence" || tap_show_last
+# A prompt would need a terminal: ssh gets none, even with BatchMode turned off
+# in the options and a password it could ask for.
+run script -qec "env BERTH_SSH_OPTS='$(ssh_opts "$S/id_other" "$S/known_hosts") -o BatchMode=no -o PasswordAuthentication=yes' $BERTH -H $SPEC ps" /dev/null
+unlike "$(out)" "[Pp]assword|passphrase" "no password prompt, even on a terminal" || tap_show_last
+like "$(out)" "Permission denied" "... the refusal is told instead"
+
+# ---------------------------------------------------------------- ssh_options
+cat >"$TAP_TMP/berth.conf" <<CONF
+[endpoint far]
+host = $SPEC
+ssh_options = $(ssh_opts "$S/id_test" "$S/known_hosts")
+CONF
+run env -u BERTH_SSH_OPTS "$BERTH" -c "$TAP_TMP/berth.conf" -H far version
+is "$RC" 0 "a config endpoint's ssh_options reach ssh" || tap_show_last
+run env -u BERTH_SSH_OPTS BERTH_SSH_OPTS='-o "unclosed' "$BERTH" -H "$SPEC" ps
+like "$RC $(err)" "^1 berth: bad ssh options for $SPEC" "unbalanced quotes in the ssh options are refused" || tap_show_last
+
+tap_done
