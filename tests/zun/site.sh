@@ -6,7 +6,7 @@
 # Needs Debian's keystone package (uwsgi_python3), the Docker engine and its image
 # berth-test/busybox:latest; when one is missing, zun_site_start returns 77 (skip).
 
-ZS_TOP=${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+ZS_TOP=${TOP_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE:-$0}")/../.." && pwd)}
 
 zun_free_port() {
 	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
