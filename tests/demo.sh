@@ -19,8 +19,9 @@ command -v dockerd >/dev/null && command -v docker >/dev/null ||
 
 echo "demo: starting a private Docker engine under $TOP_BUILDDIR/demo-engine..."
 PD_BRIDGE=berthdemo
-at_exit "echo 'demo: cleaning up'; pd_cleanup"
+at_exit "pd_cleanup; echo 'demo: cleaned up' >&2"
 trap 'exit 130' INT TERM HUP
+trap '' PIPE	# a closed output must not cut the clean-up short
 rm -rf "$TOP_BUILDDIR/demo-engine"
 pd_start "$TOP_BUILDDIR/demo-engine" || { sed 's/^/dockerd: /' "$PD_DIR/dockerd.log" >&2; fail "the engine did not start"; }
 DOCKER_SOCK=$PD_SOCK
