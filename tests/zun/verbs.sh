@@ -225,6 +225,10 @@ grep -q '^PUT /network/v2.0/floatingips/' requests.log && ! grep -q '^DELETE' re
 ok $? "... by PUT port_id null, never python-chi's DELETE" "$(cat requests.log)"
 bz -H zun fip list
 check "... and the address is free again" eval 'printf "%s\n" "$OUT" | grep "$ZS_FREE_FIP" | grep -q DOWN'
+bz -H zun fip associate fourth "$ZS_FREE_FIP"
+check "fip associate with the address given" [ "$OUT" = "$ZS_FREE_FIP" ]
+bz -H zun fip associate web 198.51.100.7
+check "an address the project does not hold is refused" has "$ERR" "has no floating IP 198.51.100.7"
 bz -H zun leases
 check "leases lists the active lease with its end" eval 'has "$OUT" edge-demo && has "$OUT" ACTIVE'
 
