@@ -387,6 +387,9 @@ const char *berth_config_endpoint_opt(const struct berth_endpoint_conf *e, const
  * context, /var/run/docker.sock, Podman's sockets, then the config file's endpoints.
  * *specs gets a NULL-terminated list of spec strings (free with berth_strv_free). */
 int berth_default_endpoints(const struct berth_config *cfg, char ***specs, struct berth_error *err);
+/* The names of the Docker contexts in the context store, sorted (caller frees
+ * with berth_strv_free); "default" is not among them. */
+char **berth_docker_contexts(void);
 void berth_strv_free(char **v);
 
 /* Library-wide setup (curl_global_init); call once before any thread starts. */

@@ -449,6 +449,40 @@ berth_default_endpoints(const struct berth_config *cfg, char ***specs, struct be
 	return 0;
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **
+berth_docker_contexts(void)
+{
+	char **v = xcalloc(1, sizeof *v);
+	size_t n = 0;
+	char *dir = docker_config_dir();
+	char *metadir = dir ? xasprintf("%s/contexts/meta", dir) : NULL;
+	DIR *d = metadir ? opendir(metadir) : NULL;
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char *file = xasprintf("%s/%s/meta.json", metadir, de->d_name);
+		json_object *meta = json_object_from_file(file);
+		const char *name = meta ? json_str(json_object_object_get(meta, "Name")) : "";
+		if (*name && strcmp(name, "default") != 0)
+			strv_push(&v, &n, name);
+		json_object_put(meta);
+		free(file);
+	}
+	if (d)
+		closedir(d);
+	qsort(v, n, sizeof *v, cmp_str);
+	free(metadir);
+	free(dir);
+	return v;
+}
+
 void
 berth_strv_free(char **v)
 {

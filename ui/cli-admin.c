@@ -313,7 +313,8 @@ probe_run(void *arg)
 	return NULL;
 }
 
-/* -H if given; else the default endpoints and every config-file endpoint. */
+/* -H if given; else the default endpoints, every config-file endpoint and
+ * every Docker context. */
 static char **
 endpoints_specs(struct cli *cli)
 {
@@ -329,6 +330,15 @@ endpoints_specs(struct cli *cli)
 		if (!seen)
 			strv_push(&specs, &n, name);
 	}
+	char **contexts = berth_docker_contexts();
+	for (size_t i = 0; contexts[i]; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = strcmp(specs[k], contexts[i]) == 0;
+		if (!seen)
+			strv_push(&specs, &n, contexts[i]);
+	}
+	berth_strv_free(contexts);
 	return specs;
 }
 
