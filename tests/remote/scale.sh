@@ -1,0 +1,105 @@
+#!/bin/sh
+# tests/remote/scale.sh: fifty endpoints in one dashboard. Two real engines
+# (the shared Docker engine and the private Podman service) and 48 scripted
+# STAND-INS (tests/remote/standin.py, unix sockets answering like Docker, 100
+# made-up containers each; not engines), of which 3 take connections and never
+# answer, plus 3 endpoints that refuse (no socket). Measured in tmux: the rows
+# appear, keys answer, a status change shows within 2 s while stalled endpoints
+# hang, and the dashboard's CPU and memory (printed as diagnostics).
+[ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
+REMOTE_TEST=scale
+. "${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/remote/lib.bash"
+trap 'scale_cleanup' EXIT
+command -v tmux >/dev/null || skip_all "needs tmux"
+engine_docker_ensure && engine_image_ensure_docker || skip_all "no Docker engine"
+HOSTS=(-H "unix://$DOCKER_SOCK")
+if engine_podman_ensure; then HOSTS+=(-H "unix://$PODMAN_SOCK"); fi
+NSTAND=$((50 - ${#HOSTS[@]} / 2 - 3))
+SD=$TAP_TMP/standins
+mkdir -p "$SD"
+setsid /usr/bin/python3 "$TOP_SRCDIR/tests/remote/standin.py" "$SD" "$NSTAND" 100 3 </dev/null >"$TAP_TMP/standin.log" 2>&1 &
+remote_started $!
+for i in $(seq 100); do [ -e "$SD/ready" ] && break; sleep 0.1; done
+[ -e "$SD/ready" ] || bail_out "the stand-ins did not start: $(tail -3 "$TAP_TMP/standin.log")"
+for s in $(seq 0 $((NSTAND - 1))); do HOSTS+=(-H "unix://$SD/s$(printf %02d "$s").sock"); done
+for s in 1 2 3; do HOSTS+=(-H "unix://$SD/refused$s.sock"); done
+diag "$((${#HOSTS[@]} / 2)) endpoints: ${NSTAND} stand-ins (3 stalling), 3 refusing, and the real engines"
+
+TM="tmux -L berth-remote-scale-$$ -f /dev/null"
+scale_cleanup() { $TM kill-server >/dev/null 2>&1; remote_cleanup; }
+screen() { $TM capture-pane -p -t s; }
+now_ms() { date +%s%3N; }
+wait_screen()
+{
+	local deadline=$(($(now_ms) + ${2:-10} * 1000))
+	while [ "$(now_ms)" -lt "$deadline" ]; do
+		screen | grep -qE -- "$1" && return 0
+		sleep 0.01
+	done
+	diag "timed out waiting for: $1"
+	screen | sed 's/^/#   /'
+	return 1
+}
+printf '%q ' "$BERTH" "${HOSTS[@]}" >"$TAP_TMP/cmd"
+t0=$(now_ms)
+$TM new-session -d -s s -x 150 -y 40 "$(cat "$TAP_TMP/cmd"); sleep 600"
+wait_screen "standin-$(printf %02d $((NSTAND - 4)))-099" 30
+ok $? "the rows of the last answering stand-in show ($(($(now_ms) - t0)) ms), stalled and refusing endpoints notwithstanding"
+PID=$(pgrep -P "$($TM display -p -t s '#{pane_pid}')" -x berth | head -1)
+# Every answering stand-in's 100 rows: at least (NSTAND - 3) * 100 in the title.
+want=$(((NSTAND - 3) * 100))
+count=0
+deadline=$(($(now_ms) + 30000))
+while [ "$(now_ms)" -lt "$deadline" ]; do
+	count=$(screen | head -1 | grep -oE '[0-9]+ containers' | cut -d' ' -f1)
+	[ "${count:-0}" -ge "$want" ] && break
+	sleep 0.05
+done
+diag "title: $(screen | head -1)"
+ok $([ "${count:-0}" -ge "$want" ]; echo $?) "all $want stand-in rows and the engines' ($count) listed after $(($(now_ms) - t0)) ms"
+
+# Keys: the help screen and back, ten times; each latency in ms.
+lat=()
+for i in $(seq 10); do
+	t=$(now_ms)
+	$TM send-keys -t s '?'
+	wait_screen "key map" 5 >/dev/null
+	lat+=($(($(now_ms) - t)))
+	$TM send-keys -t s q
+	wait_screen "containers" 5 >/dev/null
+done
+sorted=$(printf '%s\n' "${lat[@]}" | sort -n)
+median=$(printf '%s\n' "$sorted" | sed -n 5p)
+worst=$(printf '%s\n' "$sorted" | tail -1)
+diag "key latency (ms, includes tmux polling): ${lat[*]}; median $median, worst $worst"
+ok $([ "$median" -le 100 ]; echo $?) "keys answer while 3 endpoints stall (median ${median} ms)"
+
+# A status change on one stand-in shows within 2 s.
+$TM send-keys -t s /
+wait_screen "filter" 5 >/dev/null
+$TM send-keys -t s -l "standin-05-042"
+$TM send-keys -t s Enter
+wait_screen "standin-05-042 .*running" 10 >/dev/null
+t=$(now_ms)
+echo "5 42 exited" >"$SD/control.fifo"
+wait_screen "standin-05-042 .*exited" 10
+ok $? "a status change shows"
+took=$(($(now_ms) - t))
+ok $([ "$took" -le 2000 ]; echo $?) "... within 2 s (${took} ms)"
+
+# CPU and memory of the dashboard over 10 s of idle watching.
+if [ -n "$PID" ] && [ -r "/proc/$PID/stat" ]; then
+	hz=$(getconf CLK_TCK)
+	c0=$(awk '{ print $14 + $15 }' "/proc/$PID/stat")
+	sleep 10
+	c1=$(awk '{ print $14 + $15 }' "/proc/$PID/stat")
+	rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$PID/status")
+	hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$PID/status")
+	cpu=$(awk -v a="$c0" -v b="$c1" -v hz="$hz" 'BEGIN { printf "%.1f", (b - a) * 100 / hz / 10 }')
+	diag "dashboard over $((${#HOSTS[@]} / 2)) endpoints: idle CPU ${cpu}% of one core, RSS ${rss} KiB (peak ${hwm} KiB)"
+	ok $([ "${rss:-999999}" -lt 204800 ]; echo $?) "memory stays under 200 MiB (${rss} KiB)"
+else
+	skip 1 "the dashboard's pid was not found"
+fi
+$TM send-keys -t s q
+tap_done

@@ -1,0 +1,161 @@
+#!/usr/bin/python3
+"""tests/remote/standin.py: scripted STAND-INS for Docker engines (not engines).
+
+Each stand-in listens on a unix socket and answers like Docker for /_ping,
+/version, /containers/json, /containers/{id}/json and /events, with a fixed set
+of made-up containers named standin-SS-CCC. They exist only so that the scale
+test can show more rows than one machine can run. Standard library only.
+
+usage: standin.py DIR COUNT CONTAINERS STALLING
+  DIR/sNN.sock for NN < COUNT; the last STALLING of them accept connections and
+  never answer. Writing "SS CCC STATE" into DIR/control.fifo sets a container's
+  state and sends a container event on that stand-in's /events streams.
+"""
+import json, os, socket, socketserver, sys, threading, time
+from http.server import BaseHTTPRequestHandler
+
+DIR, COUNT, NCTR, NSTALL = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+T0 = int(time.time()) - 3600
+lock = threading.Lock()
+state = {}          # (s, c) -> "running" / "exited"
+listeners = {}      # s -> list of queues (lists + events)
+
+
+def cid(s, c):
+    return "%06x%06x" % (s + 1, c + 1) + "ab" * 26
+
+
+def summary(s, c):
+    st = state.get((s, c), "running")
+    return {"Id": cid(s, c), "Names": ["/standin-%02d-%03d" % (s, c)],
+            "Image": "standin/fake:1", "ImageID": "sha256:" + "0" * 64,
+            "Command": "sleep 1d", "Created": T0, "State": st,
+            "Status": "Up 1 hour" if st == "running" else "Exited (0) 1 second ago",
+            "Ports": [], "Labels": {"standin": "yes"}, "HostConfig": {"NetworkMode": "default"},
+            "NetworkSettings": {"Networks": {}}, "Mounts": []}
+
+
+def document(s, c):
+    d = summary(s, c)
+    run = d["State"] == "running"
+    return {"Id": d["Id"], "Name": d["Names"][0], "Created": "2026-01-01T00:00:00Z",
+            "Path": "sleep", "Args": ["1d"], "Image": d["ImageID"],
+            "State": {"Status": d["State"], "Running": run, "Paused": False, "Restarting": False,
+                      "Dead": False, "Pid": 4242 if run else 0, "ExitCode": 0,
+                      "StartedAt": "2026-01-01T00:00:00Z", "FinishedAt": "0001-01-01T00:00:00Z"},
+            "Config": {"Image": d["Image"], "Labels": d["Labels"], "Cmd": ["sleep", "1d"],
+                       "Env": [], "Tty": False, "ExposedPorts": {}},
+            "HostConfig": {"NetworkMode": "default", "PortBindings": {}},
+            "NetworkSettings": {"Networks": {}, "Ports": {}}, "Mounts": []}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *a):
+        pass
+
+    def send(self, code, body, ctype="application/json"):
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Api-Version", "1.41")
+        self.send_header("Server", "Docker/20.10.24 (linux) STAND-IN")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_HEAD(self):
+        self.send(200, b"OK", "text/plain")
+
+    def do_GET(self):
+        s = self.server.standin
+        path = self.path.split("?")[0]
+        if path.startswith("/v1."):
+            path = path[path.index("/", 1):]
+        if path == "/_ping":
+            return self.send(200, b"OK", "text/plain")
+        if path == "/version":
+            return self.send(200, {"Version": "20.10.24-standin", "ApiVersion": "1.41",
+                                   "MinAPIVersion": "1.12", "Os": "linux", "Arch": "amd64"})
+        if path == "/containers/json":
+            with lock:
+                return self.send(200, [summary(s, c) for c in range(NCTR)])
+        if path.startswith("/containers/") and path.endswith("/json"):
+            ref = path[len("/containers/"):-len("/json")]
+            for c in range(NCTR):
+                if cid(s, c).startswith(ref) or ref == "standin-%02d-%03d" % (s, c):
+                    with lock:
+                        return self.send(200, document(s, c))
+            return self.send(404, {"message": "No such container: " + ref})
+        if path == "/events":
+            return self.events(s)
+        return self.send(404, {"message": "page not found (stand-in)"})
+
+    def events(self, s):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Api-Version", "1.41")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.wfile.flush()
+        q, cond = [], threading.Condition()
+        with lock:
+            listeners.setdefault(s, []).append((q, cond))
+        try:
+            while True:
+                with cond:
+                    cond.wait_for(lambda: q, timeout=30)
+                    items, q[:] = list(q), []
+                for ev in items:
+                    line = (json.dumps(ev) + "\n").encode()
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(line), line))
+                self.wfile.flush()
+        except OSError:
+            pass
+        finally:
+            with lock:
+                listeners[s].remove((q, cond))
+
+
+class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+
+
+def control():
+    path = os.path.join(DIR, "control.fifo")
+    os.mkfifo(path)
+    while True:
+        with open(path) as f:
+            for line in f:
+                s, c, st = line.split()
+                s, c = int(s), int(c)
+                with lock:
+                    state[(s, c)] = st
+                    subs = list(listeners.get(s, []))
+                ev = {"Type": "container", "Action": "die" if st == "exited" else "start",
+                      "status": "die" if st == "exited" else "start", "id": cid(s, c),
+                      "Actor": {"ID": cid(s, c), "Attributes": {"name": "standin-%02d-%03d" % (s, c)}},
+                      "time": int(time.time()), "timeNano": time.time_ns()}
+                for q, cond in subs:
+                    with cond:
+                        q.append(ev)
+                        cond.notify()
+
+
+stallers = []
+for s in range(COUNT):
+    path = os.path.join(DIR, "s%02d.sock" % s)
+    if s >= COUNT - NSTALL:
+        sk = socket.socket(socket.AF_UNIX)
+        sk.bind(path)
+        sk.listen(1024)      # connections queue and are never answered
+        stallers.append(sk)
+        continue
+    srv = Server(path, Handler)
+    srv.standin = s
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+threading.Thread(target=control, daemon=True).start()
+open(os.path.join(DIR, "ready"), "w").close()
+while True:
+    time.sleep(3600)
