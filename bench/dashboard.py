@@ -291,7 +291,7 @@ def not_measured(p, n, why):
 def run(p, args, env, w, log):
     """All dashboard rows; returns {"summary": [(row, target, figure, verdict)], "section":
     [markdown lines]}."""
-    res = {"summary": [], "section": ["## Dashboard", ""]}
+    res = {"summary": [], "section": ["## Dashboard", ""], "harness_error": False}
     sec = res["section"]
     ref = reference(p, env, log)
     if ref:
@@ -314,6 +314,7 @@ def run(p, args, env, w, log):
         traceback.print_exc()
         why = "the benchmark harness failed here: %s: %s" % (type(e).__name__, e)
         res["summary"] = not_measured(p, w.p["n_total"], why)
+        res["harness_error"] = True
         sec += ["Not measured: %s." % why, ""]
         return res
     res["summary"] = rows
