@@ -141,8 +141,9 @@ model_parse_time(const char *s)
 		for (p++; *p >= '0' && *p <= '9'; p++)
 			;
 	time_t t = timegm(&tm);
-	if ((*p == '+' || *p == '-') && strlen(p) >= 6) {
-		int off = (atoi(p + 1) * 60 + atoi(p + 4)) * 60;
+	int hh, mm;	/* two digits each: a longer number would overflow */
+	if ((*p == '+' || *p == '-') && sscanf(p + 1, "%2d:%2d", &hh, &mm) == 2) {
+		int off = (hh * 60 + mm) * 60;
 		t += *p == '+' ? -off : off;
 	}
 	return t;
