@@ -64,6 +64,24 @@ tm_start() {
 
 screen() { tm capture-pane -p -t s; }
 
+# gone PID: the process has exited. A zombie counts: a tmux server under load can
+# take seconds to reap its pane's process.
+gone() {
+	[ ! -e "/proc/$1" ] || [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = Z ]
+}
+
+# exit_status PID: how the pane's process ended: tmux's pane_dead_status once it
+# has reaped it, else the zombie's wait status from /proc/PID/stat (field 52).
+exit_status() {
+	local st w
+	st=$(tm display -p -t s '#{pane_dead_status}')
+	if [ -z "$st" ] && [ -e "/proc/$1/stat" ]; then
+		w=$(sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f50)
+		[ -n "$w" ] && st=$(( (w & 127) == 0 ? w >> 8 : 128 + (w & 127) ))
+	fi
+	printf '%s\n' "$st"
+}
+
 # wait_for TEXT [SECONDS]: poll the pane until TEXT shows; 0 when it does.
 wait_for() {
 	local deadline=$(( $(now_ms) + ${2:-10} * 1000 ))

@@ -126,13 +126,11 @@ ok $? "back at 120x30 the table is whole again"
 BPID=$(pane_pid)
 tm send-keys -t s q
 deadline=$(( $(now_ms) + 10000 ))
-# Dead first (the pty closed), then tmux reaps it and knows the status.
-while [ -z "$(tm display -p -t s '#{pane_dead_status}')" ] && [ "$(now_ms)" -lt $deadline ]; do
-	sleep 0.02
-done
-[ "$(tm display -p -t s '#{pane_dead}')" = 1 ] && [ "$(tm display -p -t s '#{pane_dead_status}')" = 0 ]
+while ! gone "$BPID" && [ "$(now_ms)" -lt $deadline ]; do sleep 0.02; done
+st=$(exit_status "$BPID")
+[ "$st" = 0 ]
 r=$?
 [ $r = 0 ] || screen | grep -v '^$' | sed 's/^/# /'
-[ $r != 0 ] && diag "pane: $(tm display -p -t s '#{pane_dead} status #{pane_dead_status} signal #{pane_dead_signal}'), pid $BPID: $(ps -o stat=,etime= -p $BPID)"
+[ $r != 0 ] && diag "exit status '$st'; pid $BPID: $(ps -o stat=,etime= -p $BPID)"
 ok $r "q quits with status 0"
 done_testing

@@ -39,7 +39,7 @@ ok $? "RSS stops growing: +$(( max - ${rss_early:-0} )) kB over the last two thi
 ok $? "keys answer within 1 s throughout ($n probes, slowest $worst ms)"
 tm send-keys -t s q
 deadline=$(( $(now_ms) + 10000 ))
-while kill -0 "$pid" 2>/dev/null && [ "$(now_ms)" -lt $deadline ]; do sleep 0.05; done
-kill -0 "$pid" 2>/dev/null
-ok $(( ! $? )) "q quits promptly while the flood goes on"
+while ! gone "$pid" && [ "$(now_ms)" -lt $deadline ]; do sleep 0.05; done
+gone "$pid"
+ok $? "q quits promptly while the flood goes on"
 done_testing
