@@ -112,13 +112,19 @@ wait_gone "key map" 5 >/dev/null
 
 # Resize down to 40x10 and back.
 tm resize-window -t s -x 40 -y 10
-wait_for "NAME" 5 >/dev/null
-s=$(screen)
-lines=$(printf '%s\n' "$s" | wc -l)
-long=$(printf '%s\n' "$s" | LC_ALL=C.UTF-8 wc -L)
-printf '%s\n' "$s" | sed -n 1p | grep -q berth && printf '%s\n' "$s" | grep -qF "t-dash-" &&
-	[ "$lines" -eq 10 ] && [ "$long" -le 40 ]
-ok $? "at 40x10 the title, header and rows fit ($lines lines, widest $long)"
+# Poll: a capture taken while the dashboard is still redrawing shows part of a frame.
+deadline=$(( $(now_ms) + 5000 ))
+while :; do
+	s=$(screen)
+	lines=$(printf '%s\n' "$s" | wc -l)
+	long=$(printf '%s\n' "$s" | LC_ALL=C.UTF-8 wc -L)
+	printf '%s\n' "$s" | sed -n 1p | grep -q berth && printf '%s\n' "$s" | grep -qF "t-dash-" &&
+		[ "$lines" -eq 10 ] && [ "$long" -le 40 ]
+	r=$?
+	[ $r = 0 ] || [ "$(now_ms)" -ge $deadline ] && break
+	sleep 0.05
+done
+ok $r "at 40x10 the title, header and rows fit ($lines lines, widest $long)"
 tm resize-window -t s -x 120 -y 30
 wait_row "$P-log" running 5
 ok $? "back at 120x30 the table is whole again"
