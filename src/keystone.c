@@ -418,7 +418,8 @@ authenticate(struct os_session *s, berth_cancel *cancel, struct berth_error *err
 		return -1;
 	}
 	struct json_object *token = NULL, *catalog = NULL;
-	if (!tok || !json_object_object_get_ex(doc, "token", &token)) {
+	if (!tok || !json_object_object_get_ex(doc, "token", &token) ||
+	    !json_object_is_type(token, json_type_object)) {
 		json_object_put(doc);
 		http_response_done(&resp);
 		return berth_fail(err, BERTH_EPROTOCOL, "%s answered without a token", s->keystone_what);
@@ -427,7 +428,7 @@ authenticate(struct os_session *s, berth_cancel *cancel, struct berth_error *err
 	s->token = xstrdup(tok);
 	s->expires = os_parse_time(model_str(token, "expires_at"));
 	s->issued = os_parse_time(model_str(token, "issued_at"));
-	if (json_object_object_get_ex(token, "catalog", &catalog))
+	if ((catalog = os_array(token, "catalog")))
 		s->catalog = json_object_get(catalog);
 	s->generation++;
 	json_object_put(doc);
@@ -477,8 +478,7 @@ catalog_lookup(struct os_session *s, enum os_service svc, char **url, struct ber
 		if (!match)
 			continue;
 		found_type = true;
-		struct json_object *eps = NULL;
-		json_object_object_get_ex(e, "endpoints", &eps);
+		struct json_object *eps = os_array(e, "endpoints");
 		size_t m = eps ? json_object_array_length(eps) : 0;
 		for (size_t j = 0; j < m; j++) {
 			struct json_object *ep = json_object_array_get_idx(eps, j);
@@ -611,6 +611,13 @@ os_json(const struct http_response *resp, const char *what, struct json_object *
 		return berth_fail(err, BERTH_EPROTOCOL, "%s sent a reply that is not JSON (%s)",
 				  what, json_tokener_error_desc(jerr));
 	return 0;
+}
+
+struct json_object *
+os_array(struct json_object *o, const char *key)
+{
+	struct json_object *v = model_obj(o, key);
+	return v && json_object_is_type(v, json_type_array) ? v : NULL;
 }
 
 /* The service's own words from an error body, or NULL. */

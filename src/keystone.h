@@ -67,6 +67,11 @@ int os_fail(const struct http_response *resp, const char *what, struct berth_err
 int os_json(const struct http_response *resp, const char *what, struct json_object **out,
 	    struct berth_error *err);
 
+/* The array under key in object o, or NULL when o is not an object or the value is
+ * missing or of another type: a service's JSON is not trusted (json-c aborts on an
+ * array call given anything else). */
+struct json_object *os_array(struct json_object *o, const char *key);
+
 /* Keystone's and Blazar's times ("2026-01-02T03:04:05[.ffffff][Z]", UTC); 0 when bad. */
 time_t os_parse_time(const char *s);
 

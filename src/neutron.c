@@ -53,11 +53,11 @@ neutron_list(struct os_session *s, const char *path, const char *key, const char
 		next = NULL;
 		if (rc < 0)
 			break;
-		if (json_object_object_get_ex(doc, key, &arr))
+		if ((arr = os_array(doc, key)))
 			for (size_t i = 0; i < json_object_array_length(arr); i++)
 				json_object_array_add(*items,
 						      json_object_get(json_object_array_get_idx(arr, i)));
-		if (json_object_object_get_ex(doc, links_key, &links))
+		if ((links = os_array(doc, links_key)))
 			for (size_t i = 0; i < json_object_array_length(links); i++) {
 				struct json_object *l = json_object_array_get_idx(links, i);
 				const char *href = model_str(l, "href");

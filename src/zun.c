@@ -101,7 +101,7 @@ resolve_prefix(struct zun *z, const char *prefix, berth_cancel *cancel)
 	char *found = NULL;
 	int matches = 0;
 	if (resp.status == 200 && os_json(&resp, "Zun", &doc, &e) == 0 &&
-	    json_object_object_get_ex(doc, "containers", &list)) {
+	    (list = os_array(doc, "containers"))) {
 		for (size_t i = 0; i < json_object_array_length(list); i++) {
 			const char *id = model_str(json_object_array_get_idx(list, i), "uuid");
 			if (id && str_starts_with(id, prefix) && matches++ == 0)
@@ -436,7 +436,7 @@ zun_list(struct backend *b, bool all, struct berth_container ***out, size_t *n,
 		http_response_done(&resp);
 		if (rc < 0)
 			break;
-		json_object_object_get_ex(doc, "containers", &items);
+		items = os_array(doc, "containers");
 		for (size_t i = 0; items && i < json_object_array_length(items); i++) {
 			struct berth_container *c =
 				container_from_json(z, json_object_array_get_idx(items, i), reservations);
