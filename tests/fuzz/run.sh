@@ -12,10 +12,8 @@ TOP_SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
 SECONDS_EACH=${1:-${FUZZ_SECONDS:-55}}
 BUILD=${FUZZ_BUILD:-/tmp/berth-fuzz-build}
 FOUT=${FUZZ_OUT:-/tmp/berth-fuzz-out}
-# fuzz_zun is left out until the crash it found (tests/fuzz/findings/) is fixed;
-# FUZZ_TARGETS="fuzz_zun" runs it.
 TARGETS=${FUZZ_TARGETS:-"fuzz_model fuzz_demux fuzz_extract fuzz_cprules fuzz_config fuzz_clouds
-	fuzz_endpoint fuzz_docker"}
+	fuzz_endpoint fuzz_docker fuzz_zun"}
 
 command -v clang >/dev/null || skip_all "no clang (Debian: apt-get install clang)"
 SRC=$TOP_SRCDIR
