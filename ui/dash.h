@@ -32,6 +32,7 @@ struct dash_stats {
 
 struct list_job;
 struct events_job;
+struct feed_sync;
 struct exec_job;
 
 struct dash_ep {
@@ -51,6 +52,7 @@ struct dash_ep {
 	double backoff;			/* seconds before the next retry */
 	bool relist;			/* an event came while a list was in flight */
 	struct events_job *events;	/* running event stream, or NULL */
+	struct feed_sync *sync;		/* dash-feed.c: events to replay on a list */
 	bool no_events, no_stats;
 	double events_retry;		/* when to restart a failed event stream */
 	int nstats_inflight;
