@@ -56,6 +56,15 @@ int berth_fail(struct berth_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 const char *berth_errcode_name(int code);
 
+/* Warnings (TLS verification off, a secret in a file others can read, a Zun
+ * container created without a reservation): one sentence each, from any thread.
+ * By default each goes to stderr as "berth: warning: SENTENCE". A handler set
+ * here gets them instead (a program drawing on the terminal shows them itself);
+ * it is called from any thread, one call at a time, and must not call libberth.
+ * fn NULL restores stderr; once this returns, the old handler is not called. */
+typedef void (*berth_warning_fn)(void *ctx, const char *sentence);
+void berth_set_warning_handler(berth_warning_fn fn, void *ctx);
+
 /* ------------------------------------------------------------------ */
 /* Cancellation: a flag flipped from any thread, checked during transfers. */
 
@@ -353,6 +362,9 @@ struct berth_lease {
 };
 void berth_lease_list_free(struct berth_lease *list, size_t n);
 int berth_leases(berth_endpoint *ep, struct berth_lease **out, size_t *n, struct berth_error *err);
+/* The time from now to end for people: "3d 04h", "2h 13m", "7m" (rounded up),
+ * "ended" once past, "-" when end is unknown (0). Returns buf. */
+const char *berth_lease_left(time_t end, time_t now, char *buf, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Endpoint resolution and configuration (no network). */

@@ -1,6 +1,7 @@
 /* blazar.c: the project's leases from the reservation service (zun-api.md §8). */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,4 +50,21 @@ blazar_leases(struct os_session *s, struct berth_lease **out, size_t *n, struct 
 	*n = count;
 	json_object_put(doc);
 	return 0;
+}
+
+const char *
+berth_lease_left(time_t end, time_t now, char *buf, size_t len)
+{
+	long s = (long)(end - now);
+	if (!end)
+		snprintf(buf, len, "-");
+	else if (s <= 0)
+		snprintf(buf, len, "ended");
+	else if (s >= 86400)
+		snprintf(buf, len, "%ldd %02ldh", s / 86400, s % 86400 / 3600);
+	else if (s >= 3600)
+		snprintf(buf, len, "%ldh %02ldm", s / 3600, s % 3600 / 60);
+	else
+		snprintf(buf, len, "%ldm", (s + 59) / 60);
+	return buf;
 }

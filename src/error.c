@@ -69,6 +69,38 @@ berth_fail(struct berth_error *err, int code, const char *fmt, ...)
 	return -1;
 }
 
+/* The program's warning handler (NULL: stderr); calls are serialized under
+ * warn_lock, so that a handler removed is never called afterwards. */
+static pthread_mutex_t warn_lock = PTHREAD_MUTEX_INITIALIZER;
+static berth_warning_fn warn_fn;
+static void *warn_ctx;
+
+void
+berth_set_warning_handler(berth_warning_fn fn, void *ctx)
+{
+	pthread_mutex_lock(&warn_lock);
+	warn_fn = fn;
+	warn_ctx = ctx;
+	pthread_mutex_unlock(&warn_lock);
+}
+
+void
+berth_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	secrets_redact(msg);
+	pthread_mutex_lock(&warn_lock);
+	if (warn_fn)
+		warn_fn(warn_ctx, msg);
+	else
+		fprintf(stderr, "berth: warning: %s\n", msg);
+	pthread_mutex_unlock(&warn_lock);
+	free(msg);
+}
+
 const char *
 berth_errcode_name(int code)
 {

@@ -18,6 +18,8 @@ char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0
 void util_set_fatal_hook(void (*hook)(void));
 /* Remember a secret (password, credential secret, token): berth_fail never prints it. */
 void berth_secret_add(const char *s);
+/* One warning sentence to the program's handler (berth_set_warning_handler), else stderr. */
+void berth_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* NULL-terminated string vectors. */
 size_t strv_len(char *const *v);
