@@ -261,8 +261,8 @@ os_session_new(const struct berth_endpoint *ep, struct os_session **out, struct 
 	s->request_timeout = ep->opts.request_timeout > 0 ? ep->opts.request_timeout : 60;
 	s->tls_verify = !(ep->opts.tls_insecure || s->auth.insecure);
 	if (!s->tls_verify && str_starts_with(s->keystone_url, "https:"))
-		fprintf(stderr, "berth: warning: TLS certificate verification is off for %s "
-			"(insecure); anyone on the path can pose as it\n", s->keystone_what);
+		berth_warn("TLS certificate verification is off for %s (insecure); anyone on the "
+			   "path can pose as it", s->keystone_what);
 	pthread_mutex_init(&s->lock, NULL);
 	*out = s;
 	return 0;
