@@ -82,8 +82,8 @@ docker_open(struct backend *b, struct berth_error *err)
 		const char *verify = conf_opt(b, "tls_verify");
 		d->target.tls_verify = !b->ep->opts.tls_insecure && (!verify || conf_yes(verify));
 		if (tls && !d->target.tls_verify)
-			fprintf(stderr, "berth: warning: TLS certificate verification is off for %s; "
-				"anyone on the path can pose as the engine\n", d->what);
+			berth_warn("TLS certificate verification is off for %s; anyone on the path "
+				   "can pose as the engine", d->what);
 	} else if (str_starts_with(spec, "ssh://")) {
 		double ct = b->ep->opts.connect_timeout > 0 ? b->ep->opts.connect_timeout : 5;
 		const char *opts = conf_opt(b, "ssh_options");
