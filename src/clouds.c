@@ -156,8 +156,8 @@ check_mode(const char *path, struct json_object *doc)
 {
 	struct stat st;
 	if (stat(path, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)) && holds_secret(doc, 0))
-		fprintf(stderr, "berth: warning: %s holds a secret and can be read by other users; "
-			"run chmod 600 %s\n", path, path);
+		berth_warn("%s holds a secret and can be read by other users; run chmod 600 %s",
+			   path, path);
 }
 
 /* Copy a cloud's settings into a. */
