@@ -295,8 +295,8 @@ config_check_mode(FILE *f, const char *path)
 		return;
 	if (atomic_exchange(&warned, true))
 		return;
-	fprintf(stderr, "berth: warning: %s holds a secret and can be read by other users; "
-		"run chmod 600 %s\n", path, path);
+	berth_warn("%s holds a secret and can be read by other users; run chmod 600 %s", path,
+		   path);
 }
 
 static int
