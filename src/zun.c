@@ -862,9 +862,9 @@ zun_create(struct backend *b, const struct berth_create_opts *o, char **id,
 	if (create_body(o, &body, err) < 0)
 		return -1;
 	if (!o->reservation)
-		fprintf(stderr, "berth: warning: creating %s on %s without a reservation: CHI@Edge puts "
-			"such containers in Error; pass --reservation ID (see berth leases)\n",
-			o->name ? o->name : "a container", z->ep_name);
+		berth_warn("creating %s on %s without a reservation: CHI@Edge puts such containers "
+			   "in Error; pass --reservation ID (see berth leases)",
+			   o->name ? o->name : "a container", z->ep_name);
 	struct http_response resp;
 	int rc = zun_call(z, "POST", o->start ? "/containers?run=true" : "/containers?run=false",
 			  body, 0, cancel, &resp, err);
