@@ -2,6 +2,7 @@
  * combining characters keep the table aligned. */
 #include "config.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -29,27 +30,39 @@ next_char(const char *s, size_t len, wchar_t *wc, int *w)
 	return n;
 }
 
+/* Walk the characters of s (len bytes) that fit in cols display columns;
+ * store them in wbuf when it is not NULL (*nw of them). Returns the bytes
+ * walked; *used gets their width. */
+static size_t
+walk(const char *s, size_t len, int cols, wchar_t *wbuf, size_t *nw, int *used)
+{
+	size_t i = 0;
+	*used = 0;
+	while (i < len) {
+		wchar_t wc;
+		int w;
+		size_t n = next_char(s + i, len - i, &wc, &w);
+		if (*used + w > cols)
+			break;
+		if (wbuf && (w > 0 || *nw > 0))	/* a leading combining mark has nothing to join */
+			wbuf[(*nw)++] = wc;
+		*used += w;
+		i += n;
+	}
+	return i;
+}
+
 int
 draw_str(int y, int x, int cols, const char *s, attr_t a)
 {
 	if (cols <= 0 || !s)
 		return 0;
-	size_t len = strlen(s), i = 0, nw = 0;
+	size_t nw = 0;
 	wchar_t stackbuf[256], *wbuf = stackbuf;
 	if ((size_t)cols + 1 > sizeof stackbuf / sizeof stackbuf[0])
 		wbuf = malloc(((size_t)cols + 1) * sizeof *wbuf);
-	int used = 0;
-	while (i < len) {
-		wchar_t wc;
-		int w;
-		size_t n = next_char(s + i, len - i, &wc, &w);
-		if (used + w > cols)
-			break;
-		if (w > 0 || nw > 0)	/* a leading combining mark has nothing to join */
-			wbuf[nw++] = wc;
-		used += w;
-		i += n;
-	}
+	int used;
+	walk(s, strlen(s), cols, wbuf, &nw, &used);
 	attr_t old_a;
 	short old_p;
 	attr_get(&old_a, &old_p, NULL);
@@ -59,6 +72,28 @@ draw_str(int y, int x, int cols, const char *s, attr_t a)
 	if (wbuf != stackbuf)
 		free(wbuf);
 	return used;
+}
+
+int
+draw_str_cut(int y, int x, int cols, const char *s, attr_t a, bool keep_end)
+{
+	int width = s ? text_width(s) : 0;
+	if (width <= cols || cols < 2)
+		return draw_str(y, x, cols, s, a);
+	if (!keep_end) {
+		int used = draw_str(y, x, cols - 1, s, a);
+		return used + draw_str(y, x + used, 1, "…", a);
+	}
+	/* Skip characters from the start until the rest fits after the marker. */
+	size_t len = strlen(s), i = 0;
+	while (i < len && width > cols - 1) {
+		wchar_t wc;
+		int w;
+		i += next_char(s + i, len - i, &wc, &w);
+		width -= w;
+	}
+	int used = draw_str(y, x, 1, "…", a);
+	return used + draw_str(y, x + used, cols - used, s + i, a);
 }
 
 void
@@ -79,30 +114,16 @@ draw_cell(int y, int x, int cols, const char *s, attr_t a)
 int
 text_width(const char *s)
 {
-	size_t len = strlen(s), i = 0;
-	int used = 0;
-	while (i < len) {
-		wchar_t wc;
-		int w;
-		i += next_char(s + i, len - i, &wc, &w);
-		used += w;
-	}
+	size_t nw = 0;
+	int used;
+	walk(s, strlen(s), INT_MAX, NULL, &nw, &used);
 	return used;
 }
 
 size_t
 text_cut(const char *s, size_t len, int cols)
 {
-	size_t i = 0;
-	int used = 0;
-	while (i < len) {
-		wchar_t wc;
-		int w;
-		size_t n = next_char(s + i, len - i, &wc, &w);
-		if (used + w > cols)
-			break;
-		used += w;
-		i += n;
-	}
-	return i;
+	size_t nw = 0;
+	int used;
+	return walk(s, len, cols, NULL, &nw, &used);
 }

@@ -3,11 +3,16 @@
 #define BERTH_DASH_DRAW_H
 
 #include <curses.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Draw at most cols display columns of the UTF-8 string s at (y, x); returns
  * the columns drawn. s must already be sanitized. */
 int draw_str(int y, int x, int cols, const char *s, attr_t a);
+/* Like draw_str, but a string wider than cols is cut with a "…" marker where
+ * the text was dropped: at the end, or at the start when keep_end (names that
+ * differ at their end, such as endpoint addresses). */
+int draw_str_cut(int y, int x, int cols, const char *s, attr_t a, bool keep_end);
 /* Draw exactly cols columns: s, then spaces. */
 void draw_cell(int y, int x, int cols, const char *s, attr_t a);
 /* Spaces over cols columns. */

@@ -20,6 +20,7 @@ struct col_spec {
 	const char *name;
 	int min, cap;		/* display columns; cap > min: flexible */
 	int priority;		/* lower is kept first on narrow screens */
+	bool keep_end;		/* cut at the start: the end tells values apart */
 };
 
 static const struct col_spec cols[NCOLS] = {
@@ -32,7 +33,8 @@ static const struct col_spec cols[NCOLS] = {
 	[COL_IP] = { "IP", 7, 15, 8 },
 	[COL_CPU] = { "CPU%", 6, 6, 2 },
 	[COL_MEM] = { "MEM", 7, 7, 3 },
-	[COL_ENDPOINT] = { "ENDPOINT", 6, 16, 9 },
+	/* unix:///run/a/docker.sock, ssh://pi@edge-017.lab: the end differs. */
+	[COL_ENDPOINT] = { "ENDPOINT", 6, 16, 9, true },
 };
 
 #define MARK_W 2	/* "* " before the name */
@@ -50,6 +52,7 @@ void
 table_done(struct table *t)
 {
 	free(t->rows);
+	free(t->lines);
 	free(t->sel_ep);
 	free(t->sel_id);
 	for (size_t i = 0; i < t->nmarks; i++)
@@ -89,6 +92,42 @@ table_is_marked(const struct table *t, const char *ep, const char *id)
 		    strcmp(t->marks[i] + el + 1, id) == 0)
 			return true;
 	return false;
+}
+
+/* Split the filter into its ep:NAME words, which choose endpoints (those
+ * named exactly NAME, else those whose name contains it), and the rest, which
+ * a field must contain. ep_ok[i] says whether eps[i] passes; returns the rest
+ * (allocated). */
+static char *
+filter_parse(const char *filter, struct dash_ep *eps, size_t neps, bool *ep_ok)
+{
+	char *copy = xstrdup(filter), *save = NULL;
+	struct buf rest = { 0 };
+	bool any_ep = false;
+	buf_append(&rest, "", 0);
+	for (size_t i = 0; i < neps; i++)
+		ep_ok[i] = false;
+	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		if (strncasecmp(w, "ep:", 3) != 0) {
+			buf_printf(&rest, "%s%s", rest.len ? " " : "", w);
+			continue;
+		}
+		const char *name = w + 3;
+		bool exact = false;
+		for (size_t i = 0; i < neps; i++)
+			exact |= strcmp(eps[i].name, name) == 0;
+		for (size_t i = 0; i < neps; i++)
+			ep_ok[i] |= exact ? strcmp(eps[i].name, name) == 0 : !!strcasestr(eps[i].name, name);
+		any_ep = true;
+	}
+	free(copy);
+	for (size_t i = 0; i < neps && !any_ep; i++)
+		ep_ok[i] = true;
+	if (!any_ep) {	/* the filter as typed, spaces and all */
+		buf_free(&rest);
+		return xstrdup(filter);
+	}
+	return rest.data;
 }
 
 static bool
@@ -168,6 +207,8 @@ row_cmp(const void *pa, const void *pb, void *arg)
 {
 	const struct table *t = arg;
 	const struct row *a = pa, *b = pb;
+	if (t->group && a->ep != b->ep)	/* the endpoints' own order */
+		return a->ep < b->ep ? -1 : 1;
 	int r = cmp_col(a, b, t->sort_col);
 	if (t->sort_rev)
 		r = -r;
@@ -211,18 +252,52 @@ remember_selection(struct table *t)
 	t->sel_id = r ? xstrdup(r->c->id) : NULL;
 }
 
+static void
+line_add(struct table *t, struct dash_ep *ep, long row)
+{
+	if (t->nlines == t->lines_cap) {
+		t->lines_cap = t->lines_cap ? 2 * t->lines_cap : 64;
+		t->lines = xrealloc(t->lines, t->lines_cap * sizeof *t->lines);
+	}
+	t->lines[t->nlines++] = (struct tline) { .ep = ep, .row = row };
+}
+
+/* Grouped display: a header line per endpoint that passes the filter (one
+ * without matching rows only when no text filter hides its rows), then its
+ * rows, which the sort keeps together. */
+static void
+lines_build(struct table *t, struct dash_ep *eps, size_t neps, const bool *ep_ok, bool text)
+{
+	size_t i = 0;
+	t->nlines = 0;
+	for (size_t e = 0; e < neps; e++) {
+		size_t first = i;
+		while (i < t->nrows && t->rows[i].ep == &eps[e])
+			i++;
+		if (!ep_ok[e] || (i == first && text))
+			continue;
+		line_add(t, &eps[e], -1);
+		for (size_t k = first; k < i; k++) {
+			t->rows[k].line = t->nlines;
+			line_add(t, &eps[e], (long)k);
+		}
+	}
+}
+
 void
 table_rebuild(struct table *t, struct dash_ep *eps, size_t neps)
 {
 	t->nrows = t->total = t->running = 0;
 	if (t->nmarks)
 		prune_marks(t, eps, neps);
+	bool *ep_ok = xcalloc(neps ? neps : 1, sizeof *ep_ok);
+	char *text = filter_parse(t->filter, eps, neps, ep_ok);
 	for (size_t e = 0; e < neps; e++)
 		for (size_t k = 0; k < eps[e].nctrs; k++) {
 			struct berth_container *c = eps[e].ctrs[k];
 			t->total++;
 			t->running += c->running;
-			if ((!t->all && !c->running) || !row_matches(t->filter, c, &eps[e]))
+			if ((!t->all && !c->running) || !ep_ok[e] || !row_matches(text, c, &eps[e]))
 				continue;
 			if (t->nrows == t->cap) {
 				t->cap = t->cap ? 2 * t->cap : 64;
@@ -235,6 +310,11 @@ table_rebuild(struct table *t, struct dash_ep *eps, size_t neps)
 		}
 	if (t->nrows)
 		qsort_r(t->rows, t->nrows, sizeof *t->rows, row_cmp, t);
+	t->nlines = 0;
+	if (t->group)
+		lines_build(t, eps, neps, ep_ok, *text);
+	free(text);
+	free(ep_ok);
 	if (t->sel_id) {
 		for (size_t i = 0; i < t->nrows; i++)
 			if (strcmp(t->rows[i].c->id, t->sel_id) == 0 &&
@@ -499,9 +579,71 @@ draw_row(struct table *t, size_t i, int y, int width, bool focused)
 		if (c == COL_CPU || c == COL_MEM)	/* numbers align right */
 			draw_str(y, t->col_x[c] + t->col_w[c] - text_width(s), t->col_w[c], s, a);
 		else
-			draw_str(y, t->col_x[c], t->col_w[c], s, a);
+			draw_str_cut(y, t->col_x[c], t->col_w[c], s, a, cols[c].keep_end);
 		free(s);
 	}
+}
+
+/* An endpoint's header line in the grouped table: its name, its state, its
+ * rows, so a dead endpoint's trouble stays in its own group. */
+static void
+draw_group_header(struct table *t, struct dash_ep *e, int y, int width)
+{
+	char state[700], count[64];
+	enum theme_elem th;
+	feed_ep_state_text(e, dash_now(), state, sizeof state, &th);
+	size_t shown = 0;
+	for (size_t i = 0; i < t->nrows; i++)
+		shown += t->rows[i].ep == e;
+	if (shown == e->nctrs)
+		snprintf(count, sizeof count, "%zu container%s", shown, shown == 1 ? "" : "s");
+	else
+		snprintf(count, sizeof count, "%zu of %zu containers", shown, e->nctrs);
+	attr_t h = theme_attr(TH_BORDER) | A_BOLD;
+	draw_fill(y, 0, width, h);
+	char *name = sanitize_str(e->name);
+	char *st = sanitize_str(state);
+	int x = draw_str(y, 0, 2, "▸ ", h);
+	int room = width - x - 40 > 12 ? width - x - 40 : 12;
+	x += draw_str_cut(y, x, room, name, h, true);
+	x += draw_str(y, x, width - x, " · ", h);
+	x += draw_str(y, x, width - x, st, theme_attr(th) | A_BOLD);
+	x += draw_str(y, x, width - x, " · ", h);
+	draw_str(y, x, width - x, count, h);
+	free(st);
+	free(name);
+}
+
+/* Grouped: scroll by display lines so the selection shows, with its group's
+ * header when the group starts on screen. */
+static void
+scroll_lines(struct table *t, int rows)
+{
+	size_t sl = t->nrows ? t->rows[t->sel].line : 0;
+	if (sl < t->ltop)
+		t->ltop = sl && t->lines[sl - 1].row < 0 ? sl - 1 : sl;
+	if (rows > 0 && sl >= t->ltop + (size_t)rows)
+		t->ltop = sl - (size_t)rows + 1;
+	if (t->ltop + (size_t)rows > t->nlines)
+		t->ltop = t->nlines > (size_t)rows ? t->nlines - (size_t)rows : 0;
+	/* The first row shown: what the layout and the stats sampler look at. */
+	t->top = t->sel;
+	for (size_t l = t->ltop; l < t->nlines && l < t->ltop + (size_t)rows; l++)
+		if (t->lines[l].row >= 0) {
+			t->top = (size_t)t->lines[l].row;
+			break;
+		}
+}
+
+long
+table_row_at(const struct table *t, int k)
+{
+	if (k < 0)
+		return -1;
+	if (!t->group)
+		return t->top + (size_t)k < t->nrows ? (long)(t->top + (size_t)k) : -1;
+	size_t l = t->ltop + (size_t)k;
+	return l < t->nlines ? t->lines[l].row : -1;
 }
 
 void
@@ -511,22 +653,29 @@ table_draw(struct table *t, int y, int height, int width, bool multi_ep, bool fo
 		return;
 	int rows = height - 1;
 	t->height = rows;
-	if (t->sel < t->top)
-		t->top = t->sel;
-	if (rows > 0 && t->sel >= t->top + (size_t)rows)
-		t->top = t->sel - (size_t)rows + 1;
-	if (t->top + (size_t)rows > t->nrows)
-		t->top = t->nrows > (size_t)rows ? t->nrows - (size_t)rows : 0;
+	if (t->group) {
+		scroll_lines(t, rows);
+	} else {
+		if (t->sel < t->top)
+			t->top = t->sel;
+		if (rows > 0 && t->sel >= t->top + (size_t)rows)
+			t->top = t->sel - (size_t)rows + 1;
+		if (t->top + (size_t)rows > t->nrows)
+			t->top = t->nrows > (size_t)rows ? t->nrows - (size_t)rows : 0;
+	}
 	layout(t, width, multi_ep);
 	draw_header(t, y, width);
 	for (int k = 0; k < rows; k++) {
-		size_t i = t->top + (size_t)k;
-		if (i < t->nrows)
-			draw_row(t, i, y + 1 + k, width, focused);
+		size_t l = t->ltop + (size_t)k;
+		long i = table_row_at(t, k);
+		if (i >= 0)
+			draw_row(t, (size_t)i, y + 1 + k, width, focused);
+		else if (t->group && l < t->nlines)
+			draw_group_header(t, t->lines[l].ep, y + 1 + k, width);
 		else
 			draw_fill(y + 1 + k, 0, width, theme_attr(TH_NORMAL));
 	}
-	if (!t->nrows && rows > 0)
+	if (!t->nrows && !t->nlines && rows > 0)
 		draw_str(y + 1, MARK_W, width - MARK_W,
 			 t->total ? "no container matches" : "no containers", theme_attr(TH_STALE));
 }

@@ -22,6 +22,13 @@ struct row {
 	struct dash_ep *ep;
 	struct dash_stats *st;		/* NULL when no sample yet */
 	bool marked;
+	size_t line;			/* grouped: its display line */
+};
+
+/* A display line of the grouped table: an endpoint's header (row -1) or a row. */
+struct tline {
+	struct dash_ep *ep;
+	long row;
 };
 
 struct table {
@@ -33,7 +40,10 @@ struct table {
 	int sort_col;
 	bool sort_rev;
 	bool all;			/* all containers, or running only */
-	char filter[256];
+	char filter[256];		/* text; its ep:NAME words choose endpoints */
+	bool group;			/* rows grouped by endpoint, under headers */
+	struct tline *lines;		/* grouped display lines */
+	size_t nlines, lines_cap, ltop;	/* ltop: first line shown */
 	char *sel_ep, *sel_id;		/* the selection's identity */
 	char **marks;			/* "endpoint\nid" */
 	size_t nmarks;
@@ -53,6 +63,9 @@ bool table_is_marked(const struct table *t, const char *ep, const char *id);
 const char *table_col_name(enum column c);
 /* Draw the header at y and rows below it, height lines in all. */
 void table_draw(struct table *t, int y, int height, int width, bool multi_ep, bool focused);
+/* The row drawn on the k-th line under the header, or -1 (none, or a group
+ * header). */
+long table_row_at(const struct table *t, int k);
 /* The column under screen column x, or -1. */
 int table_col_at(const struct table *t, int x);
 /* "exited (1)" */
