@@ -13,6 +13,10 @@
 
 #include "backend.h"
 
+/* Load libarchive (archive-lib.c) if it is not yet: every entry to archives calls
+ * this first, so that a missing library is an error, not an abort. */
+int archive_lib_load(struct berth_error *err);
+
 /* ------------------------------------------------------------------ */
 /* docker cp's rules (docker-api.md §5), pure string logic. */
 

@@ -155,7 +155,7 @@ cp_plan_done(struct cp_plan *plan)
 /* ------------------------------------------------------------------ */
 /* Guards shared by the calls. */
 
-/* Clear err and return the endpoint's backend operations, or NULL. */
+/* Clear err, load libarchive and return the endpoint's backend operations, or NULL. */
 static const struct backend_ops *
 files_ops(berth_endpoint *ep, struct berth_error *err)
 {
@@ -164,9 +164,11 @@ files_ops(berth_endpoint *ep, struct berth_error *err)
 		err->http_status = 0;
 		err->message[0] = '\0';
 	}
-	if (!ep || !ep->backend.ops)
+	if (!ep || !ep->backend.ops) {
 		berth_fail(err, BERTH_EUSAGE, "no endpoint is open");
-	return ep ? ep->backend.ops : NULL;
+		return NULL;
+	}
+	return archive_lib_load(err) < 0 ? NULL : ep->backend.ops;
 }
 
 /* The sentence for an operation the endpoint's engine does not have. */
