@@ -1,0 +1,391 @@
+/* dash-leases.c: reservation awareness. For every Zun endpoint, the project's
+ * leases are asked of its reservation service (Blazar) on the worker pool at the
+ * Zun poll interval, with the client `berth leases` uses (berth_leases). The UI
+ * thread keeps each endpoint's last answer and shows the active leases in a view
+ * (the leases key), the soonest end in the status line, and the lease of a
+ * container's reservation in its details. Nothing is guessed: an endpoint whose
+ * catalog has no Blazar shows no lease, and a failed fetch says so. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "dash.h"
+#include "sanitize.h"
+#include "util.h"
+
+#define LEASES_DEADLINE 20.0	/* seconds before a fetch counts as stalled */
+#define LEASES_TITLE "leases"
+
+enum blazar { BZ_UNKNOWN, BZ_YES, BZ_NO };
+
+struct lease_job;
+
+/* One Zun endpoint's leases. */
+struct ep_leases {
+	size_t ep;			/* index in d->eps */
+	enum blazar blazar;
+	struct berth_lease *v;		/* the last answer */
+	size_t n;
+	time_t fetched;			/* when it came (wall clock); 0: never */
+	char error[600];		/* why the last fetch failed; "" when it worked */
+	struct lease_job *job;		/* in flight, or NULL */
+	double next;			/* when to fetch again */
+};
+
+struct dash_leases {
+	struct ep_leases *v;
+	size_t n;
+	char status[160];
+	time_t view_next;		/* when a time left in the view changes */
+};
+
+struct lease_job {
+	struct pool_job job;
+	struct dash *d;
+	size_t slot;
+	berth_endpoint *ep;
+	struct berth_lease *v;
+	size_t n;
+	int rc;
+	struct berth_error err;
+};
+
+/* ACTIVE, or UPDATING (an active lease being changed). */
+static bool
+lease_active(const struct berth_lease *l)
+{
+	return l->status && (strcasecmp(l->status, "ACTIVE") == 0 ||
+			     strcasecmp(l->status, "UPDATING") == 0);
+}
+
+/* The state, made on first use with a slot per Zun endpoint. */
+static struct dash_leases *
+state(struct dash *d)
+{
+	if (d->leases)
+		return d->leases;
+	struct dash_leases *s = xcalloc(1, sizeof *s);
+	s->v = xcalloc(d->neps ? d->neps : 1, sizeof *s->v);
+	for (size_t i = 0; i < d->neps; i++)
+		if (berth_endpoint_kind(d->eps[i].ep) == BERTH_KIND_ZUN)
+			s->v[s->n++].ep = i;
+	d->leases = s;
+	return s;
+}
+
+/* ---------------------------------------------------------------- fetching */
+
+static void
+fetch_run(struct pool_job *pj)
+{
+	struct lease_job *j = (struct lease_job *)pj;
+	j->rc = berth_leases(j->ep, &j->v, &j->n, &j->err);
+	if (j->rc == 0 && berth_cancel_is_set(pj->cancel))
+		j->rc = berth_fail(&j->err, BERTH_ECANCELLED, "the lease list was cancelled");
+}
+
+static void refresh_view(struct dash *d);
+
+static void
+fetch_done(struct pool_job *pj)
+{
+	struct lease_job *j = (struct lease_job *)pj;
+	struct dash *d = j->d;
+	struct ep_leases *el = d->leases ? &d->leases->v[j->slot] : NULL;
+	if (el && !d->quit) {
+		el->job = NULL;
+		el->next = dash_now() + d->zun_refresh_s;
+		if (j->rc == 0) {
+			berth_lease_list_free(el->v, el->n);
+			el->v = j->v;
+			el->n = j->n;
+			j->v = NULL;
+			el->blazar = BZ_YES;
+			el->fetched = time(NULL);
+			el->error[0] = '\0';
+		} else if (j->err.code == BERTH_EUNSUPPORTED) {
+			berth_lease_list_free(el->v, el->n);
+			el->v = NULL;
+			el->n = 0;
+			el->blazar = BZ_NO;
+			snprintf(el->error, sizeof el->error, "%s", j->err.message);
+		} else {
+			snprintf(el->error, sizeof el->error, "%s",
+				 j->err.code == BERTH_ECANCELLED ? "Blazar did not answer within 20 s"
+								 : j->err.message);
+		}
+		refresh_view(d);
+		d->dirty = true;
+	} else if (el) {
+		el->job = NULL;
+	}
+	berth_lease_list_free(j->v, j->n);
+	free(j);
+}
+
+static void
+fetch(struct dash *d, size_t slot, double now)
+{
+	struct ep_leases *el = &d->leases->v[slot];
+	struct lease_job *j = xcalloc(1, sizeof *j);
+	j->job.run = fetch_run;
+	j->job.done = fetch_done;
+	j->job.klass = POOL_BULK;	/* never the last free worker: lists come first */
+	j->job.deadline = now + LEASES_DEADLINE;
+	j->d = d;
+	j->slot = slot;
+	j->ep = d->eps[el->ep].ep;
+	if (pool_submit(d->pool, &j->job, &j->err) < 0) {
+		snprintf(el->error, sizeof el->error, "%s", j->err.message);
+		el->next = now + d->zun_refresh_s;
+		free(j);
+		return;
+	}
+	el->job = j;
+}
+
+/* ---------------------------------------------------------------- time */
+
+/* Seconds until the text of a time left to end changes (minutes, rounded). */
+static double
+left_changes_in(time_t end, time_t now)
+{
+	long s = (long)(end - now);
+	if (s <= 0)
+		return 3600;
+	long r = s % 60;
+	return r ? (double)r : 60;
+}
+
+/* The soonest-ending active lease that has not ended, or NULL; *ep its endpoint. */
+static const struct berth_lease *
+soonest(struct dash_leases *s, time_t now, size_t *ep)
+{
+	const struct berth_lease *best = NULL;
+	for (size_t i = 0; i < s->n; i++)
+		for (size_t k = 0; k < s->v[i].n; k++) {
+			const struct berth_lease *l = &s->v[i].v[k];
+			if (lease_active(l) && l->end > now && (!best || l->end < best->end)) {
+				best = l;
+				*ep = s->v[i].ep;
+			}
+		}
+	return best;
+}
+
+static void
+status_update(struct dash *d, time_t now)
+{
+	struct dash_leases *s = d->leases;
+	size_t ep = 0;
+	const struct berth_lease *l = soonest(s, now, &ep);
+	char text[sizeof s->status] = "";
+	if (l) {
+		char left[32];
+		char *name = sanitize_str(l->name && *l->name ? l->name : l->id);
+		snprintf(text, sizeof text, " · lease %.32s ends in %s ", name,
+			 berth_lease_left(l->end, now, left, sizeof left));
+		free(name);
+	}
+	if (strcmp(text, s->status) != 0) {
+		snprintf(s->status, sizeof s->status, "%s", text);
+		d->dirty = true;
+	}
+}
+
+void
+dash_leases_tick(struct dash *d, double now)
+{
+	struct dash_leases *s = state(d);
+	for (size_t i = 0; i < s->n; i++)
+		if (!s->v[i].job && s->v[i].next <= now)
+			fetch(d, i, now);
+	time_t wall = time(NULL);
+	status_update(d, wall);
+	if (wall >= s->view_next)
+		refresh_view(d);
+}
+
+/* Seconds until any time left shown changes (at most 60). */
+static double
+next_change(struct dash_leases *s, time_t wall)
+{
+	double next = 60;
+	for (size_t i = 0; i < s->n; i++)
+		for (size_t k = 0; k < s->v[i].n; k++) {
+			const struct berth_lease *l = &s->v[i].v[k];
+			if (lease_active(l) && l->end > wall && left_changes_in(l->end, wall) < next)
+				next = left_changes_in(l->end, wall);
+		}
+	return next;
+}
+
+double
+dash_leases_next_deadline(struct dash *d, double now)
+{
+	struct dash_leases *s = state(d);
+	double next = now + next_change(s, time(NULL));
+	for (size_t i = 0; i < s->n; i++)
+		if (!s->v[i].job && s->v[i].next < next)
+			next = s->v[i].next;
+	return next;
+}
+
+const char *
+dash_leases_status_text(struct dash *d)
+{
+	return d->leases && d->leases->status[0] ? d->leases->status : NULL;
+}
+
+/* ---------------------------------------------------------------- the view */
+
+static void
+fmt_time(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	if (!t || !localtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M", &tm))
+		snprintf(buf, len, "-");
+}
+
+/* One endpoint's part of the view. */
+static void
+view_endpoint(struct buf *b, struct dash *d, struct ep_leases *el, time_t now)
+{
+	buf_printf(b, "%s\n", d->eps[el->ep].name);
+	if (el->blazar == BZ_NO) {
+		buf_printf(b, "  %s\n\n", el->error);
+		return;
+	}
+	if (el->blazar == BZ_UNKNOWN) {
+		buf_printf(b, "  %s\n\n", el->error[0] ? el->error : "asking its reservation service...");
+		return;
+	}
+	size_t active = 0;
+	for (size_t k = 0; k < el->n; k++)
+		active += lease_active(&el->v[k]);
+	if (!active)
+		buf_printf(b, "  no active lease\n");
+	else
+		buf_printf(b, "  %-24s %-8s  %-16s  %-16s  %-14s %s\n", "NAME", "ID", "START", "END",
+			   "LEFT", "STATUS");
+	for (size_t k = 0; k < el->n; k++) {
+		const struct berth_lease *l = &el->v[k];
+		if (!lease_active(l))
+			continue;
+		char start[32], end[32], left[32], *left_text;
+		fmt_time(l->start, start, sizeof start);
+		fmt_time(l->end, end, sizeof end);
+		berth_lease_left(l->end, now, left, sizeof left);
+		left_text = l->end > now ? xasprintf("%s left", left) : xstrdup(left);
+		buf_printf(b, "  %-24.24s %-8.8s  %-16s  %-16s  %-14s %s\n", l->name ? l->name : "",
+			   l->id ? l->id : "", start, end, left_text, l->status);
+		free(left_text);
+	}
+	if (active < el->n)
+		buf_printf(b, "  %zu other lease%s not active (berth leases lists them all)\n",
+			   el->n - active, el->n - active == 1 ? "" : "s");
+	if (el->error[0]) {
+		char at[32];
+		fmt_time(el->fetched, at, sizeof at);
+		buf_printf(b, "  %s; shown as of %s\n", el->error, at);
+	}
+	buf_printf(b, "\n");
+}
+
+static bool
+view_open(struct dash *d)
+{
+	return d->ov.open && !d->ov.exec && strcmp(d->ov.title, LEASES_TITLE) == 0;
+}
+
+static void
+render(struct dash *d)
+{
+	struct dash_leases *s = d->leases;
+	struct buf b = { 0 };
+	time_t now = time(NULL);
+	buf_printf(&b, "Active leases of the Zun endpoints (Blazar), asked every %.0f s; local times.\n\n",
+		   d->zun_refresh_s);
+	for (size_t i = 0; i < s->n; i++)
+		view_endpoint(&b, d, &s->v[i], now);
+	logpane_clear(&d->ov.lp);
+	logpane_add_text(&d->ov.lp, BERTH_STDOUT, b.data);
+	logpane_home(&d->ov.lp);
+	buf_free(&b);
+	s->view_next = now + (time_t)next_change(s, now);
+	d->dirty = true;
+}
+
+static void
+refresh_view(struct dash *d)
+{
+	if (d->leases && view_open(d))
+		render(d);
+}
+
+void
+dash_leases_show(struct dash *d)
+{
+	struct dash_leases *s = state(d);
+	size_t without = 0;
+	for (size_t i = 0; i < s->n; i++)
+		without += s->v[i].blazar == BZ_NO;
+	if (s->n == without) {
+		dash_message(d, true, "no endpoint has a reservation service (Blazar): leases need a "
+			     "Zun site whose catalog lists one");
+		return;
+	}
+	double now = dash_now();
+	for (size_t i = 0; i < s->n; i++)	/* ask again now */
+		if (!s->v[i].job && s->v[i].blazar != BZ_NO)
+			fetch(d, i, now);
+	dash_overlay_open(d, LEASES_TITLE);
+	render(d);
+}
+
+/* ---------------------------------------------------------------- details */
+
+char *
+dash_leases_reservation_text(struct dash *d, const struct dash_ep *e, const char *id)
+{
+	if (!id)
+		return NULL;
+	struct dash_leases *s = d->leases;
+	for (size_t i = 0; s && i < s->n; i++) {
+		if (&d->eps[s->v[i].ep] != e)
+			continue;
+		for (size_t k = 0; k < s->v[i].n; k++) {
+			const struct berth_lease *l = &s->v[i].v[k];
+			for (size_t r = 0; r < l->nreservations; r++) {
+				if (strcmp(l->reservations[r], id) != 0)
+					continue;
+				char end[32], left[32];
+				time_t now = time(NULL);
+				fmt_time(l->end, end, sizeof end);
+				berth_lease_left(l->end, now, left, sizeof left);
+				return xasprintf("%s (lease %s, %s, %s %s%s%s)", id,
+						 l->name ? l->name : l->id, l->status ? l->status : "",
+						 l->end > now ? "ends" : "ended", end,
+						 l->end > now ? ", " : "", l->end > now ? strcat(left, " left") : "");
+			}
+		}
+	}
+	return xstrdup(id);
+}
+
+void
+dash_leases_free(struct dash *d)
+{
+	struct dash_leases *s = d->leases;
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++)
+		berth_lease_list_free(s->v[i].v, s->v[i].n);
+	free(s->v);
+	free(s);
+	d->leases = NULL;
+}
