@@ -56,9 +56,18 @@ struct dash_ep {
 	bool no_events, no_stats;
 	double events_retry;		/* when to restart a failed event stream */
 	int nstats_inflight;
+	double seen_ok;			/* dash-endpoints.c: last drawn as connected */
 };
 
 enum layout { LAYOUT_TABLE, LAYOUT_SPLIT, LAYOUT_FULL };
+
+/* The endpoints view (dash-endpoints.c): one line per endpoint, worst first. */
+struct epview {
+	bool open;
+	struct dash_ep *sel;		/* the selection, by endpoint */
+	size_t top;
+	int height;
+};
 enum focus { FOCUS_TABLE, FOCUS_LOG };
 
 /* A one-line modal dialog in the message line, or a menu over the table. */
@@ -88,6 +97,7 @@ struct overlay {
 
 struct log_job;
 struct copy_job;
+struct dash_leases;
 
 struct dash {
 	const struct berth_config *cfg;
@@ -103,6 +113,7 @@ struct dash {
 	double log_start_at;		/* debounced start of the log follow; 0: none */
 	double next_stats;		/* when to sample the visible rows again */
 	struct overlay ov;
+	struct epview epv;
 	struct dialog dlg;
 	char msg[700];
 	bool msg_error;
@@ -116,6 +127,7 @@ struct dash {
 	unsigned spin;
 	double refresh_s, zun_refresh_s;
 	bool headless;
+	struct dash_leases *leases;	/* dash-leases.c */
 };
 
 /* dash-feed.c: lists, events, stats and the log follower. */
@@ -135,6 +147,27 @@ void action_run(struct dash *d, enum action a);
 bool action_copy_progress(struct dash *d, char *buf, size_t len);
 /* The exec pane closed: stop the command and drop its output. */
 void action_exec_orphan(struct exec_job *j);
+
+/* dash-leases.c: Blazar leases of the Zun endpoints, fetched on the pool. */
+void dash_leases_tick(struct dash *d, double now);	/* fetch when due, redraw when time passes */
+double dash_leases_next_deadline(struct dash *d, double now);
+void dash_leases_show(struct dash *d);			/* the leases key */
+/* " · lease NAME ends in 1h 02m" for the soonest-ending active lease, or NULL. */
+const char *dash_leases_status_text(struct dash *d);
+/* The reservation id, with its lease when Blazar lists it; NULL when id is NULL. */
+char *dash_leases_reservation_text(struct dash *d, const struct dash_ep *e, const char *id);
+void dash_leases_free(struct dash *d);
+
+/* dash-warn.c: libberth's warnings in the message line while the screen is ours. */
+void dash_warn_begin(void);		/* from now on, collect them */
+void dash_warn_attach(struct dash *d);	/* the screen is up: show them */
+void dash_warn_end(void);		/* the screen is gone: print them on stderr */
+
+/* dash-endpoints.c: the status line's endpoint states (each, or a summary
+ * when they do not fit) and the endpoints view. */
+void endpoints_status_draw(struct dash *d, int y, double now);
+void endpoints_view_draw(struct dash *d, int y, int h, double now);
+bool endpoints_view_key(struct dash *d, enum action a);	/* true when the view took it */
 
 /* dash-dialog.c */
 void dialog_prompt(struct dash *d, const char *label, const char *initial, dialog_fn submit,
