@@ -38,6 +38,7 @@ static const struct action_info actions[ACT_COUNT] = {
 	[ACT_COPY] = { "copy", "copy files to or from the container", "c" },
 	[ACT_KILL] = { "kill", "send a signal (SIGKILL by default), after confirming", "K" },
 	[ACT_FIP] = { "floating_ip", "associate or dissociate a floating IP (Zun)", "f" },
+	[ACT_LEASES] = { "leases", "active leases, their end and time left (Zun sites with Blazar)", "L" },
 	[ACT_MARK] = { "mark", "mark the row for a bulk action", "space" },
 	[ACT_START] = { "start", "start the selected or marked containers", "s" },
 	[ACT_STOP] = { "stop", "stop the selected or marked containers", "S" },
@@ -56,6 +57,8 @@ static const struct action_info actions[ACT_COUNT] = {
 	[ACT_NEXT] = { "search_next", "next search match", "n" },
 	[ACT_PREV] = { "search_prev", "previous search match", "N" },
 	[ACT_LOG_SAVE] = { "log_save", "save the log pane to a file", "^s" },
+	[ACT_ENDPOINTS] = { "endpoints", "every endpoint: state, error, back-off; enter filters to one", "H" },
+	[ACT_GROUP] = { "group", "group the rows by endpoint, under a header with its state", "z" },
 };
 
 static unsigned char keymap[KEYMAP_SIZE];
