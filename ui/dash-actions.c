@@ -471,7 +471,9 @@ show_details(struct dash *d)
 	for (size_t i = 0; i < c->nipv6; i++)
 		add_field(&b, i ? "" : "IPv6", c->ipv6[i]);
 	add_field(&b, "Floating IP", c->floating_ip);
-	add_field(&b, "Reservation", c->reservation);
+	tmp = dash_leases_reservation_text(d, r->ep, c->reservation);	/* known, never guessed */
+	add_field(&b, "Reservation", tmp);
+	free(tmp);
 	if (r->st && r->st->cpu >= 0 && c->running) {
 		tmp = xasprintf("%.1f%%", r->st->cpu);
 		add_field(&b, "CPU", tmp);
