@@ -55,16 +55,16 @@ blazar_leases(struct os_session *s, struct berth_lease **out, size_t *n, struct 
 const char *
 berth_lease_left(time_t end, time_t now, char *buf, size_t len)
 {
-	long s = (long)(end - now);
+	long m = ((long)(end - now) + 59) / 60;	/* whole minutes, rounded up */
 	if (!end)
 		snprintf(buf, len, "-");
-	else if (s <= 0)
+	else if (end <= now)
 		snprintf(buf, len, "ended");
-	else if (s >= 86400)
-		snprintf(buf, len, "%ldd %02ldh", s / 86400, s % 86400 / 3600);
-	else if (s >= 3600)
-		snprintf(buf, len, "%ldh %02ldm", s / 3600, s % 3600 / 60);
+	else if (m >= 1440)
+		snprintf(buf, len, "%ldd %02ldh", m / 1440, m % 1440 / 60);
+	else if (m >= 60)
+		snprintf(buf, len, "%ldh %02ldm", m / 60, m % 60);
 	else
-		snprintf(buf, len, "%ldm", (s + 59) / 60);
+		snprintf(buf, len, "%ldm", m);
 	return buf;
 }
