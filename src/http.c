@@ -112,6 +112,9 @@ struct xfer {
 	bool too_large;
 	bool upload_failed;
 	bool cancelled;
+	bool stalled;		/* nothing arrived for rq->stall_s */
+	unsigned long rx, rx_seen;	/* pieces received; as of last_rx */
+	double last_rx;		/* when rx was last seen to move (now_monotonic) */
 	size_t max_body;
 	size_t body_cap;	/* allocated size of resp->body */
 	struct buf pending;	/* sink-bound bytes of this round of reads */
@@ -171,6 +174,7 @@ on_header_line(char *line, size_t size, size_t n, void *p)
 {
 	struct xfer *x = p;
 	size_t len = size * n;
+	x->rx++;
 	if (len >= 5 && memcmp(line, "HTTP/", 5) == 0) {
 		response_clear_headers(x->resp);
 		const char *sp = memchr(line, ' ', len);
@@ -198,6 +202,7 @@ on_body(char *data, size_t size, size_t n, void *p)
 	struct xfer *x = p;
 	size_t len = size * n;
 	struct http_response *resp = x->resp;
+	x->rx++;
 	if (x->rq->sink && status_is_success(resp->status)) {
 		/* libcurl hands over each chunk of a chunked reply apart (one per log
 		 * line from Docker); the sink gets small ones joined, once per round,
@@ -398,8 +403,15 @@ setup_target(CURL *easy, const struct http_target *t, char *errbuf)
 	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(easy, CURLOPT_USERAGENT, "berth/" PACKAGE_VERSION);
 	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf);
-	if (t->unix_path)
+	if (t->unix_path) {
 		curl_easy_setopt(easy, CURLOPT_UNIX_SOCKET_PATH, t->unix_path);
+	} else {
+		/* A silent stream (logs -f, events) over a dead TCP path is noticed
+		 * within about two minutes (30 s idle, then 9 probes 10 s apart). */
+		curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+		curl_easy_setopt(easy, CURLOPT_TCP_KEEPIDLE, 30L);
+		curl_easy_setopt(easy, CURLOPT_TCP_KEEPINTVL, 10L);
+	}
 	long cms = (long)((t->connect_timeout > 0 ? t->connect_timeout : 5) * 1000);
 	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, cms);
 	if (t->ca_file)
@@ -441,7 +453,31 @@ setup_method(CURL *easy, struct http_request *rq)
 		curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, m);
 }
 
-/* Drive the transfer in short poll slices, watching the cancel flag. */
+/* Whether the stream has been silent past its stall timeout, and on_stall
+ * does not vouch for the silence. Time spent in a slow sink does not count. */
+static bool
+stall_expired(struct xfer *x)
+{
+	const struct http_request *rq = x->rq;
+	if (rq->stall_s <= 0)
+		return false;
+	if (x->rx != x->rx_seen) {
+		x->rx_seen = x->rx;
+		x->last_rx = now_monotonic();
+		return false;
+	}
+	if (now_monotonic() - x->last_rx < rq->stall_s)
+		return false;
+	if (rq->on_stall && rq->on_stall(rq->stall_ctx) == 0) {
+		x->last_rx = now_monotonic();
+		return false;
+	}
+	x->stalled = true;
+	return true;
+}
+
+/* Drive the transfer in short poll slices, watching the cancel flag and the
+ * stall timeout. */
 static CURLcode
 run_transfer(struct http_handles *h, struct xfer *x)
 {
@@ -473,6 +509,10 @@ run_transfer(struct http_handles *h, struct xfer *x)
 			rc = CURLE_ABORTED_BY_CALLBACK;
 			break;
 		}
+		if (stall_expired(x)) {
+			rc = CURLE_OPERATION_TIMEDOUT;
+			break;
+		}
 		mc = curl_multi_poll(h->multi, NULL, 0, POLL_SLICE_MS, NULL);
 		if (mc != CURLM_OK) {
 			rc = CURLE_FAILED_INIT;
@@ -498,7 +538,7 @@ http_perform(const struct http_target *t, struct http_request *rq, struct http_r
 	curl_easy_reset(easy);
 
 	char errbuf[CURL_ERROR_SIZE] = "";
-	struct xfer x = { .rq = rq, .resp = resp, .err = err,
+	struct xfer x = { .rq = rq, .resp = resp, .err = err, .last_rx = now_monotonic(),
 			  .max_body = rq->max_body ? rq->max_body : DEFAULT_MAX_BODY };
 	char *url = xasprintf("%s%s", t->base_url, rq->path ? rq->path : "/");
 	struct curl_slist *hdrs = request_headers(rq);
@@ -526,6 +566,10 @@ http_perform(const struct http_target *t, struct http_request *rq, struct http_r
 	int ret = 0;
 	if (x.cancelled) {
 		ret = berth_fail(err, BERTH_ECANCELLED, "cancelled");
+	} else if (x.stalled) {
+		ret = berth_fail(err, BERTH_ETIMEOUT, "%s sent nothing for %g s, so berth gave up "
+				 "(BERTH_STALL_TIMEOUT or stall_timeout sets how long to wait)",
+				 what_of(t), rq->stall_s);
 	} else if (x.too_large) {
 		ret = berth_fail(err, BERTH_EPROTOCOL, "%s sent a reply too large (over %zu MiB)",
 				 what_of(t), x.max_body >> 20);

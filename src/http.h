@@ -40,6 +40,12 @@ struct http_request {
 	 * non-zero to abort. May be NULL. */
 	int (*on_headers)(void *ctx, long status, const struct http_response *resp);
 	void *headers_ctx;
+	/* Streams: when nothing has arrived for stall_s seconds (<= 0: never), the
+	 * call fails with BERTH_ETIMEOUT, unless on_stall (may be NULL), asked then,
+	 * returns 0: the silence is legitimate and the wait starts again. */
+	double stall_s;
+	int (*on_stall)(void *ctx);
+	void *stall_ctx;
 };
 
 struct http_header { char *name; char *value; };
