@@ -123,24 +123,74 @@ demux_sink(void *ctx, enum berth_stream s, const char *buf, size_t len)
 	return demux_feed(ctx, buf, len) != 0;
 }
 
+/* How long a stream may send nothing: BERTH_STALL_TIMEOUT, else the endpoint's
+ * stall_timeout, else 60 s; 0 turns the check off. */
+static int
+stall_timeout(struct backend *b, double *out, struct berth_error *err)
+{
+	const char *v = getenv("BERTH_STALL_TIMEOUT");
+	const char *what = "BERTH_STALL_TIMEOUT";
+	if (!v || !*v) {
+		v = berth_config_endpoint_opt(b->ep->conf, "stall_timeout");
+		what = "stall_timeout";
+	}
+	*out = 60;
+	if (!v)
+		return 0;
+	char *end;
+	*out = strtod(v, &end);
+	if (end == v || *end || *out < 0)
+		return berth_fail(err, BERTH_EUSAGE, "%s must be a number of seconds, 0 for none (not %s)",
+				  what, v);
+	return 0;
+}
+
+/* A silent exec stream is legitimate while the engine says the command runs
+ * (an exec of sleep); 0 then. */
+struct exec_probe {
+	struct backend *b;
+	const char *path;	/* /exec/ID/json */
+	double timeout_s;
+};
+
+static int
+exec_still_running(void *ctx)
+{
+	struct exec_probe *p = ctx;
+	struct http_request rq = { .path = p->path, .timeout_s = p->timeout_s };
+	struct http_response resp;
+	if (docker_call(p->b, &rq, &resp, NULL) < 0)
+		return 1;
+	struct json_object *o = resp.status == 200 ? json_tokener_parse(resp.body) : NULL;
+	bool running = model_bool(o, "Running");
+	json_object_put(o);
+	http_response_done(&resp);
+	return running ? 0 : 1;
+}
+
 int
 docker_exec(struct backend *b, const char *ref, char *const argv[],
 	    const struct berth_exec_opts *o, berth_sink sink, void *ctx, int *exit_code,
 	    berth_cancel *cancel, struct berth_error *err)
 {
 	char *id = NULL;
-	if (exec_create(b, ref, argv, o, false, &id, cancel, err) < 0)
+	double stall;
+	if (stall_timeout(b, &stall, err) < 0 || exec_create(b, ref, argv, o, false, &id, cancel, err) < 0)
 		return -1;
 	char *path = xasprintf("/exec/%s/start", id);
+	char *probe_path = xasprintf("/exec/%s/json", id);
+	struct exec_probe probe = { .b = b, .path = probe_path, .timeout_s = stall };
 	static const char body[] = "{\"Detach\":false,\"Tty\":false}";
 	struct demux dm;
 	demux_init(&dm, sink, ctx);
 	struct http_request rq = { .method = "POST", .path = path, .body = body,
 				   .body_len = sizeof body - 1, .content_type = "application/json",
-				   .cancel = cancel, .sink = demux_sink, .sink_ctx = &dm };
+				   .cancel = cancel, .sink = demux_sink, .sink_ctx = &dm,
+				   .stall_s = stall, .on_stall = exec_still_running, .stall_ctx = &probe };
 	struct http_response resp;
 	int rc = docker_call(b, &rq, &resp, err);
 	free(path);
+	free(probe_path);
 	bool stopped = false;
 	if (rc == 0) {
 		if (resp.status < 200 || resp.status >= 300)
@@ -318,6 +368,9 @@ docker_logs(struct backend *b, const char *ref, const struct berth_logs_opts *o,
 		o = &none;
 	if (o->no_stdout && o->no_stderr)
 		return berth_fail(err, BERTH_EUSAGE, "logs with neither stdout nor stderr show nothing");
+	double stall = 0;	/* a followed log is silent while the container is */
+	if (!o->follow && stall_timeout(b, &stall, err) < 0)
+		return -1;
 	struct json_object *ins;
 	if (docker_inspect_raw(b, ref, &ins, cancel, err) < 0)
 		return -1;
@@ -343,7 +396,7 @@ docker_logs(struct backend *b, const char *ref, const struct berth_logs_opts *o,
 	demux_init(&dm, sink, ctx);
 	struct http_request rq = { .path = path, .cancel = cancel,
 				   .sink = tty ? sink : demux_sink, .sink_ctx = tty ? ctx : &dm,
-				   .timeout_s = o->follow ? 0 : docker_timeout(b) * 10 };
+				   .timeout_s = o->follow ? 0 : docker_timeout(b) * 10, .stall_s = stall };
 	struct http_response resp;
 	int rc = docker_call(b, &rq, &resp, err);
 	free(path);

@@ -23,6 +23,11 @@ MODE:
                or one 100 MB events line without a newline
   slowloris    the whole reply (status line and headers too) at 1 byte a second
   endless      chunked, and the body never ends (as fast as it can)
+  stall        chunked, a good first chunk (one log frame, or the start of the
+               JSON), then silence with the connection held open forever
+
+DIR/stall-logs.port names a TCP port on 127.0.0.1 that behaves as
+stall-logs.sock (for TCP keepalive).
 
 Python 3 standard library only.
 """
@@ -34,7 +39,8 @@ import sys
 import threading
 import time
 
-MODES = ["truncated", "longlength", "badchunk", "malformed", "huge", "slowloris", "endless"]
+MODES = ["truncated", "longlength", "badchunk", "malformed", "huge", "slowloris", "endless",
+         "stall"]
 KINDS = ["list", "inspect", "logs", "exec", "events", "all"]
 VICTIM_ID = "a1" * 32
 CREATED = "2026-01-01T00:00:00.000000000Z"
@@ -177,6 +183,12 @@ def misbehave(conn, mode, kind, method):
         for chunk in (huge_stream(kind) if mode == "huge" else endless_stream(kind)):
             conn.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
         conn.sendall(b"0\r\n\r\n")
+    elif mode == "stall":
+        first = frame(1, b"line 0\n") if kind in ("logs", "exec") else body[:len(body) // 2]
+        conn.sendall(head(200, ctype, ["Transfer-Encoding: chunked"]) +
+                     b"%x\r\n" % len(first) + first + b"\r\n")
+        while True:
+            time.sleep(3600)
     elif mode == "slowloris":
         for b in head(200, ctype, ["Content-Length: %d" % len(body)]) + body:
             conn.sendall(bytes([b]))
@@ -251,8 +263,14 @@ def serve_conn(conn, mode, target):
 
 
 def listen(path, mode, target):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.bind(path)
+    """Serve mode and target on a unix socket at path, or on a TCP port of
+    127.0.0.1 when path is None; returns the listening socket."""
+    if path:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.bind(path)
+    else:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.bind(("127.0.0.1", 0))
     s.listen(64)
 
     def loop():
@@ -260,6 +278,7 @@ def listen(path, mode, target):
             conn, _ = s.accept()
             threading.Thread(target=serve_conn, args=(conn, mode, target), daemon=True).start()
     threading.Thread(target=loop, daemon=True).start()
+    return s
 
 
 def main():
@@ -267,6 +286,8 @@ def main():
     for mode in MODES:
         for kind in KINDS:
             listen(os.path.join(d, "%s-%s.sock" % (mode, kind)), mode, kind)
+    with open(os.path.join(d, "stall-logs.port"), "w") as f:
+        f.write("%d\n" % listen(None, "stall", "logs").getsockname()[1])
     open(os.path.join(d, "ready"), "w").close()
     while True:
         time.sleep(3600)
