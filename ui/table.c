@@ -25,16 +25,17 @@ struct col_spec {
 
 static const struct col_spec cols[NCOLS] = {
 	[COL_NAME] = { "NAME", 12, 32, 0 },
-	[COL_ID] = { "ID", 12, 12, 5 },
-	[COL_IMAGE] = { "IMAGE", 8, 32, 6 },
+	[COL_ID] = { "ID", 12, 12, 6 },
+	[COL_IMAGE] = { "IMAGE", 8, 32, 7 },
 	[COL_STATUS] = { "STATUS", 12, 12, 1 },
 	[COL_UP] = { "AGE", 8, 8, 4 },
-	[COL_PORTS] = { "PORTS", 8, 30, 7 },
-	[COL_IP] = { "IP", 7, 15, 8 },
+	[COL_PORTS] = { "PORTS", 8, 30, 8 },
+	[COL_IP] = { "IP", 7, 15, 9 },
 	[COL_CPU] = { "CPU%", 6, 6, 2 },
 	[COL_MEM] = { "MEM", 7, 7, 3 },
-	/* unix:///run/a/docker.sock, ssh://pi@edge-017.lab: the end differs. */
-	[COL_ENDPOINT] = { "ENDPOINT", 6, 16, 9, true },
+	/* unix:///run/a/docker.sock, ssh://pi@edge-017.lab: the end differs,
+	 * and with many endpoints it matters more than the id or image. */
+	[COL_ENDPOINT] = { "ENDPOINT", 12, 24, 5, true },
 };
 
 #define MARK_W 2	/* "* " before the name */
@@ -277,6 +278,7 @@ lines_build(struct table *t, struct dash_ep *eps, size_t neps, const bool *ep_ok
 		if (!ep_ok[e] || (i == first && text))
 			continue;
 		line_add(t, &eps[e], -1);
+		t->lines[t->nlines - 1].count = i - first;
 		for (size_t k = first; k < i; k++) {
 			t->rows[k].line = t->nlines;
 			line_add(t, &eps[e], (long)k);
@@ -587,14 +589,13 @@ draw_row(struct table *t, size_t i, int y, int width, bool focused)
 /* An endpoint's header line in the grouped table: its name, its state, its
  * rows, so a dead endpoint's trouble stays in its own group. */
 static void
-draw_group_header(struct table *t, struct dash_ep *e, int y, int width)
+draw_group_header(const struct tline *l, int y, int width)
 {
+	struct dash_ep *e = l->ep;
+	size_t shown = l->count;
 	char state[700], count[64];
 	enum theme_elem th;
 	feed_ep_state_text(e, dash_now(), state, sizeof state, &th);
-	size_t shown = 0;
-	for (size_t i = 0; i < t->nrows; i++)
-		shown += t->rows[i].ep == e;
 	if (shown == e->nctrs)
 		snprintf(count, sizeof count, "%zu container%s", shown, shown == 1 ? "" : "s");
 	else
@@ -604,8 +605,8 @@ draw_group_header(struct table *t, struct dash_ep *e, int y, int width)
 	char *name = sanitize_str(e->name);
 	char *st = sanitize_str(state);
 	int x = draw_str(y, 0, 2, "▸ ", h);
-	int room = width - x - 40 > 12 ? width - x - 40 : 12;
-	x += draw_str_cut(y, x, room, name, h, true);
+	/* The name may take half the line; the state and count follow it. */
+	x += draw_str_cut(y, x, width / 2 > 12 ? width / 2 : 12, name, h, true);
 	x += draw_str(y, x, width - x, " · ", h);
 	x += draw_str(y, x, width - x, st, theme_attr(th) | A_BOLD);
 	x += draw_str(y, x, width - x, " · ", h);
@@ -614,16 +615,21 @@ draw_group_header(struct table *t, struct dash_ep *e, int y, int width)
 	free(name);
 }
 
-/* Grouped: scroll by display lines so the selection shows, with its group's
- * header when the group starts on screen. */
+/* Grouped: scroll by display lines so the selection shows. The first line
+ * always shows the header of the group under it (sticky), so the selection
+ * never sits on it. */
 static void
 scroll_lines(struct table *t, int rows)
 {
 	size_t sl = t->nrows ? t->rows[t->sel].line : 0;
-	if (sl < t->ltop)
-		t->ltop = sl && t->lines[sl - 1].row < 0 ? sl - 1 : sl;
+	if (t->nrows && sl <= t->ltop)
+		t->ltop = sl - 1;	/* line 0 is a header: sl >= 1 */
 	if (rows > 0 && sl >= t->ltop + (size_t)rows)
 		t->ltop = sl - (size_t)rows + 1;
+	/* The last row: the empty groups after it show too. */
+	if (t->nrows && t->sel == t->nrows - 1 && t->nlines > (size_t)rows &&
+	    t->nlines - (size_t)rows > t->ltop && t->nlines - (size_t)rows < sl)
+		t->ltop = t->nlines - (size_t)rows;
 	if (t->ltop + (size_t)rows > t->nlines)
 		t->ltop = t->nlines > (size_t)rows ? t->nlines - (size_t)rows : 0;
 	/* The first row shown: what the layout and the stats sampler look at. */
@@ -643,7 +649,16 @@ table_row_at(const struct table *t, int k)
 	if (!t->group)
 		return t->top + (size_t)k < t->nrows ? (long)(t->top + (size_t)k) : -1;
 	size_t l = t->ltop + (size_t)k;
-	return l < t->nlines ? t->lines[l].row : -1;
+	return l < t->nlines && (k > 0 || t->height < 2) ? t->lines[l].row : -1;
+}
+
+/* The header line of the group that display line l belongs to. */
+static const struct tline *
+group_header(const struct table *t, size_t l)
+{
+	while (l > 0 && t->lines[l].row >= 0)
+		l--;
+	return &t->lines[l];
 }
 
 void
@@ -663,7 +678,7 @@ table_draw(struct table *t, int y, int height, int width, bool multi_ep, bool fo
 		if (t->top + (size_t)rows > t->nrows)
 			t->top = t->nrows > (size_t)rows ? t->nrows - (size_t)rows : 0;
 	}
-	layout(t, width, multi_ep);
+	layout(t, width, multi_ep && !t->group);	/* grouped: the headers name them */
 	draw_header(t, y, width);
 	for (int k = 0; k < rows; k++) {
 		size_t l = t->ltop + (size_t)k;
@@ -671,7 +686,7 @@ table_draw(struct table *t, int y, int height, int width, bool multi_ep, bool fo
 		if (i >= 0)
 			draw_row(t, (size_t)i, y + 1 + k, width, focused);
 		else if (t->group && l < t->nlines)
-			draw_group_header(t, t->lines[l].ep, y + 1 + k, width);
+			draw_group_header(group_header(t, l), y + 1 + k, width);
 		else
 			draw_fill(y + 1 + k, 0, width, theme_attr(TH_NORMAL));
 	}

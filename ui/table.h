@@ -29,6 +29,7 @@ struct row {
 struct tline {
 	struct dash_ep *ep;
 	long row;
+	size_t count;			/* a header: its rows shown */
 };
 
 struct table {

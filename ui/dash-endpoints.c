@@ -1,0 +1,392 @@
+/* dash-endpoints.c: the endpoints at scale. The status line lists each
+ * endpoint's state while they fit, else one summary ("50 endpoints: 47 up,
+ * 2 stalled, 1 down (edge-17: connection refused)") naming the worst few;
+ * the endpoints view (key H) lists every endpoint, worst first, with its
+ * kind, state, error, rows, last good answer and back-off, and Enter there
+ * filters the table to that endpoint. Everything is read from the feed's
+ * per-endpoint state on the UI thread; nothing here waits on an engine. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dash-draw.h"
+#include "dash.h"
+#include "sanitize.h"
+#include "util.h"
+
+/* Worst first: the order of the view and of the summary's counts. */
+enum ep_class { EPC_DOWN, EPC_STALLED, EPC_SLOW, EPC_CONNECTING, EPC_UP, EPC_COUNT };
+
+static const char *const class_word[EPC_COUNT] = {
+	[EPC_DOWN] = "down", [EPC_STALLED] = "stalled", [EPC_SLOW] = "slow",
+	[EPC_CONNECTING] = "connecting", [EPC_UP] = "up",
+};
+
+static const enum theme_elem class_theme[EPC_COUNT] = {
+	[EPC_DOWN] = TH_BAD, [EPC_STALLED] = TH_BAD, [EPC_SLOW] = TH_WARN,
+	[EPC_CONNECTING] = TH_WARN, [EPC_UP] = TH_GOOD,
+};
+
+#define LABEL_MAX 28	/* a longer name shows its last LABEL_KEEP columns */
+#define LABEL_KEEP 24
+
+/* The feed's state sentence for e (in buf) and its class; an endpoint seen
+ * up is stamped, for the view's "last ok". */
+static enum ep_class
+classify(struct dash_ep *e, double now, char *buf, size_t len, enum theme_elem *th)
+{
+	enum theme_elem t;
+	feed_ep_state_text(e, now, buf, len, &t);
+	if (th)
+		*th = t;
+	if (e->state == EP_UNREACHABLE)
+		return EPC_DOWN;
+	if (t == TH_BAD)
+		return EPC_STALLED;
+	if (e->state == EP_CONNECTING)
+		return EPC_CONNECTING;
+	if (t == TH_WARN)
+		return EPC_SLOW;
+	e->seen_ok = now;
+	return EPC_UP;
+}
+
+/* The name, its distinctive end kept when long ("…/s07.sock"); allocated. */
+static char *
+short_name(const char *name)
+{
+	char *s = sanitize_str(name);
+	size_t n = strlen(s);
+	if (text_width(s) <= LABEL_MAX)
+		return s;
+	size_t cut = n;
+	while (cut > 0 && text_width(s + cut - 1) <= LABEL_KEEP)
+		cut--;
+	char *out = xasprintf("…%s", s + cut);
+	free(s);
+	return out;
+}
+
+/* The engine's own words at the end of a reason ("...: connection refused"). */
+static const char *
+reason_tail(const char *reason)
+{
+	const char *p = strrchr(reason, ':');
+	return p && p[1] == ' ' && p[2] ? p + 2 : reason;
+}
+
+/* ---------------------------------------------------------------- status line */
+
+/* True when "name: state" of every endpoint fits in cols (the states as
+ * their first word, as a line cut at its end would still show them). */
+static bool
+each_fits(struct dash *d, double now, int cols)
+{
+	int w = 0;
+	char state[700];
+	for (size_t i = 0; i < d->neps && w <= cols; i++) {
+		classify(&d->eps[i], now, state, sizeof state, NULL);
+		char *name = short_name(d->eps[i].name);
+		state[strcspn(state, " ;(")] = '\0';
+		w += (i ? 2 : 0) + text_width(name) + 2 + text_width(state);
+		free(name);
+	}
+	return w <= cols;
+}
+
+static void
+draw_each(struct dash *d, int y, double now)
+{
+	int x = 0;
+	for (size_t i = 0; i < d->neps && x < COLS; i++) {
+		char state[700];
+		enum theme_elem th;
+		classify(&d->eps[i], now, state, sizeof state, &th);
+		char *name = short_name(d->eps[i].name);
+		char *label = xasprintf("%s%s: ", i ? "  " : "", name);
+		x += draw_str(y, x, COLS - x, label, theme_attr(TH_NORMAL) | A_BOLD);
+		char *st = sanitize_str(state);
+		x += draw_str(y, x, COLS - x, st, theme_attr(th));
+		free(st);
+		free(label);
+		free(name);
+	}
+}
+
+/* "50 endpoints: 47 up, 2 stalled, 1 down (s07.sock: not answering for 5 s;
+ * …)": the counts, then the down and stalled ones named, worst first. */
+static void
+draw_summary(struct dash *d, int y, double now)
+{
+	size_t count[EPC_COUNT] = { 0 };
+	enum ep_class *cls = xcalloc(d->neps, sizeof *cls);
+	char state[700];
+	for (size_t i = 0; i < d->neps; i++)
+		count[cls[i] = classify(&d->eps[i], now, state, sizeof state, NULL)]++;
+	char head[64];
+	snprintf(head, sizeof head, "%zu endpoints: ", d->neps);
+	int x = draw_str(y, 0, COLS, head, theme_attr(TH_NORMAL) | A_BOLD);
+	bool first = true;
+	for (int c = EPC_UP; c >= 0; c--) {
+		if (!count[c])
+			continue;
+		char part[64];
+		snprintf(part, sizeof part, "%s%zu %s", first ? "" : ", ", count[c], class_word[c]);
+		x += draw_str(y, x, COLS - x, part, theme_attr(class_theme[c]));
+		first = false;
+	}
+	struct buf worst = { 0 };
+	for (int c = EPC_DOWN; c <= EPC_STALLED; c++)
+		for (size_t i = 0; i < d->neps && worst.len < 600; i++) {
+			if (cls[i] != (enum ep_class)c)
+				continue;
+			struct dash_ep *e = &d->eps[i];
+			classify(e, now, state, sizeof state, NULL);
+			char *name = short_name(e->name);
+			const char *why = c == EPC_DOWN && e->reason[0] ? reason_tail(e->reason) : state;
+			buf_printf(&worst, "%s%s: %s", worst.len ? "; " : " (", name, why);
+			free(name);
+		}
+	if (worst.len) {
+		buf_printf(&worst, ")");
+		char *s = sanitize_str(worst.data);
+		x += draw_str_cut(y, x, COLS - x, s, theme_attr(TH_BAD), false);
+		free(s);
+	}
+	buf_free(&worst);
+	free(cls);
+}
+
+void
+endpoints_status_draw(struct dash *d, int y, double now)
+{
+	draw_fill(y, 0, COLS, theme_attr(TH_NORMAL));
+	if (each_fits(d, now, COLS))
+		draw_each(d, y, now);
+	else
+		draw_summary(d, y, now);
+}
+
+/* ---------------------------------------------------------------- the view */
+
+struct ep_line {
+	struct dash_ep *e;
+	enum ep_class cls;
+	char state[700];
+};
+
+static int
+ep_line_cmp(const void *pa, const void *pb)
+{
+	const struct ep_line *a = pa, *b = pb;
+	if (a->cls != b->cls)
+		return a->cls < b->cls ? -1 : 1;
+	return a->e < b->e ? -1 : a->e > b->e;
+}
+
+/* Every endpoint, worst first, then in the order they were given. */
+static struct ep_line *
+view_lines(struct dash *d, double now)
+{
+	struct ep_line *v = xcalloc(d->neps ? d->neps : 1, sizeof *v);
+	for (size_t i = 0; i < d->neps; i++) {
+		v[i].e = &d->eps[i];
+		v[i].cls = classify(&d->eps[i], now, v[i].state, sizeof v[i].state, NULL);
+	}
+	qsort(v, d->neps, sizeof *v, ep_line_cmp);
+	return v;
+}
+
+static size_t
+view_sel_index(struct dash *d, const struct ep_line *v)
+{
+	for (size_t i = 0; i < d->neps; i++)
+		if (v[i].e == d->epv.sel)
+			return i;
+	return 0;
+}
+
+static void
+fmt_age(double s, char *buf, size_t len)
+{
+	if (s < 60)
+		snprintf(buf, len, "%.0f s ago", s);
+	else if (s < 3600)
+		snprintf(buf, len, "%.0f min ago", s / 60);
+	else
+		snprintf(buf, len, "%.1f h ago", s / 3600);
+}
+
+/* The cells of one endpoint's line: KIND STATE CTRS LAST-OK RETRY. */
+static void
+view_cells(const struct ep_line *l, double now, char cells[5][48])
+{
+	const struct dash_ep *e = l->e;
+	snprintf(cells[0], 48, "%s", e->listed || e->state == EP_CONNECTED ? berth_kind_name(e->kind) : "?");
+	snprintf(cells[1], 48, "%s", class_word[l->cls]);
+	if (e->listed)
+		snprintf(cells[2], 48, "%zu", e->nctrs);
+	else
+		snprintf(cells[2], 48, "-");
+	if (l->cls == EPC_UP)
+		snprintf(cells[3], 48, "now");
+	else if (e->seen_ok > 0)
+		fmt_age(now - e->seen_ok, cells[3], 48);
+	else
+		snprintf(cells[3], 48, "never");
+	if (e->state == EP_UNREACHABLE && !e->list_job)
+		snprintf(cells[4], 48, "%.0f s, next %.0f", e->backoff,
+			 e->next_list > now ? e->next_list - now + 0.5 : 0);
+	else if (e->state == EP_UNREACHABLE)
+		snprintf(cells[4], 48, "trying");
+	else
+		cells[4][0] = '\0';
+}
+
+static const struct { const char *name; int w; } view_cols[] = {
+	{ "ENDPOINT", 0 }, { "KIND", 7 }, { "STATE", 11 }, { "CTRS", 5 }, { "LAST OK", 12 },
+	{ "BACK-OFF", 13 }, { "ERROR", 0 },
+};
+#define VIEW_NCOLS (sizeof view_cols / sizeof view_cols[0])
+
+/* Column widths for the screen: ENDPOINT its longest name up to a third,
+ * ERROR the rest. */
+static void
+view_layout(struct dash *d, int width, int *x, int *w)
+{
+	int name_w = 8;
+	for (size_t i = 0; i < d->neps; i++) {
+		char *s = sanitize_str(d->eps[i].name);
+		int nw = text_width(s);
+		free(s);
+		if (nw > name_w)
+			name_w = nw;
+	}
+	if (name_w > width / 3)
+		name_w = width / 3 < 8 ? 8 : width / 3;
+	int pos = 2;
+	for (size_t c = 0; c < VIEW_NCOLS; c++) {
+		x[c] = pos;
+		w[c] = c == 0 ? name_w : view_cols[c].w;
+		if (c + 1 == VIEW_NCOLS)
+			w[c] = width - pos > 0 ? width - pos : 0;
+		pos += w[c] + 1;
+	}
+}
+
+static void
+view_draw_line(const struct ep_line *l, int y, bool sel, const int *x, const int *w, double now)
+{
+	attr_t base = sel ? theme_attr(TH_SELECTED) : theme_attr(TH_NORMAL);
+	draw_fill(y, 0, COLS, base);
+	char cells[5][48];
+	view_cells(l, now, cells);
+	char *name = sanitize_str(l->e->name);
+	draw_str_cut(y, x[0], w[0], name, base, true);
+	free(name);
+	for (int c = 0; c < 5; c++) {
+		attr_t a = c == 1 && !sel ? theme_attr(class_theme[l->cls]) : base;
+		draw_str_cut(y, x[c + 1], w[c + 1], cells[c], a, false);
+	}
+	const char *err = l->cls == EPC_DOWN && l->e->reason[0] ? l->e->reason
+		: l->cls != EPC_UP ? l->state : "";
+	if (str_starts_with(err, "unreachable: "))	/* STATE says it */
+		err += strlen("unreachable: ");
+	char *s = sanitize_str(err);
+	draw_str_cut(y, x[VIEW_NCOLS - 1], w[VIEW_NCOLS - 1], s,
+		     sel ? base : theme_attr(l->cls <= EPC_STALLED ? TH_BAD : TH_NORMAL), false);
+	free(s);
+}
+
+void
+endpoints_view_draw(struct dash *d, int y, int h, double now)
+{
+	if (h < 2)
+		return;
+	struct ep_line *v = view_lines(d, now);
+	size_t sel = view_sel_index(d, v);
+	d->epv.sel = d->neps ? v[sel].e : NULL;
+	int rows = h - 1;
+	d->epv.height = rows;
+	if (sel < d->epv.top)
+		d->epv.top = sel;
+	if (sel >= d->epv.top + (size_t)rows)
+		d->epv.top = sel - (size_t)rows + 1;
+	int x[VIEW_NCOLS], w[VIEW_NCOLS];
+	view_layout(d, COLS, x, w);
+	attr_t hd = theme_attr(TH_HEADER);
+	draw_fill(y, 0, COLS, hd);
+	for (size_t c = 0; c < VIEW_NCOLS; c++)
+		draw_str(y, x[c], w[c], view_cols[c].name, hd);
+	for (int k = 0; k < rows; k++) {
+		size_t i = d->epv.top + (size_t)k;
+		if (i < d->neps)
+			view_draw_line(&v[i], y + 1 + k, i == sel, x, w, now);
+		else
+			draw_fill(y + 1 + k, 0, COLS, theme_attr(TH_NORMAL));
+	}
+	free(v);
+}
+
+/* Enter: the table, filtered to the selected endpoint (Esc clears it). */
+static void
+view_filter(struct dash *d)
+{
+	struct dash_ep *e = d->epv.sel;
+	d->epv.open = false;
+	if (!e)
+		return;
+	snprintf(d->table.filter, sizeof d->table.filter, "ep:%s", e->name);
+	d->table.sel = 0;
+	free(d->table.sel_id);
+	d->table.sel_id = NULL;
+	dash_rebuild(d);
+	char *name = sanitize_str(e->name);
+	dash_message(d, false, "showing %s only; Esc shows every endpoint", name);
+	free(name);
+}
+
+static void
+view_move(struct dash *d, long delta)
+{
+	double now = dash_now();
+	struct ep_line *v = view_lines(d, now);
+	long i = (long)view_sel_index(d, v) + delta;
+	if (i < 0)
+		i = 0;
+	if (d->neps && (size_t)i >= d->neps)
+		i = (long)d->neps - 1;
+	d->epv.sel = d->neps ? v[i].e : NULL;
+	free(v);
+}
+
+bool
+endpoints_view_key(struct dash *d, enum action a)
+{
+	if (a == ACT_ENDPOINTS && !d->epv.open) {
+		d->epv.open = true;
+		d->epv.sel = NULL;	/* the worst one */
+		d->epv.top = 0;
+		d->dirty = true;
+		return true;
+	}
+	if (!d->epv.open)
+		return false;
+	long page = d->epv.height > 1 ? d->epv.height - 1 : 1;
+	switch (a) {
+	case ACT_UP: view_move(d, -1); break;
+	case ACT_DOWN: view_move(d, 1); break;
+	case ACT_PAGE_UP: view_move(d, -page); break;
+	case ACT_PAGE_DOWN: view_move(d, page); break;
+	case ACT_TOP: view_move(d, -(long)d->neps); break;
+	case ACT_BOTTOM: view_move(d, (long)d->neps); break;
+	case ACT_DETAILS: view_filter(d); break;
+	case ACT_ENDPOINTS: case ACT_BACK: case ACT_QUIT: d->epv.open = false; break;
+	case ACT_REFRESH: feed_relist_all(d); break;
+	default: return a != ACT_HELP;	/* the others do nothing here */
+	}
+	d->dirty = true;
+	return true;
+}
