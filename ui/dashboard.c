@@ -144,6 +144,8 @@ draw_title(struct dash *d)
 			 table_col_name(t->sort_col), t->sort_rev ? " (reversed)" : "");
 	if (t->filter[0] && n > 0 && (size_t)n < sizeof left)
 		n += snprintf(left + n, sizeof left - (size_t)n, " · filter \"%s\"", t->filter);
+	if (t->group && n > 0 && (size_t)n < sizeof left)
+		n += snprintf(left + n, sizeof left - (size_t)n, " · by endpoint");
 	if (t->nmarks && n > 0 && (size_t)n < sizeof left)
 		snprintf(left + n, sizeof left - (size_t)n, " · %zu marked", t->nmarks);
 	snprintf(right, sizeof right, "%s? help ", d->mouse ? "" : "mouse off · ");
@@ -189,25 +191,11 @@ draw_logs(struct dash *d, int y, int h, bool focused)
 static void
 draw_status(struct dash *d, double now)
 {
-	int y = LINES - 2, x = 0;
-	draw_fill(y, 0, COLS, theme_attr(TH_NORMAL));
-	for (size_t i = 0; i < d->neps && x < COLS; i++) {
-		struct dash_ep *e = &d->eps[i];
-		char state[700];
-		enum theme_elem th;
-		feed_ep_state_text(e, now, state, sizeof state, &th);
-		char *name = sanitize_str(e->name);
-		size_t nl = strlen(name);
-		/* Long socket paths: keep their distinctive end. */
-		char *label = nl > 28 ? xasprintf("%s…%s: ", i ? "  " : "", name + nl - 24)
-			: xasprintf("%s%s: ", i ? "  " : "", name);
-		x += draw_str(y, x, COLS - x, label, theme_attr(TH_NORMAL) | A_BOLD);
-		char *st = sanitize_str(state);
-		x += draw_str(y, x, COLS - x, st, theme_attr(th));
-		free(st);
-		free(label);
-		free(name);
-	}
+	int y = LINES - 2;
+	endpoints_status_draw(d, y, now);
+	const char *lease = dash_leases_status_text(d);	/* right-aligned, over the rest */
+	if (lease && text_width(lease) < COLS)
+		draw_str(y, COLS - text_width(lease), COLS, lease, theme_attr(TH_WARN));
 }
 
 static void
@@ -245,6 +233,8 @@ draw_frame(struct dash *d)
 	if (d->ov.open) {
 		draw_pane_header(body_y, d->ov.title, &d->ov.lp, true);
 		logpane_draw(&d->ov.lp, body_y + 1, body_h - 1, COLS);
+	} else if (d->epv.open) {
+		endpoints_view_draw(d, body_y, body_h, now);
 	} else if (d->layout == LAYOUT_TABLE || body_h < 4) {
 		table_y = body_y;
 		table_h = body_h;
@@ -481,6 +471,8 @@ act(struct dash *d, enum action a)
 			action_run(d, a);
 		return;
 	}
+	if (endpoints_view_key(d, a))
+		return;
 	switch (a) {
 	case ACT_QUIT: d->quit = true; break;
 	case ACT_BACK: back(d); break;
@@ -510,7 +502,12 @@ act(struct dash *d, enum action a)
 		d->table.all = !d->table.all;
 		dash_rebuild(d);
 		break;
+	case ACT_GROUP:
+		d->table.group = !d->table.group;
+		dash_rebuild(d);
+		break;
 	case ACT_MOUSE: set_mouse(d, !d->mouse); break;
+	case ACT_LEASES: dash_leases_show(d); break;
 	case ACT_REFRESH:
 		feed_relist_all(d);
 		d->full_redraw = true;
@@ -548,7 +545,9 @@ mouse_event(struct dash *d)
 		if (c >= 0)
 			sort_by(d, c);
 	} else if (!d->ov.open && table_y >= 0 && ev.y > table_y && ev.y < table_y + table_h) {
-		table_select(&d->table, d->table.top + (size_t)(ev.y - table_y - 1));
+		long i = table_row_at(&d->table, ev.y - table_y - 1);
+		if (i >= 0)
+			table_select(&d->table, (size_t)i);
 		d->focus = FOCUS_TABLE;
 		log_follow_soon(d);
 	} else if (in_log && d->layout == LAYOUT_SPLIT) {
@@ -728,6 +727,8 @@ static int
 poll_timeout(struct dash *d, struct dash_script *sc, double now)
 {
 	double next = feed_next_deadline(d, now);
+	if (dash_leases_next_deadline(d, now) < next)
+		next = dash_leases_next_deadline(d, now);
 	if (d->dirty && d->last_frame + FRAME_S < next)
 		next = d->last_frame + FRAME_S;
 	if (busy(d) && now + 0.1 < next)
@@ -774,6 +775,7 @@ run_loop(struct dash *d, struct dash_script *sc)
 			read_keys(d);
 		now = dash_now();
 		feed_tick(d, now);
+		dash_leases_tick(d, now);
 		if (busy(d)) {
 			unsigned spin = (unsigned)(now * 10);
 			if (spin != d->spin) {
@@ -792,11 +794,13 @@ run_loop(struct dash *d, struct dash_script *sc)
 static void
 dash_free(struct dash *d)
 {
+	dash_warn_end();
 	if (d->ov.exec)
 		action_exec_orphan(d->ov.exec);
 	feed_log_stop(d);
 	dialog_close(d);
 	pool_free(d->pool);
+	dash_leases_free(d);
 	for (size_t i = 0; i < d->neps; i++)
 		feed_free_endpoint(&d->eps[i]);
 	free(d->eps);
@@ -826,6 +830,7 @@ dashboard_run(const struct berth_config *cfg, char *const *specs, size_t nspecs)
 		fprintf(stderr, "berth: %s\n", err.message);
 		return 1;
 	}
+	dash_warn_begin();
 	if (open_endpoints(&d, specs, nspecs) < 0) {
 		script_close(sc);
 		dash_free(&d);
@@ -849,6 +854,7 @@ dashboard_run(const struct berth_config *cfg, char *const *specs, size_t nspecs)
 		return 1;
 	}
 	install_signals();
+	dash_warn_attach(&d);
 	for (size_t i = 0; i < d.neps; i++)
 		feed_init_endpoint(&d, &d.eps[i]);
 	dash_rebuild(&d);
