@@ -1,7 +1,8 @@
 /* dash-feed.c: everything the dashboard learns from the engines, each call on
  * the worker pool: a periodic list per endpoint (the safety net, and the only
- * source on Zun), an event stream per Docker endpoint (any container event asks
- * for a re-list at once), one-shot stats for the visible running rows (CPU% from
+ * source on Zun), an event stream per Docker endpoint (a status event changes
+ * its row at once; a new container asks for a list, at most one per LIST_GAP
+ * seconds; the periodic list slows to LIST_SAFETY while events flow), one-shot stats for the visible running rows (CPU% from
  * berth's own previous sample), and the log follower of the selected container.
  *
  * Stall handling: a list that gets no answer is cancelled after LIST_DEADLINE
@@ -9,10 +10,13 @@
  * answering" while every key keeps working, and recovers by itself. */
 #include "config.h"
 
+#include <malloc.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "dash-outbuf.h"
@@ -25,11 +29,57 @@
 #define STALL_AFTER 4.0
 #define BACKOFF_MAX 10.0
 #define STATS_INFLIGHT_MAX 8	/* per endpoint */
+#define LIST_GAP 1.0		/* seconds between two lists an event asks for */
+#define LIST_SAFETY 30.0	/* seconds between lists while events arrive */
+#define EVENTS_PENDING_MAX 1024	/* beyond this many events unapplied, list again */
+#define TRIM_AFTER 1.0		/* seconds from a list's end to giving memory back */
 
+/* When to hand freed memory back to the system (malloc_trim), or 0. A list's
+ * JSON is freed on other threads, part of it after list_done; one trim a
+ * moment later serves every list that ended meanwhile. UI thread only. */
+static double trim_at;
+
+/* What one container event does to the table. */
+enum ev_kind {
+	EV_IGNORE,	/* no change to any row (noise, or "die" carries it) */
+	EV_RUNNING, EV_EXITED, EV_PAUSED, EV_DESTROY, EV_RENAME,
+	EV_RELIST,	/* new or changed beyond its status: list the endpoint */
+};
+
+/* One event, copied off the worker thread. */
+struct ev_rec {
+	char *id, *name;
+	enum ev_kind kind;
+	int exit_code;
+	time_t time;
+};
+
+/* Events applied while a list is in flight, replayed on its result (the
+ * engine may have answered the list before they happened). */
+struct feed_sync {
+	struct ev_rec *replay;
+	size_t nreplay;
+	bool overflow;	/* too many to keep: list again after this one */
+};
+
+/* The periodic list: the only source on Zun and without events; a safety net
+ * while the events stream keeps the table current. */
 static double
 ep_interval(struct dash *d, struct dash_ep *e)
 {
-	return e->kind == BERTH_KIND_ZUN ? d->zun_refresh_s : d->refresh_s;
+	if (e->kind == BERTH_KIND_ZUN)
+		return d->zun_refresh_s;
+	return e->events ? (d->refresh_s > LIST_SAFETY ? d->refresh_s : LIST_SAFETY) : d->refresh_s;
+}
+
+static void
+feed_job_init(struct pool_job *job, void (*run)(struct pool_job *),
+	      void (*done)(struct pool_job *), enum pool_class klass, double deadline)
+{
+	job->run = run;
+	job->done = done;
+	job->klass = klass;
+	job->deadline = deadline;
 }
 
 void
@@ -39,6 +89,7 @@ feed_init_endpoint(struct dash *d, struct dash_ep *e)
 	e->state = EP_CONNECTING;
 	e->next_list = 0;
 	e->events_retry = 0;
+	e->sync = xcalloc(1, sizeof *e->sync);
 	d->dirty = true;
 }
 
@@ -98,35 +149,74 @@ stats_rebuild(struct dash_ep *e)
 
 struct events_job {
 	struct pool_job job;	/* the stream */
-	struct pool_job note;	/* "something changed": re-list */
+	struct pool_job note;	/* events are waiting in pending */
 	struct dash *d;
 	struct dash_ep *e;
 	berth_endpoint *ep;
+	pthread_mutex_t lock;	/* pending and overflow: worker and UI */
+	struct ev_rec *pending;
+	size_t npending;
+	bool overflow;		/* more than EVENTS_PENDING_MAX were waiting */
 	int rc;
 	struct berth_error err;
 };
 
-/* Events that do not change what the table shows. */
-static bool
-event_is_noise(const char *action)
+static enum ev_kind
+event_kind(const char *action)
 {
-	static const char *const noise[] = { "exec_", "top", "resize", "attach", "detach",
-					     "copy", "export", "commit", "archive-path",
-					     "extract-to-dir", "health_status", NULL };
-	for (int i = 0; noise[i]; i++)
-		if (str_starts_with(action, noise[i]))
-			return true;
-	return false;
+	static const struct { const char *word; enum ev_kind kind; } map[] = {
+		{ "start", EV_RUNNING }, { "restart", EV_RUNNING }, { "unpause", EV_RUNNING },
+		{ "die", EV_EXITED }, { "pause", EV_PAUSED }, { "destroy", EV_DESTROY },
+		{ "remove", EV_DESTROY }, { "rename", EV_RENAME },
+		/* Followed by "die" when they end the container. */
+		{ "kill", EV_IGNORE }, { "stop", EV_IGNORE }, { "oom", EV_IGNORE },
+		/* Nothing the table shows. */
+		{ "exec_", EV_IGNORE }, { "top", EV_IGNORE }, { "resize", EV_IGNORE },
+		{ "attach", EV_IGNORE }, { "detach", EV_IGNORE }, { "copy", EV_IGNORE },
+		{ "export", EV_IGNORE }, { "commit", EV_IGNORE }, { "archive-path", EV_IGNORE },
+		{ "extract-to-dir", EV_IGNORE }, { "health_status", EV_IGNORE },
+		{ "mount", EV_IGNORE }, { "unmount", EV_IGNORE }, { "checkpoint", EV_IGNORE },
+		{ "init", EV_IGNORE }, { "cleanup", EV_IGNORE }, { "sync", EV_IGNORE },
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+		size_t n = strlen(map[i].word);
+		/* "exec_" is a prefix; the others are whole words ("die", not "died"). */
+		if (strncmp(action, map[i].word, n) == 0 &&
+		    (map[i].word[n - 1] == '_' || action[n] == '\0'))
+			return map[i].kind;
+	}
+	return EV_RELIST;
 }
 
-/* Worker thread: one container event. */
+static void
+ev_rec_free(struct ev_rec *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(r[i].id);
+		free(r[i].name);
+	}
+	free(r);
+}
+
+/* Worker thread: keep one container event for the UI. */
 static int
 events_cb(void *ctx, const struct berth_event *ev)
 {
 	struct events_job *j = ctx;
-	if ((!ev->type || strcmp(ev->type, "container") == 0) && ev->action &&
-	    !event_is_noise(ev->action))
-		pool_notify(j->d->pool, &j->note);
+	enum ev_kind k = ev->action ? event_kind(ev->action) : EV_IGNORE;
+	if ((ev->type && strcmp(ev->type, "container") != 0) || k == EV_IGNORE)
+		return berth_cancel_is_set(j->job.cancel);
+	pthread_mutex_lock(&j->lock);
+	if (j->npending < EVENTS_PENDING_MAX && ev->id && *ev->id) {
+		j->pending = xrealloc(j->pending, (j->npending + 1) * sizeof *j->pending);
+		j->pending[j->npending++] = (struct ev_rec){
+			.id = xstrdup(ev->id), .name = xstrdup(ev->name), .kind = k,
+			.exit_code = ev->exit_code, .time = ev->time };
+	} else {
+		j->overflow = true;
+	}
+	pthread_mutex_unlock(&j->lock);
+	pool_notify(j->d->pool, &j->note);
 	return berth_cancel_is_set(j->job.cancel);
 }
 
@@ -137,22 +227,137 @@ events_run(struct pool_job *pj)
 	j->rc = berth_events(j->ep, 0, events_cb, j, pj->cancel, &j->err);
 }
 
+/* List e soon: at once, but no more than one list per LIST_GAP seconds, so a
+ * burst of creations costs one or two lists. */
 static void
 request_list(struct dash *d, struct dash_ep *e)
 {
-	if (e->list_job)
+	if (e->list_job) {
 		e->relist = true;
-	else
-		e->next_list = 0;
+	} else {
+		double soonest = e->list_started ? e->list_started + LIST_GAP : 0;
+		if (e->next_list > soonest)
+			e->next_list = soonest;
+	}
 	d->dirty = true;
 }
 
+static ssize_t
+find_ctr(const struct dash_ep *e, const char *id)
+{
+	for (size_t i = 0; i < e->nctrs; i++)
+		if (strcmp(e->ctrs[i]->id, id) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+/* A container's new status, from the event alone. */
+static void
+set_status(struct berth_container *c, const struct ev_rec *r)
+{
+	free(c->state_text);
+	c->running = r->kind == EV_RUNNING || r->kind == EV_PAUSED;
+	if (r->kind == EV_RUNNING) {
+		c->status = BERTH_ST_RUNNING;
+		c->exit_code = 0;
+		c->started = r->time ? r->time : time(NULL);
+		c->state_text = xstrdup("Up");
+	} else if (r->kind == EV_PAUSED) {
+		c->status = BERTH_ST_PAUSED;
+		c->state_text = xstrdup("Up (Paused)");
+	} else {
+		c->status = BERTH_ST_EXITED;
+		c->exit_code = r->exit_code >= 0 ? r->exit_code : 0;
+		c->pid = 0;
+		c->finished = r->time ? r->time : time(NULL);
+		c->state_text = xasprintf("Exited (%d)", c->exit_code);
+	}
+}
+
+/* Apply one event to e's list (snapshots are replaced, never changed in
+ * place); false when it needs a list (a container not listed yet). */
+static bool
+ev_apply(struct dash_ep *e, const struct ev_rec *r)
+{
+	ssize_t at = find_ctr(e, r->id);
+	if (r->kind == EV_RELIST || (at < 0 && r->kind != EV_DESTROY))
+		return false;
+	if (at < 0)
+		return true;
+	if (r->kind == EV_DESTROY) {
+		berth_container_free(e->ctrs[at]);
+		memmove(e->ctrs + at, e->ctrs + at + 1, (e->nctrs - (size_t)at) * sizeof *e->ctrs);
+		e->nctrs--;
+		return true;
+	}
+	struct berth_container *c = berth_container_dup(e->ctrs[at]);
+	if (r->kind == EV_RENAME && r->name) {
+		free(c->name);
+		c->name = xstrdup(r->name);
+	} else if (r->kind != EV_RENAME) {
+		set_status(c, r);
+	}
+	berth_container_free(e->ctrs[at]);
+	e->ctrs[at] = c;
+	return true;
+}
+
+/* Remember r for the list in flight. */
+static void
+sync_keep(struct feed_sync *s, const struct ev_rec *r)
+{
+	if (s->nreplay >= EVENTS_PENDING_MAX) {
+		s->overflow = true;
+		return;
+	}
+	s->replay = xrealloc(s->replay, (s->nreplay + 1) * sizeof *s->replay);
+	s->replay[s->nreplay++] = (struct ev_rec){ .id = xstrdup(r->id), .name = xstrdup(r->name),
+						   .kind = r->kind, .exit_code = r->exit_code,
+						   .time = r->time };
+}
+
+static void
+sync_clear(struct feed_sync *s)
+{
+	ev_rec_free(s->replay, s->nreplay);
+	s->replay = NULL;
+	s->nreplay = 0;
+	s->overflow = false;
+}
+
+/* UI thread: the events that came since the last note. */
 static void
 events_note(struct pool_job *pj)
 {
 	struct events_job *j = (struct events_job *)((char *)pj - offsetof(struct events_job, note));
-	if (!j->d->quit)
-		request_list(j->d, j->e);
+	struct dash_ep *e = j->e;
+	pthread_mutex_lock(&j->lock);
+	struct ev_rec *recs = j->pending;
+	size_t n = j->npending;
+	bool overflow = j->overflow;
+	j->pending = NULL;
+	j->npending = 0;
+	j->overflow = false;
+	pthread_mutex_unlock(&j->lock);
+	bool relist = overflow, changed = false;
+	for (size_t i = 0; i < n && !j->d->quit; i++) {
+		if (e->list_job)
+			sync_keep(e->sync, &recs[i]);
+		if (ev_apply(e, &recs[i]))
+			changed = true;
+		else
+			relist = true;
+	}
+	ev_rec_free(recs, n);
+	if (j->d->quit)
+		return;
+	if (changed) {
+		stats_rebuild(e);
+		dash_rebuild(j->d);
+		j->d->dirty = true;
+	}
+	if (relist)
+		request_list(j->d, e);
 }
 
 static void
@@ -168,6 +373,8 @@ events_done(struct pool_job *pj)
 	/* Whatever happened while the stream was down, a list catches up. */
 	if (!j->d->quit && !e->no_events)
 		request_list(j->d, e);
+	ev_rec_free(j->pending, j->npending);
+	pthread_mutex_destroy(&j->lock);
 	free(j);
 }
 
@@ -175,15 +382,15 @@ static void
 events_start(struct dash *d, struct dash_ep *e)
 {
 	struct events_job *j = xcalloc(1, sizeof *j);
-	j->job.run = events_run;
-	j->job.done = events_done;
-	j->job.klass = POOL_STREAM;
+	feed_job_init(&j->job, events_run, events_done, POOL_STREAM, 0);
 	j->note.done = events_note;
 	j->d = d;
 	j->e = e;
 	j->ep = e->ep;
+	pthread_mutex_init(&j->lock, NULL);
 	if (pool_submit(d->pool, &j->job, &j->err) < 0) {
 		e->events_retry = dash_now() + 5;
+		pthread_mutex_destroy(&j->lock);
 		free(j);
 		return;
 	}
@@ -246,16 +453,25 @@ list_done(struct pool_job *pj)
 		berth_container_list_free(e->ctrs, e->nctrs);
 		e->ctrs = j->ctrs;
 		e->nctrs = j->n;
+		for (size_t i = 0; i < e->sync->nreplay; i++)
+			if (!ev_apply(e, &e->sync->replay[i]))
+				e->relist = true;
+		if (e->sync->overflow)
+			e->relist = true;
+		sync_clear(e->sync);
 		stats_rebuild(e);
 		e->state = EP_CONNECTED;
 		e->listed = true;
 		e->backoff = 0;
 		e->reason[0] = '\0';
-		e->next_list = e->relist ? now : now + ep_interval(d, e);
+		e->next_list = e->relist ? e->list_started + LIST_GAP : now + ep_interval(d, e);
 		e->relist = false;
 		dash_rebuild(d);
+		if (!trim_at)
+			trim_at = now + TRIM_AFTER;
 	} else {
 		berth_container_list_free(j->ctrs, j->n);
+		sync_clear(e->sync);
 		list_failed(d, e, j, now);
 	}
 	d->dirty = true;
@@ -266,10 +482,7 @@ static void
 list_start(struct dash *d, struct dash_ep *e, double now)
 {
 	struct list_job *j = xcalloc(1, sizeof *j);
-	j->job.run = list_run;
-	j->job.done = list_done;
-	j->job.klass = POOL_FAST;
-	j->job.deadline = now + LIST_DEADLINE;
+	feed_job_init(&j->job, list_run, list_done, POOL_FAST, now + LIST_DEADLINE);
 	j->d = d;
 	j->e = e;
 	j->ep = e->ep;
@@ -281,6 +494,7 @@ list_start(struct dash *d, struct dash_ep *e, double now)
 	e->list_job = j;
 	e->list_started = now;
 	e->relist = false;
+	sync_clear(e->sync);
 }
 
 void
@@ -339,10 +553,7 @@ static void
 stats_start(struct dash *d, struct dash_ep *e, struct dash_stats *st, double now)
 {
 	struct stats_job *j = xcalloc(1, sizeof *j);
-	j->job.run = stats_run;
-	j->job.done = stats_done;
-	j->job.klass = POOL_BULK;
-	j->job.deadline = now + STATS_DEADLINE;
+	feed_job_init(&j->job, stats_run, stats_done, POOL_BULK, now + STATS_DEADLINE);
 	j->d = d;
 	j->e = e;
 	j->ep = e->ep;
@@ -454,9 +665,7 @@ static void
 log_start(struct dash *d, struct dash_ep *e, const char *id, time_t since)
 {
 	struct log_job *j = xcalloc(1, sizeof *j);
-	j->job.run = log_run;
-	j->job.done = log_done;
-	j->job.klass = POOL_STREAM;
+	feed_job_init(&j->job, log_run, log_done, POOL_STREAM, 0);
 	j->d = d;
 	j->ep = e->ep;
 	j->id = xstrdup(id);
@@ -516,6 +725,10 @@ feed_tick(struct dash *d, double now)
 	stats_tick(d, now);
 	if (d->log_start_at && now >= d->log_start_at)
 		feed_log_follow(d);
+	if (trim_at && now >= trim_at) {
+		malloc_trim(0);
+		trim_at = 0;
+	}
 }
 
 double
@@ -537,6 +750,8 @@ feed_next_deadline(struct dash *d, double now)
 	}
 	if (d->log_start_at && d->log_start_at < next)
 		next = d->log_start_at;
+	if (trim_at && trim_at < next)
+		next = trim_at;
 	return next;
 }
 
@@ -572,6 +787,9 @@ void
 feed_free_endpoint(struct dash_ep *e)
 {
 	berth_container_list_free(e->ctrs, e->nctrs);
+	if (e->sync)
+		sync_clear(e->sync);
+	free(e->sync);
 	for (size_t i = 0; i < e->nstats; i++)
 		stats_free(e->stats[i]);
 	free(e->stats);
