@@ -21,6 +21,11 @@
 #include "pool.h"
 #include "util.h"
 
+/* A worker's stack: libcurl, OpenSSL and json-c need well under this; glibc's
+ * default of 8 MiB (RLIMIT_STACK) per thread only reserves address space, but
+ * a bound keeps fifty endpoints' streams from reserving 400 MiB of it. */
+#define POOL_STACK_SIZE (512u << 10)
+
 struct jobq {
 	struct pool_job *head, *tail;
 };
@@ -187,6 +192,7 @@ start_thread(pthread_t *t, bool detached, void *(*fn)(void *), void *arg)
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, POOL_STACK_SIZE);
 	if (detached)
 		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	int rc = pthread_create(t, &attr, fn, arg);
