@@ -24,13 +24,15 @@ outbuf_done(struct outbuf *o)
 	pthread_mutex_destroy(&o->lock);
 	pthread_cond_destroy(&o->space);
 	buf_free(&o->pending);
+	buf_free(&o->spare);
 }
 
 int
 outbuf_put(struct outbuf *o, int stream, const char *buf, size_t len)
 {
 	pthread_mutex_lock(&o->lock);
-	while (o->pending.len > OUTBUF_MAX && !berth_cancel_is_set(o->job->cancel)) {
+	while (o->pending.len > 0 && o->pending.len + 5 + len >= OUTBUF_MAX &&
+	       !berth_cancel_is_set(o->job->cancel)) {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += 100 * 1000000L;
@@ -59,7 +61,7 @@ outbuf_take(struct outbuf *o, struct logpane *lp)
 {
 	pthread_mutex_lock(&o->lock);
 	struct buf b = o->pending;
-	memset(&o->pending, 0, sizeof o->pending);
+	o->pending = o->spare;
 	pthread_cond_signal(&o->space);
 	pthread_mutex_unlock(&o->lock);
 	for (size_t off = 0; lp && off + 5 <= b.len;) {
@@ -69,6 +71,7 @@ outbuf_take(struct outbuf *o, struct logpane *lp)
 		off += 5 + len;
 	}
 	bool any = b.len > 0;
-	buf_free(&b);
+	b.len = 0;
+	o->spare = b;
 	return any;
 }

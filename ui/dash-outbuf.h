@@ -1,7 +1,9 @@
 /* dash-outbuf.h: bytes from a worker's stream (logs, exec output) on their way
  * to a text pane. The worker appends; the UI takes everything at once when the
- * pool runs the note job. A worker that gets more than OUTBUF_MAX bytes ahead
- * of the UI waits, so a flood costs CPU, never memory. */
+ * pool runs the note job. A worker that would get more than OUTBUF_MAX bytes
+ * ahead of the UI waits, so a flood costs CPU, never memory. Two buffers take
+ * turns (the worker fills one while the UI reads the other) and are kept for
+ * the stream's life, so a flood allocates nothing after its first second. */
 #ifndef BERTH_DASH_OUTBUF_H
 #define BERTH_DASH_OUTBUF_H
 
@@ -12,12 +14,13 @@
 #include "pool.h"
 #include "util.h"
 
-#define OUTBUF_MAX (1u << 20)
+#define OUTBUF_MAX (256u << 10)
 
 struct outbuf {
 	pthread_mutex_t lock;
 	pthread_cond_t space;
 	struct buf pending;	/* records: stream byte, 4-byte length, bytes */
+	struct buf spare;	/* UI thread only: the other buffer, empty */
 	struct pool *pool;
 	struct pool_job *job;	/* the producer; its cancel flag stops a wait */
 	struct pool_job note;	/* notify-only: bytes are waiting */
