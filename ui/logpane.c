@@ -1,6 +1,8 @@
 /* logpane.c: the bounded text pane (see logpane.h). Lines live in a ring
  * addressed by sequence number, so a view anchored on a line stays put while
- * new lines arrive and old ones fall off. */
+ * new lines arrive and old ones fall off. Their text lives in a second ring,
+ * of bytes, in the same order: a line never wraps around its end (the gap
+ * left there is skipped), and the oldest lines give way to a new one. */
 #include "config.h"
 
 #include <curses.h>
@@ -28,13 +30,12 @@ logpane_init(struct logpane *lp, size_t max_lines, bool parse_ts)
 void
 logpane_clear(struct logpane *lp)
 {
-	for (size_t i = 0; i < lp->count; i++)
-		free(lp->ring[(lp->head + i) % lp->cap].text);
 	for (int s = 0; s < 3; s++)
 		buf_free(&lp->partial[s]);
 	lp->first_seq += lp->count;
 	lp->head = lp->count = 0;
 	lp->bytes = 0;
+	lp->wpos = 0;
 	lp->follow = true;
 	lp->at_top = false;
 	lp->search[0] = '\0';
@@ -45,6 +46,8 @@ logpane_done(struct logpane *lp)
 {
 	logpane_clear(lp);
 	free(lp->ring);
+	free(lp->text);
+	buf_free(&lp->scratch);
 	memset(lp, 0, sizeof *lp);
 }
 
@@ -63,18 +66,78 @@ line_at(const struct logpane *lp, uint64_t seq)
 	return &lp->ring[(lp->head + (seq - lp->first_seq)) % lp->cap];
 }
 
+static const char *
+text_of(const struct logpane *lp, const struct logline *l)
+{
+	return lp->text + l->off;
+}
+
+const char *
+logpane_line(const struct logpane *lp, size_t i)
+{
+	return text_of(lp, &lp->ring[(lp->head + i) % lp->cap]);
+}
+
 static void
 drop_oldest(struct logpane *lp)
 {
 	struct logline *l = &lp->ring[lp->head];
-	lp->bytes -= strlen(l->text);
-	free(l->text);
-	l->text = NULL;
+	lp->bytes -= l->len;
 	lp->head = (lp->head + 1) % lp->cap;
 	lp->count--;
 	lp->first_seq++;
+	if (!lp->count)
+		lp->wpos = 0;
 	if (!lp->follow && lp->anchor < lp->first_seq)
 		lp->anchor = lp->first_seq;
+}
+
+/* A larger text ring holding the same lines, packed from its start. */
+static void
+text_grow(struct logpane *lp, size_t need)
+{
+	size_t cap = lp->tcap ? lp->tcap * 2 : LOGPANE_TEXT_MIN;
+	while (cap < need)
+		cap *= 2;
+	if (cap > LOGPANE_BYTES_MAX && need <= LOGPANE_BYTES_MAX)
+		cap = LOGPANE_BYTES_MAX;
+	char *t = xmalloc(cap);
+	size_t at = 0;
+	for (size_t i = 0; i < lp->count; i++) {
+		struct logline *l = &lp->ring[(lp->head + i) % lp->cap];
+		memcpy(t + at, lp->text + l->off, l->len + 1);
+		l->off = (uint32_t)at;
+		at += l->len + 1;
+	}
+	free(lp->text);
+	lp->text = t;
+	lp->tcap = cap;
+	lp->wpos = at;
+}
+
+/* Where need bytes of text go: after the newest line, or at the start of the
+ * ring when the end is too short; older lines give way when the ring is at
+ * its bound. */
+static size_t
+text_place(struct logpane *lp, size_t need)
+{
+	for (;;) {
+		size_t tail = lp->count ? lp->ring[lp->head].off : 0;
+		if (!lp->count && need <= lp->tcap)
+			return 0;
+		if (lp->count && lp->wpos > tail) {
+			if (lp->tcap - lp->wpos >= need)
+				return lp->wpos;
+			if (tail >= need)
+				return 0;
+		} else if (lp->count && tail - lp->wpos >= need) {
+			return lp->wpos;
+		}
+		if (lp->tcap < LOGPANE_BYTES_MAX || need > lp->tcap)
+			text_grow(lp, lp->bytes + lp->count + need);
+		else
+			drop_oldest(lp);
+	}
 }
 
 /* Split "2026-11-23T08:39:00.123456789Z rest" into the time of day and rest. */
@@ -105,17 +168,20 @@ push_line(struct logpane *lp, int stream, const char *s, size_t len)
 		s += skip;
 		len -= skip;
 	}
-	struct buf b = { 0 };
-	buf_append(&b, "", 0);
-	sanitize_append(&b, s, len);
-	l.text = buf_steal(&b);
+	struct buf *b = &lp->scratch;
+	b->len = 0;
+	buf_append(b, "", 0);
+	sanitize_append(b, s, len);
 	if (lp->count == lp->cap)
 		drop_oldest(lp);
+	size_t at = text_place(lp, b->len + 1);
+	memcpy(lp->text + at, b->data, b->len + 1);
+	l.off = (uint32_t)at;
+	l.len = (uint32_t)b->len;
+	lp->wpos = at + b->len + 1;
 	lp->ring[(lp->head + lp->count) % lp->cap] = l;
 	lp->count++;
-	lp->bytes += strlen(l.text);
-	while (lp->bytes > LOGPANE_BYTES_MAX && lp->count > 1)
-		drop_oldest(lp);
+	lp->bytes += l.len;
 }
 
 /* Where to cut an over-long line: at most LOGPANE_LINE_MAX bytes, not inside
@@ -254,7 +320,7 @@ logpane_find(struct logpane *lp, int dir)
 		if (dir < 0 ? s == lp->first_seq : s == last_seq(lp))
 			return false;
 		s = dir < 0 ? s - 1 : s + 1;
-		if (strcasestr(line_at(lp, s)->text, lp->search)) {
+		if (strcasestr(text_of(lp, line_at(lp, s)), lp->search)) {
 			lp->follow = false;
 			lp->at_top = false;
 			lp->anchor = s;
@@ -273,7 +339,7 @@ logpane_save(const struct logpane *lp, const char *path)
 		const struct logline *l = line_at(lp, s);
 		if (l->ts[0])
 			fprintf(f, "%s ", l->ts);
-		fprintf(f, "%s\n", l->text);
+		fprintf(f, "%s\n", text_of(lp, l));
 	}
 	if (fclose(f) != 0)
 		return -1;
@@ -302,8 +368,8 @@ static char *
 shown_text(const struct logpane *lp, const struct logline *l)
 {
 	if (lp->show_ts && l->ts[0])
-		return xasprintf("%s %s", l->ts, l->text);
-	return xstrdup(l->text);
+		return xasprintf("%s %s", l->ts, text_of(lp, l));
+	return xstrdup(text_of(lp, l));
 }
 
 static int

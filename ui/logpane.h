@@ -3,8 +3,11 @@
  *
  * Memory is bounded twice: at most max_lines lines (a ring), at most
  * LOGPANE_LINE_MAX bytes per line (longer ones are split), and at most
- * LOGPANE_BYTES_MAX bytes in all (the oldest lines go first). Every line is
- * sanitized when it arrives. UI thread only. */
+ * LOGPANE_BYTES_MAX bytes of text in all (the oldest lines go first). The text
+ * of every line lives in one ring of bytes that grows by doubling up to that
+ * bound, so a flood of lines allocates nothing once the pane is full: 10,000
+ * lines of `seq` take 28 bytes each in the line ring and about 8 in the text.
+ * Every line is sanitized when it arrives. UI thread only. */
 #ifndef BERTH_LOGPANE_H
 #define BERTH_LOGPANE_H
 
@@ -15,10 +18,11 @@
 #include "util.h"
 
 #define LOGPANE_LINE_MAX 2048
-#define LOGPANE_BYTES_MAX (8u << 20)
+#define LOGPANE_BYTES_MAX (4u << 20)
+#define LOGPANE_TEXT_MIN (64u << 10)	/* the text ring's first size */
 
 struct logline {
-	char *text;		/* sanitized */
+	uint32_t off, len;	/* its sanitized text: lp->text + off, NUL-terminated */
 	char ts[16];		/* "08:39:00.123" when the source had timestamps */
 	unsigned char stream;	/* enum berth_stream */
 };
@@ -27,7 +31,10 @@ struct logpane {
 	struct logline *ring;
 	size_t cap, head, count;
 	uint64_t first_seq;	/* sequence number of the oldest line kept */
-	size_t bytes;
+	size_t bytes;		/* text held, without the NULs */
+	char *text;		/* the ring of bytes holding every line's text */
+	size_t tcap, wpos;	/* its size; where the newest line ends */
+	struct buf scratch;	/* a line being sanitized */
 	struct buf partial[3];	/* an unfinished line per stream */
 	bool parse_ts;		/* lines start with the engine's RFC 3339 timestamp */
 	bool follow;		/* the bottom follows new lines */
@@ -49,6 +56,8 @@ void logpane_feed(struct logpane *lp, int stream, const char *data, size_t len);
 void logpane_flush(struct logpane *lp);
 /* Add text (may hold several lines) as complete lines. */
 void logpane_add_text(struct logpane *lp, int stream, const char *text);
+/* The i-th line kept, oldest first (i < lp->count). */
+const char *logpane_line(const struct logpane *lp, size_t i);
 
 void logpane_scroll(struct logpane *lp, long lines);	/* < 0: back in time */
 void logpane_home(struct logpane *lp);

@@ -15,7 +15,7 @@
 static const char *
 line_text(struct logpane *lp, size_t i)	/* i-th kept line, oldest first */
 {
-	return lp->ring[(lp->head + i) % lp->cap].text;
+	return logpane_line(lp, i);
 }
 
 int
@@ -65,9 +65,46 @@ main(void)
 	wide[LOGPANE_LINE_MAX - 1] = '\n';
 	for (int i = 0; i < 10000; i++)
 		logpane_feed(&lp, BERTH_STDOUT, wide, LOGPANE_LINE_MAX);
-	ok(lp.bytes <= LOGPANE_BYTES_MAX && lp.count < 10000,
-	   "the byte bound holds (%zu lines, %zu bytes)", lp.count, lp.bytes);
+	ok(lp.bytes <= LOGPANE_BYTES_MAX && lp.count < 10000 && lp.tcap <= LOGPANE_BYTES_MAX,
+	   "the byte bound holds (%zu lines, %zu bytes, a %zu-byte text ring)", lp.count,
+	   lp.bytes, lp.tcap);
 	free(wide);
+	logpane_done(&lp);
+
+	/* Lines of every length from 1 to 600 bytes wrap around both rings many
+	 * times; every kept line must still be itself. */
+	logpane_init(&lp, 10000, false);
+	char *line = malloc(700);
+	for (int i = 0; i < 200000; i++) {
+		int n = snprintf(line, 700, "%d ", i);
+		memset(line + n, 'a' + i % 26, (size_t)(i * 7 % 600));
+		n += i * 7 % 600;
+		line[n++] = '\n';
+		logpane_feed(&lp, BERTH_STDOUT, line, (size_t)n);
+	}
+	bool same = lp.count > 0;
+	for (size_t k = 0; k < lp.count && same; k++) {
+		int i = (int)(lp.first_seq + k);
+		int n = snprintf(line, 700, "%d ", i);
+		memset(line + n, 'a' + i % 26, (size_t)(i * 7 % 600));
+		line[n + i * 7 % 600] = '\0';
+		same = strcmp(logpane_line(&lp, k), line) == 0;
+	}
+	ok(same && lp.first_seq + lp.count == 200000,
+	   "200,000 lines of mixed lengths: the newest %zu kept intact", lp.count);
+	ok(lp.tcap <= LOGPANE_BYTES_MAX, "in a text ring of %zu bytes", lp.tcap);
+	logpane_done(&lp);
+
+	/* A full pane of short lines (the dashboard's 10,000-line `seq`) stays small. */
+	logpane_init(&lp, 10000, true);
+	for (int i = 1; i <= 1000000; i++) {
+		int n = snprintf(line, 700, "2026-11-23T08:39:00.123456789Z %d\n", i);
+		logpane_feed(&lp, BERTH_STDOUT, line, (size_t)n);
+	}
+	ok(lp.count == 10000 && strcmp(logpane_line(&lp, 9999), "1000000") == 0 &&
+	   strcmp(logpane_line(&lp, 0), "990001") == 0, "a million timestamped lines: the last 10,000 kept");
+	ok(lp.tcap <= (128u << 10), "their text takes a %zu-byte ring", lp.tcap);
+	free(line);
 	logpane_done(&lp);
 
 	logpane_init(&lp, 100, true);
