@@ -99,6 +99,49 @@ targets_label(const struct targets *t)
 	return t->n == 1 ? xstrdup(t->v[0].name) : xasprintf("%zu containers", t->n);
 }
 
+/* What every job on one container (inspect, exec, shell, copy) starts with. */
+struct ctr_job {
+	struct pool_job job;
+	struct dash *d;
+	berth_endpoint *ep;
+	char *id, *name;
+	int rc;
+	struct berth_error err;
+};
+
+/* j is the first member of a calloc'ed job; g its container. */
+static void
+ctr_job_init(struct ctr_job *j, struct dash *d, const struct target *g,
+	     void (*run)(struct pool_job *), void (*done)(struct pool_job *), enum pool_class klass)
+{
+	j->job.run = run;
+	j->job.done = done;
+	j->job.klass = klass;
+	j->d = d;
+	j->ep = g->e->ep;
+	j->id = xstrdup(g->id);
+	j->name = xstrdup(g->name);
+}
+
+static void
+ctr_job_free(struct ctr_job *j)
+{
+	free(j->id);
+	free(j->name);
+	free(j);
+}
+
+/* Submit j; when the pool refuses, the message line says why and the job's
+ * own fields are the caller's to free. */
+static bool
+ctr_job_submit(struct ctr_job *j)
+{
+	if (pool_submit(j->d->pool, &j->job, &j->err) == 0)
+		return true;
+	dash_message(j->d, true, "%s", j->err.message);
+	return false;
+}
+
 /* ---------------------------------------------------------------- lifecycle */
 
 struct bulk {
@@ -244,11 +287,8 @@ confirmed(struct dash *d, const char *text, int choice, void *ctx)
 }
 
 static void
-ask_delete(struct dash *d)
+ask_delete(struct dash *d, struct targets *t)
 {
-	struct targets *t = targets_collect(d, true);
-	if (!t)
-		return;
 	t->choice = ACT_DELETE;
 	bool running = false;
 	for (size_t i = 0; i < t->n; i++)
@@ -279,11 +319,8 @@ kill_signal_chosen(struct dash *d, const char *text, int choice, void *ctx)
 }
 
 static void
-ask_kill(struct dash *d)
+ask_kill(struct dash *d, struct targets *t)
 {
-	struct targets *t = targets_collect(d, true);
-	if (!t)
-		return;
 	dialog_menu(d, "Signal to send", kill_signals,
 		    (int)(sizeof kill_signals / sizeof kill_signals[0]), 0, kill_signal_chosen, t,
 		    targets_free);
@@ -327,11 +364,8 @@ fip_choice_made(struct dash *d, const char *text, int choice, void *ctx)
 /* On Zun, a menu (the list does not always say whether an address is
  * associated); elsewhere the library's one sentence says why it cannot. */
 static void
-ask_fip(struct dash *d)
+ask_fip(struct dash *d, struct targets *t)
 {
-	struct targets *t = targets_collect(d, false);
-	if (!t)
-		return;
 	struct target *g = &t->v[0];
 	if (g->e->kind != BERTH_KIND_ZUN) {
 		act_submit(d, ACT_FIP, t, false);
@@ -345,13 +379,8 @@ ask_fip(struct dash *d)
 /* ---------------------------------------------------------------- inspect, details */
 
 struct inspect_job {
-	struct pool_job job;
-	struct dash *d;
-	berth_endpoint *ep;
-	char *id, *name;
+	struct ctr_job c;
 	char *json;
-	int rc;
-	struct berth_error err;
 };
 
 static void
@@ -359,8 +388,8 @@ inspect_run(struct pool_job *pj)
 {
 	struct inspect_job *j = (struct inspect_job *)pj;
 	struct berth_container *c = NULL;
-	j->rc = berth_inspect(j->ep, j->id, true, &c, pj->cancel, &j->err);
-	if (j->rc == 0) {
+	j->c.rc = berth_inspect(j->c.ep, j->c.id, true, &c, pj->cancel, &j->c.err);
+	if (j->c.rc == 0) {
 		j->json = xstrdup(c->raw ? json_object_to_json_string_ext(c->raw,
 			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE) : "{}");
 		berth_container_free(c);
@@ -371,45 +400,30 @@ static void
 inspect_done(struct pool_job *pj)
 {
 	struct inspect_job *j = (struct inspect_job *)pj;
-	if (!j->d->quit) {
-		if (j->rc == 0) {
-			char *title = xasprintf("inspect %s", j->name);
-			dash_overlay_open(j->d, title);
-			logpane_add_text(&j->d->ov.lp, BERTH_STDOUT, j->json);
-			logpane_home(&j->d->ov.lp);
-			dash_message(j->d, false, "inspected %s", j->name);
+	if (!j->c.d->quit) {
+		if (j->c.rc == 0) {
+			char *title = xasprintf("inspect %s", j->c.name);
+			dash_overlay_open(j->c.d, title);
+			logpane_add_text(&j->c.d->ov.lp, BERTH_STDOUT, j->json);
+			logpane_home(&j->c.d->ov.lp);
+			dash_message(j->c.d, false, "inspected %s", j->c.name);
 			free(title);
 		} else {
-			dash_message(j->d, true, "%s", j->err.message);
+			dash_message(j->c.d, true, "%s", j->c.err.message);
 		}
 	}
 	free(j->json);
-	free(j->id);
-	free(j->name);
-	free(j);
+	ctr_job_free(&j->c);
 }
 
 static void
-do_inspect(struct dash *d)
+do_inspect(struct dash *d, struct targets *t)
 {
-	struct targets *t = targets_collect(d, false);
-	if (!t)
-		return;
 	struct inspect_job *j = xcalloc(1, sizeof *j);
-	j->job.run = inspect_run;
-	j->job.done = inspect_done;
-	j->job.klass = POOL_FAST;
-	j->job.deadline = dash_now() + 20;	/* a frozen engine must not hold a worker */
-	j->d = d;
-	j->ep = t->v[0].e->ep;
-	j->id = xstrdup(t->v[0].id);
-	j->name = xstrdup(t->v[0].name);
-	if (pool_submit(d->pool, &j->job, &j->err) < 0) {
-		dash_message(d, true, "%s", j->err.message);
-		free(j->id);
-		free(j->name);
-		free(j);
-	}
+	ctr_job_init(&j->c, d, &t->v[0], inspect_run, inspect_done, POOL_FAST);
+	j->c.job.deadline = dash_now() + 20;	/* a frozen engine must not hold a worker */
+	if (!ctr_job_submit(&j->c))
+		ctr_job_free(&j->c);
 	targets_free(t);
 }
 
@@ -512,7 +526,9 @@ show_help(struct dash *d)
 	buf_printf(&b, "\nIn the log pane (Tab focuses it; full screen focuses it too): up/down,\n"
 		   "page keys, top/bottom scroll; / searches, n/N go to older/newer matches;\n"
 		   "p pauses, w wraps, t shows times, ^S saves. Sort also by clicking a header.\n"
-		   "Actions apply to the marked rows when any are marked, else to the selection.\n");
+		   "Actions apply to the marked rows when any are marked, else to the selection.\n"
+		   "The filter's words ep:NAME keep the rows of the endpoints named NAME (else\n"
+		   "those whose name contains it); Enter in the endpoints view sets one.\n");
 	dash_overlay_open(d, "help");
 	logpane_add_text(&d->ov.lp, BERTH_STDOUT, b.data);
 	logpane_home(&d->ov.lp);
@@ -522,16 +538,11 @@ show_help(struct dash *d)
 /* ---------------------------------------------------------------- exec */
 
 struct exec_job {
-	struct pool_job job;
+	struct ctr_job c;
 	struct outbuf out;
-	struct dash *d;
-	berth_endpoint *ep;
-	char *id, *name;
 	char **argv;
 	bool orphan;		/* the pane was closed */
 	int exit_code;
-	int rc;
-	struct berth_error err;
 };
 
 static int
@@ -545,53 +556,51 @@ static void
 exec_run(struct pool_job *pj)
 {
 	struct exec_job *j = (struct exec_job *)pj;
-	j->rc = berth_exec(j->ep, j->id, j->argv, NULL, exec_sink, j, &j->exit_code, pj->cancel,
-			   &j->err);
+	j->c.rc = berth_exec(j->c.ep, j->c.id, j->argv, NULL, exec_sink, j, &j->exit_code, pj->cancel,
+			   &j->c.err);
 }
 
 static void
 exec_note(struct pool_job *pj)
 {
 	struct exec_job *j = (struct exec_job *)((char *)pj - offsetof(struct exec_job, out.note));
-	if (outbuf_take(&j->out, j->orphan ? NULL : &j->d->ov.lp))
-		j->d->dirty = true;
+	if (outbuf_take(&j->out, j->orphan ? NULL : &j->c.d->ov.lp))
+		j->c.d->dirty = true;
 }
 
 static void
 exec_done(struct pool_job *pj)
 {
 	struct exec_job *j = (struct exec_job *)pj;
-	struct dash *d = j->d;
+	struct dash *d = j->c.d;
 	outbuf_take(&j->out, j->orphan ? NULL : &d->ov.lp);
 	if (!j->orphan) {
 		d->ov.exec = NULL;
 		logpane_flush(&d->ov.lp);
-		char *line = j->rc == 0 ? xasprintf("-- exit code %d", j->exit_code)
-			: xasprintf("-- %s", j->err.message);
-		logpane_add_text(&d->ov.lp, j->rc == 0 && j->exit_code == 0 ? BERTH_STDOUT : BERTH_STDERR,
+		char *line = j->c.rc == 0 ? xasprintf("-- exit code %d", j->exit_code)
+			: xasprintf("-- %s", j->c.err.message);
+		logpane_add_text(&d->ov.lp, j->c.rc == 0 && j->exit_code == 0 ? BERTH_STDOUT : BERTH_STDERR,
 				 line);
 		free(line);
 		d->dirty = true;
 	}
 	if (!d->quit) {
-		if (j->rc == 0)
-			dash_message(d, j->exit_code != 0, "exec in %s exited with code %d", j->name,
+		if (j->c.rc == 0)
+			dash_message(d, j->exit_code != 0, "exec in %s exited with code %d", j->c.name,
 				     j->exit_code);
 		else
-			dash_message(d, true, "%s", j->err.message);
+			dash_message(d, true, "%s", j->c.err.message);
 	}
 	outbuf_done(&j->out);
 	berth_strv_free(j->argv);
-	free(j->id);
-	free(j->name);
-	free(j);
+	ctr_job_free(&j->c);
 }
 
 void
 action_exec_orphan(struct exec_job *j)
 {
 	j->orphan = true;
-	pool_cancel(&j->job);
+	pool_cancel(&j->c.job);
 }
 
 /* Split a command line on blanks, with '...' and "..." quoting and \ escapes. */
@@ -642,41 +651,29 @@ exec_command_given(struct dash *d, const char *text, int choice, void *ctx)
 		return;
 	}
 	struct exec_job *j = xcalloc(1, sizeof *j);
-	j->job.run = exec_run;
-	j->job.done = exec_done;
-	j->job.klass = POOL_STREAM;
-	j->d = d;
-	j->ep = t->v[0].e->ep;
-	j->id = xstrdup(t->v[0].id);
-	j->name = xstrdup(t->v[0].name);
+	ctr_job_init(&j->c, d, &t->v[0], exec_run, exec_done, POOL_STREAM);
 	j->argv = argv;
-	outbuf_init(&j->out, d->pool, &j->job, exec_note);
+	outbuf_init(&j->out, d->pool, &j->c.job, exec_note);
 	char *cmd = sanitize_str(text);
-	char *title = xasprintf("exec %s: %s", j->name, cmd);
+	char *title = xasprintf("exec %s: %s", j->c.name, cmd);
 	dash_overlay_open(d, title);
 	d->ov.lp.live = true;
 	free(title);
 	free(cmd);
-	if (pool_submit(d->pool, &j->job, &j->err) < 0) {
-		dash_message(d, true, "%s", j->err.message);
+	if (!ctr_job_submit(&j->c)) {
 		outbuf_done(&j->out);
 		berth_strv_free(argv);
-		free(j->id);
-		free(j->name);
-		free(j);
+		ctr_job_free(&j->c);
 	} else {
 		d->ov.exec = j;
-		dash_message(d, false, "running in %s…", j->name);
+		dash_message(d, false, "running in %s…", j->c.name);
 	}
 	targets_free(t);
 }
 
 static void
-ask_exec(struct dash *d)
+ask_exec(struct dash *d, struct targets *t)
 {
-	struct targets *t = targets_collect(d, false);
-	if (!t)
-		return;
 	char *q = xasprintf("exec in %s:", t->v[0].name);
 	dialog_prompt(d, q, "", exec_command_given, t, targets_free);
 	free(q);
@@ -687,17 +684,12 @@ ask_exec(struct dash *d)
 static const char *const shells[] = { "/bin/bash", "/bin/sh" };
 
 struct shell_job {
-	struct pool_job job;
-	struct dash *d;
-	berth_endpoint *ep;
-	char *id, *name;
+	struct ctr_job c;
 	const char *shell;	/* found by the probe */
 	bool interactive;	/* false: probing */
 	int rows, cols;		/* the terminal's size, read on the UI thread */
 	struct termios saved;
 	int exit_code;
-	int rc;
-	struct berth_error err;
 };
 
 static int
@@ -714,16 +706,16 @@ shell_run(struct pool_job *pj)
 		for (size_t i = 0; i < sizeof shells / sizeof shells[0] && !j->shell; i++) {
 			char *argv[] = { (char *)shells[i], "-c", "exit 0", NULL };
 			int code = -1;
-			j->rc = berth_exec(j->ep, j->id, argv, NULL, discard_sink, NULL, &code,
-					   pj->cancel, &j->err);
-			if (j->rc == 0 && code == 0)
+			j->c.rc = berth_exec(j->c.ep, j->c.id, argv, NULL, discard_sink, NULL, &code,
+					   pj->cancel, &j->c.err);
+			if (j->c.rc == 0 && code == 0)
 				j->shell = shells[i];
 		}
 		return;
 	}
 	char *argv[] = { (char *)j->shell, NULL };
-	j->rc = berth_exec_interactive(j->ep, j->id, argv, STDIN_FILENO, STDOUT_FILENO, j->rows,
-				       j->cols, &j->exit_code, &j->err);
+	j->c.rc = berth_exec_interactive(j->c.ep, j->c.id, argv, STDIN_FILENO, STDOUT_FILENO, j->rows,
+				       j->cols, &j->exit_code, &j->c.err);
 }
 
 static void shell_done(struct pool_job *pj);
@@ -736,7 +728,7 @@ shell_enter(struct dash *d, struct shell_job *j)
 	j->cols = COLS;
 	def_prog_mode();
 	endwin();
-	printf("berth: %s in %s; leave the shell to come back to the dashboard\r\n", j->shell, j->name);
+	printf("berth: %s in %s; leave the shell to come back to the dashboard\r\n", j->shell, j->c.name);
 	fflush(stdout);
 	tcgetattr(STDIN_FILENO, &j->saved);
 	struct termios raw = j->saved;
@@ -744,9 +736,9 @@ shell_enter(struct dash *d, struct shell_job *j)
 	tcsetattr(STDIN_FILENO, TCSANOW, &raw);
 	j->interactive = true;
 	d->suspended = true;
-	if (pool_submit(d->pool, &j->job, &j->err) < 0) {
-		j->rc = -1;
-		shell_done(&j->job);
+	if (pool_submit(d->pool, &j->c.job, &j->c.err) < 0) {
+		j->c.rc = -1;
+		shell_done(&j->c.job);
 	}
 }
 
@@ -754,11 +746,11 @@ static void
 shell_done(struct pool_job *pj)
 {
 	struct shell_job *j = (struct shell_job *)pj;
-	struct dash *d = j->d;
+	struct dash *d = j->c.d;
 	if (!j->interactive) {
 		if (!j->shell) {
-			dash_message(d, true, j->rc < 0 ? "%s" : "no shell in %s (tried /bin/bash and /bin/sh)",
-				     j->rc < 0 ? j->err.message : j->name);
+			dash_message(d, true, j->c.rc < 0 ? "%s" : "no shell in %s (tried /bin/bash and /bin/sh)",
+				     j->c.rc < 0 ? j->c.err.message : j->c.name);
 		} else if (!d->quit) {
 			shell_enter(d, j);
 			return;
@@ -769,59 +761,41 @@ shell_done(struct pool_job *pj)
 		clearok(curscr, TRUE);
 		d->suspended = false;
 		d->full_redraw = true;
-		if (j->rc == 0)
-			dash_message(d, j->exit_code != 0, "shell in %s exited with code %d", j->name,
+		if (j->c.rc == 0)
+			dash_message(d, j->exit_code != 0, "shell in %s exited with code %d", j->c.name,
 				     j->exit_code);
 		else
-			dash_message(d, true, "%s", j->err.message);
+			dash_message(d, true, "%s", j->c.err.message);
 		feed_relist_all(d);
 	}
-	free(j->id);
-	free(j->name);
-	free(j);
+	ctr_job_free(&j->c);
 }
 
 static void
-start_shell(struct dash *d)
+start_shell(struct dash *d, struct targets *t)
 {
-	struct targets *t = targets_collect(d, false);
-	if (!t)
-		return;
 	if (!t->v[0].running) {
 		dash_message(d, true, "%s is not running", t->v[0].name);
 		targets_free(t);
 		return;
 	}
 	struct shell_job *j = xcalloc(1, sizeof *j);
-	j->job.run = shell_run;
-	j->job.done = shell_done;
-	j->job.klass = POOL_STREAM;
-	j->d = d;
-	j->ep = t->v[0].e->ep;
-	j->id = xstrdup(t->v[0].id);
-	j->name = xstrdup(t->v[0].name);
+	ctr_job_init(&j->c, d, &t->v[0], shell_run, shell_done, POOL_STREAM);
 	targets_free(t);
-	if (pool_submit(d->pool, &j->job, &j->err) < 0) {
-		dash_message(d, true, "%s", j->err.message);
-		free(j->id);
-		free(j->name);
-		free(j);
+	if (!ctr_job_submit(&j->c)) {
+		ctr_job_free(&j->c);
 		return;
 	}
-	dash_message(d, false, "looking for a shell in %s…", j->name);
+	dash_message(d, false, "looking for a shell in %s…", j->c.name);
 }
 
 /* ---------------------------------------------------------------- copy */
 
 struct copy_job {
-	struct pool_job job;
-	struct dash *d;
-	berth_endpoint *ep;
-	char *id, *name, *src, *dst;
+	struct ctr_job c;
+	char *src, *dst;
 	bool up;
 	atomic_ullong done_bytes, total_bytes;
-	int rc;
-	struct berth_error err;
 };
 
 static void
@@ -837,30 +811,28 @@ copy_run(struct pool_job *pj)
 {
 	struct copy_job *j = (struct copy_job *)pj;
 	if (j->up)
-		j->rc = berth_copy_to(j->ep, j->src, j->id, j->dst, copy_progress, j, pj->cancel, &j->err);
+		j->c.rc = berth_copy_to(j->c.ep, j->src, j->c.id, j->dst, copy_progress, j, pj->cancel, &j->c.err);
 	else
-		j->rc = berth_copy_from(j->ep, j->id, j->src, j->dst, copy_progress, j, pj->cancel,
-					&j->err);
+		j->c.rc = berth_copy_from(j->c.ep, j->c.id, j->src, j->dst, copy_progress, j, pj->cancel,
+					&j->c.err);
 }
 
 static void
 copy_done(struct pool_job *pj)
 {
 	struct copy_job *j = (struct copy_job *)pj;
-	struct dash *d = j->d;
+	struct dash *d = j->c.d;
 	d->copy = NULL;
 	if (!d->quit) {
-		if (j->rc == 0)
+		if (j->c.rc == 0)
 			dash_message(d, false, j->up ? "copied %s to %s:%s" : "copied %s:%s to %s",
-				     j->up ? j->src : j->name, j->up ? j->name : j->src, j->dst);
+				     j->up ? j->src : j->c.name, j->up ? j->c.name : j->src, j->dst);
 		else
-			dash_message(d, true, "%s", j->err.message);
+			dash_message(d, true, "%s", j->c.err.message);
 	}
-	free(j->id);
-	free(j->name);
 	free(j->src);
 	free(j->dst);
-	free(j);
+	ctr_job_free(&j->c);
 }
 
 static void
@@ -884,8 +856,19 @@ action_copy_progress(struct dash *d, char *buf, size_t len)
 	uint64_t t = atomic_load(&j->total_bytes);
 	fmt_size(atomic_load(&j->done_bytes), done, sizeof done);
 	fmt_size(t, total, sizeof total);
-	snprintf(buf, len, "copying %s %s: %s%s%s", j->up ? "to" : "from", j->name, done,
+	snprintf(buf, len, "copying %s %s: %s%s%s", j->up ? "to" : "from", j->c.name, done,
 		 t ? " of " : "", t ? total : "");
+	return true;
+}
+
+/* An empty answer ends the dialogs: say what was missing. */
+static bool
+answer_missing(struct dash *d, const char *text, const char *what, struct targets *t)
+{
+	if (*text)
+		return false;
+	dash_message(d, true, "no %s given", what);
+	targets_free(t);
 	return true;
 }
 
@@ -893,30 +876,18 @@ static void
 copy_dest_given(struct dash *d, const char *text, int choice, void *ctx)
 {
 	struct targets *t = ctx;
-	if (!*text) {
-		dash_message(d, true, "no destination given");
-		targets_free(t);
+	if (answer_missing(d, text, "destination", t))
 		return;
-	}
 	struct copy_job *j = xcalloc(1, sizeof *j);
-	j->job.run = copy_run;
-	j->job.done = copy_done;
-	j->job.klass = POOL_STREAM;
-	j->d = d;
-	j->ep = t->v[0].e->ep;
-	j->id = xstrdup(t->v[0].id);
-	j->name = xstrdup(t->v[0].name);
+	ctr_job_init(&j->c, d, &t->v[0], copy_run, copy_done, POOL_STREAM);
 	j->up = t->choice == 0;
 	j->src = xstrdup(t->arg);
 	j->dst = xstrdup(text);
 	targets_free(t);
-	if (pool_submit(d->pool, &j->job, &j->err) < 0) {
-		dash_message(d, true, "%s", j->err.message);
-		free(j->id);
-		free(j->name);
+	if (!ctr_job_submit(&j->c)) {
 		free(j->src);
 		free(j->dst);
-		free(j);
+		ctr_job_free(&j->c);
 		return;
 	}
 	d->copy = j;
@@ -927,11 +898,8 @@ static void
 copy_source_given(struct dash *d, const char *text, int choice, void *ctx)
 {
 	struct targets *t = ctx;
-	if (!*text) {
-		dash_message(d, true, "no source given");
-		targets_free(t);
+	if (answer_missing(d, text, "source", t))
 		return;
-	}
 	t->arg = xstrdup(text);
 	const char *base = strrchr(text, '/');
 	base = base && base[1] ? base + 1 : text;
@@ -958,15 +926,13 @@ copy_direction_chosen(struct dash *d, const char *text, int choice, void *ctx)
 }
 
 static void
-ask_copy(struct dash *d)
+ask_copy(struct dash *d, struct targets *t)
 {
 	if (d->copy) {
 		dash_message(d, true, "a copy is already running");
+		targets_free(t);
 		return;
 	}
-	struct targets *t = targets_collect(d, false);
-	if (!t)
-		return;
 	dialog_menu(d, "Copy files", copy_directions, 2, 0, copy_direction_chosen, t, targets_free);
 }
 
@@ -975,21 +941,26 @@ ask_copy(struct dash *d)
 void
 action_run(struct dash *d, enum action a)
 {
-	struct targets *t;
 	switch (a) {
-	case ACT_START: case ACT_STOP: case ACT_RESTART:
-		if ((t = targets_collect(d, true)))
-			act_submit(d, a, t, false);
-		break;
-	case ACT_DELETE: ask_delete(d); break;
-	case ACT_KILL: ask_kill(d); break;
-	case ACT_FIP: ask_fip(d); break;
-	case ACT_INSPECT: do_inspect(d); break;
-	case ACT_DETAILS: show_details(d); break;
-	case ACT_HELP: show_help(d); break;
-	case ACT_EXEC: ask_exec(d); break;
-	case ACT_SHELL: start_shell(d); break;
-	case ACT_COPY: ask_copy(d); break;
+	case ACT_DETAILS: show_details(d); return;
+	case ACT_HELP: show_help(d); return;
 	default: break;
+	}
+	/* The rest act on containers: the marked ones where bulk makes sense. */
+	bool bulk = a == ACT_START || a == ACT_STOP || a == ACT_RESTART || a == ACT_DELETE ||
+		    a == ACT_KILL;
+	struct targets *t = targets_collect(d, bulk);
+	if (!t)
+		return;
+	switch (a) {
+	case ACT_START: case ACT_STOP: case ACT_RESTART: act_submit(d, a, t, false); break;
+	case ACT_DELETE: ask_delete(d, t); break;
+	case ACT_KILL: ask_kill(d, t); break;
+	case ACT_FIP: ask_fip(d, t); break;
+	case ACT_INSPECT: do_inspect(d, t); break;
+	case ACT_EXEC: ask_exec(d, t); break;
+	case ACT_SHELL: start_shell(d, t); break;
+	case ACT_COPY: ask_copy(d, t); break;
+	default: targets_free(t); break;
 	}
 }

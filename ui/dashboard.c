@@ -359,10 +359,16 @@ sort_by(struct dash *d, int col)
 	dash_rebuild(d);
 }
 
-/* Scroll, search and toggles of a text pane; false when a is not one. */
+/* The keys of a text pane: scrolling and search act on the focused pane, the
+ * log toggles on any pane shown; false when a is not one of them here. */
 static bool
-pane_key(struct dash *d, struct logpane *lp, enum action a)
+pane_key(struct dash *d, enum action a)
 {
+	bool scroll = a == ACT_UP || a == ACT_DOWN || a == ACT_PAGE_UP || a == ACT_PAGE_DOWN ||
+		      a == ACT_TOP || a == ACT_BOTTOM || a == ACT_FILTER;
+	struct logpane *lp = scroll ? focused_pane(d) : log_keys_pane(d);
+	if (!lp)
+		return false;
 	long page = lp->height > 1 ? lp->height - 1 : 1;
 	switch (a) {
 	case ACT_UP: logpane_scroll(lp, -1); break;
@@ -374,20 +380,6 @@ pane_key(struct dash *d, struct logpane *lp, enum action a)
 	case ACT_FILTER:
 		dialog_prompt(d, "search:", lp->search, search_submitted, NULL, NULL);
 		break;
-	default: return false;
-	}
-	d->dirty = true;
-	return true;
-}
-
-/* Log toggles that work whenever a pane is shown; false when a is not one. */
-static bool
-log_toggle_key(struct dash *d, enum action a)
-{
-	struct logpane *lp = log_keys_pane(d);
-	if (!lp)
-		return false;
-	switch (a) {
 	case ACT_LOG_PAUSE: logpane_toggle_follow(lp); break;
 	case ACT_LOG_WRAP: lp->wrap = !lp->wrap; break;
 	case ACT_LOG_TIMESTAMPS: lp->show_ts = !lp->show_ts; break;
@@ -459,10 +451,7 @@ back(struct dash *d)
 static void
 act(struct dash *d, enum action a)
 {
-	struct logpane *lp = focused_pane(d);
-	if (lp && pane_key(d, lp, a))
-		return;
-	if (log_toggle_key(d, a))
+	if (pane_key(d, a))
 		return;
 	if (d->ov.open) {
 		if (a == ACT_QUIT || a == ACT_BACK || a == ACT_DETAILS)
@@ -494,18 +483,13 @@ act(struct dash *d, enum action a)
 		dash_rebuild(d);
 		break;
 	}
-	case ACT_SORT_REVERSE:
-		d->table.sort_rev = !d->table.sort_rev;
+	case ACT_SORT_REVERSE: case ACT_ALL: case ACT_GROUP: {	/* the table's toggles */
+		bool *flag = a == ACT_ALL ? &d->table.all : a == ACT_GROUP ? &d->table.group
+			: &d->table.sort_rev;
+		*flag = !*flag;
 		dash_rebuild(d);
 		break;
-	case ACT_ALL:
-		d->table.all = !d->table.all;
-		dash_rebuild(d);
-		break;
-	case ACT_GROUP:
-		d->table.group = !d->table.group;
-		dash_rebuild(d);
-		break;
+	}
 	case ACT_MOUSE: set_mouse(d, !d->mouse); break;
 	case ACT_LEASES: dash_leases_show(d); break;
 	case ACT_REFRESH:
