@@ -58,8 +58,9 @@ run_option(void *ctx, int opt, const char *arg)
 static int
 run_create(struct cli *cli, struct run_args *a, int argc, char **argv, int first)
 {
-	if (first >= argc)
-		return cli_usage(a->v, "name an image");
+	int rc = cli_check_operands(a->v, argc, argv, first, 1, -1, "name an image");
+	if (rc >= 0)
+		return rc;
 	if (a->o.wait && !a->o.start)
 		return cli_usage(a->v, "--wait and --no-start cannot be combined");
 	if (a->env)
@@ -67,8 +68,7 @@ run_create(struct cli *cli, struct run_args *a, int argc, char **argv, int first
 			if (!strchr(*e, '=') || **e == '=')
 				return cli_usage(a->v, "-e takes KEY=VALUE, not '%s'", *e);
 	berth_endpoint *ep;
-	int rc = cli_open(cli, a->v, &ep);
-	if (rc != CLI_OK)
+	if ((rc = cli_open(cli, a->v, &ep)) != CLI_OK)
 		return rc;
 	if (a->zun_only && berth_endpoint_kind(ep) != BERTH_KIND_ZUN) {
 		rc = cli_error("%s needs a Zun endpoint; %s is a Docker engine", a->zun_only,
@@ -130,13 +130,11 @@ int
 cli_snapshot(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_verb *v = cli_verb_find("snapshot");
-	int first, rc = cli_parse(v, argc, argv, "", NULL, NULL, NULL, &first);
+	int first, rc = cli_parse_operands(v, argc, argv, 2, 3, "name a container and a repository",
+					   &first);
 	if (rc >= 0)
 		return rc;
 	int n = argc - first;
-	if (n < 2 || n > 3)
-		return n < 2 ? cli_usage(v, "name a container and a repository")
-			     : cli_usage(v, "unexpected argument %s", argv[first + 3]);
 	berth_endpoint *ep;
 	if ((rc = cli_open(cli, v, &ep)) != CLI_OK)
 		return rc;
@@ -171,13 +169,12 @@ int
 cli_fip(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_verb *v = cli_verb_find("fip");
-	int first, rc = cli_parse(v, argc, argv, "", NULL, NULL, NULL, &first);
+	int first, rc = cli_parse_operands(v, argc, argv, 1, -1,
+					   "name an action: list, associate or dissociate", &first);
 	if (rc >= 0)
 		return rc;
 	int n = argc - first;
-	const char *sub = n > 0 ? argv[first] : NULL;
-	if (!sub)
-		return cli_usage(v, "name an action: list, associate or dissociate");
+	const char *sub = argv[first];
 	int min, max;
 	if (strcmp(sub, "list") == 0)
 		min = max = 1;
@@ -244,11 +241,9 @@ int
 cli_leases(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_verb *v = cli_verb_find("leases");
-	int first, rc = cli_parse(v, argc, argv, "", NULL, NULL, NULL, &first);
+	int first, rc = cli_parse_operands(v, argc, argv, 0, 0, NULL, &first);
 	if (rc >= 0)
 		return rc;
-	if (first < argc)
-		return cli_usage(v, "unexpected argument %s", argv[first]);
 	berth_endpoint *ep;
 	if ((rc = cli_open(cli, v, &ep)) != CLI_OK)
 		return rc;
@@ -346,11 +341,9 @@ int
 cli_endpoints(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_verb *v = cli_verb_find("endpoints");
-	int first, rc = cli_parse(v, argc, argv, "", NULL, NULL, NULL, &first);
+	int first, rc = cli_parse_operands(v, argc, argv, 0, 0, NULL, &first);
 	if (rc >= 0)
 		return rc;
-	if (first < argc)
-		return cli_usage(v, "unexpected argument %s", argv[first]);
 	char **specs = endpoints_specs(cli);
 	size_t n = strv_len(specs);
 	struct probe *probes = xcalloc(n + 1, sizeof *probes);
@@ -392,11 +385,9 @@ int
 cli_version(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_verb *v = cli_verb_find("version");
-	int first, rc = cli_parse(v, argc, argv, "", NULL, NULL, NULL, &first);
+	int first, rc = cli_parse_operands(v, argc, argv, 0, 0, NULL, &first);
 	if (rc >= 0)
 		return rc;
-	if (first < argc)
-		return cli_usage(v, "unexpected argument %s", argv[first]);
 	printf("berth %s\n", berth_version_string());
 	fflush(stdout);
 	berth_endpoint *ep;

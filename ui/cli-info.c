@@ -175,10 +175,8 @@ cli_ps(struct cli *cli, int argc, char **argv)
 	};
 	struct ps_args a = { .v = cli_verb_find("ps") };
 	int first, rc = cli_parse(a.v, argc, argv, "aq", longopts, ps_option, &a, &first);
-	if (rc >= 0)
+	if (rc >= 0 || (rc = cli_check_operands(a.v, argc, argv, first, 0, 0, NULL)) >= 0)
 		return rc;
-	if (first < argc)
-		return cli_usage(a.v, "unexpected argument %s", argv[first]);
 	char **specs = cli_specs(cli);
 	bool several = strv_len(specs) > 1;
 	struct berth_container **all = NULL;
@@ -215,21 +213,6 @@ cli_ps(struct cli *cli, int argc, char **argv)
 /* ------------------------------------------------------------------ */
 /* Verbs that take containers and no options. */
 
-/* Parse a verb with no options but -h; operands between min and max (0: any). */
-static int
-plain_args(const struct cli_verb *v, int argc, char **argv, int min, int max, int *first)
-{
-	int rc = cli_parse(v, argc, argv, "", NULL, NULL, NULL, first);
-	if (rc >= 0)
-		return rc;
-	int n = argc - *first;
-	if (n < min)
-		return cli_usage(v, "%s", min == 1 ? "name a container" : "too few arguments");
-	if (max && n > max)
-		return cli_usage(v, "unexpected argument %s", argv[*first + max]);
-	return -1;
-}
-
 /* Open the endpoint and inspect one container afresh. */
 static int
 inspect_one(struct cli *cli, const struct cli_verb *v, const char *ref, berth_endpoint **ep,
@@ -251,7 +234,7 @@ int
 cli_inspect(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_verb *v = cli_verb_find("inspect");
-	int first, rc = plain_args(v, argc, argv, 1, 0, &first);
+	int first, rc = cli_parse_operands(v, argc, argv, 1, -1, "name a container", &first);
 	if (rc >= 0)
 		return rc;
 	berth_endpoint *ep;
@@ -313,7 +296,7 @@ int
 cli_show(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_verb *v = cli_verb_find("show");
-	int first, rc = plain_args(v, argc, argv, 1, 1, &first);
+	int first, rc = cli_parse_operands(v, argc, argv, 1, 1, "name a container", &first);
 	if (rc >= 0)
 		return rc;
 	berth_endpoint *ep;
@@ -355,7 +338,7 @@ int
 cli_status(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_verb *v = cli_verb_find("status");
-	int first, rc = plain_args(v, argc, argv, 1, 1, &first);
+	int first, rc = cli_parse_operands(v, argc, argv, 1, 1, "name a container", &first);
 	if (rc >= 0)
 		return rc;
 	berth_endpoint *ep;
@@ -372,7 +355,7 @@ int
 cli_ports(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_verb *v = cli_verb_find("ports");
-	int first, rc = plain_args(v, argc, argv, 1, 1, &first);
+	int first, rc = cli_parse_operands(v, argc, argv, 1, 1, "name a container", &first);
 	if (rc >= 0)
 		return rc;
 	berth_endpoint *ep;
@@ -415,9 +398,8 @@ cli_ips(struct cli *cli, int argc, char **argv)
 		return rc;
 	if (a.v4 && a.v6)
 		return cli_usage(v, "-4 and -6 cannot be combined");
-	if (argc - first != 1)
-		return argc - first < 1 ? cli_usage(v, "name a container")
-					: cli_usage(v, "unexpected argument %s", argv[first + 1]);
+	if ((rc = cli_check_operands(v, argc, argv, first, 1, 1, "name a container")) >= 0)
+		return rc;
 	berth_endpoint *ep;
 	struct berth_container *c;
 	if ((rc = inspect_one(cli, v, argv[first], &ep, &c)) != CLI_OK)
@@ -435,7 +417,7 @@ int
 cli_pid(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_verb *v = cli_verb_find("pid");
-	int first, rc = plain_args(v, argc, argv, 1, 1, &first);
+	int first, rc = cli_parse_operands(v, argc, argv, 1, 1, "name a container", &first);
 	if (rc >= 0)
 		return rc;
 	berth_endpoint *ep;

@@ -126,11 +126,8 @@ cli_logs(struct cli *cli, int argc, char **argv)
 	};
 	struct logs_args a = { .v = cli_verb_find("logs"), .o = { .tail = -1 } };
 	int first, rc = cli_parse(a.v, argc, argv, "ft", longopts, logs_option, &a, &first);
-	if (rc >= 0)
+	if (rc >= 0 || (rc = cli_check_operands(a.v, argc, argv, first, 1, 1, "name a container")) >= 0)
 		return rc;
-	if (argc - first != 1)
-		return argc - first < 1 ? cli_usage(a.v, "name a container")
-					: cli_usage(a.v, "unexpected argument %s", argv[first + 1]);
 	berth_endpoint *ep;
 	if ((rc = cli_open(cli, a.v, &ep)) != CLI_OK)
 		return rc;
@@ -281,12 +278,10 @@ int
 cli_cp(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_verb *v = cli_verb_find("cp");
-	int first, rc = cli_parse(v, argc, argv, "", NULL, NULL, NULL, &first);
+	int first, rc = cli_parse_operands(v, argc, argv, 2, 2, "name a source and a destination",
+					   &first);
 	if (rc >= 0)
 		return rc;
-	if (argc - first != 2)
-		return argc - first < 2 ? cli_usage(v, "name a source and a destination")
-					: cli_usage(v, "unexpected argument %s", argv[first + 2]);
 	struct cp_side src, dst;
 	cp_split(argv[first], &src);
 	cp_split(argv[first + 1], &dst);
@@ -330,12 +325,10 @@ int
 cli_mount(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_verb *v = cli_verb_find("mount");
-	int first, rc = cli_parse(v, argc, argv, "", NULL, NULL, NULL, &first);
+	int first, rc = cli_parse_operands(v, argc, argv, 2, 2, "name a container and a directory",
+					   &first);
 	if (rc >= 0)
 		return rc;
-	if (argc - first != 2)
-		return argc - first < 2 ? cli_usage(v, "name a container and a directory")
-					: cli_usage(v, "unexpected argument %s", argv[first + 2]);
 	berth_endpoint *ep;
 	if ((rc = cli_open(cli, v, &ep)) != CLI_OK)
 		return rc;

@@ -57,10 +57,8 @@ life_verb(struct cli *cli, const char *verb, const char *shortopts, const struct
 {
 	struct life_args a = { .v = cli_verb_find(verb), .timeout = -1 };
 	int first, rc = cli_parse(a.v, argc, argv, shortopts, longopts, life_option, &a, &first);
-	if (rc >= 0)
+	if (rc >= 0 || (rc = cli_check_operands(a.v, argc, argv, first, 1, -1, "name a container")) >= 0)
 		return rc;
-	if (first >= argc)
-		return cli_usage(a.v, "name a container");
 	berth_endpoint *ep;
 	if ((rc = cli_open(cli, a.v, &ep)) != CLI_OK)
 		return rc;
@@ -151,11 +149,8 @@ cli_wait(struct cli *cli, int argc, char **argv)
 	};
 	struct wait_args a = { .v = cli_verb_find("wait"), .timeout = -1 };
 	int first, rc = cli_parse(a.v, argc, argv, "", longopts, wait_option, &a, &first);
-	if (rc >= 0)
+	if (rc >= 0 || (rc = cli_check_operands(a.v, argc, argv, first, 1, 1, "name a container")) >= 0)
 		return rc;
-	if (argc - first != 1)
-		return argc - first < 1 ? cli_usage(a.v, "name a container")
-					: cli_usage(a.v, "unexpected argument %s", argv[first + 1]);
 	berth_endpoint *ep;
 	if ((rc = cli_open(cli, a.v, &ep)) != CLI_OK)
 		return rc;

@@ -55,11 +55,9 @@ cli_port_open(struct cli *cli, int argc, char **argv)
 	};
 	struct port_open_args a = { .v = cli_verb_find("port-open"), .timeout = 2 };
 	int first, rc = cli_parse(a.v, argc, argv, "", longopts, port_open_option, &a, &first);
-	if (rc >= 0)
+	if (rc >= 0 ||
+	    (rc = cli_check_operands(a.v, argc, argv, first, 2, 2, "name a container and a port")) >= 0)
 		return rc;
-	if (argc - first != 2)
-		return argc - first < 2 ? cli_usage(a.v, "name a container and a port")
-					: cli_usage(a.v, "unexpected argument %s", argv[first + 2]);
 	long port;
 	if (cli_parse_int(a.v, "PORT", argv[first + 1], 1, 65535, &port) < 0)
 		return CLI_USAGE;
@@ -153,13 +151,9 @@ cli_http(struct cli *cli, int argc, char **argv)
 	};
 	struct http_args a = { .v = cli_verb_find("http") };
 	int first, rc = cli_parse(a.v, argc, argv, "X:p:d:", longopts, http_option, &a, &first);
-	if (rc >= 0)
+	if (rc >= 0 || (rc = cli_check_operands(a.v, argc, argv, first, 1, 2, "name a container")) >= 0)
 		return rc;
-	int n = argc - first;
-	if (n < 1 || n > 2)
-		return n < 1 ? cli_usage(a.v, "name a container")
-			     : cli_usage(a.v, "unexpected argument %s", argv[first + 2]);
-	a.o.path = n == 2 ? argv[first + 1] : "/";
+	a.o.path = argc - first == 2 ? argv[first + 1] : "/";
 	a.o.json = a.json;
 	berth_endpoint *ep;
 	struct berth_container *c;
@@ -261,11 +255,8 @@ cli_connect(struct cli *cli, int argc, char **argv)
 	};
 	struct connect_args a = { .v = cli_verb_find("connect") };
 	int first, rc = cli_parse(a.v, argc, argv, "p:", longopts, connect_option, &a, &first);
-	if (rc >= 0)
+	if (rc >= 0 || (rc = cli_check_operands(a.v, argc, argv, first, 1, 1, "name a container")) >= 0)
 		return rc;
-	if (argc - first != 1)
-		return argc - first < 1 ? cli_usage(a.v, "name a container")
-					: cli_usage(a.v, "unexpected argument %s", argv[first + 1]);
 	berth_endpoint *ep;
 	struct berth_container *c;
 	if ((rc = net_target(cli, a.v, argv[first], &ep, &c)) != CLI_OK)

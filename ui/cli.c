@@ -220,6 +220,28 @@ cli_parse(const struct cli_verb *v, int argc, char **argv, const char *shortopts
 }
 
 int
+cli_check_operands(const struct cli_verb *v, int argc, char **argv, int first, int min, int max,
+		   const char *missing)
+{
+	int n = argc - first;
+	if (n < min)
+		return cli_usage(v, "%s", missing);
+	if (max >= 0 && n > max)
+		return cli_usage(v, "unexpected argument %s", argv[first + max]);
+	return -1;
+}
+
+int
+cli_parse_operands(const struct cli_verb *v, int argc, char **argv, int min, int max,
+		   const char *missing, int *first)
+{
+	int rc = cli_parse(v, argc, argv, "", NULL, NULL, NULL, first);
+	if (rc >= 0)
+		return rc;
+	return cli_check_operands(v, argc, argv, *first, min, max, missing);
+}
+
+int
 cli_parse_seconds(const struct cli_verb *v, const char *opt, const char *arg, double *out)
 {
 	char *end;

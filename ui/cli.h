@@ -53,6 +53,13 @@ int cli_fail(const struct berth_error *err);
 int cli_parse(const struct cli_verb *v, int argc, char **argv, const char *shortopts,
 	      const struct option *longopts, int (*handle)(void *ctx, int opt, const char *arg),
 	      void *ctx, int *first);
+/* Check that a verb got between min and max operands (max < 0: no limit);
+ * fewer prints missing ("name a container"). Returns -1 to go on, or CLI_USAGE. */
+int cli_check_operands(const struct cli_verb *v, int argc, char **argv, int first, int min, int max,
+		       const char *missing);
+/* cli_parse and cli_check_operands for a verb with no options but -h. */
+int cli_parse_operands(const struct cli_verb *v, int argc, char **argv, int min, int max,
+		       const char *missing, int *first);
 /* Number parsing for option values; -1 (after a usage message) when bad. */
 int cli_parse_seconds(const struct cli_verb *v, const char *opt, const char *arg, double *out);
 int cli_parse_int(const struct cli_verb *v, const char *opt, const char *arg, long min, long max,
