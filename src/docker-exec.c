@@ -215,23 +215,6 @@ docker_exec(struct backend *b, const char *ref, char *const argv[],
 /* ------------------------------------------------------------------ */
 /* Interactive exec. */
 
-/* Write all of p; to a socket with MSG_NOSIGNAL, so a closed engine is an
- * error and not a SIGPIPE. */
-static int
-write_all(int fd, const char *p, size_t n, bool socket)
-{
-	while (n) {
-		ssize_t w = socket ? send(fd, p, n, MSG_NOSIGNAL) : write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static bool
 exec_running(struct backend *b, const char *exec_id)
 {
@@ -298,7 +281,7 @@ pump(struct backend *b, const char *exec_id, int sock, int in_fd, int out_fd,
 				continue;
 			if (r <= 0)
 				return 0;
-			if (write_all(out_fd, buf, (size_t)r, false) < 0)
+			if (http_send_all(out_fd, buf, (size_t)r) < 0)
 				return berth_fail(err, BERTH_EIO, "cannot write the session's output: %s",
 						  strerror(errno));
 		}
@@ -309,7 +292,7 @@ pump(struct backend *b, const char *exec_id, int sock, int in_fd, int out_fd,
 			if (r <= 0) {
 				in_open = false;
 				shutdown(sock, SHUT_WR);
-			} else if (write_all(sock, buf, (size_t)r, true) < 0) {
+			} else if (http_send_all(sock, buf, (size_t)r) < 0) {
 				return 0;	/* the engine closed: the process is gone */
 			}
 		}

@@ -32,6 +32,7 @@
 #define POLL_SLICE_MS 100
 #define PENDING_MAX (1u << 20)	/* flush sink-bound bytes at least this often */
 #define DIRECT_MIN 8192		/* a piece this large goes to the sink as it is */
+#define STREAM_BUFFER (256L << 10)	/* libcurl's buffers for streamed bodies (not 16/64 KiB) */
 
 /* The calling thread's reusable handles. */
 struct http_handles {
@@ -140,18 +141,6 @@ status_is_success(long status)
 }
 
 static void
-response_clear_headers(struct http_response *resp)
-{
-	for (size_t i = 0; i < resp->nheaders; i++) {
-		free(resp->headers[i].name);
-		free(resp->headers[i].value);
-	}
-	free(resp->headers);
-	resp->headers = NULL;
-	resp->nheaders = 0;
-}
-
-static void
 response_add_header(struct http_response *resp, const char *line, size_t len)
 {
 	const char *colon = memchr(line, ':', len);
@@ -176,7 +165,7 @@ on_header_line(char *line, size_t size, size_t n, void *p)
 	size_t len = size * n;
 	x->rx++;
 	if (len >= 5 && memcmp(line, "HTTP/", 5) == 0) {
-		response_clear_headers(x->resp);
+		http_response_clear_headers(x->resp);
 		const char *sp = memchr(line, ' ', len);
 		x->resp->status = sp ? strtol(sp + 1, NULL, 10) : 0;
 		return len;
@@ -550,7 +539,10 @@ http_perform(const struct http_target *t, struct http_request *rq, struct http_r
 	if (rq->upload) {
 		curl_easy_setopt(easy, CURLOPT_READFUNCTION, on_upload);
 		curl_easy_setopt(easy, CURLOPT_READDATA, &x);
+		curl_easy_setopt(easy, CURLOPT_UPLOAD_BUFFERSIZE, STREAM_BUFFER);
 	}
+	if (rq->sink)	/* fewer, larger reads of a long stream (logs, archives) */
+		curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, STREAM_BUFFER);
 	if (rq->timeout_s > 0)
 		curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)(rq->timeout_s * 1000));
 	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header_line);
@@ -600,42 +592,6 @@ http_perform(const struct http_target *t, struct http_request *rq, struct http_r
 	return ret;
 }
 
-void
-http_response_done(struct http_response *resp)
-{
-	if (!resp)
-		return;
-	response_clear_headers(resp);
-	free(resp->body);
-	resp->body = NULL;
-	resp->body_len = 0;
-}
-
-const char *
-http_header(const struct http_response *resp, const char *name)
-{
-	for (size_t i = 0; i < resp->nheaders; i++)
-		if (strcasecmp(resp->headers[i].name, name) == 0)
-			return resp->headers[i].value;
-	return NULL;
-}
-
-char *
-http_escape(const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	struct buf b = { 0 };
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (isalnum(*p) || strchr("-._~", *p)) {
-			buf_append(&b, p, 1);
-		} else {
-			char enc[3] = { '%', hex[*p >> 4], hex[*p & 15] };
-			buf_append(&b, enc, 3);
-		}
-	}
-	return buf_steal(&b);
-}
-
 /* ------------------------------------------------------------------ */
 /* Hijacked connections. */
 
@@ -658,20 +614,6 @@ url_host_and_prefix(const char *base_url, char **host, char **prefix)
 	}
 }
 
-static int
-send_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 /* Read the reply's status line and headers, exactly up to the blank line, so
  * the stream that follows stays in the socket for the caller. */
@@ -754,7 +696,7 @@ bridge_drain(struct tls_bridge *br, char *buf, size_t len)
 			return 0;
 		if (rc != CURLE_OK || got == 0)
 			return 1;
-		if (send_all(br->local, buf, got) < 0)
+		if (http_send_all(br->local, buf, got) < 0)
 			return 1;
 	}
 }
@@ -862,7 +804,7 @@ http_hijack(const struct http_target *t, const char *method, const char *path,
 			      json_body ? json_body : "");
 	free(host);
 	free(prefix);
-	int sent = send_all(s, req, strlen(req));
+	int sent = http_send_all(s, req, strlen(req));
 	free(req);
 	struct buf head = { 0 };
 	int rr = sent < 0 ? -1 : read_reply_head(s, t->connect_timeout > 0 ? t->connect_timeout * 6 : 30,

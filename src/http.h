@@ -64,6 +64,8 @@ struct http_response {
 int http_perform(const struct http_target *t, struct http_request *rq, struct http_response *resp,
 		 struct berth_error *err);
 void http_response_done(struct http_response *resp);
+/* Free the headers only (a new status line starts another header block). */
+void http_response_clear_headers(struct http_response *resp);
 /* Case-insensitive header lookup; NULL when absent. */
 const char *http_header(const struct http_response *resp, const char *name);
 
@@ -75,5 +77,9 @@ int http_hijack(const struct http_target *t, const char *method, const char *pat
 
 /* Percent-encode s for a URL query or path segment (caller frees). */
 char *http_escape(const char *s);
+
+/* Write all of buf to fd; to a socket with MSG_NOSIGNAL, so a closed peer is an
+ * error and not a SIGPIPE. 0, or -1 with errno set. */
+int http_send_all(int fd, const void *buf, size_t n);
 
 #endif
