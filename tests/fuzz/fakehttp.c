@@ -1,7 +1,7 @@
-/* fakehttp.c: the HTTP transport of http.h answered from memory (see fuzz.h). */
+/* fakehttp.c: the HTTP transport of http.h answered from memory (see fuzz.h):
+ * http_perform and http_hijack; the rest of http.h is src/http-msg.c's. */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +14,7 @@ static size_t fake_ncanned;
 static long fake_status;
 static const uint8_t *fake_data;
 static size_t fake_len, fake_chunk;
-static unsigned fake_fuzzed;
+static unsigned fake_fuzzed, fake_budget;
 
 void
 fake_http_set(const struct fake_reply *canned, size_t ncanned, long status,
@@ -27,6 +27,30 @@ fake_http_set(const struct fake_reply *canned, size_t ncanned, long status,
 	fake_len = len;
 	fake_chunk = chunk ? chunk : 1;
 	fake_fuzzed = 0;
+	fake_budget = 0;
+}
+
+void
+fake_http_budget(unsigned n)
+{
+	fake_budget = n;
+}
+
+int
+fuzz_null_sink(void *ctx, enum berth_stream s, const char *buf, size_t len)
+{
+	return 0;
+}
+
+void
+fuzz_list_or_inspect(berth_endpoint *ep, bool list, struct berth_error *err)
+{
+	struct berth_container **all = NULL, *c = NULL;
+	size_t n = 0;
+	if (list && berth_list(ep, true, &all, &n, NULL, err) == 0)
+		berth_container_list_free(all, n);
+	else if (!list && berth_inspect(ep, "web", true, &c, NULL, err) == 0)
+		berth_container_free(c);
 }
 
 unsigned
@@ -62,6 +86,9 @@ http_perform(const struct http_target *t, struct http_request *rq, struct http_r
 		if (strstr(url, fake_canned[i].needle))
 			r = &fake_canned[i];
 	free(url);
+	static const struct fake_reply gone = { "", 404, NULL, "{\"message\":\"no such thing\"}" };
+	if (!r && fake_budget && fake_fuzzed >= fake_budget)
+		r = &gone;
 	const char *body = r ? r->body : (const char *)fake_data;
 	size_t len = r ? strlen(r->body) : fake_len;
 	resp->status = r ? r->status : fake_status;
@@ -103,51 +130,9 @@ http_perform(const struct http_target *t, struct http_request *rq, struct http_r
 	return 0;
 }
 
-void
-http_response_done(struct http_response *resp)
-{
-	if (!resp)
-		return;
-	for (size_t i = 0; i < resp->nheaders; i++) {
-		free(resp->headers[i].name);
-		free(resp->headers[i].value);
-	}
-	free(resp->headers);
-	resp->headers = NULL;
-	resp->nheaders = 0;
-	free(resp->body);
-	resp->body = NULL;
-	resp->body_len = 0;
-}
-
-const char *
-http_header(const struct http_response *resp, const char *name)
-{
-	for (size_t i = 0; i < resp->nheaders; i++)
-		if (strcasecmp(resp->headers[i].name, name) == 0)
-			return resp->headers[i].value;
-	return NULL;
-}
-
 int
 http_hijack(const struct http_target *t, const char *method, const char *path,
 	    const char *json_body, int *fd, long *status, struct berth_error *err)
 {
 	return berth_fail(err, BERTH_EUNSUPPORTED, "%s: no hijacked connections when fuzzing", t->what);
-}
-
-char *
-http_escape(const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	struct buf b = { 0 };
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (isalnum(*p) || strchr("-._~", *p)) {
-			buf_append(&b, p, 1);
-		} else {
-			char enc[3] = { '%', hex[*p >> 4], hex[*p & 15] };
-			buf_append(&b, enc, 3);
-		}
-	}
-	return buf_steal(&b);
 }

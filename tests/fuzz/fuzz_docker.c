@@ -19,12 +19,6 @@ static const struct fake_reply docker_canned[] = {
 static const long statuses[] = { 200, 201, 204, 304, 400, 404, 409, 500 };
 
 static int
-count_sink(void *ctx, enum berth_stream s, const char *buf, size_t len)
-{
-	return 0;
-}
-
-static int
 count_event(void *ctx, const struct berth_event *ev)
 {
 	return 0;
@@ -43,8 +37,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct berth_options opts = { .config_file = "/dev/null" };
 	if (berth_endpoint_open("unix:///nonexistent/fuzz.sock", &opts, &ep, &err) < 0)
 		abort();
-	struct berth_container **list = NULL, *c = NULL;
-	size_t n = 0;
 	struct berth_logs_opts lo = { .follow = data[1] & 8, .tail = -1 };
 	struct berth_stats_sample st;
 	char *const argv[] = { "sh", "-c", "true", NULL };
@@ -52,15 +44,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *version = NULL;
 	switch (op) {
 	case 0:
-		if (berth_list(ep, true, &list, &n, NULL, &err) == 0)
-			berth_container_list_free(list, n);
-		break;
 	case 1:
-		if (berth_inspect(ep, "web", true, &c, NULL, &err) == 0)
-			berth_container_free(c);
+		fuzz_list_or_inspect(ep, op == 0, &err);
 		break;
 	case 2:
-		berth_logs(ep, "web", &lo, count_sink, NULL, NULL, &err);
+		berth_logs(ep, "web", &lo, fuzz_null_sink, NULL, NULL, &err);
 		break;
 	case 3:
 		berth_events(ep, 0, count_event, NULL, NULL, &err);
@@ -69,7 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		berth_stats(ep, "web", &st, NULL, &err);
 		break;
 	case 5:
-		berth_exec(ep, "web", argv, NULL, count_sink, NULL, &code, NULL, &err);
+		berth_exec(ep, "web", argv, NULL, fuzz_null_sink, NULL, &code, NULL, &err);
 		break;
 	case 6:
 		berth_wait(ep, "web", 1, &code, NULL, &err);

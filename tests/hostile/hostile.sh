@@ -81,42 +81,37 @@ is "$RC" 0 "device nodes: the copy succeeds" || tap_show_last
 [ -f "$W/dest-device/out/a file" ] && [ ! -e "$W/dest-device/out/null" ] && [ ! -e "$W/dest-device/out/fifo" ]
 ok $? "device nodes: left out, the rest copied"
 
+# ctrl_c_ends DESC CMD...: CMD, interrupted after a second, ends within 5 s
+# with a failure status.
+ctrl_c_ends()
+{
+	local desc=$1 pid t0 ms
+	shift
+	"$@" >"$W/ctrl-c.out" 2>"$W/ctrl-c.err" &
+	pid=$!
+	sleep 1
+	kill -INT "$pid"
+	t0=$(date +%s%N)
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid"
+		ok 1 "$desc: Ctrl-C ends it (still running after ${ms} ms)"
+	else
+		ok 0 "$desc: Ctrl-C ends it (in ${ms} ms)"
+	fi
+	wait "$pid"
+	[ $? -ne 0 ]; ok $? "$desc: a failure exit status"
+}
+
 # A stalled engine: Ctrl-C ends the copy at once and leaves nothing.
 mkdir -p "$W/dest-stall"
-"$BERTH" -H "$H" cp stall:/x "$W/dest-stall/out" >"$W/stall.out" 2>"$W/stall.err" &
-CP_PID=$!
-sleep 1
-kill -INT "$CP_PID"
-T0=$(date +%s%N)
-for i in $(seq 50); do kill -0 "$CP_PID" 2>/dev/null || break; sleep 0.1; done
-MS=$((($(date +%s%N) - T0) / 1000000))
-if kill -0 "$CP_PID" 2>/dev/null; then
-	kill -KILL "$CP_PID"
-	ok 1 "a stalled copy: Ctrl-C ends it (still running after ${MS} ms)"
-else
-	ok 0 "a stalled copy: Ctrl-C ends it (in ${MS} ms)"
-fi
-wait "$CP_PID"
-[ $? -ne 0 ]; ok $? "a stalled copy: a failure exit status"
+ctrl_c_ends "a stalled copy" "$BERTH" -H "$H" cp stall:/x "$W/dest-stall/out"
 untouched "$W/dest-stall" "a stalled copy, cancelled"
 
 # A stalled engine that never reads what berth sends: Ctrl-C still ends it.
 head -c $((8 << 20)) /dev/zero >"$W/eight-mib"
-"$BERTH" -H "$H" cp "$W/eight-mib" stall:/x >"$W/stallput.out" 2>"$W/stallput.err" &
-CP_PID=$!
-sleep 1
-kill -INT "$CP_PID"
-T0=$(date +%s%N)
-for i in $(seq 50); do kill -0 "$CP_PID" 2>/dev/null || break; sleep 0.1; done
-MS=$((($(date +%s%N) - T0) / 1000000))
-if kill -0 "$CP_PID" 2>/dev/null; then
-	kill -KILL "$CP_PID"
-	ok 1 "a copy into a stalled engine: Ctrl-C ends it (still running after ${MS} ms)"
-else
-	ok 0 "a copy into a stalled engine: Ctrl-C ends it (in ${MS} ms)"
-fi
-wait "$CP_PID"
-[ $? -ne 0 ]; ok $? "a copy into a stalled engine: a failure exit status"
+ctrl_c_ends "a copy into a stalled engine" "$BERTH" -H "$H" cp "$W/eight-mib" stall:/x
 
 # mount: absolute symlinks are data, devices are left out, nothing is followed.
 run "$BERTH" -H "$H" mount good "$W/rootfs"
