@@ -7,16 +7,11 @@
 # /var/run/docker.sock, openssl and socat; skips without them.
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${TOP_BUILDDIR:=$TOP_SRCDIR}"
-: "${BERTH:=$TOP_BUILDDIR/ui/berth}"
-. "$TOP_SRCDIR/tests/lib/tap.sh"
-
-[ -x "$BERTH" ] || bail_out "berth is not built at $BERTH"
+. "$TOP_SRCDIR/tests/lib/preamble.sh"
 SOCK=/var/run/docker.sock
 curl -sf --unix-socket "$SOCK" http://d/_ping >/dev/null 2>&1 || skip_all "no Docker engine at $SOCK"
 command -v openssl >/dev/null && command -v socat >/dev/null || skip_all "openssl or socat is missing"
 
-unset DOCKER_HOST DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_TLS DOCKER_CERT_PATH BERTH_CONFIG
 W=$TAP_TMP/w
 mkdir -p "$W/home" "$W/xdg" "$W/certs"
 export HOME=$W/home XDG_CONFIG_HOME=$W/xdg DOCKER_CONFIG=$W/docker

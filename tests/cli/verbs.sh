@@ -5,14 +5,7 @@
 # timeout, Ctrl-C. (tests/integration covers every verb of cli.md end to end.)
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${TOP_BUILDDIR:=$TOP_SRCDIR}"
-: "${BERTH:=$TOP_BUILDDIR/ui/berth}"
-. "$TOP_SRCDIR/tests/lib/tap.sh"
-
-[ -x "$BERTH" ] || bail_out "berth is not built at $BERTH"
-unset DOCKER_HOST DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_TLS DOCKER_CERT_PATH BERTH_CONFIG
-export XDG_CONFIG_HOME=$TAP_TMP/config
-mkdir -p "$XDG_CONFIG_HOME"
+. "$TOP_SRCDIR/tests/lib/preamble.sh"
 
 # ---------------------------------------------------------------- help (no engine)
 verbs="ps inspect show status start stop restart kill rm wait logs exec cp ports ips pid port-open

@@ -4,14 +4,7 @@
 # reached (status 1 and one sentence, within the 5 s connect timeout).
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${TOP_BUILDDIR:=$TOP_SRCDIR}"
-: "${BERTH:=$TOP_BUILDDIR/ui/berth}"
-. "$TOP_SRCDIR/tests/lib/tap.sh"
-
-[ -x "$BERTH" ] || bail_out "berth is not built at $BERTH"
-unset DOCKER_HOST DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
-export XDG_CONFIG_HOME=$TAP_TMP/config
-mkdir -p "$XDG_CONFIG_HOME"
+. "$TOP_SRCDIR/tests/lib/preamble.sh"
 W=$TAP_TMP
 LISTENER=
 

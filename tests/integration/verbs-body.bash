@@ -11,15 +11,8 @@
 # (say, run) does not take every other test down with it.
 
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${TOP_BUILDDIR:=$TOP_SRCDIR}"
-: "${BERTH:=$TOP_BUILDDIR/ui/berth}"
+. "$TOP_SRCDIR/tests/lib/preamble.sh"
 P=$P$(printf '%s' "$TOP_BUILDDIR" | md5sum | cut -c1-6)-
-. "$TOP_SRCDIR/tests/lib/tap.sh"
-
-[ -x "$BERTH" ] || bail_out "berth is not built at $BERTH"
-unset DOCKER_HOST DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
-export XDG_CONFIG_HOME=$TAP_TMP/config
-mkdir -p "$XDG_CONFIG_HOME"
 W=$TAP_TMP/w
 mkdir -p "$W"
 
