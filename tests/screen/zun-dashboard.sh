@@ -6,19 +6,7 @@
 # library's one sentence. Headless (BERTH_NO_DISPLAY + BERTH_SCRIPT).
 . "$TOP_SRCDIR/tests/screen/lib.sh"
 need_engine
-. "$TOP_SRCDIR/tests/zun/site.sh"
-at_exit zun_site_stop
-zun_site_start
-rc=$?
-[ $rc = 77 ] && skip_all "keystone, uwsgi or the Docker engine is missing"
-[ $rc = 0 ] || { echo "Bail out! the Zun test site did not start"; exit 1; }
-mkdir -p "$ZS_DIR/home"
-export HOME=$ZS_DIR/home
-unset XDG_CONFIG_HOME OS_CLOUD OS_CLIENT_CONFIG_FILE BERTH_CONFIG DOCKER_HOST
-for v in $(env | sed -n 's/^\(OS_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
-export OS_AUTH_TYPE=v3applicationcredential OS_AUTH_URL=$ZS_KEYSTONE OS_IDENTITY_API_VERSION=3 \
-	OS_REGION_NAME=CHI@Edge OS_INTERFACE=public OS_APPLICATION_CREDENTIAL_ID=$ZS_APPCRED_ID \
-	OS_APPLICATION_CREDENTIAL_SECRET=$ZS_APPCRED_SECRET
+. "$TOP_SRCDIR/tests/screen/zun-site.sh"
 
 P=t-dash-$$
 "$BERTH" -H zun run --name $P-edge --reservation "$ZS_RESERVATION" --wait --timeout 60 "$IMAGE" \
