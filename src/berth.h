@@ -362,6 +362,9 @@ struct berth_lease {
 };
 void berth_lease_list_free(struct berth_lease *list, size_t n);
 int berth_leases(berth_endpoint *ep, struct berth_lease **out, size_t *n, struct berth_error *err);
+/* berth_leases with a cancel flag (the dashboard's background fetch). */
+int berth_lease_list(berth_endpoint *ep, struct berth_lease **out, size_t *n, berth_cancel *cancel,
+		     struct berth_error *err);
 /* The time from now to end for people, in whole minutes rounded up: "3d 04h",
  * "2h 13m", "7m"; "ended" once past, "-" when end is unknown (0). Returns buf. */
 const char *berth_lease_left(time_t end, time_t now, char *buf, size_t len);
