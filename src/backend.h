@@ -73,6 +73,8 @@ struct backend_ops {
 			     char **assigned, struct berth_error *);
 	int (*fip_dissociate)(struct backend *b, const char *ref, struct berth_error *);
 	int (*leases)(struct backend *b, struct berth_lease **out, size_t *n, struct berth_error *);
+	int (*lease_list)(struct backend *b, struct berth_lease **out, size_t *n,
+			  berth_cancel *cancel, struct berth_error *);
 };
 
 /* What an archive path is in a container (Docker's X-Docker-Container-Path-Stat). */
