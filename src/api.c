@@ -342,3 +342,12 @@ berth_leases(berth_endpoint *ep, struct berth_lease **out, size_t *n, struct ber
 	*n = 0;
 	return DISPATCH(ep, leases, "leases", true, err, out, n, err);
 }
+
+int
+berth_lease_list(berth_endpoint *ep, struct berth_lease **out, size_t *n, berth_cancel *cancel,
+		 struct berth_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	return DISPATCH(ep, lease_list, "leases", true, err, out, n, cancel, err);
+}
