@@ -91,6 +91,6 @@ int neutron_port_of(struct os_session *s, const char *device_id, char **port,
 
 /* blazar.c: the project's leases. */
 int blazar_leases(struct os_session *s, struct berth_lease **out, size_t *n,
-		  struct berth_error *err);
+		  berth_cancel *cancel, struct berth_error *err);
 
 #endif
