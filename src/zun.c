@@ -1002,16 +1002,23 @@ zun_fip_dissociate(struct backend *b, const char *ref, struct berth_error *err)
 }
 
 static int
-zun_leases(struct backend *b, struct berth_lease **out, size_t *n, struct berth_error *err)
+zun_lease_list(struct backend *b, struct berth_lease **out, size_t *n, berth_cancel *cancel,
+	       struct berth_error *err)
 {
 	struct zun *z = zun_of(b);
 	bool has = false;
-	if (os_has_service(z->os, OS_SVC_RESERVATION, &has, NULL, err) < 0)
+	if (os_has_service(z->os, OS_SVC_RESERVATION, &has, cancel, err) < 0)
 		return -1;
 	if (!has)
 		return berth_fail(err, BERTH_EUNSUPPORTED,
 				  "%s has no reservation service (Blazar) in its catalog", z->ep_name);
-	return blazar_leases(z->os, out, n, err);
+	return blazar_leases(z->os, out, n, cancel, err);
+}
+
+static int
+zun_leases(struct backend *b, struct berth_lease **out, size_t *n, struct berth_error *err)
+{
+	return zun_lease_list(b, out, n, NULL, err);
 }
 
 const struct backend_ops zun_backend_ops = {
@@ -1039,4 +1046,5 @@ const struct backend_ops zun_backend_ops = {
 	.fip_associate = zun_fip_associate,
 	.fip_dissociate = zun_fip_dissociate,
 	.leases = zun_leases,
+	.lease_list = zun_lease_list,
 };
