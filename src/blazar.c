@@ -10,11 +10,12 @@
 #include "util.h"
 
 int
-blazar_leases(struct os_session *s, struct berth_lease **out, size_t *n, struct berth_error *err)
+blazar_leases(struct os_session *s, struct berth_lease **out, size_t *n, berth_cancel *cancel,
+	      struct berth_error *err)
 {
 	*out = NULL;
 	*n = 0;
-	struct http_request rq = { .method = "GET", .path = "/leases" };
+	struct http_request rq = { .method = "GET", .path = "/leases", .cancel = cancel };
 	struct http_response resp;
 	if (os_request(s, OS_SVC_RESERVATION, &rq, &resp, err) < 0)
 		return -1;

@@ -1,9 +1,9 @@
 /* dash-leases.c: reservation awareness. For every Zun endpoint, the project's
  * leases are asked of its reservation service (Blazar) on the worker pool at the
- * Zun poll interval, with the client `berth leases` uses (berth_leases). The UI
- * thread keeps each endpoint's last answer and shows the active leases in a view
- * (the leases key), the soonest end in the status line, and the lease of a
- * container's reservation in its details. Nothing is guessed: an endpoint whose
+ * Zun poll interval, with the client `berth leases` uses (berth_lease_list: the
+ * same, cancellable). The UI thread keeps each endpoint's last answer and shows
+ * the active leases in a view (the leases key), the soonest end in the status
+ * line, and the lease of a container's reservation in its details. Nothing is guessed: an endpoint whose
  * catalog has no Blazar shows no lease, and a failed fetch says so. */
 #include "config.h"
 
@@ -83,9 +83,7 @@ static void
 fetch_run(struct pool_job *pj)
 {
 	struct lease_job *j = (struct lease_job *)pj;
-	j->rc = berth_leases(j->ep, &j->v, &j->n, &j->err);
-	if (j->rc == 0 && berth_cancel_is_set(pj->cancel))
-		j->rc = berth_fail(&j->err, BERTH_ECANCELLED, "the lease list was cancelled");
+	j->rc = berth_lease_list(j->ep, &j->v, &j->n, pj->cancel, &j->err);
 }
 
 static void refresh_view(struct dash *d);
