@@ -304,7 +304,9 @@ pack_run(struct packer *p)
 	archive_read_disk_set_behavior(disk, ARCHIVE_READDISK_NO_XATTR | ARCHIVE_READDISK_NO_ACL |
 				       ARCHIVE_READDISK_NO_FFLAGS | ARCHIVE_READDISK_NO_SPARSE);
 	archive_write_set_format_pax_restricted(w);
-	archive_write_set_bytes_in_last_block(w, 1);
+	/* Unblocked: each piece goes to pack_write_cb as it is, file data straight
+	 * from the disk reader's buffer, without a copy into 10 KiB blocks. */
+	archive_write_set_bytes_per_block(w, 0);
 	int rc;
 	if (archive_read_disk_open(disk, p->src) != ARCHIVE_OK)
 		rc = pack_read_error(p, disk, p->src);
