@@ -549,6 +549,16 @@ check_parents(struct extractor *x, const char *name, const char *rel)
 	return rc;
 }
 
+/* Set a name of e (set: its pathname or hardlink) to rel's place in the temporary tree. */
+static void
+set_in_tmp(struct extractor *x, struct archive_entry *e,
+	   void (*set)(struct archive_entry *, const char *), const char *rel)
+{
+	char *abs = xasprintf("%s/%s", x->tmp, rel);
+	set(e, abs);
+	free(abs);
+}
+
 /* Point a hard link at its target inside the temporary tree. */
 static int
 map_hardlink(struct extractor *x, struct archive_entry *e, const char *name)
@@ -570,11 +580,8 @@ map_hardlink(struct extractor *x, struct archive_entry *e, const char *name)
 	else if ((rc = check_parents(x, name, rel)) == 0 &&
 		 (fstatat(x->tmpfd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISDIR(st.st_mode)))
 		rc = entry_unsafe(x, name, "it is a hard link to a file not extracted before it");
-	if (rc == 0) {
-		char *abs = xasprintf("%s/%s", x->tmp, rel);
-		archive_entry_set_hardlink(e, abs);
-		free(abs);
-	}
+	if (rc == 0)
+		set_in_tmp(x, e, archive_entry_set_hardlink, rel);
 	free(rel);
 	return rc;
 }
@@ -614,9 +621,7 @@ prepare_entry(struct extractor *x, struct archive_entry *e)
 	if (rc == 0) {
 		if (type == AE_IFREG)	/* a container never plants setuid programs here */
 			archive_entry_set_perm(e, archive_entry_perm(e) & ~(mode_t)(S_ISUID | S_ISGID));
-		char *abs = xasprintf("%s/%s", x->tmp, rel);
-		archive_entry_set_pathname(e, abs);
-		free(abs);
+		set_in_tmp(x, e, archive_entry_set_pathname, rel);
 	}
 	free(rel);
 	return rc;

@@ -155,9 +155,34 @@ cp_plan_done(struct cp_plan *plan)
 /* ------------------------------------------------------------------ */
 /* Guards shared by the calls. */
 
-/* Clear err, load libarchive and return the endpoint's backend operations, or NULL. */
-static const struct backend_ops *
-files_ops(berth_endpoint *ep, struct berth_error *err)
+/* The backend entries a call needs. */
+enum files_need {
+	NEED_PUT,	/* archive_stat and archive_put */
+	NEED_GET,	/* archive_stat and archive_get */
+	NEED_RAW_GET,	/* archive_get alone */
+	NEED_EXPORT,	/* export_fs */
+};
+
+/* Whether ops has what need names. */
+static bool
+files_has(const struct backend_ops *ops, enum files_need need)
+{
+	switch (need) {
+	case NEED_PUT:
+		return ops->archive_stat && ops->archive_put;
+	case NEED_GET:
+		return ops->archive_stat && ops->archive_get;
+	case NEED_RAW_GET:
+		return ops->archive_get;
+	default:
+		return ops->export_fs;
+	}
+}
+
+/* Clear err, check that the endpoint's engine has what the call needs, load
+ * libarchive, and return the endpoint's backend; NULL with err set otherwise. */
+static struct backend *
+files_backend(berth_endpoint *ep, enum files_need need, struct berth_error *err)
 {
 	if (err) {
 		err->code = BERTH_OK;
@@ -168,15 +193,15 @@ files_ops(berth_endpoint *ep, struct berth_error *err)
 		berth_fail(err, BERTH_EUSAGE, "no endpoint is open");
 		return NULL;
 	}
-	return archive_lib_load(err) < 0 ? NULL : ep->backend.ops;
-}
-
-/* The sentence for an operation the endpoint's engine does not have. */
-static int
-unsupported(berth_endpoint *ep, const char *what, struct berth_error *err)
-{
-	return berth_fail(err, BERTH_EUNSUPPORTED, "%s is not supported by %s (a %s endpoint)", what,
-			  ep->name ? ep->name : ep->address, berth_kind_name(ep->kind));
+	if (!files_has(ep->backend.ops, need)) {
+		berth_fail(err, BERTH_EUNSUPPORTED, "%s is not supported by %s (a %s endpoint)",
+			   need == NEED_PUT ? "copying files into a container" :
+			   need == NEED_EXPORT ? "unpacking a container's filesystem" :
+			   "copying files out of a container",
+			   ep->name ? ep->name : ep->address, berth_kind_name(ep->kind));
+		return NULL;
+	}
+	return archive_lib_load(err) < 0 ? NULL : &ep->backend;
 }
 
 /* On success, say what was left out (err stays BERTH_OK). */
@@ -247,12 +272,9 @@ berth_copy_to(berth_endpoint *ep, const char *host_src, const char *ref,
 	      const char *ctr_dest, berth_progress progress, void *pctx,
 	      berth_cancel *cancel, struct berth_error *err)
 {
-	const struct backend_ops *ops = files_ops(ep, err);
-	if (!ops)
+	struct backend *b = files_backend(ep, NEED_PUT, err);
+	if (!b)
 		return -1;
-	if (!ops->archive_stat || !ops->archive_put)
-		return unsupported(ep, "copying files into a container", err);
-	struct backend *b = &ep->backend;
 	struct stat sst;
 	if (lstat(host_src, &sst) < 0)
 		return berth_fail(err, errno == ENOENT ? BERTH_ENOTFOUND : BERTH_EIO,
@@ -279,7 +301,7 @@ berth_copy_to(berth_endpoint *ep, const char *host_src, const char *ref,
 		if (!p)
 			rc = -1;
 		else
-			rc = packer_finish(p, ops->archive_put(b, ref, plan.dir, packer_reader(p),
+			rc = packer_finish(p, b->ops->archive_put(b, ref, plan.dir, packer_reader(p),
 								  cancel, err), err);
 		free(src);
 	}
@@ -314,12 +336,9 @@ int
 berth_copy_to_tar(berth_endpoint *ep, int tar_fd, const char *ref, const char *ctr_dir,
 		  berth_cancel *cancel, struct berth_error *err)
 {
-	const struct backend_ops *ops = files_ops(ep, err);
-	if (!ops)
+	struct backend *b = files_backend(ep, NEED_PUT, err);
+	if (!b)
 		return -1;
-	if (!ops->archive_stat || !ops->archive_put)
-		return unsupported(ep, "copying files into a container", err);
-	struct backend *b = &ep->backend;
 	struct archive_stat st;
 	char *dir;
 	int rc = stat_in_container(b, ref, ctr_dir, &st, &dir, err);
@@ -331,7 +350,7 @@ berth_copy_to_tar(berth_endpoint *ep, int tar_fd, const char *ref, const char *c
 		struct fd_reader r = { .rd = { .read = fd_read }, .fd = tar_fd };
 		r.rd.ctx = &r;
 		r.rd.err = &r.err;
-		rc = ops->archive_put(b, ref, dir, &r.rd, cancel, err);
+		rc = b->ops->archive_put(b, ref, dir, &r.rd, cancel, err);
 	}
 	free(dir);
 	return rc;
@@ -345,14 +364,11 @@ berth_copy_from(berth_endpoint *ep, const char *ref, const char *ctr_src,
 		const char *host_dest, berth_progress progress, void *pctx,
 		berth_cancel *cancel, struct berth_error *err)
 {
-	const struct backend_ops *ops = files_ops(ep, err);
-	if (!ops)
+	struct backend *b = files_backend(ep, NEED_GET, err);
+	if (!b)
 		return -1;
-	if (!ops->archive_stat || !ops->archive_get)
-		return unsupported(ep, "copying files out of a container", err);
-	struct backend *b = &ep->backend;
 	struct archive_stat sst;
-	if (ops->archive_stat(b, ref, ctr_src, &sst, err) < 0)
+	if (b->ops->archive_stat(b, ref, ctr_src, &sst, err) < 0)
 		return -1;
 	if (!sst.exists)
 		return berth_fail(err, BERTH_ENOTFOUND, "there is no %s in the container %s", ctr_src,
@@ -375,7 +391,7 @@ berth_copy_from(berth_endpoint *ep, const char *ref, const char *ctr_src,
 		if (!x)
 			rc = -1;
 		else
-			rc = extractor_finish(x, ops->archive_get(b, ref, ctr_src, extractor_sink,
+			rc = extractor_finish(x, b->ops->archive_get(b, ref, ctr_src, extractor_sink,
 								     x, cancel, err), &xs, err);
 		if (rc == 0)
 			note_skipped(&xs, err);
@@ -415,14 +431,11 @@ int
 berth_copy_from_tar(berth_endpoint *ep, const char *ref, const char *ctr_src, int tar_fd,
 		    berth_cancel *cancel, struct berth_error *err)
 {
-	const struct backend_ops *ops = files_ops(ep, err);
-	if (!ops)
+	struct backend *b = files_backend(ep, NEED_RAW_GET, err);
+	if (!b)
 		return -1;
-	if (!ops->archive_get)
-		return unsupported(ep, "copying files out of a container", err);
-	struct backend *b = &ep->backend;
 	struct fd_sink f = { .fd = tar_fd };
-	if (ops->archive_get(b, ref, ctr_src, fd_sink_write, &f, cancel, err) < 0)
+	if (b->ops->archive_get(b, ref, ctr_src, fd_sink_write, &f, cancel, err) < 0)
 		return -1;
 	if (f.error)
 		return berth_fail(err, BERTH_EIO, "cannot write the tar stream: %s", strerror(f.error));
@@ -436,12 +449,9 @@ int
 berth_mount(berth_endpoint *ep, const char *ref, const char *dir, berth_cancel *cancel,
 	    struct berth_error *err)
 {
-	const struct backend_ops *ops = files_ops(ep, err);
-	if (!ops)
+	struct backend *b = files_backend(ep, NEED_EXPORT, err);
+	if (!b)
 		return -1;
-	if (!ops->export_fs)
-		return unsupported(ep, "unpacking a container's filesystem", err);
-	struct backend *b = &ep->backend;
 	struct stat st;
 	char *parent = NULL, *base = NULL;
 	struct extract_opts o = { .mode = EXTRACT_ROOTFS, .dir = dir, .from = ".",
@@ -460,7 +470,7 @@ berth_mount(berth_endpoint *ep, const char *ref, const char *dir, berth_cancel *
 	struct extractor *x = extractor_start(&o, err);
 	int rc = -1;
 	if (x)
-		rc = extractor_finish(x, ops->export_fs(b, ref, extractor_sink, x, cancel, err),
+		rc = extractor_finish(x, b->ops->export_fs(b, ref, extractor_sink, x, cancel, err),
 				      &xs, err);
 	if (rc == 0)
 		note_skipped(&xs, err);
