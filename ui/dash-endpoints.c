@@ -41,8 +41,10 @@ classify(struct dash_ep *e, double now, char *buf, size_t len, enum theme_elem *
 	feed_ep_state_text(e, now, buf, len, &t);
 	if (th)
 		*th = t;
+	/* A list cancelled for want of a reply leaves the feed's "not answering
+	 * (no reply within 8 s)": stalled, not down, through its retries. */
 	if (e->state == EP_UNREACHABLE)
-		return EPC_DOWN;
+		return str_starts_with(e->reason, "not answering") ? EPC_STALLED : EPC_DOWN;
 	if (t == TH_BAD)
 		return EPC_STALLED;
 	if (e->state == EP_CONNECTING)
@@ -69,12 +71,35 @@ short_name(const char *name)
 	return out;
 }
 
-/* The engine's own words at the end of a reason ("...: connection refused"). */
-static const char *
-reason_tail(const char *reason)
+/* The gist of why e is down or stalled, for a line shared with others: the
+ * engine's own last words without hints ("connection refused"), or "not
+ * answering for 5 s". state is the feed's sentence. */
+static void
+ep_gist(const struct dash_ep *e, const char *state, char *buf, size_t len)
 {
-	const char *p = strrchr(reason, ':');
-	return p && p[1] == ' ' && p[2] ? p + 2 : reason;
+	const char *src = e->state == EP_UNREACHABLE && e->reason[0] ? e->reason : state;
+	const char *p = strrchr(src, ':');
+	if (p && p[1] == ' ' && p[2])
+		src = p + 2;
+	size_t n = strcspn(src, "(;");
+	while (n > 0 && src[n - 1] == ' ')
+		n--;
+	snprintf(buf, len, "%.*s", (int)n, src);
+}
+
+const char *
+endpoint_state_short(struct dash_ep *e, double now, char *buf, size_t len, enum theme_elem *th)
+{
+	char state[700], gist[300];
+	enum ep_class c = classify(e, now, state, sizeof state, th);
+	if (c != EPC_DOWN && c != EPC_STALLED) {
+		snprintf(buf, len, "%s", state);
+		return buf;
+	}
+	ep_gist(e, state, gist, sizeof gist);
+	const char *retry = strstr(state, "; ");	/* "; retrying in 3 s", "; reconnecting" */
+	snprintf(buf, len, "%s: %s%s", class_word[c], gist, retry ? retry : "");
+	return buf;
 }
 
 /* ---------------------------------------------------------------- status line */
@@ -143,10 +168,11 @@ draw_summary(struct dash *d, int y, double now)
 			if (cls[i] != (enum ep_class)c)
 				continue;
 			struct dash_ep *e = &d->eps[i];
+			char gist[300];
 			classify(e, now, state, sizeof state, NULL);
+			ep_gist(e, state, gist, sizeof gist);
 			char *name = short_name(e->name);
-			const char *why = c == EPC_DOWN && e->reason[0] ? reason_tail(e->reason) : state;
-			buf_printf(&worst, "%s%s: %s", worst.len ? "; " : " (", name, why);
+			buf_printf(&worst, "%s%s: %s", worst.len ? "; " : " (", name, gist);
 			free(name);
 		}
 	if (worst.len) {
@@ -348,6 +374,8 @@ view_filter(struct dash *d)
 	free(name);
 }
 
+/* Move the selection by delta lines; the message line gets the selected
+ * endpoint's whole state sentence (the view's ERROR column may cut it). */
 static void
 view_move(struct dash *d, long delta)
 {
@@ -359,6 +387,11 @@ view_move(struct dash *d, long delta)
 	if (d->neps && (size_t)i >= d->neps)
 		i = (long)d->neps - 1;
 	d->epv.sel = d->neps ? v[i].e : NULL;
+	if (d->neps) {
+		char *name = short_name(v[i].e->name);
+		dash_message(d, v[i].cls <= EPC_STALLED, "%s: %s", name, v[i].state);
+		free(name);
+	}
 	free(v);
 }
 
@@ -369,6 +402,7 @@ endpoints_view_key(struct dash *d, enum action a)
 		d->epv.open = true;
 		d->epv.sel = NULL;	/* the worst one */
 		d->epv.top = 0;
+		view_move(d, 0);
 		d->dirty = true;
 		return true;
 	}
@@ -383,7 +417,10 @@ endpoints_view_key(struct dash *d, enum action a)
 	case ACT_TOP: view_move(d, -(long)d->neps); break;
 	case ACT_BOTTOM: view_move(d, (long)d->neps); break;
 	case ACT_DETAILS: view_filter(d); break;
-	case ACT_ENDPOINTS: case ACT_BACK: case ACT_QUIT: d->epv.open = false; break;
+	case ACT_ENDPOINTS: case ACT_BACK: case ACT_QUIT:
+		d->epv.open = false;
+		d->msg[0] = '\0';	/* the selected endpoint's sentence */
+		break;
 	case ACT_REFRESH: feed_relist_all(d); break;
 	default: return a != ACT_HELP;	/* the others do nothing here */
 	}

@@ -168,6 +168,9 @@ void dash_warn_end(void);		/* the screen is gone: print them on stderr */
 void endpoints_status_draw(struct dash *d, int y, double now);
 void endpoints_view_draw(struct dash *d, int y, int h, double now);
 bool endpoints_view_key(struct dash *d, enum action a);	/* true when the view took it */
+/* "connected", "slow (2 s)", "down: connection refused; retrying in 3 s". */
+const char *endpoint_state_short(struct dash_ep *e, double now, char *buf, size_t len,
+				 enum theme_elem *th);
 
 /* dash-dialog.c */
 void dialog_prompt(struct dash *d, const char *label, const char *initial, dialog_fn submit,
