@@ -14,11 +14,40 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "keystone.h"
 #include "model.h"
 #include "util.h"
+
+/* A process holding a secret is not dumpable: no core file and no core
+ * handler (systemd-coredump, apport) gets its memory, and other processes of
+ * the same user cannot ptrace it or read its /proc/PID/mem or environ (where
+ * OS_PASSWORD may be). RLIMIT_CORE 0 as well, for fs.suid_dumpable = 2, under
+ * which the kernel still writes a root-only core of a non-dumpable process. */
+static void
+no_core_dumps(void)
+{
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_CORE, &rl) == 0) {
+		rl.rlim_cur = 0;
+		setrlimit(RLIMIT_CORE, &rl);
+	}
+}
+
+/* Keep a password, credential secret or token out of messages and dumps. */
+static void
+hold_secret(const char *s)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	if (!s || !*s)
+		return;
+	berth_secret_add(s);
+	pthread_once(&once, no_core_dumps);
+}
 
 struct os_session {
 	struct os_auth auth;
@@ -106,7 +135,7 @@ os_auth_set(struct os_auth *a, const char *key, const char *value)
 		return;
 	}
 	if (strcmp(key, "password") == 0 || strcmp(key, "application_credential_secret") == 0)
-		berth_secret_add(value);
+		hold_secret(value);
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		if (strcmp(map[i].key, key) == 0)
 			set_field((char **)((char *)a + map[i].off), value);
@@ -411,7 +440,7 @@ authenticate(struct os_session *s, berth_cancel *cancel, struct berth_error *err
 		return -1;
 	}
 	const char *tok = http_header(&resp, "X-Subject-Token");
-	berth_secret_add(tok);
+	hold_secret(tok);
 	struct json_object *doc = NULL;
 	if (os_json(&resp, s->keystone_what, &doc, err) < 0) {
 		http_response_done(&resp);
