@@ -57,9 +57,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int code = 0;
 	struct berth_fip *fips = NULL;
 	struct berth_lease *leases = NULL;
-	/* Remove waits while the container is still listed: one fuzzed reply each. */
-	if (op == 6)
-		fake_http_budget(1);
+	/* A list follows next links for up to 1000 pages and remove waits while the
+	 * container is still there: a few fuzzed replies each, then 404s. */
+	fake_http_budget(op == 6 ? 1 : 16);
 	switch (op) {
 	case 0:
 	case 1:

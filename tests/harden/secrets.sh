@@ -1,9 +1,11 @@
 #!/bin/sh
 # tests/harden/secrets.sh: passwords, application-credential secrets and tokens
 # never reach berth's output, its errors or its process title, even when the
-# server echoes them back (fakeos.py); a config file or clouds.yaml holding a
-# secret that others can read gets a warning; TLS verification is on by
-# default, and turning it off is explicit and warned about.
+# server echoes them back (fakeos.py); a berth holding one makes no core dump
+# and its memory and environment are closed to the user's other processes; a
+# config file or clouds.yaml holding a secret that others can read gets a
+# warning; TLS verification is on by default, and turning it off is explicit
+# and warned about.
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 TOP_SRCDIR=${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$TOP_SRCDIR/tests/lib/tap.sh"
@@ -91,8 +93,42 @@ like "$titles" 'logs -f slow' "the process title of a waiting berth is readable"
 leak=0
 for s in "${ALL_SECRETS[@]}"; do case $titles in *"$s"*) leak=1 ;; esac; done
 ok $leak "no secret in /proc/PID/cmdline of berth or its children" || diag "$titles"
+
+# 4b. No core dump of a berth holding a secret: its core size is 0, and it is
+# not dumpable, which also keeps the user's other processes out of its memory
+# and environment (/proc/PID/environ holds OS_PASSWORD). Run as nobody when we
+# are root, since root reads everything; a plain sleep is the control.
+core=$(awk '/^Max core file size/ { print $5 }' "/proc/$SLOW/limits")
+is "$core" 0 "a berth holding a password: core file size 0 in /proc/PID/limits"
 kill "$SLOW" 2>/dev/null
 wait "$SLOW" 2>/dev/null
+AS=()
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	chmod 755 "$TAP_TMP" "$W"
+	mkdir -p "$W/nobody"
+	chmod 777 "$W/nobody"
+fi
+if "${AS[@]}" test -x "$BERTH"; then
+	"${AS[@]}" env -i PATH="$PATH" HOME="$W/nobody" XDG_CONFIG_HOME="$W/nobody" "${PWENV[@]}" \
+		OS_PASSWORD=$GOODPW "$BERTH" -H zun logs -f slow >"$W/slow2.out" 2>"$W/slow2.err" &
+	SLOW=$!
+	PIDS+=($SLOW)
+	"${AS[@]}" sleep 30 &
+	CONTROL=$!
+	PIDS+=($CONTROL)
+	for _ in $(seq 100); do [ "$(grep -c 'containers/slow' "$W/plain.log")" -ge 2 ] && break; sleep 0.1; done
+	"${AS[@]}" cat "/proc/$CONTROL/environ" >/dev/null 2>&1
+	ok $? "control: a process of the same user reads a plain process's environment"
+	"${AS[@]}" cat "/proc/$SLOW/environ" >"$W/environ" 2>/dev/null
+	[ $? != 0 ] && ! grep -qF "$GOODPW" "$W/environ"
+	ok $? "a berth holding a password is not dumpable: the same user cannot read its environment" ||
+		diag "$(cat "$W/slow2.err")"
+	kill "$SLOW" "$CONTROL" 2>/dev/null
+	wait "$SLOW" "$CONTROL" 2>/dev/null
+else
+	skip 2 "berth cannot be run as nobody from $BERTH"
+fi
 
 # 5. clouds.yaml and secure.yaml holding a secret, readable by others.
 write_clouds()	# FILE MODE SECRET-LINE
