@@ -213,23 +213,6 @@ cli_ps(struct cli *cli, int argc, char **argv)
 /* ------------------------------------------------------------------ */
 /* Verbs that take containers and no options. */
 
-/* Open the endpoint and inspect one container afresh. */
-static int
-inspect_one(struct cli *cli, const struct cli_verb *v, const char *ref, berth_endpoint **ep,
-	    struct berth_container **c)
-{
-	int rc = cli_open(cli, v, ep);
-	if (rc != CLI_OK)
-		return rc;
-	struct berth_error err = { 0 };
-	if (berth_inspect(*ep, ref, true, c, cli->cancel, &err) < 0) {
-		berth_endpoint_free(*ep);
-		*ep = NULL;
-		return cli_fail(&err);
-	}
-	return CLI_OK;
-}
-
 int
 cli_inspect(struct cli *cli, int argc, char **argv)
 {
@@ -255,6 +238,36 @@ cli_inspect(struct cli *cli, int argc, char **argv)
 	json_object_put(arr);
 	berth_endpoint_free(ep);
 	return rc;
+}
+
+/* What a verb about one container prints; ctx holds the verb's options. */
+typedef void describe_fn(berth_endpoint *ep, const struct berth_container *c, const void *ctx);
+
+/* Inspect ref afresh and print what describe makes of it. */
+static int
+describe(struct cli *cli, const struct cli_verb *v, const char *ref, describe_fn *print,
+	 const void *ctx)
+{
+	berth_endpoint *ep;
+	struct berth_container *c;
+	int rc = cli_open_container(cli, v, ref, &ep, &c);
+	if (rc != CLI_OK)
+		return rc;
+	print(ep, c, ctx);
+	berth_container_free(c);
+	berth_endpoint_free(ep);
+	return CLI_OK;
+}
+
+/* A verb whose only operand is one container, and no options. */
+static int
+describe_verb(struct cli *cli, const char *verb, int argc, char **argv, describe_fn *print)
+{
+	const struct cli_verb *v = cli_verb_find(verb);
+	int first, rc = cli_parse_operands(v, argc, argv, 1, 1, "name a container", &first);
+	if (rc >= 0)
+		return rc;
+	return describe(cli, v, argv[first], print, NULL);
 }
 
 static void
@@ -292,17 +305,10 @@ show_field(const char *label, const char *value)
 	free(s);
 }
 
-int
-cli_show(struct cli *cli, int argc, char **argv)
+static void
+show_print(berth_endpoint *ep, const struct berth_container *c, const void *ctx)
 {
-	const struct cli_verb *v = cli_verb_find("show");
-	int first, rc = cli_parse_operands(v, argc, argv, 1, 1, "name a container", &first);
-	if (rc >= 0)
-		return rc;
-	berth_endpoint *ep;
-	struct berth_container *c;
-	if ((rc = inspect_one(cli, v, argv[first], &ep, &c)) != CLI_OK)
-		return rc;
+	(void)ctx;
 	show_field("Name:", c->name);
 	show_field("ID:", c->id);
 	show_field("Image:", c->image);
@@ -329,47 +335,44 @@ cli_show(struct cli *cli, int argc, char **argv)
 	if (c->pid > 0)
 		printf("%-13s %ld\n", "PID:", c->pid);
 	show_field("Endpoint:", berth_endpoint_name(ep));
-	berth_container_free(c);
-	berth_endpoint_free(ep);
-	return CLI_OK;
+}
+
+int
+cli_show(struct cli *cli, int argc, char **argv)
+{
+	return describe_verb(cli, "show", argc, argv, show_print);
+}
+
+static void
+status_print(berth_endpoint *ep, const struct berth_container *c, const void *ctx)
+{
+	(void)ep;
+	(void)ctx;
+	printf("%s\n", berth_status_name(c->status));
 }
 
 int
 cli_status(struct cli *cli, int argc, char **argv)
 {
-	const struct cli_verb *v = cli_verb_find("status");
-	int first, rc = cli_parse_operands(v, argc, argv, 1, 1, "name a container", &first);
-	if (rc >= 0)
-		return rc;
-	berth_endpoint *ep;
-	struct berth_container *c;
-	if ((rc = inspect_one(cli, v, argv[first], &ep, &c)) != CLI_OK)
-		return rc;
-	printf("%s\n", berth_status_name(c->status));
-	berth_container_free(c);
-	berth_endpoint_free(ep);
-	return CLI_OK;
+	return describe_verb(cli, "status", argc, argv, status_print);
 }
 
-int
-cli_ports(struct cli *cli, int argc, char **argv)
+static void
+ports_print(berth_endpoint *ep, const struct berth_container *c, const void *ctx)
 {
-	const struct cli_verb *v = cli_verb_find("ports");
-	int first, rc = cli_parse_operands(v, argc, argv, 1, 1, "name a container", &first);
-	if (rc >= 0)
-		return rc;
-	berth_endpoint *ep;
-	struct berth_container *c;
-	if ((rc = inspect_one(cli, v, argv[first], &ep, &c)) != CLI_OK)
-		return rc;
+	(void)ep;
+	(void)ctx;
 	for (size_t i = 0; i < c->nports; i++) {
 		char *s = cli_port_string(&c->ports[i]);
 		printf("%s\n", s);
 		free(s);
 	}
-	berth_container_free(c);
-	berth_endpoint_free(ep);
-	return CLI_OK;
+}
+
+int
+cli_ports(struct cli *cli, int argc, char **argv)
+{
+	return describe_verb(cli, "ports", argc, argv, ports_print);
 }
 
 struct ips_args {
@@ -388,6 +391,17 @@ ips_option(void *ctx, int opt, const char *arg)
 	return -1;
 }
 
+static void
+ips_print(berth_endpoint *ep, const struct berth_container *c, const void *ctx)
+{
+	const struct ips_args *a = ctx;
+	(void)ep;
+	for (size_t i = 0; !a->v6 && i < c->nipv4; i++)
+		printf("%s\n", c->ipv4[i]);
+	for (size_t i = 0; !a->v4 && i < c->nipv6; i++)
+		printf("%s\n", c->ipv6[i]);
+}
+
 int
 cli_ips(struct cli *cli, int argc, char **argv)
 {
@@ -400,32 +414,19 @@ cli_ips(struct cli *cli, int argc, char **argv)
 		return cli_usage(v, "-4 and -6 cannot be combined");
 	if ((rc = cli_check_operands(v, argc, argv, first, 1, 1, "name a container")) >= 0)
 		return rc;
-	berth_endpoint *ep;
-	struct berth_container *c;
-	if ((rc = inspect_one(cli, v, argv[first], &ep, &c)) != CLI_OK)
-		return rc;
-	for (size_t i = 0; !a.v6 && i < c->nipv4; i++)
-		printf("%s\n", c->ipv4[i]);
-	for (size_t i = 0; !a.v4 && i < c->nipv6; i++)
-		printf("%s\n", c->ipv6[i]);
-	berth_container_free(c);
-	berth_endpoint_free(ep);
-	return CLI_OK;
+	return describe(cli, v, argv[first], ips_print, &a);
+}
+
+static void
+pid_print(berth_endpoint *ep, const struct berth_container *c, const void *ctx)
+{
+	(void)ep;
+	(void)ctx;
+	printf("%ld\n", c->running ? c->pid : 0L);
 }
 
 int
 cli_pid(struct cli *cli, int argc, char **argv)
 {
-	const struct cli_verb *v = cli_verb_find("pid");
-	int first, rc = cli_parse_operands(v, argc, argv, 1, 1, "name a container", &first);
-	if (rc >= 0)
-		return rc;
-	berth_endpoint *ep;
-	struct berth_container *c;
-	if ((rc = inspect_one(cli, v, argv[first], &ep, &c)) != CLI_OK)
-		return rc;
-	printf("%ld\n", c->running ? c->pid : 0L);
-	berth_container_free(c);
-	berth_endpoint_free(ep);
-	return CLI_OK;
+	return describe_verb(cli, "pid", argc, argv, pid_print);
 }

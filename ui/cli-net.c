@@ -13,22 +13,6 @@
 #include "cli.h"
 #include "util.h"
 
-/* Open the endpoint and inspect ref; on failure the exit status is returned. */
-static int
-net_target(struct cli *cli, const struct cli_verb *v, const char *ref, berth_endpoint **ep,
-	   struct berth_container **c)
-{
-	int rc = cli_open(cli, v, ep);
-	if (rc != CLI_OK)
-		return rc;
-	struct berth_error err = { 0 };
-	if (berth_inspect(*ep, ref, true, c, cli->cancel, &err) < 0) {
-		berth_endpoint_free(*ep);
-		return cli_fail(&err);
-	}
-	return CLI_OK;
-}
-
 /* ------------------------------------------------------------------ */
 /* port-open */
 
@@ -63,7 +47,7 @@ cli_port_open(struct cli *cli, int argc, char **argv)
 		return CLI_USAGE;
 	berth_endpoint *ep;
 	struct berth_container *c;
-	if ((rc = net_target(cli, a.v, argv[first], &ep, &c)) != CLI_OK)
+	if ((rc = cli_open_container(cli, a.v, argv[first], &ep, &c)) != CLI_OK)
 		return rc;
 	struct berth_error err = { 0 };
 	int open = berth_port_open(ep, c, (int)port, a.timeout, &err);
@@ -157,7 +141,7 @@ cli_http(struct cli *cli, int argc, char **argv)
 	a.o.json = a.json;
 	berth_endpoint *ep;
 	struct berth_container *c;
-	if ((rc = net_target(cli, a.v, argv[first], &ep, &c)) != CLI_OK)
+	if ((rc = cli_open_container(cli, a.v, argv[first], &ep, &c)) != CLI_OK)
 		return rc;
 	cli_catch_interrupt(cli);
 	struct berth_error err = { 0 };
@@ -259,7 +243,7 @@ cli_connect(struct cli *cli, int argc, char **argv)
 		return rc;
 	berth_endpoint *ep;
 	struct berth_container *c;
-	if ((rc = net_target(cli, a.v, argv[first], &ep, &c)) != CLI_OK)
+	if ((rc = cli_open_container(cli, a.v, argv[first], &ep, &c)) != CLI_OK)
 		return rc;
 	struct berth_error err = { 0 };
 	int sock = -1;

@@ -278,6 +278,22 @@ cli_open(struct cli *cli, const struct cli_verb *v, berth_endpoint **ep)
 	return CLI_OK;
 }
 
+int
+cli_open_container(struct cli *cli, const struct cli_verb *v, const char *ref, berth_endpoint **ep,
+		   struct berth_container **c)
+{
+	int rc = cli_open(cli, v, ep);
+	if (rc != CLI_OK)
+		return rc;
+	struct berth_error err = { 0 };
+	if (berth_inspect(*ep, ref, true, c, cli->cancel, &err) < 0) {
+		berth_endpoint_free(*ep);
+		*ep = NULL;
+		return cli_fail(&err);
+	}
+	return CLI_OK;
+}
+
 char **
 cli_specs(struct cli *cli)
 {

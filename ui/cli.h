@@ -67,6 +67,9 @@ int cli_parse_int(const struct cli_verb *v, const char *opt, const char *arg, lo
 
 /* Open the one endpoint a verb works on (the first -H, else the default). */
 int cli_open(struct cli *cli, const struct cli_verb *v, berth_endpoint **ep);
+/* cli_open, then inspect ref afresh; on failure nothing is left open. */
+int cli_open_container(struct cli *cli, const struct cli_verb *v, const char *ref,
+		       berth_endpoint **ep, struct berth_container **c);
 /* The specs a verb spanning endpoints works on: -H, else the defaults. */
 char **cli_specs(struct cli *cli);
 
