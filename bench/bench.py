@@ -44,6 +44,10 @@ SMOKE = dict(n_total=30, n_running=4, seq=20000, big_mib=8, tree_files=200,
              hyperfine_runs=0, callgrind=False, dash=dashboard.SMOKE)
 
 
+# What --only can select.
+ROWS = ("ps", "inspect", "logs", "exec", "cp_in", "cp_out", "tree_in", "tree_out", "version",
+        "dashboard")
+
 T0 = time.monotonic()
 
 
@@ -260,6 +264,12 @@ class Bench:
     # -- rows ----------------------------------------------------------------
 
     def row(self, key, cmds):
+        if self.args.only and key not in self.args.only:
+            for c in cmds:
+                if c.server is not None:
+                    self.servers.remove(c.server)
+                    c.server.close()
+            return
         log("%s: %d commands" % (key, len(cmds)))
         run_workload(cmds, self.p["rounds"][key], self.env, log)
         for c in cmds:
@@ -464,7 +474,12 @@ class Bench:
             hf = self.hyperfine()
             cg = self.callgrind()
             mem = self.memory_parts()
-            dash = dashboard.run(self.p["dash"], self.args, self.env, self.w, log)
+            if self.args.only and "dashboard" not in self.args.only:
+                dash = {"summary": [], "harness_error": False,
+                        "section": ["## Dashboard", "", "Not run (--only %s)." % ",".join(
+                            sorted(self.args.only)), ""]}
+            else:
+                dash = dashboard.run(self.p["dash"], self.args, self.env, self.w, log)
             text = report.render(self, hf, cg, mem, dash, time.time() - started)
         finally:
             for s in self.servers:
@@ -489,7 +504,13 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--srcdir", default=os.path.dirname(HERE))
+    ap.add_argument("--only", default="",
+                    help="comma-separated rows to run: %s" % ",".join(ROWS))
     args = ap.parse_args()
+    args.only = set(filter(None, args.only.split(",")))
+    if args.only - set(ROWS):
+        ap.error("unknown rows: %s (rows: %s)" % (",".join(sorted(args.only - set(ROWS))),
+                                                  ",".join(ROWS)))
     p = SMOKE if args.smoke else FULL
     args.smoke_mode = args.smoke
     args.berth_ok, args.berth_why = probe_berth(args.berth)

@@ -4,6 +4,9 @@
 #   bench/run.sh           the full benchmark (~15 min); writes doc/performance.md
 #   bench/run.sh --smoke   a one-minute run of every workload on small sizes, so the
 #                          harness cannot rot; writes bench-smoke.md in the current directory
+#   --only ROWS            only these rows (comma-separated: ps, inspect, logs, exec, cp_in,
+#                          cp_out, tree_in, tree_out, version, dashboard), full sizes; writes
+#                          bench-only.md in the current directory
 #   --out FILE             write the report there instead
 #
 # The berth binary is $BERTH, else ui/berth under the current (build) directory, else
@@ -14,13 +17,16 @@ set -eu
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
 smoke=
+only=
 out=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--smoke) smoke=--smoke ;;
+	--only) only=$2; shift ;;
+	--only=*) only=${1#--only=} ;;
 	--out) out=$2; shift ;;
 	--out=*) out=${1#--out=} ;;
-	*) echo "usage: $0 [--smoke] [--out FILE]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--smoke] [--only ROWS] [--out FILE]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -31,7 +37,9 @@ if [ -z "${BERTH:-}" ]; then
 	done
 fi
 if [ -z "$out" ]; then
-	if [ -n "$smoke" ]; then out=$PWD/bench-smoke.md; else out=$srcdir/doc/performance.md; fi
+	if [ -n "$smoke" ]; then out=$PWD/bench-smoke.md
+	elif [ -n "$only" ]; then out=$PWD/bench-only.md
+	else out=$srcdir/doc/performance.md; fi
 fi
 
 missing=
@@ -47,4 +55,4 @@ if [ -n "$missing" ]; then
 fi
 
 exec /usr/bin/python3 "$srcdir/bench/bench.py" --berth "${BERTH:-}" --out "$out" \
-	--srcdir "$srcdir" $smoke
+	--srcdir "$srcdir" --only "$only" $smoke
