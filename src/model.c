@@ -410,50 +410,30 @@ model_event(struct json_object *o, struct berth_event *ev)
 }
 
 /* ------------------------------------------------------------------ */
-/* A whole listing, parsed on two threads when it is large. */
+/* A whole listing, parsed on two threads when it is large.
+ *
+ * The reply is cut into its elements and each is parsed, converted and freed
+ * on its own: only one element's json-c tree is alive at a time, instead of
+ * a tree for the whole reply (ten times its size), and the memory of one
+ * element is reused by the next, so a dashboard listing a thousand containers
+ * again and again keeps a small heap. */
 
 #define LIST_SPLIT_MIN (192u << 10)	/* below this, one thread parses faster */
 
-/* A slice of the listing's text, parsed and converted on its own. */
+/* A slice of the listing's text: whole elements between commas. */
 struct list_slice {
 	const char *text;
 	size_t len;
-	bool open, close;	/* feed the '[' or ']' the slice lacks */
 	const char *endpoint;
-	struct json_object *tree;
 	struct berth_container **ctrs;
-	size_t n;
+	size_t n, cap;
 	bool bad;
 };
 
-static void *
-list_slice_run(void *p)
-{
-	struct list_slice *s = p;
-	json_tokener *tok = json_tokener_new();
-	if (s->open)
-		json_tokener_parse_ex(tok, "[", 1);
-	struct json_object *o = json_tokener_parse_ex(tok, s->text, (int)s->len);
-	if (!o && s->close && json_tokener_get_error(tok) == json_tokener_continue)
-		o = json_tokener_parse_ex(tok, "]", 1);
-	json_tokener_free(tok);
-	if (!o || !json_object_is_type(o, json_type_array)) {
-		json_object_put(o);
-		s->bad = true;
-		return NULL;
-	}
-	s->tree = o;
-	s->n = json_object_array_length(o);
-	s->ctrs = xcalloc(s->n + 1, sizeof *s->ctrs);
-	for (size_t i = 0; i < s->n; i++)
-		s->ctrs[i] = model_from_list(json_object_array_get_idx(o, i), s->endpoint);
-	return NULL;
-}
-
-/* The offset of a comma between two elements of the top-level array at or
- * after `from`; 0 when there is none. Only strings and nesting are tracked. */
+/* The end (one past the closing brace) of the object starting at t[0] == '{',
+ * or 0 when the text ends first. Only strings and nesting are tracked. */
 static size_t
-list_split_point(const char *t, size_t len, size_t from)
+object_end(const char *t, size_t len)
 {
 	int depth = 0;
 	bool in_str = false, esc = false;
@@ -470,72 +450,130 @@ list_split_point(const char *t, size_t len, size_t from)
 		}
 		if (ch == '"')
 			in_str = true;
-		else if (ch == '[' || ch == '{')
+		else if (ch == '{' || ch == '[')
 			depth++;
-		else if (ch == ']' || ch == '}')
-			depth--;
-		else if (ch == ',' && depth == 1 && i >= from)
-			return i;
+		else if ((ch == '}' || ch == ']') && --depth == 0)
+			return i + 1;
 	}
 	return 0;
 }
 
-static void *
-trees_put_thread(void *p)
+static bool
+is_space(char ch)
 {
-	struct json_object **trees = p;
-	for (size_t i = 0; trees[i]; i++)
-		json_object_put(trees[i]);
-	free(trees);
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
+static void
+slice_add(struct list_slice *s, struct berth_container *c)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->ctrs = xrealloc(s->ctrs, s->cap * sizeof *s->ctrs);
+	}
+	s->ctrs[s->n++] = c;
+}
+
+/* Parse one element, text[0] == '{', into a container. */
+static bool
+slice_element(struct list_slice *s, json_tokener *tok, const char *t, size_t len)
+{
+	json_tokener_reset(tok);
+	struct json_object *o = json_tokener_parse_ex(tok, t, (int)len);
+	bool good = o && json_tokener_get_error(tok) == json_tokener_success &&
+		    json_tokener_get_parse_end(tok) == len;
+	if (good)
+		slice_add(s, model_from_list(o, s->endpoint));
+	json_object_put(o);
+	return good;
+}
+
+/* Objects separated by commas, with blanks around; nothing else. */
+static void *
+list_slice_run(void *p)
+{
+	struct list_slice *s = p;
+	json_tokener *tok = json_tokener_new();
+	bool want_elem = true;
+	for (size_t i = 0; i < s->len && !s->bad;) {
+		char ch = s->text[i];
+		size_t end;
+		if (is_space(ch)) {
+			i++;
+		} else if (ch == ',' && !want_elem) {
+			want_elem = true;
+			i++;
+		} else if (ch == '{' && want_elem && (end = object_end(s->text + i, s->len - i))) {
+			s->bad = !slice_element(s, tok, s->text + i, end);
+			want_elem = false;
+			i += end;
+		} else {
+			s->bad = true;
+		}
+	}
+	/* A trailing comma, or a comma with nothing before it, is not JSON. */
+	if (want_elem && s->n > 0)
+		s->bad = true;
+	json_tokener_free(tok);
 	return NULL;
 }
 
-/* Free the parsed documents off the caller's path: a thousand containers'
- * listing takes milliseconds to free. */
-static void
-trees_put_detached(struct json_object **trees)
+/* The offset of a comma between two elements of the array body t (the text
+ * between its brackets) at or after `from`; 0 when there is none. */
+static size_t
+list_split_point(const char *t, size_t len, size_t from)
 {
-	pthread_t t;
-	pthread_attr_t attr;
-	bool started = false;
-	if (pthread_attr_init(&attr) == 0) {
-		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-		started = pthread_create(&t, &attr, trees_put_thread, trees) == 0;
-		pthread_attr_destroy(&attr);
+	for (size_t i = 0; i < len;) {
+		if (t[i] == '{') {
+			size_t end = object_end(t + i, len - i);
+			if (!end)
+				return 0;
+			i += end;
+		} else if (t[i] == ',' && i >= from) {
+			return i;
+		} else {
+			i++;
+		}
 	}
-	if (!started)
-		trees_put_thread(trees);
+	return 0;
 }
 
 int
 model_parse_list(const char *text, size_t len, const char *endpoint,
 		 struct berth_container ***out, size_t *n)
 {
-	struct list_slice sl[2] = { { .text = text, .len = len, .endpoint = endpoint } };
-	size_t cut = len >= LIST_SPLIT_MIN ? list_split_point(text, len, len / 2) : 0;
+	/* The array's body: between '[' and ']', blanks around them allowed. */
+	size_t b = 0, e = len;
+	while (b < len && is_space(text[b]))
+		b++;
+	while (e > b && is_space(text[e - 1]))
+		e--;
+	if (e - b < 2 || text[b] != '[' || text[e - 1] != ']')
+		return -1;
+	const char *body = text + b + 1;
+	size_t blen = e - b - 2;
+	struct list_slice sl[2] = { { .text = body, .len = blen, .endpoint = endpoint } };
+	size_t cut = blen >= LIST_SPLIT_MIN ? list_split_point(body, blen, blen / 2) : 0;
 	int nsl = 1;
-	pthread_t th[2] = { 0 };
-	bool threaded[2] = { false, false };
+	pthread_t th = 0;
+	bool threaded = false;
 	if (cut) {
 		sl[0].len = cut;
-		sl[0].close = true;
-		sl[1] = (struct list_slice){ .text = text + cut + 1, .len = len - cut - 1, .open = true,
+		sl[1] = (struct list_slice){ .text = body + cut + 1, .len = blen - cut - 1,
 					     .endpoint = endpoint };
 		nsl = 2;
-		for (int i = 0; i < 2; i++)
-			threaded[i] = pthread_create(&th[i], NULL, list_slice_run, &sl[i]) == 0;
+		threaded = pthread_create(&th, NULL, list_slice_run, &sl[1]) == 0;
 	}
-	for (int i = 0; i < nsl; i++) {
-		if (threaded[i])
-			pthread_join(th[i], NULL);
-		else
-			list_slice_run(&sl[i]);
-	}
-	bool bad = sl[0].bad || (nsl == 2 && sl[1].bad);
+	list_slice_run(&sl[0]);
+	if (nsl == 2 && threaded)
+		pthread_join(th, NULL);
+	else if (nsl == 2)
+		list_slice_run(&sl[1]);
+	/* Two slices each need an element: "[,{}]" is not an array. */
+	bool bad = sl[0].bad || (nsl == 2 && (sl[1].bad || !sl[0].n || !sl[1].n));
 	size_t total = sl[0].n + (nsl == 2 ? sl[1].n : 0);
 	struct berth_container **list = bad ? NULL : xcalloc(total + 1, sizeof *list);
-	struct json_object **trees = xcalloc(3, sizeof *trees);
-	size_t at = 0, ntrees = 0;
+	size_t at = 0;
 	for (int i = 0; i < nsl; i++) {
 		for (size_t k = 0; k < sl[i].n; k++) {
 			if (list)
@@ -544,13 +582,7 @@ model_parse_list(const char *text, size_t len, const char *endpoint,
 				berth_container_free(sl[i].ctrs[k]);
 		}
 		free(sl[i].ctrs);
-		if (sl[i].tree)
-			trees[ntrees++] = sl[i].tree;
 	}
-	if (total >= 200)
-		trees_put_detached(trees);
-	else
-		trees_put_thread(trees);
 	if (bad)
 		return -1;
 	*out = list;

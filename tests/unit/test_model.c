@@ -340,6 +340,20 @@ test_parse_list(void)
 	berth_container_list_free(l, n);
 	text = "{\"message\":\"no\"}";
 	is_int(model_parse_list(text, strlen(text), "local", &l, &n), -1, "an object is not a listing");
+	text = " [ {\"Id\":\"a\"} ,\n{\"Id\":\"b\"} ]\n";
+	ok(model_parse_list(text, strlen(text), "local", &l, &n) == 0 && n == 2 &&
+	   strcmp(l[1]->id, "b") == 0, "blanks around elements and brackets are fine");
+	berth_container_list_free(l, n);
+	static const char *const broken[] = {
+		"[{\"Id\":\"a\"},]", "[,{\"Id\":\"a\"}]", "[{\"Id\":\"a\"}{\"Id\":\"b\"}]",
+		"[{\"Id\":\"a\"}", "[{\"Id\":\"a\"]", "[{\"Id\":}]", "[1,2]", "[{\"Id\":\"a\"}] x",
+	};
+	int refused = 0;
+	for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++)
+		refused += model_parse_list(broken[i], strlen(broken[i]), "local", &l, &n) == -1;
+	is_int(refused, (int)(sizeof broken / sizeof broken[0]),
+	       "broken listings are refused (trailing or leading comma, no comma, truncated,"
+	       " bad element, not objects, garbage after)");
 	json_object_put(base);
 }
 
