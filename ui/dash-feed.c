@@ -180,9 +180,10 @@ event_kind(const char *action)
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
 		size_t n = strlen(map[i].word);
-		/* "exec_" is a prefix; the others are whole words ("die", not "died"). */
+		/* "exec_" is a prefix; the others are whole words ("die", not
+		 * "died"), maybe with details ("health_status: healthy"). */
 		if (strncmp(action, map[i].word, n) == 0 &&
-		    (map[i].word[n - 1] == '_' || action[n] == '\0'))
+		    (map[i].word[n - 1] == '_' || action[n] == '\0' || action[n] == ':'))
 			return map[i].kind;
 	}
 	return EV_RELIST;
