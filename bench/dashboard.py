@@ -20,9 +20,11 @@ import time
 from engine import Engine, PrivateDockerd
 
 FULL = dict(settle=60, idle=60, keys=200, stall_keys=100, flood=30, flood_warm=5,
-            flood_floor=10, stop_reps=5, ref_keys=100, appear=60)
+            flood_floor=10, stop_reps=5, ref_keys=100, appear=60,
+            many_eps=50, many_ctrs=100, many_settle=30, many_idle=30)
 SMOKE = dict(settle=3, idle=3, keys=10, stall_keys=10, flood=4, flood_warm=1,
-             flood_floor=2, stop_reps=1, ref_keys=10, appear=30)
+             flood_floor=2, stop_reps=1, ref_keys=10, appear=30,
+             many_eps=5, many_ctrs=20, many_settle=3, many_idle=3)
 
 # The dashboard's default keys (issue 3): move, open the log pane, filter, back, quit.
 KEYS = dict(down="j", up="k", logs="l", filter="/", back="Escape", quit="q", pause="p")
@@ -281,6 +283,14 @@ def names(p, n):
         "flood": ("log flood for %d s: RSS, keys, lines per second" % p["flood"],
                   "RSS flat after warm-up, keys p99 ≤ 50 ms"),
         "stop": ("`docker stop` (another client) to the status change on screen", "≤ 1 s"),
+        "many_rss": ("%d endpoints × %d containers (%d stand-ins + the engine): RSS after %d s"
+                     % (p["many_eps"], p["many_ctrs"], p["many_eps"] - 1, p["many_settle"]),
+                     "measured (issue 7)"),
+        "many_cpu": ("%d endpoints: CPU while idle over %d s" % (p["many_eps"], p["many_idle"]),
+                     "measured (issue 7)"),
+        "many_keys": ("%d endpoints: key press to repaint" % p["many_eps"], "p99 ≤ 50 ms"),
+        "many_status": ("%d endpoints: a stand-in's status change to the screen" % p["many_eps"],
+                        "≤ 2 s"),
     }
 
 
@@ -357,6 +367,24 @@ def open_dashboard(tag, argv, env, w, p, log, expect):
 def measure_all(p, args, env, w, log, sec):
     rows = []
     nm = names(p, p_total(w))
+    parts = getattr(args, "dash_parts", None) or PARTS
+    if "main" in parts:
+        rows += main_rows(p, args, env, w, log, sec, nm)
+    if "flood" in parts:
+        rows.append(flood(args, env, w, p, log, sec, nm["flood"]))
+    if "stall" in parts:
+        rows.append(stall(args, env, w, p, log, sec, nm["stall"]))
+    if "many" in parts:
+        rows += many_endpoints(args, env, w, p, log, sec, nm)
+    return rows
+
+
+PARTS = ("main", "flood", "stall", "many")
+
+
+def main_rows(p, args, env, w, log, sec, nm):
+    """Memory with a full log pane, idle CPU, idle keys, docker stop to the screen."""
+    rows = []
     s, took = open_dashboard("main", [args.berth], env, w, p, log, w.pfx)
     try:
         sec += ["berth's dashboard showed the first of the %d containers %.1f s after start." % (
@@ -379,8 +407,8 @@ def measure_all(p, args, env, w, log, sec):
                 nev = sum(1 for _ in f)
         log("dashboard: idle CPU %.2f%% (%d container events from other clients)" % (cpu, nev))
         sec += ["Idle: %.2f%% of one core over %d s; meanwhile other clients of the shared engine"
-                " caused %d container events (each one makes the dashboard list every container"
-                " again)." % (cpu, p["idle"], nev), ""]
+                " caused %d container events (a status event changes one row; a new container"
+                " makes the dashboard list that engine again)." % (cpu, p["idle"], nev), ""]
         rows.append(nm["cpu"] + ("%.2f%% of one core (%d engine events meanwhile)" % (cpu, nev),
                                  "**meets**" if cpu <= 1.0 else "**misses**"))
         lats, lost = key_latencies(s.t, p["keys"])
@@ -390,8 +418,6 @@ def measure_all(p, args, env, w, log, sec):
         rows.append(stop_to_screen(s, w, p, log, env, nm["stop"]))
     finally:
         s.close()
-    rows.append(flood(args, env, w, p, log, sec, nm["flood"]))
-    rows.append(stall(args, env, w, p, log, sec, nm["stall"]))
     return rows
 
 
@@ -619,6 +645,101 @@ def stall(args, env, w, p, log, sec, nm):
     return nm + (fmt_lat(lats, lost), "**meets**" if lat_ok(lats, lost) else "**misses**")
 
 
+def title_count(lines):
+    """The container count of the title line ("… 4900 containers …"), or 0."""
+    m = re.search(r"(\d+) containers", lines[0] if lines else "")
+    return int(m.group(1)) if m else 0
+
+
+def many_endpoints(args, env, w, p, log, sec, nm):
+    """Issue 7: one dashboard over many endpoints: the engine plus STAND-INS
+    (tests/remote/standin.py: unix sockets answering like Docker with made-up
+    containers, not engines). RSS, idle CPU, key latency, and the time from a
+    stand-in's status change (its events stream says "die" or "start") to the row."""
+    keys = ("many_rss", "many_cpu", "many_keys", "many_status")
+    standin = os.path.join(args.srcdir, "tests", "remote", "standin.py")
+    if not os.path.exists(standin):
+        return [nm[k] + ("-", "**not measured**: %s is missing" % standin) for k in keys]
+    n_si, n_c = p["many_eps"] - 1, p["many_ctrs"]
+    sd = os.path.join(w.tmp, "standins")
+    os.makedirs(sd, exist_ok=True)
+    proc = subprocess.Popen(["/usr/bin/python3", standin, sd, str(n_si), str(n_c), "0"],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    s = None
+    try:
+        deadline = time.monotonic() + 20
+        while not os.path.exists(os.path.join(sd, "ready")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        argv = [args.berth, "-H", "unix:///var/run/docker.sock"]
+        for i in range(n_si):
+            argv += ["-H", "unix://%s/s%02d.sock" % (sd, i)]
+        want = n_si * n_c
+        s, _ = open_dashboard("many", argv, env, w, p, log, "standin-")
+        took = s.t.wait_screen(lambda l: title_count(l) >= want, p["appear"])
+        if took is None:
+            return [nm[k] + ("-", "**not measured**: the title did not count %d containers"
+                             " within %d s (screen: %s)" % (want, p["appear"], s.screen_text()))
+                    for k in keys]
+        all_at = time.monotonic() - s.started
+        time.sleep(max(p["many_settle"] - (time.monotonic() - s.started), 2))
+        rss, hwm = mem_kib(s.pid)
+        parts = mem_breakdown(s.pid)
+        c0, t0 = cpu_seconds(s.pid), time.monotonic()
+        time.sleep(p["many_idle"])
+        cpu = (cpu_seconds(s.pid) - c0) / (time.monotonic() - t0) * 100
+        lats, lost = key_latencies(s.t, p["keys"])
+        target = "standin-05-042" if n_si > 5 else "standin-%02d-%03d" % (n_si - 1, n_c - 1)
+        si, ci = int(target[8:10]), int(target[11:])
+
+        def row(lines):
+            return next((l for l in lines if l.split()[:1] == [target]), "")
+        s.filter_to(target)
+        times = []
+        if s.t.wait_screen(lambda l: re.search(r"(?i)running", row(l)), 10) is not None:
+            for i in range(max(p["stop_reps"], 2)):
+                st = "exited" if i % 2 == 0 else "running"
+                t1 = time.monotonic()
+                with open(os.path.join(sd, "control.fifo"), "w") as f:
+                    f.write("%d %d %s\n" % (si, ci, st))
+                wrote = time.monotonic() - t1
+                took = s.t.wait_screen(lambda l: st in row(l).lower(), 10, step=0.005)
+                times.append(None if took is None else took + wrote)
+        s.t.keys(KEYS["back"])
+    finally:
+        if s:
+            s.close()
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait()
+    log("dashboard: %d endpoints: RSS %d KiB, idle CPU %.2f%%, keys %s, status %s" % (
+        p["many_eps"], rss, cpu, fmt_lat(lats, lost), times))
+    sec += ["Many endpoints (issue 7): one dashboard over the Docker engine and %d STAND-INS"
+            " (`tests/remote/standin.py`, unix sockets answering like Docker 20.10 with %d"
+            " made-up containers each; not engines), %d rows in all besides the engine's. All"
+            " rows were counted in the title %.1f s after start. Memory %.0f s after start: %s."
+            " Idle CPU over %d s: %.2f%% of one core. A status change is written into the"
+            " stand-in's control FIFO, which sends the event on its events stream; the time is"
+            " from that write to tmux showing the row's new status." % (
+                n_si, n_c, want, all_at, p["many_settle"], fmt_breakdown(parts), p["many_idle"],
+                cpu), ""]
+    out = [nm["many_rss"] + ("%.1f MiB (peak %.1f MiB)" % (rss / 1024, hwm / 1024),
+                             "measured"),
+           nm["many_cpu"] + ("%.2f%% of one core" % cpu, "measured"),
+           nm["many_keys"] + (fmt_lat(lats, lost),
+                              "**meets**" if lat_ok(lats, lost) else "**misses**")]
+    if not times:
+        out.append(nm["many_status"] + ("-", "**not measured**: the row %s did not show" % target))
+    elif None in times:
+        out.append(nm["many_status"] + ("-", "**misses**: %d of %d changes not on screen within"
+                                        " 10 s" % (times.count(None), len(times))))
+    else:
+        med = statistics.median(times)
+        out.append(nm["many_status"] + ("median %.0f ms, max %.0f ms over %d changes" % (
+            med * 1e3, max(times) * 1e3, len(times)),
+            "**meets**" if max(times) <= 2.0 else "**misses**"))
+    return out
+
+
 def copy_image(src, dst, image, tmp):
     path = os.path.join(tmp, "image.tar")
     with open(path, "wb") as f:
@@ -640,5 +761,46 @@ def copy_image(src, dst, image, tmp):
         os.unlink(path)
 
 
+def main():
+    """The dashboard rows alone, on their own containers (no CLI rows, no 256 MiB files):
+    python3 bench/dashboard.py --berth PATH [--smoke] [--parts main,flood,stall,many]
+    prints the rows and the section as Markdown (or writes them to --out)."""
+    import argparse
+    import bench
+
+    class DashWorkload(bench.Workload):
+        def _files(self):
+            pass
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--berth", required=True)
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--parts", default=",".join(PARTS))
+    ap.add_argument("--srcdir", default=os.path.dirname(HERE))
+    ap.add_argument("--out")
+    args = ap.parse_args()
+    args.dash_parts = args.parts.split(",")
+    args.berth_ok, args.berth_why = bench.probe_berth(args.berth)
+    p = bench.SMOKE if args.smoke else bench.FULL
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda n, _f: sys.exit(128 + n))
+    w = DashWorkload(p, Engine())
+    env = dict(os.environ, DOCKER_HOST="unix:///var/run/docker.sock")
+    try:
+        if set(args.dash_parts) & {"main", "flood"}:
+            w.setup()
+        res = run(p["dash"], args, env, w, bench.log)
+    finally:
+        w.teardown()
+    out = ["| workload | target | berth | verdict |", "|---|---|---|---|"]
+    out += ["| dashboard: %s | %s | %s | %s |" % (n, t, f, v.replace("|", "\\|"))
+            for n, t, f, v in res["summary"]]
+    text = "\n".join(out + [""] + res["section"]) + "\n"
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write(text)
+    sys.stdout.write(text)
+    return 1 if res["harness_error"] else 0
+
+
 if __name__ == "__main__":
-    sys.exit("run bench/run.sh")
+    sys.exit(main())

@@ -239,6 +239,13 @@ def render(bench, hf, cg, mem, dash, elapsed):
             "- The %d containers are named `t-bench-PID-*`: %d running `sleep`, the others"
             " created and not started, one exited after `seq`; they are removed at the end." % (
                 p["n_total"], p["n_running"]),
+            "- The dashboard rows run berth in tmux and read /proc; the many-endpoints rows"
+            " (issue 7) point one dashboard at the engine and at %d STAND-INS, scripted unix"
+            " sockets (`tests/remote/standin.py`) that answer like Docker with %d made-up"
+            " containers each and send a container event when told to: they measure the"
+            " dashboard at %d rows, not an engine." % (
+                p["dash"]["many_eps"] - 1, p["dash"]["many_ctrs"],
+                (p["dash"]["many_eps"] - 1) * p["dash"]["many_ctrs"]),
             "- Other work shares this engine and machine; containers of others may be present"
             " (the floor lists them too, so the ratios stay fair).", "",
             "## Machine and peers", ""]
