@@ -42,19 +42,19 @@ cli_port_open(struct cli *cli, int argc, char **argv)
 	if (rc >= 0 ||
 	    (rc = cli_check_operands(a.v, argc, argv, first, 2, 2, "name a container and a port")) >= 0)
 		return rc;
-	long port;
-	if (cli_parse_int(a.v, "PORT", argv[first + 1], 1, 65535, &port) < 0)
+	int port;
+	if (cli_parse_port(a.v, "PORT", argv[first + 1], &port) < 0)
 		return CLI_USAGE;
 	berth_endpoint *ep;
 	struct berth_container *c;
 	if ((rc = cli_open_container(cli, a.v, argv[first], &ep, &c)) != CLI_OK)
 		return rc;
 	struct berth_error err = { 0 };
-	int open = berth_port_open(ep, c, (int)port, a.timeout, &err);
+	int open = berth_port_open(ep, c, port, a.timeout, &err);
 	if (open < 0)
 		rc = cli_fail(&err);
 	else if (!open)
-		rc = cli_error("port %ld of %s did not open within %g s", port, argv[first], a.timeout);
+		rc = cli_error("port %d of %s did not open within %g s", port, argv[first], a.timeout);
 	berth_container_free(c);
 	berth_endpoint_free(ep);
 	return rc;
@@ -73,15 +73,13 @@ static int
 http_option(void *ctx, int opt, const char *arg)
 {
 	struct http_args *a = ctx;
-	long port;
 	switch (opt) {
 	case 'X':
 		a->o.method = arg;
 		break;
 	case 'p':
-		if (cli_parse_int(a->v, "-p", arg, 1, 65535, &port) < 0)
+		if (cli_parse_port(a->v, "-p", arg, &a->o.port) < 0)
 			return CLI_USAGE;
-		a->o.port = (int)port;
 		break;
 	case 'H':
 		a->o.host = arg;
@@ -175,12 +173,8 @@ static int
 connect_option(void *ctx, int opt, const char *arg)
 {
 	struct connect_args *a = ctx;
-	long port;
-	if (opt == 'p') {
-		if (cli_parse_int(a->v, "-p", arg, 1, 65535, &port) < 0)
-			return CLI_USAGE;
-		a->port = (int)port;
-	}
+	if (opt == 'p' && cli_parse_port(a->v, "-p", arg, &a->port) < 0)
+		return CLI_USAGE;
 	return -1;
 }
 

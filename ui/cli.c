@@ -268,6 +268,16 @@ cli_parse_int(const struct cli_verb *v, const char *opt, const char *arg, long m
 }
 
 int
+cli_parse_port(const struct cli_verb *v, const char *opt, const char *arg, int *out)
+{
+	long port;
+	if (cli_parse_int(v, opt, arg, 1, 65535, &port) < 0)
+		return -1;
+	*out = (int)port;
+	return 0;
+}
+
+int
 cli_open(struct cli *cli, const struct cli_verb *v, berth_endpoint **ep)
 {
 	struct berth_error err = { 0 };

@@ -64,6 +64,8 @@ int cli_parse_operands(const struct cli_verb *v, int argc, char **argv, int min,
 int cli_parse_seconds(const struct cli_verb *v, const char *opt, const char *arg, double *out);
 int cli_parse_int(const struct cli_verb *v, const char *opt, const char *arg, long min, long max,
 		  long *out);
+/* A TCP port, 1 to 65535. */
+int cli_parse_port(const struct cli_verb *v, const char *opt, const char *arg, int *out);
 
 /* Open the one endpoint a verb works on (the first -H, else the default). */
 int cli_open(struct cli *cli, const struct cli_verb *v, berth_endpoint **ep);
