@@ -308,6 +308,16 @@ probe_run(void *arg)
 	return NULL;
 }
 
+/* Append spec to the n specs unless it is there already. */
+static void
+specs_add(char ***specs, size_t *n, const char *spec)
+{
+	for (size_t k = 0; k < *n; k++)
+		if (strcmp((*specs)[k], spec) == 0)
+			return;
+	strv_push(specs, n, spec);
+}
+
 /* -H if given; else the default endpoints, every config-file endpoint and
  * every Docker context. */
 static char **
@@ -317,22 +327,11 @@ endpoints_specs(struct cli *cli)
 	if (cli->nhosts)
 		return specs;
 	size_t n = strv_len(specs);
-	for (size_t i = 0; cli->cfg && i < cli->cfg->nendpoints; i++) {
-		const char *name = cli->cfg->endpoints[i].name;
-		bool seen = false;
-		for (size_t k = 0; k < n && !seen; k++)
-			seen = strcmp(specs[k], name) == 0;
-		if (!seen)
-			strv_push(&specs, &n, name);
-	}
+	for (size_t i = 0; cli->cfg && i < cli->cfg->nendpoints; i++)
+		specs_add(&specs, &n, cli->cfg->endpoints[i].name);
 	char **contexts = berth_docker_contexts();
-	for (size_t i = 0; contexts[i]; i++) {
-		bool seen = false;
-		for (size_t k = 0; k < n && !seen; k++)
-			seen = strcmp(specs[k], contexts[i]) == 0;
-		if (!seen)
-			strv_push(&specs, &n, contexts[i]);
-	}
+	for (size_t i = 0; contexts[i]; i++)
+		specs_add(&specs, &n, contexts[i]);
 	berth_strv_free(contexts);
 	return specs;
 }
