@@ -81,7 +81,9 @@ done
 run env "${PWENV[@]}" OS_PASSWORD=$GOODPW "$BERTH" -H zun endpoints
 leakfree "berth endpoints on a Zun site"
 
-# 4. The process title of a berth waiting on Zun, and of its children.
+# 4. The process title of a berth waiting on Zun, and of its children. (Core
+# dumps allowed as far as the hard limit lets, for 4b.)
+ulimit -S -c "$(ulimit -H -c)"
 env "${PWENV[@]}" OS_PASSWORD=$GOODPW "$BERTH" -H zun logs -f slow >"$W/slow.out" 2>"$W/slow.err" &
 SLOW=$!
 PIDS+=($SLOW)
@@ -99,7 +101,7 @@ ok $leak "no secret in /proc/PID/cmdline of berth or its children" || diag "$tit
 # and environment (/proc/PID/environ holds OS_PASSWORD). Run as nobody when we
 # are root, since root reads everything; a plain sleep is the control.
 core=$(awk '/^Max core file size/ { print $5 }' "/proc/$SLOW/limits")
-is "$core" 0 "a berth holding a password: core file size 0 in /proc/PID/limits"
+is "$core" 0 "a berth holding a password: core file size 0 in /proc/PID/limits (started with $(ulimit -c))"
 kill "$SLOW" 2>/dev/null
 wait "$SLOW" 2>/dev/null
 AS=()
