@@ -239,6 +239,18 @@ expect_refused(const char *what, const char *c, struct run r, int code)
 	free(outside);
 }
 
+/* Extract the finished archive t whole into c's dest/ and expect it refused as
+ * unsafe, as expect_refused checks; the run is returned for its message. */
+static struct run
+expect_unsafe(struct tarbuf *t, enum extract_mode mode, const char *c, const char *what)
+{
+	char *dest = path_in(c, "dest");
+	struct run r = extract_mem(mode, dest, ".", NULL, t->mem, t->used, 0, NULL);
+	free(dest);
+	expect_refused(what, c, r, BERTH_EUNSAFE);
+	return r;
+}
+
 static void write_file(const char *dir, const char *name, mode_t mode, const char *data,
 		       size_t len);
 
@@ -248,22 +260,20 @@ static void write_file(const char *dir, const char *name, mode_t mode, const cha
 static void
 test_dotdot(void)
 {
-	char *c = case_dir("dotdot"), *dest = path_in(c, "dest");
+	char *c = case_dir("dotdot");
 	struct tarbuf t;
 	tb_begin(&t);
 	tb_file(&t, "ok", 0644, "fine\n");
 	tb_file(&t, "../x", 0644, "escaped\n");
-	size_t n = tb_end(&t);
-	struct run r = extract_mem(EXTRACT_COPY, dest, ".", NULL, t.mem, n, 0, NULL);
-	expect_refused("../x", c, r, BERTH_EUNSAFE);
+	tb_end(&t);
+	struct run r = expect_unsafe(&t, EXTRACT_COPY, c, "../x");
 	ok(strstr(r.err.message, "\"../x\"") != NULL, "../x: the message names the entry (%s)", r.err.message);
 	free(t.mem);
 
 	tb_begin(&t);
 	tb_file(&t, "title\033]0;pwned\007\xc2\x9b" "31m\n/../x", 0644, "escaped\n");
-	n = tb_end(&t);
-	r = extract_mem(EXTRACT_COPY, dest, ".", NULL, t.mem, n, 0, NULL);
-	expect_refused("a name with escape sequences", c, r, BERTH_EUNSAFE);
+	tb_end(&t);
+	r = expect_unsafe(&t, EXTRACT_COPY, c, "a name with escape sequences");
 	ok(!strpbrk(r.err.message, "\033\007\n") && !strstr(r.err.message, "\xc2\x9b"),
 	   "no control character reaches the message (%s)", r.err.message);
 	free(t.mem);
@@ -271,89 +281,77 @@ test_dotdot(void)
 	tb_begin(&t);
 	tb_dir(&t, "a/", 0755);
 	tb_file(&t, "a/b/../../../outside/x", 0644, "escaped\n");
-	n = tb_end(&t);
-	r = extract_mem(EXTRACT_ROOTFS, dest, ".", NULL, t.mem, n, 0, NULL);
-	expect_refused("a/b/../../../outside/x (rootfs mode)", c, r, BERTH_EUNSAFE);
+	tb_end(&t);
+	expect_unsafe(&t, EXTRACT_ROOTFS, c, "a/b/../../../outside/x (rootfs mode)");
 	free(t.mem);
-	free(dest);
 	free(c);
 }
 
 static void
 test_absolute(void)
 {
-	char *c = case_dir("absolute"), *dest = path_in(c, "dest");
+	char *c = case_dir("absolute");
 	char *target = xasprintf("%s/outside/abs", c);
 	struct tarbuf t;
 	tb_begin(&t);
 	tb_file(&t, target, 0644, "escaped\n");
-	size_t n = tb_end(&t);
-	struct run r = extract_mem(EXTRACT_COPY, dest, ".", NULL, t.mem, n, 0, NULL);
-	expect_refused("an absolute path", c, r, BERTH_EUNSAFE);
+	tb_end(&t);
+	struct run r = expect_unsafe(&t, EXTRACT_COPY, c, "an absolute path");
 	ok(strstr(r.err.message, "absolute") != NULL, "absolute: said so (%s)", r.err.message);
-	r = extract_mem(EXTRACT_ROOTFS, dest, ".", NULL, t.mem, n, 0, NULL);
-	expect_refused("an absolute path (rootfs mode)", c, r, BERTH_EUNSAFE);
+	expect_unsafe(&t, EXTRACT_ROOTFS, c, "an absolute path (rootfs mode)");
 	free(t.mem);
 
 	tb_begin(&t);
 	tb_file(&t, "/etc/berth-test-never", 0644, "escaped\n");
-	n = tb_end(&t);
-	r = extract_mem(EXTRACT_COPY, dest, ".", NULL, t.mem, n, 0, NULL);
-	expect_refused("/etc/x", c, r, BERTH_EUNSAFE);
+	tb_end(&t);
+	expect_unsafe(&t, EXTRACT_COPY, c, "/etc/x");
 	ok(access("/etc/berth-test-never", F_OK) < 0, "/etc/x: /etc untouched");
 	free(t.mem);
 	free(target);
-	free(dest);
 	free(c);
 }
 
 static void
 test_symlink_escape(void)
 {
-	char *c = case_dir("symlink"), *dest = path_in(c, "dest");
+	char *c = case_dir("symlink");
 	char *outside = xasprintf("%s/outside", c);
 	struct tarbuf t;
-	size_t n;
 	struct run r;
 
 	/* Copy mode: a symlink to outside is refused as it arrives. */
 	tb_begin(&t);
 	tb_link(&t, "evil", outside);
 	tb_file(&t, "evil/pwned", 0644, "escaped\n");
-	n = tb_end(&t);
-	r = extract_mem(EXTRACT_COPY, dest, ".", NULL, t.mem, n, 0, NULL);
-	expect_refused("an absolute symlink, then a write through it", c, r, BERTH_EUNSAFE);
+	tb_end(&t);
+	r = expect_unsafe(&t, EXTRACT_COPY, c, "an absolute symlink, then a write through it");
 	ok(strstr(r.err.message, "\"evil\"") != NULL, "the message names the symlink (%s)", r.err.message);
 
 	/* Rootfs mode keeps absolute symlinks as data, but never writes through them. */
-	r = extract_mem(EXTRACT_ROOTFS, dest, ".", NULL, t.mem, n, 0, NULL);
-	expect_refused("a write through an absolute symlink (rootfs mode)", c, r, BERTH_EUNSAFE);
+	r = expect_unsafe(&t, EXTRACT_ROOTFS, c, "a write through an absolute symlink (rootfs mode)");
 	ok(strstr(r.err.message, "through the symlink") != NULL, "said why (%s)", r.err.message);
 	free(t.mem);
 
 	tb_begin(&t);
 	tb_link(&t, "up", "../../outside");
-	n = tb_end(&t);
-	r = extract_mem(EXTRACT_COPY, dest, ".", NULL, t.mem, n, 0, NULL);
-	expect_refused("a relative symlink climbing out", c, r, BERTH_EUNSAFE);
+	tb_end(&t);
+	expect_unsafe(&t, EXTRACT_COPY, c, "a relative symlink climbing out");
 	free(t.mem);
 
 	/* Inside by its text, outside through another symlink: found after the fact. */
 	tb_begin(&t);
 	tb_link(&t, "a", ".");
 	tb_link(&t, "b", "a/..");
-	n = tb_end(&t);
-	r = extract_mem(EXTRACT_COPY, dest, ".", NULL, t.mem, n, 0, NULL);
-	expect_refused("a symlink escaping through another", c, r, BERTH_EUNSAFE);
+	tb_end(&t);
+	r = expect_unsafe(&t, EXTRACT_COPY, c, "a symlink escaping through another");
 	ok(strstr(r.err.message, "\"b\"") != NULL, "the message names it (%s)", r.err.message);
 	free(t.mem);
 
 	tb_begin(&t);
 	tb_link(&t, "loop1", "loop2/x");
 	tb_link(&t, "loop2", "loop1/y");
-	n = tb_end(&t);
-	r = extract_mem(EXTRACT_COPY, dest, ".", NULL, t.mem, n, 0, NULL);
-	expect_refused("a symlink loop", c, r, BERTH_EUNSAFE);
+	tb_end(&t);
+	expect_unsafe(&t, EXTRACT_COPY, c, "a symlink loop");
 	free(t.mem);
 
 	/* A symlink that stays inside is fine, but nothing is written through it either. */
@@ -361,74 +359,63 @@ test_symlink_escape(void)
 	tb_dir(&t, "sub/", 0755);
 	tb_link(&t, "in", "sub");
 	tb_file(&t, "in/f", 0644, "through\n");
-	n = tb_end(&t);
-	r = extract_mem(EXTRACT_COPY, dest, ".", NULL, t.mem, n, 0, NULL);
-	expect_refused("a write through a symlink inside", c, r, BERTH_EUNSAFE);
+	tb_end(&t);
+	expect_unsafe(&t, EXTRACT_COPY, c, "a write through a symlink inside");
 	free(t.mem);
 
 	/* A directory replaced by a symlink would redirect libarchive's late fixups. */
 	tb_begin(&t);
 	tb_dir(&t, "d/", 0700);
 	tb_link(&t, "d", outside);
-	n = tb_end(&t);
-	r = extract_mem(EXTRACT_ROOTFS, dest, ".", NULL, t.mem, n, 0, NULL);
-	expect_refused("a directory replaced by a symlink", c, r, BERTH_EUNSAFE);
+	tb_end(&t);
+	expect_unsafe(&t, EXTRACT_ROOTFS, c, "a directory replaced by a symlink");
 	struct stat st;
 	stat(outside, &st);
 	is_int(st.st_mode & 07777, 0755, "the outside directory kept its mode");
 	free(t.mem);
 	free(outside);
-	free(dest);
 	free(c);
 }
 
 static void
 test_hardlinks(void)
 {
-	char *c = case_dir("hardlink"), *dest = path_in(c, "dest");
+	char *c = case_dir("hardlink");
 	struct stat before, after;
 	stat("/etc/passwd", &before);
 	struct tarbuf t;
-	size_t n;
-	struct run r;
 
 	tb_begin(&t);
 	tb_hard(&t, "pw", "/etc/passwd");
 	tb_file(&t, "pw", 0644, "overwrite\n");
-	n = tb_end(&t);
-	r = extract_mem(EXTRACT_COPY, dest, ".", NULL, t.mem, n, 0, NULL);
-	expect_refused("a hard link to /etc/passwd", c, r, BERTH_EUNSAFE);
-	r = extract_mem(EXTRACT_ROOTFS, dest, ".", NULL, t.mem, n, 0, NULL);
-	expect_refused("a hard link to /etc/passwd (rootfs mode)", c, r, BERTH_EUNSAFE);
+	tb_end(&t);
+	expect_unsafe(&t, EXTRACT_COPY, c, "a hard link to /etc/passwd");
+	expect_unsafe(&t, EXTRACT_ROOTFS, c, "a hard link to /etc/passwd (rootfs mode)");
 	free(t.mem);
 
 	tb_begin(&t);
 	tb_hard(&t, "pw", "../../../../../../../../etc/passwd");
-	n = tb_end(&t);
-	r = extract_mem(EXTRACT_COPY, dest, ".", NULL, t.mem, n, 0, NULL);
-	expect_refused("a hard link climbing out", c, r, BERTH_EUNSAFE);
+	tb_end(&t);
+	expect_unsafe(&t, EXTRACT_COPY, c, "a hard link climbing out");
 	free(t.mem);
 
 	tb_begin(&t);
 	tb_link(&t, "etc", "/etc");
 	tb_hard(&t, "pw", "etc/passwd");
-	n = tb_end(&t);
-	r = extract_mem(EXTRACT_ROOTFS, dest, ".", NULL, t.mem, n, 0, NULL);
-	expect_refused("a hard link through a symlink", c, r, BERTH_EUNSAFE);
+	tb_end(&t);
+	expect_unsafe(&t, EXTRACT_ROOTFS, c, "a hard link through a symlink");
 	free(t.mem);
 
 	tb_begin(&t);
 	tb_hard(&t, "pw", "not-there");
-	n = tb_end(&t);
-	r = extract_mem(EXTRACT_COPY, dest, ".", NULL, t.mem, n, 0, NULL);
-	expect_refused("a hard link to nothing", c, r, BERTH_EUNSAFE);
+	tb_end(&t);
+	expect_unsafe(&t, EXTRACT_COPY, c, "a hard link to nothing");
 	free(t.mem);
 
 	stat("/etc/passwd", &after);
 	is_int(after.st_nlink, before.st_nlink, "/etc/passwd has no new link");
 	ok(after.st_mtime == before.st_mtime && after.st_size == before.st_size,
 	   "/etc/passwd unchanged");
-	free(dest);
 	free(c);
 }
 
