@@ -129,6 +129,8 @@ struct berth_port {
 };
 
 struct berth_kv { char *key; char *value; };
+/* Free n pairs and the array. */
+void berth_kv_free(struct berth_kv *v, size_t n);
 
 struct berth_container {
 	char *id;		/* full id (Docker) or uuid (Zun) */

@@ -372,16 +372,6 @@ berth_config_load(const char *path, struct berth_config **out, struct berth_erro
 	return 0;
 }
 
-static void
-kv_free(struct berth_kv *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].key);
-		free(v[i].value);
-	}
-	free(v);
-}
-
 void
 berth_config_free(struct berth_config *c)
 {
@@ -390,10 +380,10 @@ berth_config_free(struct berth_config *c)
 	for (size_t i = 0; i < c->nendpoints; i++) {
 		free(c->endpoints[i].name);
 		free(c->endpoints[i].spec);
-		kv_free(c->endpoints[i].opts, c->endpoints[i].nopts);
+		berth_kv_free(c->endpoints[i].opts, c->endpoints[i].nopts);
 	}
 	free(c->endpoints);
-	kv_free(c->keys, c->nkeys);
+	berth_kv_free(c->keys, c->nkeys);
 	free(c->theme);
 	free(c->path);
 	free(c);

@@ -18,8 +18,8 @@ strs_free(char **v, size_t n)
 	free(v);
 }
 
-static void
-kvs_free(struct berth_kv *v, size_t n)
+void
+berth_kv_free(struct berth_kv *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].key);
@@ -45,8 +45,8 @@ berth_container_free(struct berth_container *c)
 	free(c->ports);
 	strs_free(c->ipv4, c->nipv4);
 	strs_free(c->ipv6, c->nipv6);
-	kvs_free(c->env, c->nenv);
-	kvs_free(c->labels, c->nlabels);
+	berth_kv_free(c->env, c->nenv);
+	berth_kv_free(c->labels, c->nlabels);
 	free(c->floating_ip);
 	free(c->reservation);
 	free(c->network_port);
