@@ -84,16 +84,8 @@ draw_str_cut(int y, int x, int cols, const char *s, attr_t a, bool keep_end)
 		int used = draw_str(y, x, cols - 1, s, a);
 		return used + draw_str(y, x + used, 1, "…", a);
 	}
-	/* Skip characters from the start until the rest fits after the marker. */
-	size_t len = strlen(s), i = 0;
-	while (i < len && width > cols - 1) {
-		wchar_t wc;
-		int w;
-		i += next_char(s + i, len - i, &wc, &w);
-		width -= w;
-	}
 	int used = draw_str(y, x, 1, "…", a);
-	return used + draw_str(y, x + used, cols - used, s + i, a);
+	return used + draw_str(y, x + used, cols - used, s + text_tail(s, cols - 1), a);
 }
 
 void
@@ -118,6 +110,20 @@ text_width(const char *s)
 	int used;
 	walk(s, strlen(s), INT_MAX, NULL, &nw, &used);
 	return used;
+}
+
+size_t
+text_tail(const char *s, int cols)
+{
+	size_t len = strlen(s), i = 0;
+	int width = text_width(s);
+	while (i < len && width > cols) {	/* whole characters off the start */
+		wchar_t wc;
+		int w;
+		i += next_char(s + i, len - i, &wc, &w);
+		width -= w;
+	}
+	return i;
 }
 
 size_t

@@ -19,6 +19,8 @@ void draw_cell(int y, int x, int cols, const char *s, attr_t a);
 void draw_fill(int y, int x, int cols, attr_t a);
 /* Display width of s. */
 int text_width(const char *s);
+/* The byte offset where the last cols columns of s start. */
+size_t text_tail(const char *s, int cols);
 /* The byte offset where the first cols columns of s end. */
 size_t text_cut(const char *s, size_t len, int cols);
 

@@ -60,13 +60,9 @@ static char *
 short_name(const char *name)
 {
 	char *s = sanitize_str(name);
-	size_t n = strlen(s);
 	if (text_width(s) <= LABEL_MAX)
 		return s;
-	size_t cut = n;
-	while (cut > 0 && text_width(s + cut - 1) <= LABEL_KEEP)
-		cut--;
-	char *out = xasprintf("…%s", s + cut);
+	char *out = xasprintf("…%s", s + text_tail(s, LABEL_KEEP));
 	free(s);
 	return out;
 }
@@ -178,7 +174,7 @@ draw_summary(struct dash *d, int y, double now)
 	if (worst.len) {
 		buf_printf(&worst, ")");
 		char *s = sanitize_str(worst.data);
-		x += draw_str_cut(y, x, COLS - x, s, theme_attr(TH_BAD), false);
+		draw_str_cut(y, x, COLS - x, s, theme_attr(TH_BAD), false);
 		free(s);
 	}
 	buf_free(&worst);
