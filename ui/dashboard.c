@@ -519,6 +519,9 @@ mouse_event(struct dash *d)
 		long delta = ev.bstate & BUTTON4_PRESSED ? -3 : 3;
 		if (d->ov.open)
 			logpane_scroll(&d->ov.lp, delta);
+		else if (d->epv.open)	/* the endpoints view: its selection */
+			for (int i = 0; i < 3; i++)
+				endpoints_view_key(d, delta < 0 ? ACT_UP : ACT_DOWN);
 		else if (in_log)
 			logpane_scroll(&d->logs, delta);
 		else
