@@ -257,7 +257,7 @@ static void
 set_status(struct berth_container *c, const struct ev_rec *r)
 {
 	free(c->state_text);
-	c->running = r->kind == EV_RUNNING || r->kind == EV_PAUSED;
+	c->running = r->kind == EV_RUNNING;	/* as a list says it */
 	if (r->kind == EV_RUNNING) {
 		c->status = BERTH_ST_RUNNING;
 		c->exit_code = 0;
