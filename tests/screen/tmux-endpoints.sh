@@ -114,6 +114,15 @@ tm send-keys -t s g
 tm send-keys -t s z
 wait_gone "by endpoint" 5 >/dev/null
 
+tm send-keys -t s '?'
+wait_for "key map" 5 >/dev/null
+tm send-keys -t s G
+wait_for "group the rows" 5 >/dev/null
+screen | grep -qE '^  H +endpoints +every endpoint' && screen | grep -qE '^  z +group +group the rows'
+ok $? "the key map lists H (endpoints) and z (group)"
+tm send-keys -t s Escape
+wait_gone "key map" 5 >/dev/null
+
 # ---------------------------------------------------------------- responsiveness
 lats=
 for i in 1 2 3 4 5; do
@@ -125,7 +134,9 @@ for i in 1 2 3 4 5; do
 	wait_gone "by endpoint" 5 >/dev/null
 done
 read -r median worst < <(printf '%s\n' $lats | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)], v[NR] }')
-[ "$median" -le 80 ] && [ "$worst" -le 1000 ]
+# The median carries the claim (it includes tmux's round trips; the other
+# screen tests allow 100 ms); the worst case guards against a hang.
+[ "$median" -le 100 ] && [ "$worst" -le 1000 ]
 ok $? "with 5,000 rows and an endpoint stalled, H and z answer in $median ms (median; ms:$lats)"
 set_filter standin-03-005
 wait_row standin-03-005 running 5 >/dev/null
