@@ -2,11 +2,11 @@
  * packing, and safe streaming extraction, all with libarchive. (Not named
  * archive.h: in src/ that name would hide libarchive's own <archive.h>.)
  *
- * Packing and extraction each run libarchive on a thread of their own, joined
- * to the caller's transfer by a socket pair, so that neither the archive nor
- * a file is ever held whole in memory or on disk. The caller's thread runs the
- * transfer and calls the progress callback; the helper thread only touches the
- * disk.
+ * Neither the archive nor a file is ever held whole in memory or on disk.
+ * Packing runs on the caller's thread as the transfer reads the stream.
+ * Extraction runs libarchive on a thread of its own, joined to the caller's
+ * transfer by a socket pair; the caller's thread runs the transfer and calls
+ * the progress callback, the helper thread only touches the disk.
  */
 #ifndef BERTH_ARCHIVE_PRIV_H
 #define BERTH_ARCHIVE_PRIV_H
@@ -50,16 +50,17 @@ void cp_plan_done(struct cp_plan *plan);
 
 struct packer;
 
-/* Start packing src (not followed when a symlink). top: the name src's own entry
- * gets in the archive, or NULL to put src's children at the top. progress (may be
- * NULL) is called from the thread that reads the stream. */
+/* Get ready to pack src (not followed when a symlink; opened at the first read,
+ * whose error says when it cannot be). top: the name src's own entry gets in the
+ * archive, or NULL to put src's children at the top. progress (may be NULL) is
+ * called from the thread that reads the stream. It cannot fail: err is left as it is. */
 struct packer *packer_start(const char *src, const char *top, berth_progress progress,
 			    void *pctx, berth_cancel *cancel, struct berth_error *err);
-/* The stream, to hand to archive_put; its errors go to the err given to packer_start. */
+/* The stream, to hand to archive_put; its errors reach the transfer through rd->err. */
 struct tar_reader *packer_reader(struct packer *p);
-/* Stop the packer and free it. transfer_rc is what the transfer returned; when it
- * failed, err already holds its error, unless the packer's own failure (a file that
- * cannot be read) explains it better. Returns 0 when both succeeded. */
+/* Free the packer. transfer_rc is what the transfer returned; when it failed, err
+ * already holds its error, unless the packer's own failure (a file that cannot be
+ * read) explains it better. Returns 0 when both succeeded. */
 int packer_finish(struct packer *p, int transfer_rc, struct berth_error *err);
 
 /* ------------------------------------------------------------------ */

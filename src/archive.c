@@ -1,9 +1,12 @@
 /* archive.c: streaming tar packing and safe extraction with libarchive.
  *
- * Packing: a thread walks the source with archive_read_disk and writes a
- * ustar/pax stream into one end of a socket pair; the transfer pulls from the
- * other end through a struct tar_reader. Memory stays at libarchive's block
- * buffers and the socket's buffer, whatever the size of the files.
+ * Packing is pulled by the transfer, on its own thread: each read of the
+ * struct tar_reader walks the source with archive_read_disk a step further
+ * and has libarchive write the pax stream unblocked. Headers, padding and the
+ * end marker are queued; file data is handed over by reference to the disk
+ * reader's buffer and copied once, into the transfer's buffer (a streamed
+ * `tar | curl -T` copies it three times). Memory stays at that buffer and a
+ * header or two, whatever the size of the files.
  *
  * Extraction: the transfer pushes the engine's bytes into one end of a socket
  * pair (extractor_sink); a thread reads the other end with libarchive and
@@ -116,6 +119,14 @@ close_fd(int *fd)
 /* ------------------------------------------------------------------ */
 /* Packing. */
 
+enum pack_state {
+	PACK_START,	/* nothing opened yet */
+	PACK_HEADER,	/* the next entry's header comes next */
+	PACK_DATA,	/* the current file's data comes next */
+	PACK_DONE,	/* the end-of-archive marker is out */
+	PACK_FAILED,	/* perr says why; nothing more goes out */
+};
+
 struct packer {
 	struct tar_reader rd;	/* handed to archive_put; rd.ctx is the packer */
 	char *src;		/* the source path as given ("dir/" follows a symlink) */
@@ -123,15 +134,18 @@ struct packer {
 	berth_progress progress;
 	void *pctx;
 	berth_cancel *cancel;
-	int sock[2];		/* [0] read by the transfer, [1] written by the thread */
-	pthread_t thread;
-	bool joined;
-	_Atomic uint64_t total;	/* file bytes to pack, known once the thread measured */
-	_Atomic uint64_t done;	/* file bytes packed so far */
-	int rc;			/* the thread's result */
-	bool peer_gone;		/* the thread failed because the reader went away */
-	bool discard;		/* after a failure: no end-of-archive marker goes out */
-	struct berth_error perr;/* the thread's error */
+	enum pack_state state;
+	struct archive *disk, *w;
+	struct archive_entry_linkresolver *lr;
+	char *host;		/* the current file's host path, for messages */
+	uint64_t total;		/* file bytes to pack */
+	uint64_t done;		/* file bytes packed so far */
+	struct buf out;		/* what libarchive wrote and the reader did not take yet */
+	size_t out_off;
+	bool by_ref;		/* file data is being written: keep a reference, no copy */
+	const char *ref;	/* file data not taken yet, in the disk reader's buffer (after out) */
+	size_t ref_len;
+	struct berth_error perr;/* the packer's error */
 	struct berth_error rerr;/* the reader's error, as seen by the transfer */
 };
 
@@ -172,21 +186,25 @@ pack_measure(const char *path)
 	return total;
 }
 
+/* libarchive's output, unblocked: file data stays where the disk reader put it
+ * (the reader copies it once, into the transfer's buffer); headers, padding
+ * and the end-of-archive marker are queued. */
 static la_ssize_t
 pack_write_cb(struct archive *a, void *ctx, const void *buf, size_t len)
 {
 	struct packer *p = ctx;
-	if (p->discard)
+	if (p->state == PACK_FAILED)	/* a failed stream must not end like a good one */
 		return (la_ssize_t)len;
-	if (berth_cancel_is_set(p->cancel)) {
-		archive_set_error(a, ECANCELED, "cancelled");
-		return -1;
+	if (p->by_ref && !p->ref_len) {
+		p->ref = buf;
+		p->ref_len = len;
+		return (la_ssize_t)len;
 	}
-	if (send_all(p->sock[1], buf, len) < 0) {
-		p->peer_gone = true;
-		archive_set_error(a, errno, "the receiver stopped reading");
-		return -1;
+	if (p->ref_len) {	/* keep the order: what is referenced goes first */
+		buf_append(&p->out, p->ref, p->ref_len);
+		p->ref_len = 0;
 	}
+	buf_append(&p->out, buf, len);
 	return (la_ssize_t)len;
 }
 
@@ -215,158 +233,165 @@ pack_rename(struct packer *p, struct archive_entry *e)
 	return true;
 }
 
-/* The error of a failed archive write: the reader leaving is not the packer's fault. */
 static int
-pack_write_error(struct packer *p, struct archive *w, const char *what)
+pack_write_error(struct packer *p, const char *what)
 {
-	if (berth_cancel_is_set(p->cancel))
-		return berth_fail(&p->perr, BERTH_ECANCELLED, "cancelled");
-	if (p->peer_gone)
-		return berth_fail(&p->perr, BERTH_EIO, "the engine stopped reading the archive");
-	return berth_fail(&p->perr, BERTH_EIO, "cannot pack %s: %s", what, archive_error_string(w));
+	return berth_fail(&p->perr, BERTH_EIO, "cannot pack %s: %s", what,
+			  archive_error_string(p->w));
 }
 
 /* A failure of libarchive's disk reader, with the system's reason when it has one
  * (libarchive's own text repeats the path). */
 static int
-pack_read_error(struct packer *p, struct archive *disk, const char *what)
+pack_read_error(struct packer *p, const char *what)
 {
-	int e = archive_errno(disk);
+	int e = archive_errno(p->disk);
 	return berth_fail(&p->perr, BERTH_EIO, "cannot read %s: %s", what,
-			  e > 0 ? strerror(e) : archive_error_string(disk));
+			  e > 0 ? strerror(e) : archive_error_string(p->disk));
 }
 
-/* Write e and, for a regular file, its data; host names it for messages. */
 static int
-pack_entry(struct packer *p, struct archive *disk, struct archive *w, struct archive_entry *e,
-	   const char *host)
+pack_open(struct packer *p)
 {
-	const char *name = archive_entry_pathname(e);
-	if (archive_write_header(w, e) < ARCHIVE_WARN)
-		return pack_write_error(p, w, name);
-	if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e) ||
-	    archive_entry_size(e) == 0)
-		return 0;
-	const void *buf;
-	size_t size;
-	la_int64_t off;
-	int r;
-	while ((r = archive_read_data_block(disk, &buf, &size, &off)) == ARCHIVE_OK) {
-		if (archive_write_data(w, buf, size) < 0)
-			return pack_write_error(p, w, name);
-		atomic_fetch_add(&p->done, size);
-	}
-	if (r != ARCHIVE_EOF)
-		return pack_read_error(p, disk, host);
+	p->disk = archive_read_disk_new();
+	p->w = archive_write_new();
+	p->lr = archive_entry_linkresolver_new();
+	archive_read_disk_set_symlink_physical(p->disk);
+	archive_read_disk_set_behavior(p->disk, ARCHIVE_READDISK_NO_XATTR |
+				       ARCHIVE_READDISK_NO_ACL | ARCHIVE_READDISK_NO_FFLAGS |
+				       ARCHIVE_READDISK_NO_SPARSE);
+	archive_write_set_format_pax_restricted(p->w);
+	archive_write_set_bytes_per_block(p->w, 0);
+	archive_entry_linkresolver_set_strategy(p->lr, archive_format(p->w));
+	if (archive_read_disk_open(p->disk, p->src) != ARCHIVE_OK)
+		return pack_read_error(p, p->src);
+	if (archive_write_open(p->w, p, NULL, pack_write_cb, NULL) != ARCHIVE_OK)
+		return pack_write_error(p, p->src);
+	p->state = PACK_HEADER;
 	return 0;
 }
 
+/* Write the next entry's header; its data follows when it is a file with some. */
 static int
-pack_tree(struct packer *p, struct archive *disk, struct archive *w)
+pack_header(struct packer *p)
 {
-	struct archive_entry_linkresolver *lr = archive_entry_linkresolver_new();
-	archive_entry_linkresolver_set_strategy(lr, archive_format(w));
-	int rc = 0;
-	while (rc == 0) {
-		struct archive_entry *e = archive_entry_new(), *spare = NULL;
-		int r = archive_read_next_header2(disk, e);
-		if (r == ARCHIVE_EOF) {
-			archive_entry_free(e);
-			break;
+	struct archive_entry *e = archive_entry_new(), *spare = NULL;
+	int r = archive_read_next_header2(p->disk, e), rc = 0;
+	if (r == ARCHIVE_EOF) {
+		if (archive_write_close(p->w) != ARCHIVE_OK)
+			rc = pack_write_error(p, p->src);
+		p->state = PACK_DONE;
+	} else if (r < ARCHIVE_WARN) {
+		rc = pack_read_error(p, p->src);
+	} else {
+		archive_read_disk_descend(p->disk);
+		free(p->host);
+		p->host = xstrdup(archive_entry_pathname(e));
+		/* tar cannot hold a socket; docker cp leaves them out too */
+		if (archive_entry_filetype(e) != AE_IFSOCK && pack_rename(p, e)) {
+			archive_entry_linkify(p->lr, &e, &spare);
+			if (e && archive_write_header(p->w, e) < ARCHIVE_WARN)
+				rc = pack_write_error(p, archive_entry_pathname(e));
+			else if (e && archive_entry_filetype(e) == AE_IFREG &&
+				 !archive_entry_hardlink(e) && archive_entry_size(e) > 0)
+				p->state = PACK_DATA;
 		}
-		if (r < ARCHIVE_WARN) {
-			rc = pack_read_error(p, disk, p->src);
-		} else {
-			archive_read_disk_descend(disk);
-			char *host = xstrdup(archive_entry_pathname(e));
-			/* tar cannot hold a socket; docker cp leaves them out too */
-			if (archive_entry_filetype(e) != AE_IFSOCK && pack_rename(p, e)) {
-				archive_entry_linkify(lr, &e, &spare);
-				if (e)	/* tar formats never defer an entry */
-					rc = pack_entry(p, disk, w, e, host);
-			}
-			free(host);
-		}
-		archive_entry_free(e);
-		archive_entry_free(spare);
 	}
-	archive_entry_linkresolver_free(lr);
+	archive_entry_free(e);
+	archive_entry_free(spare);
 	return rc;
 }
 
+/* Hand the next block of the current file's data to libarchive, by reference. */
 static int
-pack_run(struct packer *p)
+pack_data(struct packer *p)
 {
-	atomic_store(&p->total, pack_measure(p->src));
-	struct archive *disk = archive_read_disk_new();
-	struct archive *w = archive_write_new();
-	archive_read_disk_set_symlink_physical(disk);
-	archive_read_disk_set_behavior(disk, ARCHIVE_READDISK_NO_XATTR | ARCHIVE_READDISK_NO_ACL |
-				       ARCHIVE_READDISK_NO_FFLAGS | ARCHIVE_READDISK_NO_SPARSE);
-	archive_write_set_format_pax_restricted(w);
-	/* Unblocked: each piece goes to pack_write_cb as it is, file data straight
-	 * from the disk reader's buffer, without a copy into 10 KiB blocks. */
-	archive_write_set_bytes_per_block(w, 0);
-	int rc;
-	if (archive_read_disk_open(disk, p->src) != ARCHIVE_OK)
-		rc = pack_read_error(p, disk, p->src);
-	else if (archive_write_open(w, p, NULL, pack_write_cb, NULL) != ARCHIVE_OK)
-		rc = pack_write_error(p, w, p->src);
-	else
-		rc = pack_tree(p, disk, w);
-	p->discard = rc < 0;	/* a failed stream must not end like a good one */
-	if (archive_write_close(w) != ARCHIVE_OK && rc == 0)
-		rc = pack_write_error(p, w, p->src);
-	archive_write_free(w);
-	archive_read_free(disk);
-	return rc;
+	const void *buf;
+	size_t size;
+	la_int64_t off;
+	int r = archive_read_data_block(p->disk, &buf, &size, &off);
+	if (r == ARCHIVE_EOF) {
+		p->state = PACK_HEADER;
+		return 0;
+	}
+	if (r != ARCHIVE_OK)
+		return pack_read_error(p, p->host);
+	p->by_ref = true;
+	la_ssize_t n = archive_write_data(p->w, buf, size);
+	p->by_ref = false;
+	if (n < 0)
+		return pack_write_error(p, p->host);
+	p->done += size;
+	return 0;
 }
 
-static void *
-pack_thread(void *arg)
+/* Produce more of the stream; -1 (p->perr set) when packing failed. */
+static int
+pack_step(struct packer *p)
 {
-	struct packer *p = arg;
-	p->rc = pack_run(p);
-	message_sanitize(&p->perr);
-	shutdown(p->sock[1], SHUT_WR);	/* end of stream for the reader */
-	return NULL;
-}
-
-static void
-packer_join(struct packer *p)
-{
-	if (!p->joined)
-		pthread_join(p->thread, NULL);
-	p->joined = true;
+	if (berth_cancel_is_set(p->cancel))
+		return berth_fail(&p->perr, BERTH_ECANCELLED, "cancelled");
+	switch (p->state) {
+	case PACK_START:
+		return pack_open(p);
+	case PACK_HEADER:
+		return pack_header(p);
+	default:
+		return pack_data(p);
+	}
 }
 
 static void
 pack_report(struct packer *p)
 {
 	if (p->progress)
-		p->progress(p->pctx, atomic_load(&p->done), atomic_load(&p->total));
+		p->progress(p->pctx, p->done, p->total);
 }
 
+/* Take up to len bytes of what libarchive wrote, queued first, then referenced. */
+static size_t
+pack_take(struct packer *p, char *buf, size_t len)
+{
+	size_t n = 0;
+	if (p->out.len > p->out_off) {
+		n = p->out.len - p->out_off < len ? p->out.len - p->out_off : len;
+		memcpy(buf, p->out.data + p->out_off, n);
+		p->out_off += n;
+		if (p->out_off == p->out.len)
+			p->out.len = p->out_off = 0;
+	} else if (p->ref_len) {
+		n = p->ref_len < len ? p->ref_len : len;
+		memcpy(buf, p->ref, n);
+		p->ref += n;
+		p->ref_len -= n;
+	}
+	return n;
+}
+
+/* The reader: fills buf with what libarchive wrote, packing more as it runs dry,
+ * so that each piece the transfer sends is as large as its buffer. */
 static ssize_t
 packer_read(struct tar_reader *rd, char *buf, size_t len)
 {
 	struct packer *p = rd->ctx;
-	ssize_t n;
-	do
-		n = read(p->sock[0], buf, len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return berth_fail(&p->rerr, BERTH_EIO, "cannot read the archive being packed: %s",
-				  strerror(errno));
-	if (n == 0) {	/* the thread is done: its verdict decides */
-		packer_join(p);
-		if (p->rc < 0) {
+	size_t got = 0;
+	while (got < len) {
+		size_t n = pack_take(p, buf + got, len - got);
+		got += n;
+		if (n)
+			continue;
+		if (p->state == PACK_DONE || p->state == PACK_FAILED)
+			break;
+		if (pack_step(p) < 0) {
+			p->state = PACK_FAILED;
+			message_sanitize(&p->perr);
 			p->rerr = p->perr;
-			return -1;
 		}
 	}
+	if (!got && p->state == PACK_FAILED)
+		return -1;
 	pack_report(p);
-	return n;
+	return (ssize_t)got;
 }
 
 struct packer *
@@ -382,13 +407,7 @@ packer_start(const char *src, const char *top, berth_progress progress, void *pc
 	p->rd.read = packer_read;
 	p->rd.ctx = p;
 	p->rd.err = &p->rerr;
-	p->sock[0] = p->sock[1] = -1;
-	p->joined = true;
-	if (socket_pair(p->sock, err) < 0 || thread_start(&p->thread, pack_thread, p, err) < 0) {
-		packer_finish(p, 0, NULL);
-		return NULL;
-	}
-	p->joined = false;
+	p->total = pack_measure(src);
 	return p;
 }
 
@@ -401,20 +420,27 @@ packer_reader(struct packer *p)
 int
 packer_finish(struct packer *p, int transfer_rc, struct berth_error *err)
 {
-	close_fd(&p->sock[0]);	/* a thread still writing gets EPIPE and stops */
-	packer_join(p);
 	int rc = 0;
-	if (p->rc < 0 && !p->peer_gone) {
+	if (p->state == PACK_FAILED) {
 		if (err)
 			*err = p->perr;
 		rc = -1;
 	} else if (transfer_rc < 0) {
 		rc = -1;
-	} else if (p->rc < 0) {
+	} else if (p->state != PACK_DONE) {
 		rc = berth_fail(err, BERTH_EPROTOCOL,
 				"the engine answered before reading the whole archive");
 	}
-	close_fd(&p->sock[1]);
+	if (p->state != PACK_DONE)	/* no end-of-archive marker for a cut stream */
+		p->state = PACK_FAILED;
+	if (p->w)
+		archive_write_free(p->w);
+	if (p->disk)
+		archive_read_free(p->disk);
+	if (p->lr)
+		archive_entry_linkresolver_free(p->lr);
+	buf_free(&p->out);
+	free(p->host);
 	free(p->src);
 	free(p->top);
 	free(p);

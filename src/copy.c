@@ -298,11 +298,8 @@ berth_copy_to(berth_endpoint *ep, const char *host_src, const char *ref,
 				strcpy(src, ".");
 		}
 		struct packer *p = packer_start(src, plan.top, progress, pctx, cancel, err);
-		if (!p)
-			rc = -1;
-		else
-			rc = packer_finish(p, b->ops->archive_put(b, ref, plan.dir, packer_reader(p),
-								  cancel, err), err);
+		rc = packer_finish(p, b->ops->archive_put(b, ref, plan.dir, packer_reader(p), cancel,
+							  err), err);
 		free(src);
 	}
 	cp_plan_done(&plan);
