@@ -13,9 +13,12 @@
 
 #include "backend.h"
 
-/* Load libarchive (archive-lib.c) if it is not yet: every entry to archives calls
- * this first, so that a missing library is an error, not an abort. */
+/* Load libarchive (archive-lib.c) if it is not yet, or wait for a load under way:
+ * every entry to archives calls this before libarchive's first call, so that a
+ * missing library is an error, not an abort. */
 int archive_lib_load(struct berth_error *err);
+/* Start loading it on a thread of its own, to overlap the caller's engine calls. */
+void archive_lib_preload(void);
 
 /* ------------------------------------------------------------------ */
 /* docker cp's rules (docker-api.md §5), pure string logic. */

@@ -93,6 +93,21 @@ thread_start(pthread_t *t, void *(*fn)(void *), void *arg, struct berth_error *e
 	return 0;
 }
 
+static void *
+preload_run(void *arg)
+{
+	archive_lib_load(NULL);
+	return arg;
+}
+
+void
+archive_lib_preload(void)
+{
+	pthread_t t;
+	if (thread_start(&t, preload_run, NULL, NULL) == 0)
+		pthread_detach(t);
+}
+
 /* Make a message safe for a terminal: names in it come from an archive, so
  * control bytes (C0, DEL, and C1 as UTF-8) become '?'. */
 static void
@@ -958,6 +973,8 @@ extract_commit(struct extractor *x)
 struct extractor *
 extractor_start(const struct extract_opts *o, struct berth_error *err)
 {
+	if (archive_lib_load(err) < 0)
+		return NULL;
 	char *dir = realpath(o->dir, NULL);
 	struct stat st;
 	if (!dir || stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {

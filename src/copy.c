@@ -179,8 +179,9 @@ files_has(const struct backend_ops *ops, enum files_need need)
 	}
 }
 
-/* Clear err, check that the endpoint's engine has what the call needs, load
- * libarchive, and return the endpoint's backend; NULL with err set otherwise. */
+/* Clear err, check that the endpoint's engine has what the call needs, start
+ * loading libarchive (while the caller talks to the engine), and return the
+ * endpoint's backend; NULL with err set otherwise. */
 static struct backend *
 files_backend(berth_endpoint *ep, enum files_need need, struct berth_error *err)
 {
@@ -201,7 +202,8 @@ files_backend(berth_endpoint *ep, enum files_need need, struct berth_error *err)
 			   ep->name ? ep->name : ep->address, berth_kind_name(ep->kind));
 		return NULL;
 	}
-	return archive_lib_load(err) < 0 ? NULL : &ep->backend;
+	archive_lib_preload();
+	return &ep->backend;
 }
 
 /* On success, say what was left out (err stays BERTH_OK). */
@@ -286,7 +288,7 @@ berth_copy_to(berth_endpoint *ep, const char *host_src, const char *ref,
 	if (rc == 0)
 		rc = cp_plan_make(host_src, S_ISDIR(sst.st_mode), dst_path, dst.exists, dst.is_dir,
 				  label, &plan, err);
-	if (rc == 0) {
+	if (rc == 0 && (rc = archive_lib_load(err)) == 0) {
 		/* SRC/. packs SRC's children: open SRC/ (still following a symlink). */
 		char *src = xstrdup(host_src);
 		if (names_current_dir(src)) {
