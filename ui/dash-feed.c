@@ -287,7 +287,8 @@ ev_apply(struct dash_ep *e, const struct ev_rec *r)
 		return true;
 	if (r->kind == EV_DESTROY) {
 		berth_container_free(e->ctrs[at]);
-		memmove(e->ctrs + at, e->ctrs + at + 1, (e->nctrs - (size_t)at) * sizeof *e->ctrs);
+		memmove(e->ctrs + at, e->ctrs + at + 1,
+			(e->nctrs - (size_t)at - 1) * sizeof *e->ctrs);
 		e->nctrs--;
 		return true;
 	}
