@@ -88,19 +88,22 @@ ok $? "and nothing is left behind"
 
 # 256 MiB both ways through the library: bounded memory, progress to the end.
 head -c $((256 << 20)) /dev/urandom >"$W/big.bin"
-run "$CPDRIVE" "$H" to "$W/big.bin" "$CTR" /tmp/big.bin
-is "$RC" 0 "256 MiB in: copied" || tap_show_last
-like "$(out)" "progress: [0-9]+ calls, $((256 << 20)) of $((256 << 20)) bytes, monotonic" \
-	"256 MiB in: progress reaches the total and never goes back"
-RSS=$(sed -n 's/^peak rss: \([0-9]*\) KiB/\1/p' "$OUT")
-[ -n "$RSS" ] && [ "$RSS" -le "$MAX_RSS_KIB" ]; ok $? "256 MiB in: peak RSS ${RSS} KiB <= $MAX_RSS_KIB KiB"
+# big_copy DESC ARGS...: cpdrive ARGS copies 256 MiB, its progress reaching the
+# total without going back, its peak RSS under the bound; MS is how long it took.
+big_copy()
+{
+	local desc=$1 rss
+	shift
+	run "$CPDRIVE" "$H" "$@"
+	is "$RC" 0 "$desc: copied" || tap_show_last
+	like "$(out)" "progress: [0-9]+ calls, $((256 << 20)) of $((256 << 20)) bytes, monotonic" \
+		"$desc: progress reaches the total and never goes back"
+	rss=$(sed -n 's/^peak rss: \([0-9]*\) KiB/\1/p' "$OUT")
+	[ -n "$rss" ] && [ "$rss" -le "$MAX_RSS_KIB" ]; ok $? "$desc: peak RSS ${rss} KiB <= $MAX_RSS_KIB KiB"
+}
+big_copy "256 MiB in" to "$W/big.bin" "$CTR" /tmp/big.bin
 T_IN=$MS
-run "$CPDRIVE" "$H" from "$CTR" /tmp/big.bin "$W/big.back"
-is "$RC" 0 "256 MiB out: copied" || tap_show_last
-like "$(out)" "progress: [0-9]+ calls, $((256 << 20)) of $((256 << 20)) bytes, monotonic" \
-	"256 MiB out: progress reaches the total and never goes back"
-RSS=$(sed -n 's/^peak rss: \([0-9]*\) KiB/\1/p' "$OUT")
-[ -n "$RSS" ] && [ "$RSS" -le "$MAX_RSS_KIB" ]; ok $? "256 MiB out: peak RSS ${RSS} KiB <= $MAX_RSS_KIB KiB"
+big_copy "256 MiB out" from "$CTR" /tmp/big.bin "$W/big.back"
 T_OUT=$MS
 cmp -s "$W/big.bin" "$W/big.back"; ok $? "256 MiB out: the same bytes"
 run curl -sf --unix-socket "$DOCKER_SOCK" -o "$W/big.curl" "http://d/v1.41/containers/$CTR/archive?path=/tmp/big.bin"
