@@ -60,6 +60,18 @@ engines_wait_ping()
 	return 1
 }
 
+# Record engine $1, just started in the background as process $3, in $1.pid and
+# wait until it answers on socket $2; false, with the end of $1.log, when it does not.
+engines_started()
+{
+	local name=$1 sock=$2 pid=$3
+	echo "$pid" >"$ENGINES_WORK/$name.pid"
+	engines_wait_ping "$sock" "$pid" && return 0
+	engines_log "$name did not answer within ${ENGINES_START_TIMEOUT} s; its log:"
+	tail -n 20 "$ENGINES_WORK/$name.log" >&2
+	return 1
+}
+
 # True when pid file $1 names a live process whose command line contains $2.
 engines_pid_alive()
 {
@@ -73,7 +85,6 @@ engines_pid_alive()
 # Make sure a Docker engine answers on $DOCKER_SOCK, starting dockerd if needed.
 engine_docker_ensure()
 {
-	local pid
 	engines_ping "$DOCKER_SOCK" && return 0
 	if [ "$(id -u)" != 0 ] || ! command -v dockerd >/dev/null; then
 		engines_log "no Docker engine answers at $DOCKER_SOCK and dockerd cannot be started here (needs root and docker.io)"
@@ -83,11 +94,7 @@ engine_docker_ensure()
 	if ! engines_ping "$DOCKER_SOCK"; then
 		engines_log "starting dockerd (log: $ENGINES_WORK/dockerd.log)"
 		setsid dockerd -H "unix://$DOCKER_SOCK" </dev/null >"$ENGINES_WORK/dockerd.log" 2>&1 9>&- &
-		pid=$!
-		echo "$pid" >"$ENGINES_WORK/dockerd.pid"
-		if ! engines_wait_ping "$DOCKER_SOCK" "$pid"; then
-			engines_log "dockerd did not answer within ${ENGINES_START_TIMEOUT} s; its log:"
-			tail -n 20 "$ENGINES_WORK/dockerd.log" >&2
+		if ! engines_started dockerd "$DOCKER_SOCK" $!; then
 			engines_unlock
 			return 1
 		fi
@@ -147,7 +154,6 @@ engines_podman()
 # Make sure the private Podman service answers on $PODMAN_SOCK.
 engine_podman_ensure()
 {
-	local pid
 	engines_ping "$PODMAN_SOCK" && return 0
 	if ! command -v podman >/dev/null; then
 		engines_log "podman is not installed (apt-get install podman)"
@@ -167,12 +173,8 @@ engine_podman_ensure()
 		engines_podman_args
 		CONTAINERS_CONF=$PODMAN_DIR/containers.conf setsid podman "${PODMAN_ARGS[@]}" \
 			system service --time="$PODMAN_IDLE" "unix://$PODMAN_SOCK" </dev/null >"$ENGINES_WORK/podman.log" 2>&1 9>&- &
-		pid=$!
-		echo "$pid" >"$ENGINES_WORK/podman.pid"
 		echo "$PODMAN_DIR" >"$ENGINES_WORK/podman.dir"
-		if ! engines_wait_ping "$PODMAN_SOCK" "$pid"; then
-			engines_log "podman did not answer within ${ENGINES_START_TIMEOUT} s; its log:"
-			tail -n 20 "$ENGINES_WORK/podman.log" >&2
+		if ! engines_started podman "$PODMAN_SOCK" $!; then
 			engines_unlock
 			return 1
 		fi
