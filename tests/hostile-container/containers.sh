@@ -121,15 +121,24 @@ responsive()	# DESC: help opens and closes quickly; memory bounded
 	[ "$(rss)" -le $MAX_KB ]; ok $? "$1: RSS $(rss) kB <= $MAX_KB kB"
 }
 
-set_filter "$P-esc"
-wait_row "$P-esc" running >/dev/null
-tm send-keys -t s l
-wait_for "after-esc" 10
+log_pane()	# NAME LINE S: open the log pane of $P-NAME; true when LINE shows within S s
+{
+	set_filter "$P-$1"
+	wait_row "$P-$1" running >/dev/null
+	tm send-keys -t s l
+	wait_for "$2" "$3"
+}
+close_log_pane()	# LINE: the log pane off (split -> full screen -> off)
+{
+	tm send-keys -t s l l
+	wait_gone "$1" 5 >/dev/null
+}
+
+log_pane esc after-esc 10
 ok $? "the payload's log lines show, the text after the escapes readable"
 clean_terminal "log pane with the payload"
 responsive "log pane with the payload"
-tm send-keys -t s l l	# log pane off (split -> full screen -> off)
-wait_gone "after-esc" 5 >/dev/null
+close_log_pane after-esc
 tm send-keys -t s Enter
 wait_for "label-end" 5
 ok $? "details show the label, defanged"
@@ -138,15 +147,11 @@ tm send-keys -t s Escape
 wait_gone "label-end" 5 >/dev/null
 
 for c in big bin many; do
-	set_filter "$P-$c"
-	wait_row "$P-$c" running >/dev/null
-	tm send-keys -t s l
-	wait_for "$c-done" 30
+	log_pane "$c" "$c-done" 30
 	ok $? "log pane of $c: the last line arrives"
 	clean_terminal "log pane of $c"
 	responsive "log pane of $c"
-	tm send-keys -t s l l
-	wait_gone "$c-done" 5 >/dev/null
+	close_log_pane "$c-done"
 done
 kill -0 "$BPID" 2>/dev/null
 ok $? "the dashboard is still running"
