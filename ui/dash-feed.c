@@ -34,9 +34,10 @@
 #define EVENTS_PENDING_MAX 1024	/* beyond this many events unapplied, list again */
 #define TRIM_AFTER 1.0		/* seconds from a list's end to giving memory back */
 
-/* When to hand freed memory back to the system (malloc_trim), or 0. A list's
- * JSON is freed on other threads, part of it after list_done; one trim a
- * moment later serves every list that ended meanwhile. UI thread only. */
+/* When to hand freed memory back to the system (malloc_trim), or 0. A list
+ * frees its reply, its parse and the rows it replaces; one trim a moment later
+ * serves every list that ended meanwhile (fifty endpoints' lists end within
+ * a second or two of each other). UI thread only. */
 static double trim_at;
 
 /* What one container event does to the table. */
