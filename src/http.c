@@ -33,6 +33,8 @@
 #define PENDING_MAX (1u << 20)	/* flush sink-bound bytes at least this often */
 #define DIRECT_MIN 8192		/* a piece this large goes to the sink as it is */
 #define STREAM_BUFFER (256L << 10)	/* libcurl's buffers for streamed bodies (not 16/64 KiB) */
+#define TRICKLE_MAX (16u << 10)		/* a round of reads this small: the stream trickles */
+#define TRICKLE_WAIT_US 1000		/* ... so the next read waits for more to gather */
 
 /* The calling thread's reusable handles. */
 struct http_handles {
@@ -481,6 +483,7 @@ run_transfer(struct http_handles *h, struct xfer *x)
 			rc = CURLE_FAILED_INIT;
 			break;
 		}
+		size_t round = x->pending.len;
 		if (flush_pending(x)) {
 			rc = CURLE_WRITE_ERROR;
 			break;
@@ -502,6 +505,11 @@ run_transfer(struct http_handles *h, struct xfer *x)
 			rc = CURLE_OPERATION_TIMEDOUT;
 			break;
 		}
+		/* A stream of small pieces (a log: one chunk per line) is read once a
+		 * little has gathered, not at each piece: the CPU of a `logs` was in
+		 * waking up, reading a line and writing it. What came is out already. */
+		if (round && round < TRICKLE_MAX)
+			usleep(TRICKLE_WAIT_US);
 		mc = curl_multi_poll(h->multi, NULL, 0, POLL_SLICE_MS, NULL);
 		if (mc != CURLM_OK) {
 			rc = CURLE_FAILED_INIT;
