@@ -828,11 +828,12 @@ dashboard_run(const struct berth_config *cfg, char *const *specs, size_t nspecs)
 	logpane_init(&d.logs, scrollback, true);
 	d.logs.live = true;
 	logpane_init(&d.ov.lp, scrollback, false);
-	/* Threads share one malloc arena instead of one each, and large blocks
+	/* Threads share two malloc arenas instead of one each (one saves only
+	 * 0.4 MiB, and the UI thread would wait on list parsing), and large blocks
 	 * (list replies) go back to the system when freed (doc/performance.md);
 	 * MALLOC_ARENA_MAX in the environment still decides. */
 	if (!getenv("MALLOC_ARENA_MAX"))
-		mallopt(M_ARENA_MAX, 1);
+		mallopt(M_ARENA_MAX, 2);
 	mallopt(M_MMAP_THRESHOLD, 128 << 10);
 	d.pool = pool_new((cfg && cfg->pool_size > 0 ? cfg->pool_size : 4), &err);
 	if (!d.pool || start_curses(&d) < 0) {
