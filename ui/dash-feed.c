@@ -33,12 +33,14 @@
 #define LIST_SAFETY 30.0	/* seconds between lists while events arrive */
 #define EVENTS_PENDING_MAX 1024	/* beyond this many events unapplied, list again */
 #define TRIM_AFTER 1.0		/* seconds from a list's end to giving memory back */
+#define TRIM_EVERY 10.0		/* seconds between two trims, at the least */
 
 /* When to hand freed memory back to the system (malloc_trim), or 0. A list
  * frees its reply, its parse and the rows it replaces; one trim a moment later
  * serves every list that ended meanwhile (fifty endpoints' lists end within
- * a second or two of each other). UI thread only. */
-static double trim_at;
+ * a second or two of each other), and trims come at most every TRIM_EVERY
+ * seconds, since a trim walks the whole heap. UI thread only. */
+static double trim_at, trimmed_at;
 
 /* What one container event does to the table. */
 enum ev_kind {
@@ -470,8 +472,10 @@ list_done(struct pool_job *pj)
 		e->next_list = e->relist ? e->list_started + LIST_GAP : now + ep_interval(d, e);
 		e->relist = false;
 		dash_rebuild(d);
-		if (!trim_at)
-			trim_at = now + TRIM_AFTER;
+		if (!trim_at) {
+			double soonest = trimmed_at + TRIM_EVERY;
+			trim_at = now + TRIM_AFTER > soonest ? now + TRIM_AFTER : soonest;
+		}
 	} else {
 		berth_container_list_free(j->ctrs, j->n);
 		sync_clear(e->sync);
@@ -731,6 +735,7 @@ feed_tick(struct dash *d, double now)
 	if (trim_at && now >= trim_at) {
 		malloc_trim(0);
 		trim_at = 0;
+		trimmed_at = now;
 	}
 }
 
