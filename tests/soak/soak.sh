@@ -44,11 +44,12 @@ at_exit soak_cleanup
 LOOP='trap "exit 0" TERM; i=0; while :; do i=$((i+1)); echo "$HOSTNAME line $i"; sleep 1; done'
 t0=$(now_ms)
 printf '%s\n' "${NAMES[@]}" | xargs -P 8 -I{} docker -H "unix://$DOCKER_SOCK" run -d --name {} \
-	--log-opt max-size=1m "$IMAGE" sh -c "$LOOP" >/dev/null 2>"$W/create.err"
+	--network none --log-opt max-size=1m "$IMAGE" sh -c "$LOOP" >/dev/null 2>"$W/create.err"
 made=$(dk ps -a --filter "name=^$P-" --format '{{.Names}}' | wc -l)
 [ "$made" = "$N" ]
-ok $? "$N containers created and started ($made, in $(( ($(now_ms) - t0) / 1000 )) s)" ||
-	{ diag "$(head -n 5 "$W/create.err")"; done_testing; exit 1; }
+rc=$?
+ok $rc "$N containers created and started ($made, in $(( ($(now_ms) - t0) / 1000 )) s)"
+[ $rc = 0 ] || { diag "$(head -n 5 "$W/create.err")"; done_testing; exit 1; }
 
 # The dashboard: status changes only through the events stream.
 POOL=4
@@ -99,7 +100,9 @@ diag "$actions lifecycle actions in $SOAK s; samples (s, RSS KiB, fds, threads) 
 awk 'NR % 5 == 1' "$W/samples" | sed 's/^/#   /'
 
 [ -d "/proc/$PID" ] && ! gone "$PID"
-ok $? "the dashboard ran through the churn" || { screen | sed 's/^/#   /'; done_testing; exit 1; }
+rc=$?
+ok $rc "the dashboard ran through the churn"
+[ $rc = 0 ] || { screen | sed 's/^/#   /'; done_testing; exit 1; }
 
 # RSS after the warm-up: its peak in the last quarter against its peak in the
 # first 20 s after the warm-up.
@@ -120,11 +123,11 @@ while :; do
 	sleep 0.5
 done
 [ "$fds" -le $((base_fds + 3 * POOL)) ]
-ok $? "descriptors back to the baseline: $fds now, $base_fds after the warm-up (+$((3 * POOL)) for the pool's connections), $max_fds at most" ||
-	diag "$(ls -l "/proc/$PID/fd" | awk 'NR > 1 { print $NF }' | sort | uniq -c | tr '\n' ' ')"
+rc=$?
+ok $rc "descriptors back to the baseline: $fds now, $base_fds after the warm-up (+$((3 * POOL)) for the pool's connections), $max_fds at most"
+[ $rc = 0 ] || diag "$(ls -l "/proc/$PID/fd" | awk 'NR > 1 { print $NF }' | sort | uniq -c | tr '\n' ' ')"
 [ "$thr" -le "$base_thr" ]
-ok $? "threads back to the baseline: $thr now, $base_thr after the warm-up, $max_thr at most" ||
-	diag "$(cat /proc/"$PID"/task/*/comm | sort | uniq -c | tr '\n' ' ')"
+ok $? "threads back to the baseline: $thr now, $base_thr after the warm-up, $max_thr at most"
 
 # The screen against the engine: every row, in a pane tall enough for all.
 tm send-keys -t s l
@@ -141,8 +144,12 @@ while :; do
 	sleep 0.5
 done
 cmp -s "$W/docker" "$W/screen"
-ok $? "the status of all $N containers on the screen is docker ps -a's ($(grep -c running "$W/docker") running)" ||
-	diag "docker | screen: $(diff "$W/docker" "$W/screen" | grep '^[<>]' | head -n 20 | tr '\n' ' ')"
+rc=$?
+ok $rc "the status of all $N containers on the screen is docker ps -a's ($(grep -c running "$W/docker") running)"
+if [ $rc != 0 ]; then
+	diag "docker ps -a < > the screen: $(diff "$W/docker" "$W/screen" | grep '^[<>]' | head -n 20 | tr '\n' ' ')"
+	screen | head -n 12 | sed 's/^/#   /'
+fi
 
 tm send-keys -t s q
 deadline=$(( $(now_ms) + 10000 ))
