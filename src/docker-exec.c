@@ -139,7 +139,7 @@ stall_timeout(struct backend *b, double *out, struct berth_error *err)
 		return 0;
 	char *end;
 	*out = strtod(v, &end);
-	if (end == v || *end || *out < 0)
+	if (end == v || *end || !(*out >= 0))	/* NaN too */
 		return berth_fail(err, BERTH_EUSAGE, "%s must be a number of seconds, 0 for none (not %s)",
 				  what, v);
 	return 0;
