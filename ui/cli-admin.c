@@ -219,24 +219,6 @@ cli_fip(struct cli *cli, int argc, char **argv)
 /* ------------------------------------------------------------------ */
 /* leases */
 
-static void
-lease_left(time_t end, time_t now, char *out, size_t len)
-{
-	if (!end) {
-		snprintf(out, len, "-");
-		return;
-	}
-	long s = (long)(end - now);
-	if (s <= 0)
-		snprintf(out, len, "ended");
-	else if (s >= 86400)
-		snprintf(out, len, "%ldd %02ldh", s / 86400, s % 86400 / 3600);
-	else if (s >= 3600)
-		snprintf(out, len, "%ldh %02ldm", s / 3600, s % 3600 / 60);
-	else
-		snprintf(out, len, "%ldm", (s + 59) / 60);
-}
-
 int
 cli_leases(struct cli *cli, int argc, char **argv)
 {
@@ -260,7 +242,7 @@ cli_leases(struct cli *cli, int argc, char **argv)
 			struct tm tm;
 			if (list[i].end)
 				strftime(end, sizeof end, "%Y-%m-%d %H:%M", localtime_r(&list[i].end, &tm));
-			lease_left(list[i].end, now, left, sizeof left);
+			berth_lease_left(list[i].end, now, left, sizeof left);
 			char *name = cli_clean(list[i].name);
 			printf("%-24s  %-10s  %-20s  %s\n", name, list[i].status ? list[i].status : "",
 			       end, left);
