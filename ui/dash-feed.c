@@ -32,6 +32,7 @@
 #define LIST_GAP 1.0		/* seconds between two lists an event asks for */
 #define LIST_SAFETY 30.0	/* seconds between lists while events arrive */
 #define EVENTS_PENDING_MAX 1024	/* beyond this many events unapplied, list again */
+#define REPLAY_KEEP 10.0	/* seconds an applied event is replayed on lists */
 #define TRIM_AFTER 1.0		/* seconds from a list's end to giving memory back */
 #define TRIM_EVERY 10.0		/* seconds between two trims, at the least */
 
@@ -55,10 +56,14 @@ struct ev_rec {
 	enum ev_kind kind;
 	int exit_code;
 	time_t time;
+	double seen;	/* dash_now() when it was applied */
 };
 
-/* Events applied while a list is in flight, replayed on its result (the
- * engine may have answered the list before they happened). */
+/* The status events applied in the last REPLAY_KEEP seconds, replayed in
+ * order on every list's result: the engine may have answered the list before
+ * they happened, or (Docker logs "die" before it updates what /containers/json
+ * reads) after it sent them. Replaying an event the list already shows
+ * changes nothing. */
 struct feed_sync {
 	struct ev_rec *replay;
 	size_t nreplay;
@@ -307,10 +312,26 @@ ev_apply(struct dash_ep *e, const struct ev_rec *r)
 	return true;
 }
 
-/* Remember r for the list in flight. */
+/* Forget the events older than REPLAY_KEEP seconds. */
 static void
-sync_keep(struct feed_sync *s, const struct ev_rec *r)
+sync_prune(struct feed_sync *s, double now)
 {
+	size_t old = 0;
+	while (old < s->nreplay && s->replay[old].seen < now - REPLAY_KEEP)
+		old++;
+	for (size_t i = 0; i < old; i++) {
+		free(s->replay[i].id);
+		free(s->replay[i].name);
+	}
+	memmove(s->replay, s->replay + old, (s->nreplay - old) * sizeof *s->replay);
+	s->nreplay -= old;
+}
+
+/* Remember r, applied now, for the lists to come. */
+static void
+sync_keep(struct feed_sync *s, const struct ev_rec *r, double now)
+{
+	sync_prune(s, now);
 	if (s->nreplay >= EVENTS_PENDING_MAX) {
 		s->overflow = true;
 		return;
@@ -318,7 +339,7 @@ sync_keep(struct feed_sync *s, const struct ev_rec *r)
 	s->replay = xrealloc(s->replay, (s->nreplay + 1) * sizeof *s->replay);
 	s->replay[s->nreplay++] = (struct ev_rec){ .id = xstrdup(r->id), .name = xstrdup(r->name),
 						   .kind = r->kind, .exit_code = r->exit_code,
-						   .time = r->time };
+						   .time = r->time, .seen = now };
 }
 
 static void
@@ -345,9 +366,10 @@ events_note(struct pool_job *pj)
 	j->overflow = false;
 	pthread_mutex_unlock(&j->lock);
 	bool relist = overflow, changed = false;
+	double now = dash_now();
 	for (size_t i = 0; i < n && !j->d->quit; i++) {
-		if (e->list_job)
-			sync_keep(e->sync, &recs[i]);
+		if (recs[i].kind != EV_RELIST)
+			sync_keep(e->sync, &recs[i], now);
 		if (ev_apply(e, &recs[i]))
 			changed = true;
 		else
@@ -440,6 +462,23 @@ list_failed(struct dash *d, struct dash_ep *e, struct list_job *j, double now)
 	d->dirty = true;
 }
 
+/* The kept events onto a new list. An event for a container the list lacks
+ * asks for another list only when it came while this one was in flight (the
+ * container is newer than the list); too many events to keep, likewise. */
+static void
+sync_replay(struct dash_ep *e)
+{
+	struct feed_sync *s = e->sync;
+	sync_prune(s, dash_now());
+	for (size_t i = 0; i < s->nreplay; i++)
+		if (!ev_apply(e, &s->replay[i]) && s->replay[i].seen >= e->list_started)
+			e->relist = true;
+	if (s->overflow) {
+		e->relist = true;
+		sync_clear(s);
+	}
+}
+
 static void
 list_done(struct pool_job *pj)
 {
@@ -458,12 +497,7 @@ list_done(struct pool_job *pj)
 		berth_container_list_free(e->ctrs, e->nctrs);
 		e->ctrs = j->ctrs;
 		e->nctrs = j->n;
-		for (size_t i = 0; i < e->sync->nreplay; i++)
-			if (!ev_apply(e, &e->sync->replay[i]))
-				e->relist = true;
-		if (e->sync->overflow)
-			e->relist = true;
-		sync_clear(e->sync);
+		sync_replay(e);
 		stats_rebuild(e);
 		e->state = EP_CONNECTED;
 		e->listed = true;
@@ -478,7 +512,6 @@ list_done(struct pool_job *pj)
 		}
 	} else {
 		berth_container_list_free(j->ctrs, j->n);
-		sync_clear(e->sync);
 		list_failed(d, e, j, now);
 	}
 	d->dirty = true;
@@ -501,7 +534,6 @@ list_start(struct dash *d, struct dash_ep *e, double now)
 	e->list_job = j;
 	e->list_started = now;
 	e->relist = false;
-	sync_clear(e->sync);
 }
 
 void
