@@ -30,6 +30,7 @@
 #define BACKOFF_MAX 10.0
 #define STATS_INFLIGHT_MAX 8	/* per endpoint */
 #define LIST_GAP 1.0		/* seconds between two lists an event asks for */
+#define LIST_CATCHUP 2.0	/* seconds after an events stream starts: list once more */
 #define LIST_SAFETY 30.0	/* seconds between lists while events arrive */
 #define EVENTS_PENDING_MAX 1024	/* beyond this many events unapplied, list again */
 #define REPLAY_KEEP 10.0	/* seconds an applied event is replayed on lists */
@@ -397,7 +398,9 @@ events_done(struct pool_job *pj)
 		e->no_events = true;
 	else
 		e->events_retry = dash_now() + 2;
-	/* Whatever happened while the stream was down, a list catches up. */
+	/* Whatever happened while the stream was down, a list catches up; the kept
+	 * events may have been overtaken by ones the stream never saw. */
+	sync_clear(e->sync);
 	if (!j->d->quit && !e->no_events)
 		request_list(j->d, e);
 	ev_rec_free(j->pending, j->npending);
@@ -422,6 +425,9 @@ events_start(struct dash *d, struct dash_ep *e)
 		return;
 	}
 	e->events = j;
+	/* What changed between the last list and the subscription is in neither. */
+	if (e->next_list > dash_now() + LIST_CATCHUP)
+		e->next_list = dash_now() + LIST_CATCHUP;
 }
 
 /* ---------------------------------------------------------------- list */
