@@ -324,6 +324,8 @@ sync_prune(struct feed_sync *s, double now)
 		free(s->replay[i].id);
 		free(s->replay[i].name);
 	}
+	if (!old)
+		return;
 	memmove(s->replay, s->replay + old, (s->nreplay - old) * sizeof *s->replay);
 	s->nreplay -= old;
 }
