@@ -73,8 +73,13 @@ gone() {
 # exit_status PID: how the pane's process ended: tmux's pane_dead_status once it
 # has reaped it, else the zombie's wait status from /proc/PID/stat (field 52).
 exit_status() {
-	local st w
-	st=$(tm display -p -t s '#{pane_dead_status}')
+	local st w i
+	# tmux may reap the process a moment before it records the pane's status.
+	for i in $(seq 40); do
+		st=$(tm display -p -t s '#{pane_dead_status}')
+		[ -n "$st" ] || [ -e "/proc/$1/stat" ] && break
+		sleep 0.05
+	done
 	if [ -z "$st" ] && [ -e "/proc/$1/stat" ]; then
 		w=$(sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f50)
 		[ -n "$w" ] && st=$(( (w & 127) == 0 ? w >> 8 : 128 + (w & 127) ))
