@@ -130,8 +130,10 @@ def environment(bench):
     hf = sh(["hyperfine", "--version"]) if shutil.which("hyperfine") else "not installed"
     return [
         "- Machine: %s, %d CPUs, Linux %s, %s MiB RAM; shared with other work, so figures are"
-        " noisy: read the ratios and ranges, not single times." % (
-            cpu or platform.machine(), os.cpu_count(), platform.release(), mem_mib()),
+        " noisy: read the ratios and ranges, not single times. Load average when the run"
+        " ended: %.1f, %.1f, %.1f (1, 5, 15 minutes)." % (
+            (cpu or platform.machine(), os.cpu_count(), platform.release(), mem_mib())
+            + os.getloadavg()),
         "- Engine: Docker %s on `/var/run/docker.sock`." % (sv or "unknown"),
         "- floor: %s, one request per command unless said otherwise." % (
             " ".join(curlv) or "curl"),
