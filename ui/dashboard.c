@@ -714,8 +714,9 @@ static int
 poll_timeout(struct dash *d, struct dash_script *sc, double now)
 {
 	double next = feed_next_deadline(d, now);
-	if (dash_leases_next_deadline(d, now) < next)
-		next = dash_leases_next_deadline(d, now);
+	double leases = dash_leases_next_deadline(d, now);
+	if (leases < next)
+		next = leases;
 	if (d->dirty && d->last_frame + FRAME_S < next)
 		next = d->last_frame + FRAME_S;
 	if (busy(d) && now + 0.1 < next)
