@@ -111,10 +111,11 @@ fetch_done(struct pool_job *pj)
 			el->n = 0;
 			el->blazar = BZ_NO;
 			snprintf(el->error, sizeof el->error, "%s", j->err.message);
+		} else if (j->err.code == BERTH_ECANCELLED) {
+			snprintf(el->error, sizeof el->error, "Blazar did not answer within %.0f s",
+				 LEASES_DEADLINE);
 		} else {
-			snprintf(el->error, sizeof el->error, "%s",
-				 j->err.code == BERTH_ECANCELLED ? "Blazar did not answer within 20 s"
-								 : j->err.message);
+			snprintf(el->error, sizeof el->error, "%s", j->err.message);
 		}
 		refresh_view(d);
 		d->dirty = true;
