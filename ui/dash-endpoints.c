@@ -230,17 +230,6 @@ view_sel_index(struct dash *d, const struct ep_line *v)
 	return 0;
 }
 
-static void
-fmt_age(double s, char *buf, size_t len)
-{
-	if (s < 60)
-		snprintf(buf, len, "%.0f s ago", s);
-	else if (s < 3600)
-		snprintf(buf, len, "%.0f min ago", s / 60);
-	else
-		snprintf(buf, len, "%.1f h ago", s / 3600);
-}
-
 /* The cells of one endpoint's line: KIND STATE CTRS LAST-OK RETRY. */
 static void
 view_cells(const struct ep_line *l, double now, char cells[5][48])
@@ -254,8 +243,11 @@ view_cells(const struct ep_line *l, double now, char cells[5][48])
 		snprintf(cells[2], 48, "-");
 	if (l->cls == EPC_UP)
 		snprintf(cells[3], 48, "now");
-	else if (e->seen_ok > 0)
-		fmt_age(now - e->seen_ok, cells[3], 48);
+	else if (e->seen_ok > 0) {
+		char age[16];
+		snprintf(cells[3], 48, "%s ago", table_duration_text((long)(now - e->seen_ok), age,
+								     sizeof age));
+	}
 	else
 		snprintf(cells[3], 48, "never");
 	if (e->state == EP_UNREACHABLE && !e->list_job)

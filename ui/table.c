@@ -386,8 +386,8 @@ table_clear_marks(struct table *t)
 
 /* ---------------------------------------------------------------- cells */
 
-static void
-fmt_duration(long s, char *buf, size_t len)
+const char *
+table_duration_text(long s, char *buf, size_t len)
 {
 	if (s < 0)
 		s = 0;
@@ -399,6 +399,7 @@ fmt_duration(long s, char *buf, size_t len)
 		snprintf(buf, len, "%ldh", s / 3600);
 	else
 		snprintf(buf, len, "%ldd", s / 86400);
+	return buf;
 }
 
 static void
@@ -428,7 +429,7 @@ cell_text(const struct row *r, int col)
 		time_t t = row_age_time(c);
 		if (!t)
 			return xstrdup("");
-		fmt_duration((long)(time(NULL) - t), buf, sizeof buf);
+		table_duration_text((long)(time(NULL) - t), buf, sizeof buf);
 		return c->running ? xasprintf("up %s", buf) : xasprintf("%s ago", buf);
 	}
 	case COL_PORTS: {

@@ -69,6 +69,8 @@ void table_draw(struct table *t, int y, int height, int width, bool multi_ep, bo
 long table_row_at(const struct table *t, int k);
 /* The column under screen column x, or -1. */
 int table_col_at(const struct table *t, int x);
+/* "45s", "3m", "2h", "5d": a duration in its largest whole unit. */
+const char *table_duration_text(long s, char *buf, size_t len);
 /* "exited (1)" */
 const char *table_status_text(const struct berth_container *c, char *buf, size_t len);
 
