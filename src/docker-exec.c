@@ -145,11 +145,30 @@ stall_timeout(struct backend *b, double *out, struct berth_error *err)
 	return 0;
 }
 
+/* Whether the engine says exec id's command still runs: 1, 0, or -1 when it
+ * could not be asked within timeout_s. */
+static int
+exec_state(struct backend *b, const char *exec_id, double timeout_s)
+{
+	char *path = xasprintf("/exec/%s/json", exec_id);
+	struct http_request rq = { .path = path, .timeout_s = timeout_s };
+	struct http_response resp;
+	int rc = docker_call(b, &rq, &resp, NULL);
+	free(path);
+	if (rc < 0)
+		return -1;
+	struct json_object *o = resp.status == 200 ? json_tokener_parse(resp.body) : NULL;
+	rc = o ? model_bool(o, "Running") : -1;
+	json_object_put(o);
+	http_response_done(&resp);
+	return rc;
+}
+
 /* A silent exec stream is legitimate while the engine says the command runs
  * (an exec of sleep); 0 then. */
 struct exec_probe {
 	struct backend *b;
-	const char *path;	/* /exec/ID/json */
+	const char *id;
 	double timeout_s;
 };
 
@@ -157,15 +176,7 @@ static int
 exec_still_running(void *ctx)
 {
 	struct exec_probe *p = ctx;
-	struct http_request rq = { .path = p->path, .timeout_s = p->timeout_s };
-	struct http_response resp;
-	if (docker_call(p->b, &rq, &resp, NULL) < 0)
-		return 1;
-	struct json_object *o = resp.status == 200 ? json_tokener_parse(resp.body) : NULL;
-	bool running = model_bool(o, "Running");
-	json_object_put(o);
-	http_response_done(&resp);
-	return running ? 0 : 1;
+	return exec_state(p->b, p->id, p->timeout_s) == 1 ? 0 : 1;
 }
 
 int
@@ -178,8 +189,7 @@ docker_exec(struct backend *b, const char *ref, char *const argv[],
 	if (stall_timeout(b, &stall, err) < 0 || exec_create(b, ref, argv, o, false, &id, cancel, err) < 0)
 		return -1;
 	char *path = xasprintf("/exec/%s/start", id);
-	char *probe_path = xasprintf("/exec/%s/json", id);
-	struct exec_probe probe = { .b = b, .path = probe_path, .timeout_s = stall };
+	struct exec_probe probe = { .b = b, .id = id, .timeout_s = stall };
 	static const char body[] = "{\"Detach\":false,\"Tty\":false}";
 	struct demux dm;
 	demux_init(&dm, sink, ctx);
@@ -190,7 +200,6 @@ docker_exec(struct backend *b, const char *ref, char *const argv[],
 	struct http_response resp;
 	int rc = docker_call(b, &rq, &resp, err);
 	free(path);
-	free(probe_path);
 	bool stopped = false;
 	if (rc == 0) {
 		if (resp.status < 200 || resp.status >= 300)
@@ -214,20 +223,6 @@ docker_exec(struct backend *b, const char *ref, char *const argv[],
 
 /* ------------------------------------------------------------------ */
 /* Interactive exec. */
-
-static bool
-exec_running(struct backend *b, const char *exec_id)
-{
-	char *path = xasprintf("/exec/%s/json", exec_id);
-	struct json_object *o;
-	bool running = true;
-	if (docker_simple(b, "GET", path, NULL, "inspect exec", exec_id, &o, NULL, NULL) == 0) {
-		running = model_bool(o, "Running");
-		json_object_put(o);
-	}
-	free(path);
-	return running;
-}
 
 /* Read an error reply that followed a refused session request. */
 static char *
@@ -271,7 +266,7 @@ pump(struct backend *b, const char *exec_id, int sock, int in_fd, int out_fd,
 					  strerror(errno));
 		if (n == 0) {
 			/* Some engines keep the connection open after the exit. */
-			if (!exec_running(b, exec_id))
+			if (exec_state(b, exec_id, docker_timeout(b)) == 0)
 				return 0;
 			continue;
 		}
