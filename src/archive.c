@@ -45,6 +45,7 @@
 #include <archive_entry.h>
 
 #include "archive-priv.h"
+#include "http.h"
 #include "util.h"
 
 #define STREAM_BLOCK (64 * 1024)
@@ -58,24 +59,6 @@ socket_pair(int sv[2], struct berth_error *err)
 {
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return berth_fail(err, BERTH_EIO, "cannot create a socket pair: %s", strerror(errno));
-	return 0;
-}
-
-/* Write all of buf to a stream socket without raising SIGPIPE; -1 once the peer is gone. */
-static int
-send_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	while (len) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
 	return 0;
 }
 
@@ -1018,7 +1001,7 @@ int
 extractor_sink(void *ctx, enum berth_stream s, const char *buf, size_t len)
 {
 	struct extractor *x = ctx;
-	if (atomic_load(&x->stopped) || send_all(x->sock[1], buf, len) < 0)
+	if (atomic_load(&x->stopped) || http_send_all(x->sock[1], buf, len) < 0)
 		return 1;
 	if (x->progress)
 		x->progress(x->pctx, atomic_load(&x->bytes), x->total);
