@@ -98,38 +98,54 @@ endpoint_state_short(struct dash_ep *e, double now, char *buf, size_t len, enum 
 	return buf;
 }
 
+/* One endpoint classified once per frame: its class, theme and state sentence. */
+struct ep_line {
+	struct dash_ep *e;
+	enum ep_class cls;
+	enum theme_elem th;
+	char state[700];
+};
+
+/* Every endpoint, in the order they were given. */
+static struct ep_line *
+ep_lines(struct dash *d, double now)
+{
+	struct ep_line *v = xcalloc(d->neps ? d->neps : 1, sizeof *v);
+	for (size_t i = 0; i < d->neps; i++) {
+		v[i].e = &d->eps[i];
+		v[i].cls = classify(&d->eps[i], now, v[i].state, sizeof v[i].state, &v[i].th);
+	}
+	return v;
+}
+
 /* ---------------------------------------------------------------- status line */
 
 /* True when "name: state" of every endpoint fits in cols (the states as
  * their first word, as a line cut at its end would still show them). */
 static bool
-each_fits(struct dash *d, double now, int cols)
+each_fits(struct dash *d, const struct ep_line *v, int cols)
 {
 	int w = 0;
-	char state[700];
 	for (size_t i = 0; i < d->neps && w <= cols; i++) {
-		classify(&d->eps[i], now, state, sizeof state, NULL);
-		char *name = short_name(d->eps[i].name);
-		state[strcspn(state, " ;(")] = '\0';
-		w += (i ? 2 : 0) + text_width(name) + 2 + text_width(state);
+		char *name = short_name(v[i].e->name);
+		char word[sizeof v[i].state];
+		snprintf(word, sizeof word, "%.*s", (int)strcspn(v[i].state, " ;("), v[i].state);
+		w += (i ? 2 : 0) + text_width(name) + 2 + text_width(word);
 		free(name);
 	}
 	return w <= cols;
 }
 
 static void
-draw_each(struct dash *d, int y, double now)
+draw_each(struct dash *d, const struct ep_line *v, int y)
 {
 	int x = 0;
 	for (size_t i = 0; i < d->neps && x < COLS; i++) {
-		char state[700];
-		enum theme_elem th;
-		classify(&d->eps[i], now, state, sizeof state, &th);
-		char *name = short_name(d->eps[i].name);
+		char *name = short_name(v[i].e->name);
 		char *label = xasprintf("%s%s: ", i ? "  " : "", name);
 		x += draw_str(y, x, COLS - x, label, theme_attr(TH_NORMAL) | A_BOLD);
-		char *st = sanitize_str(state);
-		x += draw_str(y, x, COLS - x, st, theme_attr(th));
+		char *st = sanitize_str(v[i].state);
+		x += draw_str(y, x, COLS - x, st, theme_attr(v[i].th));
 		free(st);
 		free(label);
 		free(name);
@@ -139,13 +155,11 @@ draw_each(struct dash *d, int y, double now)
 /* "50 endpoints: 47 up, 2 stalled, 1 down (s07.sock: not answering for 5 s;
  * …)": the counts, then the down and stalled ones named, worst first. */
 static void
-draw_summary(struct dash *d, int y, double now)
+draw_summary(struct dash *d, const struct ep_line *v, int y)
 {
 	size_t count[EPC_COUNT] = { 0 };
-	enum ep_class *cls = xcalloc(d->neps, sizeof *cls);
-	char state[700];
 	for (size_t i = 0; i < d->neps; i++)
-		count[cls[i] = classify(&d->eps[i], now, state, sizeof state, NULL)]++;
+		count[v[i].cls]++;
 	char head[64];
 	snprintf(head, sizeof head, "%zu endpoints: ", d->neps);
 	int x = draw_str(y, 0, COLS, head, theme_attr(TH_NORMAL) | A_BOLD);
@@ -161,13 +175,11 @@ draw_summary(struct dash *d, int y, double now)
 	struct buf worst = { 0 };
 	for (int c = EPC_DOWN; c <= EPC_STALLED; c++)
 		for (size_t i = 0; i < d->neps && worst.len < 600; i++) {
-			if (cls[i] != (enum ep_class)c)
+			if (v[i].cls != (enum ep_class)c)
 				continue;
-			struct dash_ep *e = &d->eps[i];
 			char gist[300];
-			classify(e, now, state, sizeof state, NULL);
-			ep_gist(e, state, gist, sizeof gist);
-			char *name = short_name(e->name);
+			ep_gist(v[i].e, v[i].state, gist, sizeof gist);
+			char *name = short_name(v[i].e->name);
 			buf_printf(&worst, "%s%s: %s", worst.len ? "; " : " (", name, gist);
 			free(name);
 		}
@@ -178,26 +190,21 @@ draw_summary(struct dash *d, int y, double now)
 		free(s);
 	}
 	buf_free(&worst);
-	free(cls);
 }
 
 void
 endpoints_status_draw(struct dash *d, int y, double now)
 {
+	struct ep_line *v = ep_lines(d, now);
 	draw_fill(y, 0, COLS, theme_attr(TH_NORMAL));
-	if (each_fits(d, now, COLS))
-		draw_each(d, y, now);
+	if (each_fits(d, v, COLS))
+		draw_each(d, v, y);
 	else
-		draw_summary(d, y, now);
+		draw_summary(d, v, y);
+	free(v);
 }
 
 /* ---------------------------------------------------------------- the view */
-
-struct ep_line {
-	struct dash_ep *e;
-	enum ep_class cls;
-	char state[700];
-};
 
 static int
 ep_line_cmp(const void *pa, const void *pb)
@@ -212,11 +219,7 @@ ep_line_cmp(const void *pa, const void *pb)
 static struct ep_line *
 view_lines(struct dash *d, double now)
 {
-	struct ep_line *v = xcalloc(d->neps ? d->neps : 1, sizeof *v);
-	for (size_t i = 0; i < d->neps; i++) {
-		v[i].e = &d->eps[i];
-		v[i].cls = classify(&d->eps[i], now, v[i].state, sizeof v[i].state, NULL);
-	}
+	struct ep_line *v = ep_lines(d, now);
 	qsort(v, d->neps, sizeof *v, ep_line_cmp);
 	return v;
 }
