@@ -158,6 +158,7 @@ cp_plan_done(struct cp_plan *plan)
 /* The backend entries a call needs. */
 enum files_need {
 	NEED_PUT,	/* archive_stat and archive_put */
+	NEED_RAW_PUT,	/* the same, for a tar stream berth passes on unread */
 	NEED_GET,	/* archive_stat and archive_get */
 	NEED_RAW_GET,	/* archive_get alone */
 	NEED_EXPORT,	/* export_fs */
@@ -169,6 +170,7 @@ files_has(const struct backend_ops *ops, enum files_need need)
 {
 	switch (need) {
 	case NEED_PUT:
+	case NEED_RAW_PUT:
 		return ops->archive_stat && ops->archive_put;
 	case NEED_GET:
 		return ops->archive_stat && ops->archive_get;
@@ -180,8 +182,9 @@ files_has(const struct backend_ops *ops, enum files_need need)
 }
 
 /* Clear err, check that the endpoint's engine has what the call needs, start
- * loading libarchive (while the caller talks to the engine), and return the
- * endpoint's backend; NULL with err set otherwise. */
+ * loading libarchive (while the caller talks to the engine) unless the call
+ * passes a tar stream in unread, and return the endpoint's backend; NULL with
+ * err set otherwise. */
 static struct backend *
 files_backend(berth_endpoint *ep, enum files_need need, struct berth_error *err)
 {
@@ -196,13 +199,14 @@ files_backend(berth_endpoint *ep, enum files_need need, struct berth_error *err)
 	}
 	if (!files_has(ep->backend.ops, need)) {
 		berth_fail(err, BERTH_EUNSUPPORTED, "%s is not supported by %s (a %s endpoint)",
-			   need == NEED_PUT ? "copying files into a container" :
+			   need == NEED_PUT || need == NEED_RAW_PUT ? "copying files into a container" :
 			   need == NEED_EXPORT ? "unpacking a container's filesystem" :
 			   "copying files out of a container",
 			   ep->name ? ep->name : ep->address, berth_kind_name(ep->kind));
 		return NULL;
 	}
-	archive_lib_preload();
+	if (need != NEED_RAW_PUT)
+		archive_lib_preload();
 	return &ep->backend;
 }
 
@@ -335,7 +339,7 @@ int
 berth_copy_to_tar(berth_endpoint *ep, int tar_fd, const char *ref, const char *ctr_dir,
 		  berth_cancel *cancel, struct berth_error *err)
 {
-	struct backend *b = files_backend(ep, NEED_PUT, err);
+	struct backend *b = files_backend(ep, NEED_RAW_PUT, err);
 	if (!b)
 		return -1;
 	struct archive_stat st;
@@ -432,6 +436,10 @@ berth_copy_from_tar(berth_endpoint *ep, const char *ref, const char *ctr_src, in
 {
 	struct backend *b = files_backend(ep, NEED_RAW_GET, err);
 	if (!b)
+		return -1;
+	/* An engine may reshape its archive with libarchive (Zun does): a missing
+	 * library is an error here, not an abort in archive-lib.c's forwards. */
+	if (archive_lib_load(err) < 0)
 		return -1;
 	struct fd_sink f = { .fd = tar_fd };
 	if (b->ops->archive_get(b, ref, ctr_src, fd_sink_write, &f, cancel, err) < 0)
