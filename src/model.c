@@ -474,18 +474,19 @@ slice_add(struct list_slice *s, struct berth_container *c)
 	s->ctrs[s->n++] = c;
 }
 
-/* Parse one element, text[0] == '{', into a container. */
-static bool
+/* Parse the element at t[0] == '{' into a container; json-c stops where the
+ * element ends. Its length, or 0 when it is not a whole JSON object. */
+static size_t
 slice_element(struct list_slice *s, json_tokener *tok, const char *t, size_t len)
 {
 	json_tokener_reset(tok);
 	struct json_object *o = json_tokener_parse_ex(tok, t, (int)len);
-	bool good = o && json_tokener_get_error(tok) == json_tokener_success &&
-		    json_tokener_get_parse_end(tok) == len;
-	if (good)
+	size_t end = o && json_tokener_get_error(tok) == json_tokener_success ?
+		     json_tokener_get_parse_end(tok) : 0;
+	if (end)
 		slice_add(s, model_from_list(o, s->endpoint));
 	json_object_put(o);
-	return good;
+	return end;
 }
 
 /* Objects separated by commas, with blanks around; nothing else. */
@@ -503,8 +504,8 @@ list_slice_run(void *p)
 		} else if (ch == ',' && !want_elem) {
 			want_elem = true;
 			i++;
-		} else if (ch == '{' && want_elem && (end = object_end(s->text + i, s->len - i))) {
-			s->bad = !slice_element(s, tok, s->text + i, end);
+		} else if (ch == '{' && want_elem && (end = slice_element(s, tok, s->text + i,
+									   s->len - i))) {
 			want_elem = false;
 			i += end;
 		} else {
