@@ -199,12 +199,18 @@ event_kind(const char *action)
 }
 
 static void
-ev_rec_free(struct ev_rec *r, size_t n)
+ev_rec_clear(struct ev_rec *r, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(r[i].id);
 		free(r[i].name);
 	}
+}
+
+static void
+ev_rec_free(struct ev_rec *r, size_t n)
+{
+	ev_rec_clear(r, n);
 	free(r);
 }
 
@@ -320,12 +326,9 @@ sync_prune(struct feed_sync *s, double now)
 	size_t old = 0;
 	while (old < s->nreplay && s->replay[old].seen < now - REPLAY_KEEP)
 		old++;
-	for (size_t i = 0; i < old; i++) {
-		free(s->replay[i].id);
-		free(s->replay[i].name);
-	}
 	if (!old)
 		return;
+	ev_rec_clear(s->replay, old);
 	memmove(s->replay, s->replay + old, (s->nreplay - old) * sizeof *s->replay);
 	s->nreplay -= old;
 }
@@ -340,9 +343,11 @@ sync_keep(struct feed_sync *s, const struct ev_rec *r, double now)
 		return;
 	}
 	s->replay = xrealloc(s->replay, (s->nreplay + 1) * sizeof *s->replay);
-	s->replay[s->nreplay++] = (struct ev_rec){ .id = xstrdup(r->id), .name = xstrdup(r->name),
-						   .kind = r->kind, .exit_code = r->exit_code,
-						   .time = r->time, .seen = now };
+	struct ev_rec *k = &s->replay[s->nreplay++];
+	*k = *r;
+	k->id = xstrdup(r->id);
+	k->name = xstrdup(r->name);
+	k->seen = now;
 }
 
 static void
