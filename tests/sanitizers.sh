@@ -2,8 +2,9 @@
 # tests/sanitizers.sh [asan|tsan]...: berth under the sanitizers (issue 5, item 1).
 #
 #   asan  builds out of tree with --enable-asan (ASan + UBSan) and runs the whole
-#         `make check` there; LeakSanitizer is on, so a leak fails the test that
-#         leaked, as does any UBSan report (-fno-sanitize-recover).
+#         `make check` there (ASAN_TESTS="screen/tmux-basic.sh ...": only those);
+#         LeakSanitizer is on, so a leak fails the test that leaked, as does any
+#         UBSan report (-fno-sanitize-recover).
 #   tsan  builds with --enable-tsan and runs the worker pool, the HTTP transport
 #         (streams, the events feed's path) and the dashboard tests under it.
 #
@@ -99,14 +100,15 @@ show_failures()
 
 run_asan()
 {
-	local dir=$WORK/asan rc
+	local dir=$WORK/asan rc only=()
+	[ -z "${ASAN_TESTS:-}" ] || only=(TESTS="$(echo $ASAN_TESTS)")
 	build asan --enable-asan || return 1
 	mkdir -p "$dir/reports"
 	say "make check under ASan + UBSan + LeakSanitizer"
 	ASAN_OPTIONS=detect_leaks=1:exitcode=86:quarantine_size_mb=16:malloc_context_size=10:log_path=$dir/reports/asan:log_exe_name=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86:log_path=$dir/reports/ubsan \
 	LSAN_OPTIONS=exitcode=86 BERTH_SANITIZER=asan \
-		make -C "$dir" -j"$JOBS" check >"$dir/check.log" 2>&1
+		make -C "$dir" -j"$JOBS" check "${only[@]}" >"$dir/check.log" 2>&1
 	rc=$?
 	[ "$rc" = 0 ] || { say "make check under ASan failed (status $rc)"; show_failures "$dir"; }
 	reports asan || rc=1
