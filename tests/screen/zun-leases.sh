@@ -67,9 +67,9 @@ wait_for "connected (polling)" 30
 ok $? "the dashboard reaches the site through the TLS proxy"
 wait_for "lease soon-lease ends in" 20
 status_line | grep -Eq "· lease soon-lease ends in 1h 0[12]m"
-ok $? "the status line shows the soonest-ending active lease and its time left" "$(status_line)"
+ok $? "the status line shows the soonest-ending active lease and its time left ($(status_line))"
 message_line | grep -q "warning: TLS certificate verification is off for Keystone at https://127.0.0.1:$TPORT/v3"
-ok $? "the Keystone warning is in the message line" "$(message_line)"
+ok $? "the Keystone warning is in the message line ($(message_line))"
 screen >"$W/tls.screen"
 [ "$(grep -c "TLS certificate" "$W/tls.screen")" = 1 ] && ! grep -q "berth: warning" "$W/tls.screen" &&
 	[ "$(sed -n 1p "$W/tls.screen" | cut -c2-6)" = berth ] && sed -n 2p "$W/tls.screen" | grep -q NAME
@@ -158,12 +158,12 @@ ok $? "and the status line shows no lease"
 tm send-keys -t s Escape
 tm send-keys -t s L
 wait_for "no endpoint has a reservation service (Blazar)" 10
-ok $? "once known, in one sentence in the message line" "$(message_line)"
+ok $? "once known, in one sentence in the message line ($(message_line))"
 set_filter "$P-edge"
 tm send-keys -t s Enter
 wait_for "details $P-edge" 10
 screen | grep "^Reservation" | grep -q "^Reservation   $ZS_RESERVATION$"
-ok $? "details still show the reservation berth gave the container, without a lease" "$(screen | grep '^Reservation')"
+ok $? "details still show the reservation berth gave the container, without a lease ($(screen | grep '^Reservation'))"
 tm send-keys -t s q
 tm send-keys -t s q
 done_testing
