@@ -60,6 +60,17 @@ dash() {
 }
 status_line() { screen | sed -n 29p; }
 message_line() { screen | sed -n 30p; }
+# details NAME: filter the table to NAME and open its details.
+details() { set_filter "$1"; tm send-keys -t s Enter; wait_for "details $1" 10; }
+# quit: q closes the view, q quits; 0 once the dashboard's process is gone (5 s at most).
+quit() {
+	local pid
+	pid=$(pane_pid)
+	tm send-keys -t s q
+	tm send-keys -t s q
+	for _ in $(seq 100); do gone "$pid" && return 0; sleep 0.05; done
+	return 1
+}
 
 # ---------------------------------------------------------------- with Blazar, over TLS
 dash tls OS_AUTH_URL="https://127.0.0.1:$TPORT/v3" OS_INSECURE=true
@@ -94,16 +105,11 @@ tm send-keys -t s Escape
 wait_gone "Active leases of the Zun endpoints" 5
 ok $? "Esc closes the leases view"
 
-set_filter "$P-edge"
-tm send-keys -t s Enter
-wait_for "details $P-edge" 10
+details "$P-edge"
 screen | grep "^Reservation" | sed 's/^/#   /'
 screen | grep "^Reservation" | grep -F "$ZS_RESERVATION (lease edge-demo, ACTIVE, ends " | grep -Eq "[12]h [0-9]{2}m left\)"
 ok $? "the details show the container's reservation and its lease"
-tm send-keys -t s q
-tm send-keys -t s q
-pid=$(pane_pid)
-for _ in $(seq 100); do gone "$pid" && break; sleep 0.05; done
+quit
 grep -q "^berth: warning: TLS certificate verification is off for Keystone" "$W/tls.err"
 ok $? "after quitting, the warning is printed on stderr"
 
@@ -120,11 +126,7 @@ ok $? "keys still answer while the lease fetch hangs (help in $lat ms)"
 ! status_line | grep -q "lease "
 ok $? "no lease in the status line before Blazar answers"
 t0=$(now_ms)
-pid=$(pane_pid)
-tm send-keys -t s q
-tm send-keys -t s q
-for _ in $(seq 100); do gone "$pid" && break; sleep 0.05; done
-gone "$pid"
+quit
 ok $? "quitting is not held by the hanging fetch ($(( $(now_ms) - t0 )) ms)"
 sim_reset() { curl -sf -o /dev/null -X POST "$ZS_SIM/_sim/reset"; }
 sim_reset
@@ -159,11 +161,8 @@ tm send-keys -t s Escape
 tm send-keys -t s L
 wait_for "no endpoint has a reservation service (Blazar)" 10
 ok $? "once known, in one sentence in the message line ($(message_line))"
-set_filter "$P-edge"
-tm send-keys -t s Enter
-wait_for "details $P-edge" 10
+details "$P-edge"
 screen | grep "^Reservation" | grep -q "^Reservation   $ZS_RESERVATION$"
 ok $? "details still show the reservation berth gave the container, without a lease ($(screen | grep '^Reservation'))"
-tm send-keys -t s q
-tm send-keys -t s q
+quit
 done_testing
