@@ -87,27 +87,29 @@ exit_status() {
 	printf '%s\n' "$st"
 }
 
-# wait_for TEXT [SECONDS]: poll the pane until TEXT shows; 0 when it does.
-wait_for() {
-	local deadline=$(( $(now_ms) + ${2:-10} * 1000 ))
+# wait_until SECONDS CMD...: run CMD every 20 ms until it succeeds; 0 when it
+# does, 1 after SECONDS.
+wait_until() {
+	local deadline=$(( $(now_ms) + $1 * 1000 ))
+	shift
 	while [ "$(now_ms)" -lt "$deadline" ]; do
-		screen | grep -qF -- "$1" && return 0
+		"$@" && return 0
 		sleep 0.02
 	done
-	diag "timed out waiting for: $1"; screen | sed 's/^/#   /'
 	return 1
 }
 
+# timed_out WHAT: say what was awaited in vain, with the screen; returns 1.
+timed_out() { diag "timed out waiting for $1"; screen | sed 's/^/#   /'; return 1; }
+
+shows() { screen | grep -qF -- "$1"; }
+hides() { ! shows "$1"; }
+
+# wait_for TEXT [SECONDS]: poll the pane until TEXT shows; 0 when it does.
+wait_for() { wait_until "${2:-10}" shows "$1" || timed_out "$1"; }
+
 # wait_gone TEXT [SECONDS]
-wait_gone() {
-	local deadline=$(( $(now_ms) + ${2:-10} * 1000 ))
-	while [ "$(now_ms)" -lt "$deadline" ]; do
-		screen | grep -qF -- "$1" || return 0
-		sleep 0.02
-	done
-	diag "timed out waiting for the end of: $1"; screen | sed 's/^/#   /'
-	return 1
-}
+wait_gone() { wait_until "${2:-10}" hides "$1" || timed_out "the end of: $1"; }
 
 # key_latency_ms KEY TEXT: send KEY, print how long TEXT took to show.
 key_latency_ms() {
@@ -194,26 +196,12 @@ pd_load_image() {
 }
 
 # wait_row NAME TEXT [SECONDS]: the table row of NAME shows TEXT.
-wait_row() {
-	local deadline=$(( $(now_ms) + ${3:-10} * 1000 ))
-	while [ "$(now_ms)" -lt "$deadline" ]; do
-		screen | grep -F -- "$1 " | grep -qF -- "$2" && return 0
-		sleep 0.02
-	done
-	diag "timed out waiting for row $1 to show: $2"; screen | sed 's/^/#   /'
-	return 1
-}
+row_shows() { screen | grep -F -- "$1 " | grep -qF -- "$2"; }
+wait_row() { wait_until "${3:-10}" row_shows "$1" "$2" || timed_out "row $1 to show: $2"; }
 
 # wait_line N TEXT [SECONDS]: line N of the pane shows TEXT.
-wait_line() {
-	local deadline=$(( $(now_ms) + ${3:-10} * 1000 ))
-	while [ "$(now_ms)" -lt "$deadline" ]; do
-		screen | sed -n "$1p" | grep -qF -- "$2" && return 0
-		sleep 0.02
-	done
-	diag "timed out waiting for line $1 to show: $2"; screen | sed 's/^/#   /'
-	return 1
-}
+line_shows() { screen | sed -n "$1p" | grep -qF -- "$2"; }
+wait_line() { wait_until "${3:-10}" line_shows "$1" "$2" || timed_out "line $1 to show: $2"; }
 
 # set_filter TEXT: replace the table filter.
 set_filter() {

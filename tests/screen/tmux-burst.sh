@@ -21,14 +21,9 @@ dk start "${names[@]}" >/dev/null
 
 # count TEXT: how many of the numbered rows show TEXT.
 count() { screen | grep -E -- "(^| )$P-[0-9]+ " | grep -cF -- "$1"; }
+counted() { [ "$(count "$1")" -eq "$2" ]; }
 wait_count() {	# wait_count TEXT N SECONDS
-	local deadline=$(( $(now_ms) + $3 * 1000 ))
-	while [ "$(now_ms)" -lt "$deadline" ]; do
-		[ "$(count "$1")" -eq "$2" ] && return 0
-		sleep 0.02
-	done
-	diag "timed out: $(count "$1") of $2 rows show $1"; screen | sed 's/^/#   /'
-	return 1
+	wait_until "$3" counted "$1" "$2" || timed_out "$2 rows to show $1 ($(count "$1") do)"
 }
 
 tm_start 140 $((N + 10)) "$BERTH -H unix://$DOCKER_SOCK"

@@ -52,15 +52,10 @@ tm send-keys -t s Escape
 wait_gone 'filter "' 5 >/dev/null
 printf '%s\n' "$row" | grep -qE '…[^ ]*edge-device-007\.sock *$' && ! printf '%s\n' "$row" | grep -qF "unix:///"
 ok $? "the ENDPOINT column keeps the end of a long name: $(printf '%s' "$row" | awk '{ print $NF }')"
-count=0
-deadline=$(( $(now_ms) + 30000 ))
-while [ "$(now_ms)" -lt "$deadline" ]; do
-	count=$(screen | head -1 | grep -oE '[0-9]+ containers' | cut -d' ' -f1)
-	[ "${count:-0}" -ge $(( (NSTAND - 1) * 100 )) ] && break
-	sleep 0.1
-done
-[ "${count:-0}" -ge $(( (NSTAND - 1) * 100 )) ]
-ok $? "every answering endpoint's rows are listed ($count containers)"
+title_count() { screen | head -1 | grep -oE '[0-9]+ containers' | cut -d' ' -f1; }
+all_listed() { local n; n=$(title_count); [ "${n:-0}" -ge $(( (NSTAND - 1) * 100 )) ]; }
+wait_until 30 all_listed
+ok $? "every answering endpoint's rows are listed ($(title_count) containers)"
 
 # ---------------------------------------------------------------- endpoints view
 tm send-keys -t s H
