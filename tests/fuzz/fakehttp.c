@@ -1,5 +1,6 @@
 /* fakehttp.c: the HTTP transport of http.h answered from memory (see fuzz.h):
- * http_perform and http_hijack; the rest of http.h is src/http-msg.c's. */
+ * http_perform and http_hijack (the rest of http.h is src/http-msg.c's), and
+ * the sink and calls the backend targets share. */
 #include "config.h"
 
 #include <stdlib.h>
