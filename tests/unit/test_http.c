@@ -30,7 +30,7 @@ reply(int fd, const char *s)
 	(void)!send(fd, s, strlen(s), MSG_NOSIGNAL);
 }
 
-/* Read one request (head plus Content-Length or chunked body); -1 at EOF. */
+/* Read one whole request (head plus Content-Length or chunked body); -1 at EOF. */
 static int
 read_request(int fd, struct buf *req)
 {
@@ -41,13 +41,20 @@ read_request(int fd, struct buf *req)
 		buf_append(req, &c, 1);
 	}
 	const char *cl = strcasestr(req->data, "Content-Length:");
+	/* A body cut short is no request: recording it would race the next one. */
 	if (cl) {
 		long n = strtol(cl + 15, NULL, 10);
-		for (long i = 0; i < n && recv(fd, &c, 1, 0) == 1; i++)
+		for (long i = 0; i < n; i++) {
+			if (recv(fd, &c, 1, 0) != 1)
+				return -1;
 			buf_append(req, &c, 1);
+		}
 	} else if (strcasestr(req->data, "Transfer-Encoding: chunked")) {
-		while (!str_ends_with(req->data, "\r\n0\r\n\r\n") && recv(fd, &c, 1, 0) == 1)
+		while (!str_ends_with(req->data, "\r\n0\r\n\r\n")) {
+			if (recv(fd, &c, 1, 0) != 1)
+				return -1;
 			buf_append(req, &c, 1);
+		}
 	}
 	return 0;
 }
