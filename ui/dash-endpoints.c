@@ -41,10 +41,9 @@ classify(struct dash_ep *e, double now, char *buf, size_t len, enum theme_elem *
 	feed_ep_state_text(e, now, buf, len, &t);
 	if (th)
 		*th = t;
-	/* A list cancelled for want of a reply leaves the feed's "not answering
-	 * (no reply within 8 s)": stalled, not down, through its retries. */
+	/* A list cancelled for want of a reply: stalled, not down, through its retries. */
 	if (e->state == EP_UNREACHABLE)
-		return str_starts_with(e->reason, "not answering") ? EPC_STALLED : EPC_DOWN;
+		return e->stalled ? EPC_STALLED : EPC_DOWN;
 	if (t == TH_BAD)
 		return EPC_STALLED;
 	if (e->state == EP_CONNECTING)

@@ -462,7 +462,8 @@ list_run(struct pool_job *pj)
 static void
 list_failed(struct dash *d, struct dash_ep *e, struct list_job *j, double now)
 {
-	if (j->err.code == BERTH_ECANCELLED)
+	e->stalled = j->err.code == BERTH_ECANCELLED;
+	if (e->stalled)
 		snprintf(e->reason, sizeof e->reason, "not answering (no reply within %.0f s)",
 			 LIST_DEADLINE);
 	else

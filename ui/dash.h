@@ -45,6 +45,7 @@ struct dash_ep {
 	size_t nstats;
 	enum ep_state state;
 	char reason[600];		/* why unreachable */
+	bool stalled;			/* unreachable because the last list got no reply */
 	bool listed;			/* a list succeeded at least once */
 	struct list_job *list_job;	/* in flight, or NULL */
 	double list_started;
