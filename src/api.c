@@ -306,7 +306,23 @@ int
 berth_events(berth_endpoint *ep, time_t since, berth_event_cb cb, void *ctx,
 	     berth_cancel *cancel, struct berth_error *err)
 {
-	return DISPATCH(ep, events, "events", true, err, since, cb, ctx, cancel, err);
+	struct berth_events_opts o = { .since = since };
+	return DISPATCH(ep, events, "events", true, err, &o, true, cb, ctx, cancel, err);
+}
+
+int
+berth_events_query(berth_endpoint *ep, const struct berth_events_opts *o, berth_event_cb cb,
+		   void *ctx, berth_cancel *cancel, struct berth_error *err)
+{
+	return DISPATCH(ep, events, "events", true, err, o, false, cb, ctx, cancel, err);
+}
+
+int
+berth_top(berth_endpoint *ep, const char *ref, const char *ps_args, struct berth_top **out,
+	  berth_cancel *cancel, struct berth_error *err)
+{
+	*out = NULL;
+	return DISPATCH(ep, top, "process lists", true, err, ref, ps_args, out, cancel, err);
 }
 
 /* ------------------------------------------------------------------ */

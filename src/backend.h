@@ -65,8 +65,11 @@ struct backend_ops {
 
 	int (*stats)(struct backend *b, const char *ref, struct berth_stats_sample *out,
 		     berth_cancel *, struct berth_error *);
-	int (*events)(struct backend *b, time_t since, berth_event_cb cb, void *ctx,
-		      berth_cancel *, struct berth_error *);
+	/* type_container: add the filter type=container to o's. */
+	int (*events)(struct backend *b, const struct berth_events_opts *o, bool type_container,
+		      berth_event_cb cb, void *ctx, berth_cancel *, struct berth_error *);
+	int (*top)(struct backend *b, const char *ref, const char *ps_args, struct berth_top **out,
+		   berth_cancel *, struct berth_error *);
 
 	int (*fip_list)(struct backend *b, struct berth_fip **out, size_t *n, struct berth_error *);
 	int (*fip_associate)(struct backend *b, const char *ref, const char *address,

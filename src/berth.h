@@ -129,6 +129,14 @@ struct berth_port {
 };
 
 struct berth_kv { char *key; char *value; };
+
+/* A container's health check (Docker's and Podman's State.Health). */
+enum berth_health {
+	BERTH_HEALTH_NONE = 0,	/* no health check: shown as nothing */
+	BERTH_HEALTH_STARTING, BERTH_HEALTH_HEALTHY, BERTH_HEALTH_UNHEALTHY,
+};
+/* "starting", "healthy", "unhealthy"; "" for BERTH_HEALTH_NONE. */
+const char *berth_health_name(enum berth_health h);
 /* Free n pairs and the array. */
 void berth_kv_free(struct berth_kv *v, size_t n);
 
@@ -144,6 +152,11 @@ struct berth_container {
 	char *status_reason;	/* Zun status_reason, else NULL */
 	enum berth_status status;
 	int exit_code;		/* 0 while created or running */
+	enum berth_health health;	/* from a listing's status text or inspect */
+	char *health_output;	/* inspect: the last check's output, else NULL */
+	int health_exit;	/* inspect: the last check's exit code (with health_output) */
+	int restart_count;	/* inspect: RestartCount (0 from a listing) */
+	bool oom_killed;	/* inspect: State.OOMKilled */
 	long pid;		/* 0 when not running or unknown */
 	bool running;
 	bool tty;
@@ -319,6 +332,9 @@ struct berth_stats_sample {
 	unsigned online_cpus;
 	uint64_t mem_used;		/* usage minus inactive file / cache */
 	uint64_t mem_limit;
+	uint64_t net_rx, net_tx;	/* bytes, summed over the interfaces */
+	uint64_t blk_read, blk_write;	/* bytes, blkio io_service_bytes_recursive */
+	uint64_t pids;			/* pids_stats.current */
 	bool valid;			/* false for a stopped container */
 };
 /* One one-shot sample (never the 2-second stream=false form). */
@@ -336,6 +352,9 @@ struct berth_event {
 	const char *name;	/* actor name attribute, or NULL */
 	int exit_code;		/* from "exitCode", else -1 */
 	time_t time;
+	long long time_ns;	/* timeNano, else time in ns */
+	const char *signal;	/* a kill event's "signal" attribute, else NULL */
+	const char *image;	/* the actor's "image" attribute, else NULL */
 };
 /* Return non-zero to stop. */
 typedef int (*berth_event_cb)(void *ctx, const struct berth_event *ev);
@@ -343,6 +362,27 @@ typedef int (*berth_event_cb)(void *ctx, const struct berth_event *ev);
  * BERTH_EUNSUPPORTED on engines without an events API (Zun). */
 int berth_events(berth_endpoint *ep, time_t since, berth_event_cb cb, void *ctx,
 		 berth_cancel *cancel, struct berth_error *err);
+
+/* The events of a time range (docker events --since/--until/--filter). */
+struct berth_events_opts {
+	time_t since;		/* 0: from now on */
+	time_t until;		/* 0: follow until cancelled; else replay up to it and end */
+	char *const *filters;	/* NULL-terminated "KEY=VALUE" (type=container, event=die,
+				   container=NAME, label=K=V...), or NULL for every event */
+};
+/* As berth_events, with the range and filters of o (no type filter is added). */
+int berth_events_query(berth_endpoint *ep, const struct berth_events_opts *o, berth_event_cb cb,
+		       void *ctx, berth_cancel *cancel, struct berth_error *err);
+
+/* A container's processes (docker top): titles, then rows of as many cells. */
+struct berth_top {
+	char **titles; size_t ncols;
+	char **cells; size_t nrows;	/* cells[row * ncols + col] */
+};
+void berth_top_free(struct berth_top *t);
+/* ps_args NULL: the engine's default (-ef). BERTH_EUNSUPPORTED on Zun. */
+int berth_top(berth_endpoint *ep, const char *ref, const char *ps_args, struct berth_top **out,
+	      berth_cancel *cancel, struct berth_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Floating IPs and leases (Zun sites; BERTH_EUNSUPPORTED elsewhere). */

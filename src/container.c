@@ -42,6 +42,7 @@ berth_container_free(struct berth_container *c)
 	free(c->hostname);
 	free(c->state_text);
 	free(c->status_reason);
+	free(c->health_output);
 	free(c->ports);
 	strs_free(c->ipv4, c->nipv4);
 	strs_free(c->ipv6, c->nipv6);
@@ -106,6 +107,7 @@ berth_container_dup(const struct berth_container *c)
 	d->hostname = xstrdup(c->hostname);
 	d->state_text = xstrdup(c->state_text);
 	d->status_reason = xstrdup(c->status_reason);
+	d->health_output = xstrdup(c->health_output);
 	d->ports = NULL;
 	if (c->nports) {
 		d->ports = xmalloc(c->nports * sizeof *d->ports);
@@ -174,6 +176,28 @@ berth_lease_list_free(struct berth_lease *list, size_t n)
 		strs_free(list[i].reservations, list[i].nreservations);
 	}
 	free(list);
+}
+
+const char *
+berth_health_name(enum berth_health h)
+{
+	switch (h) {
+	case BERTH_HEALTH_STARTING: return "starting";
+	case BERTH_HEALTH_HEALTHY: return "healthy";
+	case BERTH_HEALTH_UNHEALTHY: return "unhealthy";
+	case BERTH_HEALTH_NONE: break;
+	}
+	return "";
+}
+
+void
+berth_top_free(struct berth_top *t)
+{
+	if (!t)
+		return;
+	strs_free(t->titles, t->ncols);
+	strs_free(t->cells, t->ncols * t->nrows);
+	free(t);
 }
 
 /* Docker (docker-api.md §6): the container's share of the host's CPU time,

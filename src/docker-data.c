@@ -243,14 +243,71 @@ events_sink(void *ctx, enum berth_stream s, const char *buf, size_t len)
 	return 0;
 }
 
-int
-docker_events(struct backend *b, time_t since, berth_event_cb cb, void *ctx,
-	      berth_cancel *cancel, struct berth_error *err)
+/* Docker's filters document, {"KEY":["VALUE",...]}, from "KEY=VALUE" words
+ * (label=K=V splits at the first '='); NULL with err filled for a word
+ * without '='. */
+static char *
+events_filters(char *const *words, bool type_container, struct berth_error *err)
 {
-	char *filters = http_escape("{\"type\":[\"container\"]}");
-	char *path = since > 0 ? xasprintf("/events?since=%lld&filters=%s", (long long)since, filters)
-			       : xasprintf("/events?filters=%s", filters);
+	struct json_object *doc = json_object_new_object();
+	if (type_container) {
+		struct json_object *v = json_object_new_array();
+		json_object_array_add(v, json_object_new_string("container"));
+		json_object_object_add(doc, "type", v);
+	}
+	for (size_t i = 0; words && words[i]; i++) {
+		const char *eq = strchr(words[i], '=');
+		if (!eq || eq == words[i]) {
+			json_object_put(doc);
+			berth_fail(err, BERTH_EUSAGE, "an event filter is KEY=VALUE, not '%s'", words[i]);
+			return NULL;
+		}
+		char *key = xstrndup(words[i], (size_t)(eq - words[i]));
+		struct json_object *v;
+		if (!json_object_object_get_ex(doc, key, &v)) {
+			v = json_object_new_array();
+			json_object_object_add(doc, key, v);
+		}
+		json_object_array_add(v, json_object_new_string(eq + 1));
+		free(key);
+	}
+	char *text = json_object_object_length(doc) ?
+		     http_escape(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN)) : NULL;
+	json_object_put(doc);
+	return text ? text : xstrdup("");
+}
+
+/* /events?since=&until=&filters= with what o asks for. */
+static char *
+events_path(const struct berth_events_opts *o, bool type_container, struct berth_error *err)
+{
+	char *filters = events_filters(o->filters, type_container, err);
+	if (!filters)
+		return NULL;
+	struct buf q = { 0 };
+	buf_appends(&q, "/events");
+	char sep = '?';
+	if (o->since > 0) {
+		buf_printf(&q, "%csince=%lld", sep, (long long)o->since);
+		sep = '&';
+	}
+	if (o->until > 0) {
+		buf_printf(&q, "%cuntil=%lld", sep, (long long)o->until);
+		sep = '&';
+	}
+	if (*filters)
+		buf_printf(&q, "%cfilters=%s", sep, filters);
 	free(filters);
+	return buf_steal(&q);
+}
+
+int
+docker_events(struct backend *b, const struct berth_events_opts *o, bool type_container,
+	      berth_event_cb cb, void *ctx, berth_cancel *cancel, struct berth_error *err)
+{
+	char *path = events_path(o, type_container, err);
+	if (!path)
+		return -1;
 	struct events_ctx e = { .tok = json_tokener_new(), .cb = cb, .ctx = ctx };
 	struct http_request rq = { .path = path, .cancel = cancel, .sink = events_sink, .sink_ctx = &e };
 	struct http_response resp;
@@ -266,5 +323,66 @@ docker_events(struct backend *b, time_t since, berth_event_cb cb, void *ctx,
 		http_response_done(&resp);
 	}
 	json_tokener_free(e.tok);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Processes (docker top). */
+
+/* A JSON array of strings into n fresh strings (non-strings become ""). */
+static char **
+top_strings(struct json_object *a, size_t n)
+{
+	char **v = xcalloc(n + 1, sizeof *v);
+	for (size_t i = 0; i < n; i++) {
+		const char *s = json_object_get_string(json_object_array_get_idx(a, i));
+		v[i] = xstrdup(a && i < json_object_array_length(a) && s ? s : "");
+	}
+	return v;
+}
+
+/* {"Titles":[...],"Processes":[[...],...]}; a row of another width is cut or
+ * padded to the titles'. */
+static int
+top_from_json(struct backend *b, struct json_object *o, struct berth_top **out,
+	      struct berth_error *err)
+{
+	struct json_object *titles = model_obj(o, "Titles"), *procs = model_obj(o, "Processes");
+	if (!titles || !json_object_is_type(titles, json_type_array) ||
+	    (procs && !json_object_is_type(procs, json_type_array)))
+		return berth_fail(err, BERTH_EPROTOCOL, "%s sent a malformed process list",
+				  ((struct docker *)b->priv)->what);
+	struct berth_top *t = xcalloc(1, sizeof *t);
+	t->ncols = json_object_array_length(titles);
+	t->titles = top_strings(titles, t->ncols);
+	t->nrows = procs ? json_object_array_length(procs) : 0;
+	t->cells = xcalloc(t->ncols * t->nrows + 1, sizeof *t->cells);
+	for (size_t r = 0; r < t->nrows; r++) {
+		struct json_object *row = json_object_array_get_idx(procs, r);
+		if (!json_object_is_type(row, json_type_array))
+			row = NULL;
+		char **cells = top_strings(row, t->ncols);
+		memcpy(t->cells + r * t->ncols, cells, t->ncols * sizeof *cells);
+		free(cells);
+	}
+	*out = t;
+	return 0;
+}
+
+int
+docker_top(struct backend *b, const char *ref, const char *ps_args, struct berth_top **out,
+	   berth_cancel *cancel, struct berth_error *err)
+{
+	char *args = ps_args && *ps_args ? http_escape(ps_args) : NULL;
+	char *rest = args ? xasprintf("/top?ps_args=%s", args) : xstrdup("/top");
+	char *path = docker_ctr_path(ref, rest);
+	struct json_object *o = NULL;
+	int rc = docker_simple(b, "GET", path, NULL, "list the processes of", ref, &o, cancel, err);
+	free(args);
+	free(rest);
+	free(path);
+	if (rc == 0)
+		rc = top_from_json(b, o, out, err);
+	json_object_put(o);
 	return rc;
 }

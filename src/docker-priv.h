@@ -82,7 +82,9 @@ int docker_export(struct backend *b, const char *ref, berth_sink sink, void *ctx
 		  berth_cancel *cancel, struct berth_error *err);
 int docker_stats(struct backend *b, const char *ref, struct berth_stats_sample *out,
 		 berth_cancel *cancel, struct berth_error *err);
-int docker_events(struct backend *b, time_t since, berth_event_cb cb, void *ctx,
-		  berth_cancel *cancel, struct berth_error *err);
+int docker_events(struct backend *b, const struct berth_events_opts *o, bool type_container,
+		  berth_event_cb cb, void *ctx, berth_cancel *cancel, struct berth_error *err);
+int docker_top(struct backend *b, const char *ref, const char *ps_args, struct berth_top **out,
+	       berth_cancel *cancel, struct berth_error *err);
 
 #endif

@@ -867,4 +867,5 @@ const struct backend_ops docker_backend_ops = {
 	.export_fs = docker_export,
 	.stats = docker_stats,
 	.events = docker_events,
+	.top = docker_top,
 };

@@ -228,6 +228,22 @@ exit_code_from_status_text(const char *text)
 	return p && str_starts_with(text, "Exited") ? atoi(p + 1) : 0;
 }
 
+/* Docker's listing says it in the status text: "Up 3 minutes (unhealthy)",
+ * "(health: starting)", "(healthy)". Podman's says nothing: inspect does. */
+static enum berth_health
+health_from_status_text(const char *text)
+{
+	if (!text)
+		return BERTH_HEALTH_NONE;
+	if (strstr(text, "(unhealthy)"))
+		return BERTH_HEALTH_UNHEALTHY;
+	if (strstr(text, "(healthy)"))
+		return BERTH_HEALTH_HEALTHY;
+	if (strstr(text, "(health: starting)"))
+		return BERTH_HEALTH_STARTING;
+	return BERTH_HEALTH_NONE;
+}
+
 static void
 list_ports(struct berth_container *c, struct json_object *ports)
 {
@@ -261,6 +277,7 @@ model_from_list(struct json_object *o, const char *endpoint)
 	c->running = c->status == BERTH_ST_RUNNING;
 	if (c->status != BERTH_ST_CREATED && c->status != BERTH_ST_RUNNING)
 		c->exit_code = exit_code_from_status_text(c->state_text);
+	c->health = health_from_status_text(c->state_text);
 	c->created = (time_t)model_int(o, "Created");
 	list_ports(c, model_obj(o, "Ports"));
 	add_networks(c, model_obj(o, "NetworkSettings"));
@@ -327,6 +344,29 @@ inspect_state_text(enum berth_status st, int exit_code)
 	}
 }
 
+/* State.Health: its status word (empty or "none" without a check) and the
+ * output and exit code of the last check in its Log. */
+static void
+inspect_health(struct berth_container *c, struct json_object *health)
+{
+	static const struct { const char *word; enum berth_health h; } words[] = {
+		{ "starting", BERTH_HEALTH_STARTING }, { "healthy", BERTH_HEALTH_HEALTHY },
+		{ "unhealthy", BERTH_HEALTH_UNHEALTHY },
+	};
+	const char *status = model_str(health, "Status");
+	for (size_t i = 0; status && i < sizeof words / sizeof words[0]; i++)
+		if (strcmp(status, words[i].word) == 0)
+			c->health = words[i].h;
+	struct json_object *log = model_typed(health, "Log", json_type_array);
+	size_t n = log ? json_object_array_length(log) : 0;
+	if (c->health == BERTH_HEALTH_NONE || n == 0)
+		return;
+	struct json_object *last = json_object_array_get_idx(log, n - 1);
+	const char *out = model_str(last, "Output");
+	c->health_output = xstrdup(out ? out : "");
+	c->health_exit = (int)model_int(last, "ExitCode");
+}
+
 struct berth_container *
 model_from_inspect(struct json_object *o, const char *endpoint)
 {
@@ -347,6 +387,9 @@ model_from_inspect(struct json_object *o, const char *endpoint)
 	if (c->status != BERTH_ST_CREATED && c->status != BERTH_ST_RUNNING)
 		c->exit_code = (int)model_int(state, "ExitCode");
 	c->pid = c->running ? (long)model_int(state, "Pid") : 0;
+	c->oom_killed = model_bool(state, "OOMKilled");
+	c->restart_count = (int)model_int(o, "RestartCount");
+	inspect_health(c, model_obj(state, "Health"));
 	c->state_text = inspect_state_text(c->status, c->exit_code);
 	c->tty = model_bool(config, "Tty");
 	c->created = model_parse_time(model_str(o, "Created"));
@@ -364,6 +407,22 @@ u64(struct json_object *o, const char *key)
 {
 	long long v = model_int(o, key);
 	return v > 0 ? (uint64_t)v : 0;
+}
+
+/* Block I/O as docker stats sums it: every io_service_bytes_recursive entry
+ * whose op is read or write (any case: v1 says Read, v2 read). */
+static void
+stats_block_io(struct json_object *blkio, struct berth_stats_sample *out)
+{
+	struct json_object *v = model_typed(blkio, "io_service_bytes_recursive", json_type_array);
+	for (size_t i = 0; v && i < json_object_array_length(v); i++) {
+		struct json_object *e = json_object_array_get_idx(v, i);
+		const char *op = model_str(e, "op");
+		if (op && strcasecmp(op, "read") == 0)
+			out->blk_read += u64(e, "value");
+		else if (op && strcasecmp(op, "write") == 0)
+			out->blk_write += u64(e, "value");
+	}
 }
 
 void
@@ -385,6 +444,16 @@ model_stats(struct json_object *o, struct berth_stats_sample *out)
 								       : u64(mstats, "inactive_file");
 	out->mem_used = inactive < used ? used - inactive : used;
 	out->mem_limit = u64(mem, "limit");
+	struct json_object *nets = model_typed(o, "networks", json_type_object);
+	if (nets) {
+		json_object_object_foreach(nets, name, net) {
+			(void)name;
+			out->net_rx += u64(net, "rx_bytes");
+			out->net_tx += u64(net, "tx_bytes");
+		}
+	}
+	stats_block_io(model_obj(o, "blkio_stats"), out);
+	out->pids = u64(model_obj(o, "pids_stats"), "current");
 	out->valid = out->cpu_total_ns > 0 || used > 0;
 }
 
@@ -407,6 +476,10 @@ model_event(struct json_object *o, struct berth_event *ev)
 	ev->name = model_str(attrs, "name");
 	ev->exit_code = code ? atoi(code) : -1;
 	ev->time = (time_t)model_int(o, "time");
+	long long ns = model_int(o, "timeNano");
+	ev->time_ns = ns > 0 ? ns : (long long)ev->time * 1000000000LL;
+	ev->signal = model_str(attrs, "signal");
+	ev->image = model_str(attrs, "image");
 }
 
 /* ------------------------------------------------------------------ */
