@@ -305,6 +305,26 @@ show_field(const char *label, const char *value)
 	free(s);
 }
 
+/* Health (nothing without a check), the last check, restarts and OOM. */
+static void
+show_trouble(const struct berth_container *c)
+{
+	show_field("Health:", berth_health_name(c->health));
+	if (c->health_output) {
+		size_t n = strlen(c->health_output);
+		while (n && (c->health_output[n - 1] == '\n' || c->health_output[n - 1] == ' '))
+			n--;
+		char *out = xasprintf("exit %d%s%.*s", c->health_exit, n ? ": " : "", (int)n,
+				      c->health_output);
+		show_field("Last check:", out);
+		free(out);
+	}
+	if (c->restart_count > 0)
+		printf("%-13s %d\n", "Restarts:", c->restart_count);
+	if (c->oom_killed)
+		show_field("OOM killed:", "yes");
+}
+
 static void
 show_print(berth_endpoint *ep, const struct berth_container *c, const void *ctx)
 {
@@ -317,6 +337,7 @@ show_print(berth_endpoint *ep, const struct berth_container *c, const void *ctx)
 	show_field("Status:", status);
 	free(status);
 	show_field("Reason:", c->status_reason);
+	show_trouble(c);
 	show_time("Created:", c->created);
 	show_time("Started:", c->started);
 	if (!c->running)
