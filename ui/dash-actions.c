@@ -239,7 +239,7 @@ act_done(struct pool_job *pj)
 		free(b);
 	}
 	if (!j->d->quit)
-		feed_relist_all(j->d);
+		feed_relist_all(&j->d->feed);
 	free(j->assigned);
 	free(j->id);
 	free(j);
@@ -766,7 +766,7 @@ shell_done(struct pool_job *pj)
 				     j->exit_code);
 		else
 			dash_message(d, true, "%s", j->c.err.message);
-		feed_relist_all(d);
+		feed_relist_all(&d->feed);
 	}
 	ctr_job_free(&j->c);
 }

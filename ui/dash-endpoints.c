@@ -16,43 +16,18 @@
 #include "sanitize.h"
 #include "util.h"
 
-/* Worst first: the order of the view and of the summary's counts. */
-enum ep_class { EPC_DOWN, EPC_STALLED, EPC_SLOW, EPC_CONNECTING, EPC_UP, EPC_COUNT };
-
-static const char *const class_word[EPC_COUNT] = {
-	[EPC_DOWN] = "down", [EPC_STALLED] = "stalled", [EPC_SLOW] = "slow",
-	[EPC_CONNECTING] = "connecting", [EPC_UP] = "up",
+static const char *const class_word[FEED_NCLASS] = {
+	[FEED_DOWN] = "down", [FEED_STALLED] = "stalled", [FEED_SLOW] = "slow",
+	[FEED_CONNECTING] = "connecting", [FEED_UP] = "up",
 };
 
-static const enum theme_elem class_theme[EPC_COUNT] = {
-	[EPC_DOWN] = TH_BAD, [EPC_STALLED] = TH_BAD, [EPC_SLOW] = TH_WARN,
-	[EPC_CONNECTING] = TH_WARN, [EPC_UP] = TH_GOOD,
+static const enum theme_elem class_theme[FEED_NCLASS] = {
+	[FEED_DOWN] = TH_BAD, [FEED_STALLED] = TH_BAD, [FEED_SLOW] = TH_WARN,
+	[FEED_CONNECTING] = TH_WARN, [FEED_UP] = TH_GOOD,
 };
 
 #define LABEL_MAX 28	/* a longer name shows its last LABEL_KEEP columns */
 #define LABEL_KEEP 24
-
-/* The feed's state sentence for e (in buf) and its class; an endpoint seen
- * up is stamped, for the view's "last ok". */
-static enum ep_class
-classify(struct dash_ep *e, double now, char *buf, size_t len, enum theme_elem *th)
-{
-	enum theme_elem t;
-	feed_ep_state_text(e, now, buf, len, &t);
-	if (th)
-		*th = t;
-	/* A list cancelled for want of a reply: stalled, not down, through its retries. */
-	if (e->state == EP_UNREACHABLE)
-		return e->stalled ? EPC_STALLED : EPC_DOWN;
-	if (t == TH_BAD)
-		return EPC_STALLED;
-	if (e->state == EP_CONNECTING)
-		return EPC_CONNECTING;
-	if (t == TH_WARN)
-		return EPC_SLOW;
-	e->seen_ok = now;
-	return EPC_UP;
-}
 
 /* The name, its distinctive end kept when long ("…/s07.sock"); allocated. */
 static char *
@@ -66,13 +41,22 @@ short_name(const char *name)
 	return out;
 }
 
-/* The gist of why e is down or stalled, for a line shared with others: the
- * engine's own last words without hints ("connection refused"), or "not
- * answering for 5 s". state is the feed's sentence. */
-static void
-ep_gist(const struct dash_ep *e, const char *state, char *buf, size_t len)
+static double
+seconds_until(double when, double now)
 {
-	const char *src = e->state == EP_UNREACHABLE && e->reason[0] ? e->reason : state;
+	return when > now ? when - now + 0.5 : 0;
+}
+
+/* What is wrong, for a line shared with others: the engine's own last words
+ * without hints ("connection refused"), or "not answering for 5 s". */
+static void
+trouble_gist(const struct feed_ep_state *st, double now, char *buf, size_t len)
+{
+	if (st->cls != FEED_DOWN) {
+		snprintf(buf, len, "not answering for %.0f s", now - st->since);
+		return;
+	}
+	const char *src = st->reason;
 	const char *p = strrchr(src, ':');
 	if (p && p[1] == ' ' && p[2])
 		src = p + 2;
@@ -82,26 +66,65 @@ ep_gist(const struct dash_ep *e, const char *state, char *buf, size_t len)
 	snprintf(buf, len, "%.*s", (int)n, src);
 }
 
-const char *
-endpoint_state_short(struct dash_ep *e, double now, char *buf, size_t len, enum theme_elem *th)
+/* "; retrying in 3 s", "; reconnecting", or nothing. */
+static const char *
+retry_text(const struct feed_ep_state *st, double now, char *buf, size_t len)
 {
-	char state[700], gist[300];
-	enum ep_class c = classify(e, now, state, sizeof state, th);
-	if (c != EPC_DOWN && c != EPC_STALLED) {
-		snprintf(buf, len, "%s", state);
-		return buf;
-	}
-	ep_gist(e, state, gist, sizeof gist);
-	const char *retry = strstr(state, "; ");	/* "; retrying in 3 s", "; reconnecting" */
-	snprintf(buf, len, "%s: %s%s", class_word[c], gist, retry ? retry : "");
+	if (st->retrying)
+		return "; reconnecting";
+	if (!st->next_retry)
+		return "";
+	snprintf(buf, len, "; retrying in %.0f s", seconds_until(st->next_retry, now));
 	return buf;
 }
 
-/* One endpoint classified once per frame: its class, theme and state sentence. */
+/* The whole sentence: "connected", "slow (2 s)", "not answering for 12 s;
+ * retrying in 2 s", "unreachable: REASON; reconnecting". */
+static void
+state_sentence(const struct feed_ep_state *st, double now, char *buf, size_t len)
+{
+	char retry[64];
+	switch (st->cls) {
+	case FEED_DOWN:
+		snprintf(buf, len, "unreachable: %s%s", st->reason, retry_text(st, now, retry,
+									      sizeof retry));
+		break;
+	case FEED_STALLED:
+		snprintf(buf, len, "not answering for %.0f s%s", now - st->since,
+			 retry_text(st, now, retry, sizeof retry));
+		break;
+	case FEED_SLOW:
+		snprintf(buf, len, "slow (%.0f s)", now - st->since);
+		break;
+	case FEED_CONNECTING:
+		snprintf(buf, len, "connecting");
+		break;
+	default:
+		snprintf(buf, len, "connected%s", st->polling ? " (polling)" : "");
+		break;
+	}
+}
+
+const char *
+endpoint_state_short(struct dash_ep *e, double now, char *buf, size_t len, enum theme_elem *th)
+{
+	struct feed_ep_state st = feed_ep_state(e, now);
+	*th = class_theme[st.cls];
+	if (st.cls != FEED_DOWN && st.cls != FEED_STALLED) {
+		state_sentence(&st, now, buf, len);
+		return buf;
+	}
+	char gist[300], retry[64];
+	trouble_gist(&st, now, gist, sizeof gist);
+	snprintf(buf, len, "%s: %s%s", class_word[st.cls], gist, retry_text(&st, now, retry,
+									   sizeof retry));
+	return buf;
+}
+
+/* One endpoint's state read once per frame, and its sentence. */
 struct ep_line {
 	struct dash_ep *e;
-	enum ep_class cls;
-	enum theme_elem th;
+	struct feed_ep_state st;
 	char state[700];
 };
 
@@ -112,7 +135,8 @@ ep_lines(struct dash *d, double now)
 	struct ep_line *v = xcalloc(d->neps ? d->neps : 1, sizeof *v);
 	for (size_t i = 0; i < d->neps; i++) {
 		v[i].e = &d->eps[i];
-		v[i].cls = classify(&d->eps[i], now, v[i].state, sizeof v[i].state, &v[i].th);
+		v[i].st = feed_ep_state(v[i].e, now);
+		state_sentence(&v[i].st, now, v[i].state, sizeof v[i].state);
 	}
 	return v;
 }
@@ -144,7 +168,7 @@ draw_each(struct dash *d, const struct ep_line *v, int y)
 		char *label = xasprintf("%s%s: ", i ? "  " : "", name);
 		x += draw_str(y, x, COLS - x, label, theme_attr(TH_NORMAL) | A_BOLD);
 		char *st = sanitize_str(v[i].state);
-		x += draw_str(y, x, COLS - x, st, theme_attr(v[i].th));
+		x += draw_str(y, x, COLS - x, st, theme_attr(class_theme[v[i].st.cls]));
 		free(st);
 		free(label);
 		free(name);
@@ -154,16 +178,16 @@ draw_each(struct dash *d, const struct ep_line *v, int y)
 /* "50 endpoints: 47 up, 2 stalled, 1 down (s07.sock: not answering for 5 s;
  * …)": the counts, then the down and stalled ones named, worst first. */
 static void
-draw_summary(struct dash *d, const struct ep_line *v, int y)
+draw_summary(struct dash *d, const struct ep_line *v, int y, double now)
 {
-	size_t count[EPC_COUNT] = { 0 };
+	size_t count[FEED_NCLASS] = { 0 };
 	for (size_t i = 0; i < d->neps; i++)
-		count[v[i].cls]++;
+		count[v[i].st.cls]++;
 	char head[64];
 	snprintf(head, sizeof head, "%zu endpoints: ", d->neps);
 	int x = draw_str(y, 0, COLS, head, theme_attr(TH_NORMAL) | A_BOLD);
 	bool first = true;
-	for (int c = EPC_UP; c >= 0; c--) {
+	for (int c = FEED_UP; c >= 0; c--) {
 		if (!count[c])
 			continue;
 		char part[64];
@@ -172,12 +196,12 @@ draw_summary(struct dash *d, const struct ep_line *v, int y)
 		first = false;
 	}
 	struct buf worst = { 0 };
-	for (int c = EPC_DOWN; c <= EPC_STALLED; c++)
+	for (int c = FEED_DOWN; c <= FEED_STALLED; c++)
 		for (size_t i = 0; i < d->neps && worst.len < 600; i++) {
-			if (v[i].cls != (enum ep_class)c)
+			if (v[i].st.cls != (enum feed_class)c)
 				continue;
 			char gist[300];
-			ep_gist(v[i].e, v[i].state, gist, sizeof gist);
+			trouble_gist(&v[i].st, now, gist, sizeof gist);
 			char *name = short_name(v[i].e->name);
 			buf_printf(&worst, "%s%s: %s", worst.len ? "; " : " (", name, gist);
 			free(name);
@@ -199,7 +223,7 @@ endpoints_status_draw(struct dash *d, int y, double now)
 	if (each_fits(d, v, COLS))
 		draw_each(d, v, y);
 	else
-		draw_summary(d, v, y);
+		draw_summary(d, v, y, now);
 	free(v);
 }
 
@@ -209,8 +233,8 @@ static int
 ep_line_cmp(const void *pa, const void *pb)
 {
 	const struct ep_line *a = pa, *b = pb;
-	if (a->cls != b->cls)
-		return a->cls < b->cls ? -1 : 1;
+	if (a->st.cls != b->st.cls)
+		return a->st.cls < b->st.cls ? -1 : 1;
 	return a->e < b->e ? -1 : a->e > b->e;
 }
 
@@ -237,25 +261,26 @@ static void
 view_cells(const struct ep_line *l, double now, char cells[5][48])
 {
 	const struct dash_ep *e = l->e;
-	snprintf(cells[0], 48, "%s", e->listed || e->state == EP_CONNECTED ? berth_kind_name(e->kind) : "?");
-	snprintf(cells[1], 48, "%s", class_word[l->cls]);
+	const struct feed_ep_state *st = &l->st;
+	snprintf(cells[0], 48, "%s", e->listed ? berth_kind_name(e->kind) : "?");
+	snprintf(cells[1], 48, "%s", class_word[st->cls]);
 	if (e->listed)
 		snprintf(cells[2], 48, "%zu", e->nctrs);
 	else
 		snprintf(cells[2], 48, "-");
-	if (l->cls == EPC_UP)
+	if (st->cls == FEED_UP) {
 		snprintf(cells[3], 48, "now");
-	else if (e->seen_ok > 0) {
+	} else if (st->last_ok > 0) {
 		char age[16];
-		snprintf(cells[3], 48, "%s ago", table_duration_text((long)(now - e->seen_ok), age,
+		snprintf(cells[3], 48, "%s ago", table_duration_text((long)(now - st->last_ok), age,
 								     sizeof age));
-	}
-	else
+	} else {
 		snprintf(cells[3], 48, "never");
-	if (e->state == EP_UNREACHABLE && !e->list_job)
-		snprintf(cells[4], 48, "%.0f s, next %.0f", e->backoff,
-			 e->next_list > now ? e->next_list - now + 0.5 : 0);
-	else if (e->state == EP_UNREACHABLE)
+	}
+	if (st->next_retry)
+		snprintf(cells[4], 48, "%.0f s, next %.0f", st->backoff,
+			 seconds_until(st->next_retry, now));
+	else if (st->retrying)
 		snprintf(cells[4], 48, "trying");
 	else
 		cells[4][0] = '\0';
@@ -303,16 +328,14 @@ view_draw_line(const struct ep_line *l, int y, bool sel, const int *x, const int
 	draw_str_cut(y, x[0], w[0], name, base, true);
 	free(name);
 	for (int c = 0; c < 5; c++) {
-		attr_t a = c == 1 && !sel ? theme_attr(class_theme[l->cls]) : base;
+		attr_t a = c == 1 && !sel ? theme_attr(class_theme[l->st.cls]) : base;
 		draw_str_cut(y, x[c + 1], w[c + 1], cells[c], a, false);
 	}
-	const char *err = l->cls == EPC_DOWN && l->e->reason[0] ? l->e->reason
-		: l->cls != EPC_UP ? l->state : "";
-	if (str_starts_with(err, "unreachable: "))	/* STATE says it */
-		err += strlen("unreachable: ");
+	/* STATE says "down": ERROR says why, in the engine's words. */
+	const char *err = l->st.cls == FEED_DOWN ? l->st.reason : l->st.cls != FEED_UP ? l->state : "";
 	char *s = sanitize_str(err);
 	draw_str_cut(y, x[VIEW_NCOLS - 1], w[VIEW_NCOLS - 1], s,
-		     sel ? base : theme_attr(l->cls <= EPC_STALLED ? TH_BAD : TH_NORMAL), false);
+		     sel ? base : theme_attr(l->st.cls <= FEED_STALLED ? TH_BAD : TH_NORMAL), false);
 	free(s);
 }
 
@@ -379,7 +402,7 @@ view_move(struct dash *d, long delta)
 	d->epv.sel = d->neps ? v[i].e : NULL;
 	if (d->neps) {
 		char *name = short_name(v[i].e->name);
-		dash_message(d, v[i].cls <= EPC_STALLED, "%s: %s", name, v[i].state);
+		dash_message(d, v[i].st.cls <= FEED_STALLED, "%s: %s", name, v[i].state);
 		free(name);
 	}
 	free(v);
@@ -411,7 +434,7 @@ endpoints_view_key(struct dash *d, enum action a)
 		d->epv.open = false;
 		d->msg[0] = '\0';	/* the selected endpoint's sentence */
 		break;
-	case ACT_REFRESH: feed_relist_all(d); break;
+	case ACT_REFRESH: feed_relist_all(&d->feed); break;
 	default: return a != ACT_HELP;	/* the others do nothing here */
 	}
 	d->dirty = true;

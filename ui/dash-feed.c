@@ -1,13 +1,16 @@
-/* dash-feed.c: everything the dashboard learns from the engines, each call on
- * the worker pool: a periodic list per endpoint (the safety net, and the only
- * source on Zun), an event stream per Docker endpoint (a status event changes
- * its row at once; a new container asks for a list, at most one per LIST_GAP
- * seconds; the periodic list slows to LIST_SAFETY while events flow), one-shot stats for the visible running rows (CPU% from
- * berth's own previous sample), and the log follower of the selected container.
+/* dash-feed.c: everything the dashboard learns from the engines (feed.h),
+ * each call on the worker pool: a periodic list per endpoint (the safety net,
+ * and the only source on Zun), an event stream per Docker endpoint (a status
+ * event changes its row at once; a new container asks for a list, at most one
+ * per LIST_GAP seconds; the periodic list slows to LIST_SAFETY while events
+ * flow), one-shot stats for the running rows on screen (CPU% from berth's own
+ * previous sample), and the log follower of the selected container.
  *
  * Stall handling: a list that gets no answer is cancelled after LIST_DEADLINE
  * seconds and retried with a back-off, so a SIGSTOPped engine shows as "not
- * answering" while every key keeps working, and recovers by itself. */
+ * answering" while every key keeps working, and recovers by itself.
+ *
+ * Each endpoint's state is data (feed_ep_state); the views word it. */
 #include "config.h"
 
 #include <malloc.h>
@@ -20,7 +23,7 @@
 #include <time.h>
 
 #include "dash-outbuf.h"
-#include "dash.h"
+#include "feed.h"
 #include "util.h"
 
 #define LIST_DEADLINE 8.0	/* seconds before a list counts as stalled */
@@ -37,12 +40,6 @@
 #define TRIM_AFTER 1.0		/* seconds from a list's end to giving memory back */
 #define TRIM_EVERY 10.0		/* seconds between two trims, at the least */
 
-/* When to hand freed memory back to the system (malloc_trim), or 0. A list
- * frees its reply, its parse and the rows it replaces; one trim a moment later
- * serves every list that ended meanwhile (fifty endpoints' lists end within
- * a second or two of each other), and trims come at most every TRIM_EVERY
- * seconds, since a trim walks the whole heap. UI thread only. */
-static double trim_at, trimmed_at;
 
 /* What one container event does to the table. */
 enum ev_kind {
@@ -57,7 +54,7 @@ struct ev_rec {
 	enum ev_kind kind;
 	int exit_code;
 	time_t time;
-	double seen;	/* dash_now() when it was applied */
+	double seen;	/* f->ops->now() when it was applied */
 };
 
 /* The status events applied in the last REPLAY_KEEP seconds, replayed in
@@ -74,11 +71,11 @@ struct feed_sync {
 /* The periodic list: the only source on Zun and without events; a safety net
  * while the events stream keeps the table current. */
 static double
-ep_interval(struct dash *d, struct dash_ep *e)
+ep_interval(struct feed *f, struct dash_ep *e)
 {
 	if (e->kind == BERTH_KIND_ZUN)
-		return d->zun_refresh_s;
-	return e->events ? (d->refresh_s > LIST_SAFETY ? d->refresh_s : LIST_SAFETY) : d->refresh_s;
+		return f->zun_refresh_s;
+	return e->events ? (f->refresh_s > LIST_SAFETY ? f->refresh_s : LIST_SAFETY) : f->refresh_s;
 }
 
 static void
@@ -91,15 +88,38 @@ feed_job_init(struct pool_job *job, void (*run)(struct pool_job *),
 	job->deadline = deadline;
 }
 
-void
-feed_init_endpoint(struct dash *d, struct dash_ep *e)
+static void
+feed_changed(struct feed *f, bool rows)
 {
-	e->kind = berth_endpoint_kind(e->ep);
-	e->state = EP_CONNECTING;
-	e->next_list = 0;
-	e->events_retry = 0;
-	e->sync = xcalloc(1, sizeof *e->sync);
-	d->dirty = true;
+	f->host.changed(f->host.ctx, rows);
+}
+
+/* Hand freed memory back to the system (malloc_trim) soon. A list frees its
+ * reply, its parse and the rows it replaces; one trim a moment later serves
+ * every list that ended meanwhile (fifty endpoints' lists end within a second
+ * or two of each other), and trims come at most every TRIM_EVERY seconds,
+ * since a trim walks the whole heap. */
+static void
+trim_soon(struct feed *f, double now)
+{
+	if (f->trim_at)
+		return;
+	double soonest = f->trimmed_at + TRIM_EVERY;
+	f->trim_at = now + TRIM_AFTER > soonest ? now + TRIM_AFTER : soonest;
+}
+
+void
+feed_start(struct feed *f)
+{
+	for (size_t i = 0; i < f->neps; i++) {
+		struct dash_ep *e = &f->eps[i];
+		e->kind = f->ops->kind(e->ep);
+		e->state = EP_CONNECTING;
+		e->next_list = 0;
+		e->events_retry = 0;
+		e->sync = xcalloc(1, sizeof *e->sync);
+	}
+	feed_changed(f, false);
 }
 
 /* ---------------------------------------------------------------- stats table */
@@ -159,7 +179,7 @@ stats_rebuild(struct dash_ep *e)
 struct events_job {
 	struct pool_job job;	/* the stream */
 	struct pool_job note;	/* events are waiting in pending */
-	struct dash *d;
+	struct feed *f;
 	struct dash_ep *e;
 	berth_endpoint *ep;
 	pthread_mutex_t lock;	/* pending and overflow: worker and UI */
@@ -232,7 +252,7 @@ events_cb(void *ctx, const struct berth_event *ev)
 		j->overflow = true;
 	}
 	pthread_mutex_unlock(&j->lock);
-	pool_notify(j->d->pool, &j->note);
+	pool_notify(j->f->pool, &j->note);
 	return berth_cancel_is_set(j->job.cancel);
 }
 
@@ -240,13 +260,13 @@ static void
 events_run(struct pool_job *pj)
 {
 	struct events_job *j = (struct events_job *)pj;
-	j->rc = berth_events(j->ep, 0, events_cb, j, pj->cancel, &j->err);
+	j->rc = j->f->ops->events(j->ep, 0, events_cb, j, pj->cancel, &j->err);
 }
 
 /* List e soon: at once, but no more than one list per LIST_GAP seconds, so a
  * burst of creations costs one or two lists. */
 static void
-request_list(struct dash *d, struct dash_ep *e)
+request_list(struct feed *f, struct dash_ep *e)
 {
 	if (e->list_job) {
 		e->relist = true;
@@ -255,7 +275,7 @@ request_list(struct dash *d, struct dash_ep *e)
 		if (e->next_list > soonest)
 			e->next_list = soonest;
 	}
-	d->dirty = true;
+	feed_changed(f, false);
 }
 
 static ssize_t
@@ -374,8 +394,8 @@ events_note(struct pool_job *pj)
 	j->overflow = false;
 	pthread_mutex_unlock(&j->lock);
 	bool relist = overflow, changed = false;
-	double now = dash_now();
-	for (size_t i = 0; i < n && !j->d->quit; i++) {
+	double now = j->f->ops->now();
+	for (size_t i = 0; i < n && !j->f->quit; i++) {
 		if (recs[i].kind != EV_RELIST)
 			sync_keep(e->sync, &recs[i], now);
 		if (ev_apply(e, &recs[i]))
@@ -384,15 +404,14 @@ events_note(struct pool_job *pj)
 			relist = true;
 	}
 	ev_rec_free(recs, n);
-	if (j->d->quit)
+	if (j->f->quit)
 		return;
 	if (changed) {
 		stats_rebuild(e);
-		dash_rebuild(j->d);
-		j->d->dirty = true;
+		feed_changed(j->f, true);
 	}
 	if (relist)
-		request_list(j->d, e);
+		request_list(j->f, e);
 }
 
 static void
@@ -404,44 +423,44 @@ events_done(struct pool_job *pj)
 	if (j->rc < 0 && j->err.code == BERTH_EUNSUPPORTED)
 		e->no_events = true;
 	else
-		e->events_retry = dash_now() + 2;
+		e->events_retry = j->f->ops->now() + 2;
 	/* Whatever happened while the stream was down, a list catches up; the kept
 	 * events may have been overtaken by ones the stream never saw. */
 	sync_clear(e->sync);
-	if (!j->d->quit && !e->no_events)
-		request_list(j->d, e);
+	if (!j->f->quit && !e->no_events)
+		request_list(j->f, e);
 	ev_rec_free(j->pending, j->npending);
 	pthread_mutex_destroy(&j->lock);
 	free(j);
 }
 
 static void
-events_start(struct dash *d, struct dash_ep *e)
+events_start(struct feed *f, struct dash_ep *e)
 {
 	struct events_job *j = xcalloc(1, sizeof *j);
 	feed_job_init(&j->job, events_run, events_done, POOL_STREAM, 0);
 	j->note.done = events_note;
-	j->d = d;
+	j->f = f;
 	j->e = e;
 	j->ep = e->ep;
 	pthread_mutex_init(&j->lock, NULL);
-	if (pool_submit(d->pool, &j->job, &j->err) < 0) {
-		e->events_retry = dash_now() + 5;
+	if (pool_submit(f->pool, &j->job, &j->err) < 0) {
+		e->events_retry = f->ops->now() + 5;
 		pthread_mutex_destroy(&j->lock);
 		free(j);
 		return;
 	}
 	e->events = j;
 	/* What changed between the last list and the subscription is in neither. */
-	if (e->next_list > dash_now() + LIST_CATCHUP)
-		e->next_list = dash_now() + LIST_CATCHUP;
+	if (e->next_list > f->ops->now() + LIST_CATCHUP)
+		e->next_list = f->ops->now() + LIST_CATCHUP;
 }
 
 /* ---------------------------------------------------------------- list */
 
 struct list_job {
 	struct pool_job job;
-	struct dash *d;
+	struct feed *f;
 	struct dash_ep *e;
 	berth_endpoint *ep;
 	struct berth_container **ctrs;
@@ -455,35 +474,38 @@ static void
 list_run(struct pool_job *pj)
 {
 	struct list_job *j = (struct list_job *)pj;
-	j->rc = berth_list(j->ep, true, &j->ctrs, &j->n, pj->cancel, &j->err);
-	j->kind = berth_endpoint_kind(j->ep);
+	j->rc = j->f->ops->list(j->ep, true, &j->ctrs, &j->n, pj->cancel, &j->err);
+	j->kind = j->f->ops->kind(j->ep);
 }
 
 static void
-list_failed(struct dash *d, struct dash_ep *e, struct list_job *j, double now)
+list_failed(struct feed *f, struct dash_ep *e, struct list_job *j, double now)
 {
 	e->stalled = j->err.code == BERTH_ECANCELLED;
-	if (e->stalled)
-		snprintf(e->reason, sizeof e->reason, "not answering (no reply within %.0f s)",
-			 LIST_DEADLINE);
-	else
-		snprintf(e->reason, sizeof e->reason, "unreachable: %s", j->err.message);
+	if (e->stalled) {
+		e->reason[0] = '\0';
+	} else {
+		snprintf(e->reason, sizeof e->reason, "%s", j->err.message);
+		e->waiting_since = 0;	/* an error is an answer */
+	}
+	if (!e->down_since)
+		e->down_since = now;
 	e->state = EP_UNREACHABLE;
 	e->backoff = e->backoff > 0 ? e->backoff * 2 : 1;
 	if (e->backoff > BACKOFF_MAX)
 		e->backoff = BACKOFF_MAX;
 	e->next_list = now + e->backoff;
-	d->dirty = true;
+	feed_changed(f, false);
 }
 
 /* The kept events onto a new list. An event for a container the list lacks
  * asks for another list only when it came while this one was in flight (the
  * container is newer than the list); too many events to keep, likewise. */
 static void
-sync_replay(struct dash_ep *e)
+sync_replay(struct dash_ep *e, double now)
 {
 	struct feed_sync *s = e->sync;
-	sync_prune(s, dash_now());
+	sync_prune(s, now);
 	for (size_t i = 0; i < s->nreplay; i++)
 		if (!ev_apply(e, &s->replay[i]) && s->replay[i].seen >= e->list_started)
 			e->relist = true;
@@ -497,11 +519,11 @@ static void
 list_done(struct pool_job *pj)
 {
 	struct list_job *j = (struct list_job *)pj;
-	struct dash *d = j->d;
+	struct feed *f = j->f;
 	struct dash_ep *e = j->e;
-	double now = dash_now();
+	double now = f->ops->now();
 	e->list_job = NULL;
-	if (d->quit) {
+	if (f->quit) {
 		berth_container_list_free(j->ctrs, j->n);
 		free(j);
 		return;
@@ -511,57 +533,59 @@ list_done(struct pool_job *pj)
 		berth_container_list_free(e->ctrs, e->nctrs);
 		e->ctrs = j->ctrs;
 		e->nctrs = j->n;
-		sync_replay(e);
+		sync_replay(e, now);
 		stats_rebuild(e);
 		e->state = EP_CONNECTED;
 		e->listed = true;
+		e->last_ok = now;
+		e->waiting_since = 0;
+		e->down_since = 0;
 		e->backoff = 0;
 		e->reason[0] = '\0';
-		e->next_list = e->relist ? e->list_started + LIST_GAP : now + ep_interval(d, e);
+		e->next_list = e->relist ? e->list_started + LIST_GAP : now + ep_interval(f, e);
 		e->relist = false;
-		dash_rebuild(d);
-		if (!trim_at) {
-			double soonest = trimmed_at + TRIM_EVERY;
-			trim_at = now + TRIM_AFTER > soonest ? now + TRIM_AFTER : soonest;
-		}
+		feed_changed(f, true);
+		trim_soon(f, now);
 	} else {
 		berth_container_list_free(j->ctrs, j->n);
-		list_failed(d, e, j, now);
+		list_failed(f, e, j, now);
 	}
-	d->dirty = true;
+	feed_changed(f, false);
 	free(j);
 }
 
 static void
-list_start(struct dash *d, struct dash_ep *e, double now)
+list_start(struct feed *f, struct dash_ep *e, double now)
 {
 	struct list_job *j = xcalloc(1, sizeof *j);
 	feed_job_init(&j->job, list_run, list_done, POOL_FAST, now + LIST_DEADLINE);
-	j->d = d;
+	j->f = f;
 	j->e = e;
 	j->ep = e->ep;
-	if (pool_submit(d->pool, &j->job, &j->err) < 0) {
-		list_failed(d, e, j, now);
+	if (pool_submit(f->pool, &j->job, &j->err) < 0) {
+		list_failed(f, e, j, now);
 		free(j);
 		return;
 	}
 	e->list_job = j;
 	e->list_started = now;
+	if (!e->waiting_since)
+		e->waiting_since = now;
 	e->relist = false;
 }
 
 void
-feed_relist_all(struct dash *d)
+feed_relist_all(struct feed *f)
 {
-	for (size_t i = 0; i < d->neps; i++)
-		request_list(d, &d->eps[i]);
+	for (size_t i = 0; i < f->neps; i++)
+		request_list(f, &f->eps[i]);
 }
 
 /* ---------------------------------------------------------------- stats */
 
 struct stats_job {
 	struct pool_job job;
-	struct dash *d;
+	struct feed *f;
 	struct dash_ep *e;
 	berth_endpoint *ep;
 	char *id;
@@ -574,7 +598,7 @@ static void
 stats_run(struct pool_job *pj)
 {
 	struct stats_job *j = (struct stats_job *)pj;
-	j->rc = berth_stats(j->ep, j->id, &j->s, pj->cancel, &j->err);
+	j->rc = j->f->ops->stats(j->ep, j->id, &j->s, pj->cancel, &j->err);
 }
 
 static void
@@ -596,22 +620,22 @@ stats_done(struct pool_job *pj)
 		st->mem = j->s.mem_used;
 		st->mem_limit = j->s.mem_limit;
 		st->have_mem = true;
-		j->d->dirty = true;
+		feed_changed(j->f, false);
 	}
 	free(j->id);
 	free(j);
 }
 
 static void
-stats_start(struct dash *d, struct dash_ep *e, struct dash_stats *st, double now)
+stats_start(struct feed *f, struct dash_ep *e, struct dash_stats *st, double now)
 {
 	struct stats_job *j = xcalloc(1, sizeof *j);
 	feed_job_init(&j->job, stats_run, stats_done, POOL_BULK, now + STATS_DEADLINE);
-	j->d = d;
+	j->f = f;
 	j->e = e;
 	j->ep = e->ep;
 	j->id = xstrdup(st->id);
-	if (pool_submit(d->pool, &j->job, &j->err) < 0) {
+	if (pool_submit(f->pool, &j->job, &j->err) < 0) {
 		free(j->id);
 		free(j);
 		return;
@@ -623,19 +647,18 @@ stats_start(struct dash *d, struct dash_ep *e, struct dash_stats *st, double now
 
 /* Sample the running rows on screen (never the whole list). */
 static void
-stats_tick(struct dash *d, double now)
+stats_tick(struct feed *f, double now)
 {
-	struct table *t = &d->table;
-	if (now < d->next_stats)
+	if (now < f->next_stats)
 		return;
-	d->next_stats = now + d->refresh_s;
-	for (size_t i = t->top; i < t->nrows && i < t->top + (size_t)t->height; i++) {
-		struct row *r = &t->rows[i];
-		struct dash_ep *e = r->ep;
-		if (!r->c->running || !r->st || r->st->inflight || e->no_stats ||
+	f->next_stats = now + f->refresh_s;
+	struct feed_row r;
+	for (size_t i = 0; f->host.shown_row(f->host.ctx, i, &r); i++) {
+		struct dash_ep *e = r.e;
+		if (!r.c->running || !r.st || r.st->inflight || e->no_stats ||
 		    e->state != EP_CONNECTED || e->nstats_inflight >= STATS_INFLIGHT_MAX)
 			continue;
-		stats_start(d, e, r->st, now);
+		stats_start(f, e, r.st, now);
 	}
 }
 
@@ -644,7 +667,7 @@ stats_tick(struct dash *d, double now)
 struct log_job {
 	struct pool_job job;	/* the stream */
 	struct outbuf out;
-	struct dash *d;
+	struct feed *f;
 	berth_endpoint *ep;
 	char *id;
 	time_t since;
@@ -667,32 +690,32 @@ log_run(struct pool_job *pj)
 	struct log_job *j = (struct log_job *)pj;
 	struct berth_logs_opts o = { .follow = true, .tail = j->tail, .since = j->since,
 				     .timestamps = true };
-	j->rc = berth_logs(j->ep, j->id, &o, log_sink, j, pj->cancel, &j->err);
+	j->rc = j->f->ops->logs(j->ep, j->id, &o, log_sink, j, pj->cancel, &j->err);
 }
 
 static void
 log_note(struct pool_job *pj)
 {
 	struct log_job *j = (struct log_job *)((char *)pj - offsetof(struct log_job, out.note));
-	if (outbuf_take(&j->out, j->orphan ? NULL : &j->d->logs))
-		j->d->dirty = true;
+	if (outbuf_take(&j->out, j->orphan ? NULL : j->f->logs))
+		feed_changed(j->f, false);
 }
 
 static void
 log_done(struct pool_job *pj)
 {
 	struct log_job *j = (struct log_job *)pj;
-	struct dash *d = j->d;
-	outbuf_take(&j->out, j->orphan ? NULL : &d->logs);
+	struct feed *f = j->f;
+	outbuf_take(&j->out, j->orphan ? NULL : f->logs);
 	if (!j->orphan) {
-		d->log_job = NULL;
-		logpane_flush(&d->logs);
-		if (j->rc < 0 && j->err.code != BERTH_ECANCELLED && !d->quit) {
+		f->log_job = NULL;
+		logpane_flush(f->logs);
+		if (j->rc < 0 && j->err.code != BERTH_ECANCELLED && !f->quit) {
 			char *line = xasprintf("-- berth: %s", j->err.message);
-			logpane_add_text(&d->logs, BERTH_STDERR, line);
+			logpane_add_text(f->logs, BERTH_STDERR, line);
 			free(line);
 		}
-		d->dirty = true;
+		feed_changed(f, false);
 	}
 	outbuf_done(&j->out);
 	free(j->id);
@@ -700,97 +723,104 @@ log_done(struct pool_job *pj)
 }
 
 void
-feed_log_stop(struct dash *d)
+feed_shutdown(struct feed *f)
 {
-	if (d->log_job) {
-		d->log_job->orphan = true;
-		pool_cancel(&d->log_job->job);
-		d->log_job = NULL;
+	f->quit = true;
+	feed_log_stop(f);
+}
+
+void
+feed_log_stop(struct feed *f)
+{
+	if (f->log_job) {
+		f->log_job->orphan = true;
+		pool_cancel(&f->log_job->job);
+		f->log_job = NULL;
 	}
-	free(d->log_ep);
-	free(d->log_id);
-	d->log_ep = d->log_id = NULL;
-	d->log_start_at = 0;
+	free(f->log_ep);
+	free(f->log_id);
+	f->log_ep = f->log_id = NULL;
+	f->log_start_at = 0;
 }
 
 /* Start following (ep, id); since 0 means "the last scrollback lines". */
 static void
-log_start(struct dash *d, struct dash_ep *e, const char *id, time_t since)
+log_start(struct feed *f, struct dash_ep *e, const char *id, time_t since)
 {
 	struct log_job *j = xcalloc(1, sizeof *j);
 	feed_job_init(&j->job, log_run, log_done, POOL_STREAM, 0);
-	j->d = d;
+	j->f = f;
 	j->ep = e->ep;
 	j->id = xstrdup(id);
 	j->since = since;
-	j->tail = since ? -1 : (long)d->logs.cap;
-	outbuf_init(&j->out, d->pool, &j->job, log_note);
-	if (pool_submit(d->pool, &j->job, &j->err) < 0) {
-		dash_message(d, true, "%s", j->err.message);
+	j->tail = since ? -1 : (long)f->logs->cap;
+	outbuf_init(&j->out, f->pool, &j->job, log_note);
+	if (pool_submit(f->pool, &j->job, &j->err) < 0) {
+		f->host.message(f->host.ctx, j->err.message);
 		outbuf_done(&j->out);
 		free(j->id);
 		free(j);
 		return;
 	}
-	d->log_job = j;
+	f->log_job = j;
 }
 
 void
-feed_log_follow(struct dash *d)
+feed_log_follow(struct feed *f)
 {
-	struct row *r = table_selected(&d->table);
-	d->log_start_at = 0;
-	if (!r) {
-		feed_log_stop(d);
-		logpane_clear(&d->logs);
+	struct feed_row r;
+	f->log_start_at = 0;
+	if (!f->host.selected_row(f->host.ctx, &r)) {
+		feed_log_stop(f);
+		logpane_clear(f->logs);
 		return;
 	}
-	bool same = d->log_id && strcmp(d->log_id, r->c->id) == 0 &&
-		    strcmp(d->log_ep, r->ep->name) == 0;
-	if (same && d->log_job)
+	bool same = f->log_id && strcmp(f->log_id, r.c->id) == 0 &&
+		    strcmp(f->log_ep, r.e->name) == 0;
+	if (same && f->log_job)
 		return;
 	if (same) {	/* the stream ended (container stopped); pick up when it runs */
-		if (r->c->running)
-			log_start(d, r->ep, r->c->id, time(NULL));
+		if (r.c->running)
+			log_start(f, r.e, r.c->id, time(NULL));
 		return;
 	}
-	feed_log_stop(d);
-	logpane_clear(&d->logs);
-	d->log_ep = xstrdup(r->ep->name);
-	d->log_id = xstrdup(r->c->id);
-	log_start(d, r->ep, r->c->id, 0);
+	feed_log_stop(f);
+	logpane_clear(f->logs);
+	f->log_ep = xstrdup(r.e->name);
+	f->log_id = xstrdup(r.c->id);
+	log_start(f, r.e, r.c->id, 0);
 }
 
 /* ---------------------------------------------------------------- schedule */
 
 void
-feed_tick(struct dash *d, double now)
+feed_tick(struct feed *f, double now)
 {
-	pool_expire(d->pool, now);
-	for (size_t i = 0; i < d->neps; i++) {
-		struct dash_ep *e = &d->eps[i];
+	pool_expire(f->pool, now);
+	for (size_t i = 0; i < f->neps; i++) {
+		struct dash_ep *e = &f->eps[i];
 		if (!e->list_job && now >= e->next_list)
-			list_start(d, e, now);
+			list_start(f, e, now);
 		if (e->state == EP_CONNECTED && !e->events && !e->no_events &&
 		    e->kind != BERTH_KIND_ZUN && now >= e->events_retry)
-			events_start(d, e);
+			events_start(f, e);
 	}
-	stats_tick(d, now);
-	if (d->log_start_at && now >= d->log_start_at)
-		feed_log_follow(d);
-	if (trim_at && now >= trim_at) {
+	stats_tick(f, now);
+	if (f->log_start_at && now >= f->log_start_at)
+		feed_log_follow(f);
+	if (f->trim_at && now >= f->trim_at) {
 		malloc_trim(0);
-		trim_at = 0;
-		trimmed_at = now;
+		f->trim_at = 0;
+		f->trimmed_at = now;
 	}
 }
 
 double
-feed_next_deadline(struct dash *d, double now)
+feed_next_deadline(struct feed *f, double now)
 {
-	double next = d->next_stats > now ? d->next_stats : now + d->refresh_s;
-	for (size_t i = 0; i < d->neps; i++) {
-		struct dash_ep *e = &d->eps[i];
+	double next = f->next_stats > now ? f->next_stats : now + f->refresh_s;
+	for (size_t i = 0; i < f->neps; i++) {
+		struct dash_ep *e = &f->eps[i];
 		if (e->list_job) {
 			double tick = now + 0.5;	/* keep "slow (N s)" and deadlines moving */
 			if (tick < next)
@@ -802,39 +832,35 @@ feed_next_deadline(struct dash *d, double now)
 		    e->kind != BERTH_KIND_ZUN && e->events_retry < next)
 			next = e->events_retry;
 	}
-	if (d->log_start_at && d->log_start_at < next)
-		next = d->log_start_at;
-	if (trim_at && trim_at < next)
-		next = trim_at;
+	if (f->log_start_at && f->log_start_at < next)
+		next = f->log_start_at;
+	if (f->trim_at && f->trim_at < next)
+		next = f->trim_at;
 	return next;
 }
 
-const char *
-feed_ep_state_text(struct dash_ep *e, double now, char *buf, size_t len, enum theme_elem *th)
+/* Where e stands: its lists' outcome, or how long the one in flight has
+ * gone unanswered. */
+struct feed_ep_state
+feed_ep_state(const struct dash_ep *e, double now)
 {
-	double waited = e->list_job ? now - e->list_started : 0;
+	struct feed_ep_state st = { .cls = FEED_UP, .reason = "", .last_ok = e->last_ok,
+				    .polling = e->no_events || e->kind == BERTH_KIND_ZUN };
+	double waited = e->list_job && e->waiting_since ? now - e->waiting_since : 0;
 	if (e->state == EP_UNREACHABLE) {
-		*th = TH_BAD;
-		if (e->list_job)
-			snprintf(buf, len, "%s; reconnecting", e->reason);
-		else
-			snprintf(buf, len, "%s; retrying in %.0f s", e->reason,
-				 e->next_list > now ? e->next_list - now + 0.5 : 0);
-	} else if (waited >= STALL_AFTER) {
-		*th = TH_BAD;
-		snprintf(buf, len, "not answering for %.0f s", waited);
-	} else if (waited >= SLOW_AFTER) {
-		*th = TH_WARN;
-		snprintf(buf, len, "slow (%.0f s)", waited);
+		st.cls = e->stalled ? FEED_STALLED : FEED_DOWN;
+		st.reason = e->stalled ? "" : e->reason;
+		st.since = e->stalled ? e->waiting_since : e->down_since;
+		st.retrying = e->list_job != NULL;
+		st.next_retry = e->list_job ? 0 : e->next_list;
+		st.backoff = e->backoff;
+	} else if (waited >= STALL_AFTER || waited >= SLOW_AFTER) {
+		st.cls = waited >= STALL_AFTER ? FEED_STALLED : FEED_SLOW;
+		st.since = e->waiting_since;
 	} else if (e->state == EP_CONNECTING) {
-		*th = TH_WARN;
-		snprintf(buf, len, "connecting");
-	} else {
-		*th = TH_GOOD;
-		snprintf(buf, len, "connected%s", e->no_events || e->kind == BERTH_KIND_ZUN
-			 ? " (polling)" : "");
+		st.cls = FEED_CONNECTING;
 	}
-	return buf;
+	return st;
 }
 
 void
@@ -850,3 +876,12 @@ feed_free_endpoint(struct dash_ep *e)
 	berth_endpoint_free(e->ep);
 	free(e->name);
 }
+
+const struct feed_ops feed_engine_ops = {
+	.now = now_monotonic,
+	.kind = berth_endpoint_kind,
+	.list = berth_list,
+	.events = berth_events,
+	.stats = berth_stats,
+	.logs = berth_logs,
+};

@@ -1,7 +1,7 @@
 /* dash.h (private to the dashboard): the state shared by its modules.
  *
  * Threads: everything here belongs to the UI thread. Workers only see the
- * job structs of dash-feed.c and dash-actions.c, and hand results back through
+ * job structs of dash-feed.c (feed.h) and dash-actions.c, and hand results back through
  * the pool's completion list.
  */
 #ifndef BERTH_DASH_H
@@ -11,54 +11,12 @@
 #include <stdint.h>
 
 #include "berth.h"
+#include "feed.h"
 #include "keymap.h"
 #include "logpane.h"
 #include "pool.h"
 #include "table.h"
 #include "theme.h"
-
-enum ep_state { EP_CONNECTING, EP_CONNECTED, EP_UNREACHABLE };
-
-/* Per-container samples, kept across lists (sorted by id). */
-struct dash_stats {
-	char *id;
-	struct berth_stats_sample prev;	/* berth's previous sample */
-	double cpu;			/* < 0: not known yet */
-	uint64_t mem, mem_limit;
-	bool have_mem;
-	bool inflight;
-	double last;			/* when the last sample was asked for */
-};
-
-struct list_job;
-struct events_job;
-struct feed_sync;
-struct exec_job;
-
-struct dash_ep {
-	berth_endpoint *ep;
-	char *name;
-	enum berth_kind kind;
-	struct berth_container **ctrs;	/* the last list (owned) */
-	size_t nctrs;
-	struct dash_stats **stats;	/* sorted by id */
-	size_t nstats;
-	enum ep_state state;
-	char reason[600];		/* why unreachable */
-	bool stalled;			/* unreachable because the last list got no reply */
-	bool listed;			/* a list succeeded at least once */
-	struct list_job *list_job;	/* in flight, or NULL */
-	double list_started;
-	double next_list;
-	double backoff;			/* seconds before the next retry */
-	bool relist;			/* an event came while a list was in flight */
-	struct events_job *events;	/* running event stream, or NULL */
-	struct feed_sync *sync;		/* dash-feed.c: events to replay on a list */
-	bool no_events, no_stats;
-	double events_retry;		/* when to restart a failed event stream */
-	int nstats_inflight;
-	double seen_ok;			/* dash-endpoints.c: last drawn as connected */
-};
 
 enum layout { LAYOUT_TABLE, LAYOUT_SPLIT, LAYOUT_FULL };
 
@@ -88,6 +46,8 @@ struct dialog {
 	void (*ctx_free)(void *ctx);	/* on cancel */
 };
 
+struct exec_job;
+
 /* A text pane over the table: help, details, inspect, exec output. */
 struct overlay {
 	bool open;
@@ -96,7 +56,6 @@ struct overlay {
 	struct exec_job *exec;	/* feeding it, or NULL */
 };
 
-struct log_job;
 struct copy_job;
 struct dash_leases;
 
@@ -109,10 +68,7 @@ struct dash {
 	enum layout layout;
 	enum focus focus;
 	struct logpane logs;
-	char *log_ep, *log_id;		/* the container the log pane follows */
-	struct log_job *log_job;
-	double log_start_at;		/* debounced start of the log follow; 0: none */
-	double next_stats;		/* when to sample the visible rows again */
+	struct feed feed;		/* lists, events, stats, the log follower */
 	struct overlay ov;
 	struct epview epv;
 	struct dialog dlg;
@@ -131,17 +87,8 @@ struct dash {
 	struct dash_leases *leases;	/* dash-leases.c */
 };
 
-/* dash-feed.c: lists, events, stats and the log follower. */
-void feed_init_endpoint(struct dash *d, struct dash_ep *e);
-void feed_tick(struct dash *d, double now);	/* schedule due work */
-double feed_next_deadline(struct dash *d, double now);
-void feed_relist_all(struct dash *d);
-void feed_free_endpoint(struct dash_ep *e);
-void feed_log_follow(struct dash *d);		/* (re)start following the selection */
-void feed_log_stop(struct dash *d);
-const char *feed_ep_state_text(struct dash_ep *e, double now, char *buf, size_t len,
-			       enum theme_elem *th);
-struct dash_stats *feed_stats_find(struct dash_ep *e, const char *id);
+/* dash-feed-host.c: the feed of d's endpoints, its host the dashboard. */
+void dash_feed_attach(struct dash *d);
 
 /* dash-actions.c: what the keys do to containers. */
 void action_run(struct dash *d, enum action a);

@@ -77,10 +77,10 @@ log_follow_soon(struct dash *d)
 	if (d->layout == LAYOUT_TABLE)
 		return;
 	struct row *r = table_selected(&d->table);
-	bool same = r && d->log_id && strcmp(d->log_id, r->c->id) == 0 &&
-		    strcmp(d->log_ep, r->ep->name) == 0;
-	if (!same || !d->log_job)
-		d->log_start_at = dash_now() + (same ? 0 : LOG_DEBOUNCE_S);
+	bool same = r && d->feed.log_id && strcmp(d->feed.log_id, r->c->id) == 0 &&
+		    strcmp(d->feed.log_ep, r->ep->name) == 0;
+	if (!same || !d->feed.log_job)
+		d->feed.log_start_at = dash_now() + (same ? 0 : LOG_DEBOUNCE_S);
 }
 
 void
@@ -177,9 +177,9 @@ draw_logs(struct dash *d, int y, int h, bool focused)
 {
 	char title[300];
 	struct row *r = table_selected(&d->table);
-	if (d->log_id && r && strcmp(r->c->id, d->log_id) == 0)
+	if (d->feed.log_id && r && strcmp(r->c->id, d->feed.log_id) == 0)
 		snprintf(title, sizeof title, "logs %s%s", r->c->name ? r->c->name : r->c->id,
-			 d->log_job ? "" : " (not streaming)");
+			 d->feed.log_job ? "" : " (not streaming)");
 	else
 		snprintf(title, sizeof title, "logs");
 	draw_pane_header(y, title, &d->logs, focused);
@@ -330,10 +330,10 @@ set_layout(struct dash *d, enum layout l)
 	d->layout = l;
 	d->focus = l == LAYOUT_FULL ? FOCUS_LOG : FOCUS_TABLE;
 	if (l == LAYOUT_TABLE) {
-		feed_log_stop(d);
+		feed_log_stop(&d->feed);
 		logpane_clear(&d->logs);
 	} else {
-		feed_log_follow(d);
+		feed_log_follow(&d->feed);
 	}
 	d->dirty = true;
 }
@@ -493,7 +493,7 @@ act(struct dash *d, enum action a)
 	case ACT_MOUSE: set_mouse(d, !d->mouse); break;
 	case ACT_LEASES: dash_leases_show(d); break;
 	case ACT_REFRESH:
-		feed_relist_all(d);
+		feed_relist_all(&d->feed);
 		d->full_redraw = true;
 		break;
 	case ACT_HELP: case ACT_DETAILS: case ACT_INSPECT: case ACT_EXEC: case ACT_SHELL:
@@ -713,7 +713,7 @@ install_signals(void)
 static int
 poll_timeout(struct dash *d, struct dash_script *sc, double now)
 {
-	double next = feed_next_deadline(d, now);
+	double next = feed_next_deadline(&d->feed, now);
 	double leases = dash_leases_next_deadline(d, now);
 	if (leases < next)
 		next = leases;
@@ -762,7 +762,7 @@ run_loop(struct dash *d, struct dash_script *sc)
 		if (!d->headless)
 			read_keys(d);
 		now = dash_now();
-		feed_tick(d, now);
+		feed_tick(&d->feed, now);
 		dash_leases_tick(d, now);
 		if (busy(d)) {
 			unsigned spin = (unsigned)(now * 10);
@@ -785,7 +785,7 @@ dash_free(struct dash *d)
 	dash_warn_end();
 	if (d->ov.exec)
 		action_exec_orphan(d->ov.exec);
-	feed_log_stop(d);
+	feed_shutdown(&d->feed);
 	dialog_close(d);
 	pool_free(d->pool);
 	dash_leases_free(d);
@@ -846,8 +846,7 @@ dashboard_run(const struct berth_config *cfg, char *const *specs, size_t nspecs)
 	}
 	install_signals();
 	dash_warn_attach(&d);
-	for (size_t i = 0; i < d.neps; i++)
-		feed_init_endpoint(&d, &d.eps[i]);
+	dash_feed_attach(&d);
 	dash_rebuild(&d);
 	int status = run_loop(&d, sc);
 	d.quit = true;
