@@ -1,0 +1,648 @@
+/* test_feed.c: the dashboard's feed (ui/dash-feed.c) without an engine or a
+ * screen. A scripted engine answers its lists, streams its events, samples
+ * and logs (struct feed_ops), the clock is a variable the tests move, and the
+ * worker pool is the real one. Each rule of the feed is a test: an event
+ * changes a row in place, a list answered before an event does not undo it,
+ * a stream that ends drops the events it kept, a new container asks for a
+ * list at most once a second, the back-off grows and resets, the stall
+ * deadline, the state published to the views, stats sampling, the log follow
+ * restarting. */
+#include "config.h"
+
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "feed.h"
+#include "tap.h"
+#include "util.h"
+
+#define HANG_S 10.0	/* a generous bound on waiting for the workers */
+
+/* ---------------------------------------------------------------- the clock */
+
+static double clock_now = 1000.0;
+
+static double
+fake_now(void)
+{
+	return clock_now;
+}
+
+/* ---------------------------------------------------------------- the engine */
+
+#define MAXC 16
+#define MAXQ 64
+
+struct truth {
+	char id[32], name[32];
+	enum berth_status status;
+	int exit_code;
+};
+
+struct qev {
+	char action[32], id[32];
+	int exit_code;
+};
+
+/* What the scripted engine has and does; under lock, workers and the test. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	struct truth c[MAXC];
+	size_t n;
+	bool hold_lists;	/* lists wait, with the truth of when they were asked */
+	int list_fails;		/* an error code for the lists, or 0 */
+	int nlists;
+	struct qev q[MAXQ];
+	size_t nq;
+	bool end_stream;	/* the events stream ends (as when the engine restarts) */
+	bool stream_up;
+	int nstreams;
+	int nstats;
+	int nlogs;
+	bool end_logs;
+	time_t log_since;
+	long log_tail;
+} eng;
+
+static void
+engine_set(const char *id, enum berth_status st, int exit_code)
+{
+	pthread_mutex_lock(&lock);
+	size_t i = 0;
+	while (i < eng.n && strcmp(eng.c[i].id, id) != 0)
+		i++;
+	if (i == eng.n && eng.n < MAXC) {
+		eng.n++;
+		snprintf(eng.c[i].id, sizeof eng.c[i].id, "%s", id);
+		snprintf(eng.c[i].name, sizeof eng.c[i].name, "name-%s", id);
+	}
+	eng.c[i].status = st;
+	eng.c[i].exit_code = exit_code;
+	pthread_mutex_unlock(&lock);
+}
+
+/* An event on the stream (the engine's truth is set apart, as events and
+ * lists may disagree for a while). */
+static void
+engine_event(const char *action, const char *id, int exit_code)
+{
+	pthread_mutex_lock(&lock);
+	struct qev *e = &eng.q[eng.nq++];
+	snprintf(e->action, sizeof e->action, "%s", action);
+	snprintf(e->id, sizeof e->id, "%s", id);
+	e->exit_code = exit_code;
+	pthread_mutex_unlock(&lock);
+}
+
+#define ENG(field) (pthread_mutex_lock(&lock), eng_val_ = (long)(eng.field), \
+		    pthread_mutex_unlock(&lock), eng_val_)
+static long eng_val_;
+
+static void
+engine_set_flag(bool *flag, bool v)
+{
+	pthread_mutex_lock(&lock);
+	*flag = v;
+	pthread_mutex_unlock(&lock);
+}
+
+static void
+nap(void)
+{
+	pthread_mutex_unlock(&lock);
+	usleep(2000);
+	pthread_mutex_lock(&lock);
+}
+
+static struct berth_container *
+ctr_new(const struct truth *t)
+{
+	struct berth_container *c = xcalloc(1, sizeof *c);
+	c->id = xstrdup(t->id);
+	c->name = xstrdup(t->name);
+	c->status = t->status;
+	c->running = t->status == BERTH_ST_RUNNING;
+	c->exit_code = t->exit_code;
+	c->state_text = xstrdup(c->running ? "Up" : "Exited");
+	return c;
+}
+
+static int
+fake_list(berth_endpoint *ep, bool all, struct berth_container ***out, size_t *n,
+	  berth_cancel *cancel, struct berth_error *err)
+{
+	(void)ep, (void)all;
+	pthread_mutex_lock(&lock);
+	eng.nlists++;
+	struct truth snap[MAXC];
+	size_t ns = eng.n;
+	memcpy(snap, eng.c, sizeof snap);
+	int fails = eng.list_fails;
+	while (eng.hold_lists && !berth_cancel_is_set(cancel))
+		nap();
+	pthread_mutex_unlock(&lock);
+	if (berth_cancel_is_set(cancel))
+		return berth_fail(err, BERTH_ECANCELLED, "cancelled");
+	if (fails)
+		return berth_fail(err, fails, "cannot reach the engine at /x.sock: connection refused");
+	*out = xcalloc(ns + 1, sizeof **out);
+	for (size_t i = 0; i < ns; i++)
+		(*out)[i] = ctr_new(&snap[i]);
+	*n = ns;
+	return 0;
+}
+
+static int
+fake_events(berth_endpoint *ep, time_t since, berth_event_cb cb, void *ctx,
+	    berth_cancel *cancel, struct berth_error *err)
+{
+	(void)ep, (void)since;
+	pthread_mutex_lock(&lock);
+	eng.nstreams++;
+	eng.stream_up = true;
+	while (!eng.end_stream && !berth_cancel_is_set(cancel)) {
+		if (!eng.nq) {
+			nap();
+			continue;
+		}
+		struct qev e = eng.q[0];
+		memmove(eng.q, eng.q + 1, --eng.nq * sizeof *eng.q);
+		pthread_mutex_unlock(&lock);
+		struct berth_event ev = { .type = "container", .action = e.action, .id = e.id,
+					  .exit_code = e.exit_code, .time = 1 };
+		cb(ctx, &ev);
+		pthread_mutex_lock(&lock);
+	}
+	eng.end_stream = false;
+	eng.stream_up = false;
+	pthread_mutex_unlock(&lock);
+	return berth_fail(err, BERTH_ECONNECT, "the events stream ended");
+}
+
+/* Each sample: 10 ms more CPU over 100 ms of the system's, two CPUs. */
+static int
+fake_stats(berth_endpoint *ep, const char *id, struct berth_stats_sample *out,
+	   berth_cancel *cancel, struct berth_error *err)
+{
+	(void)ep, (void)id, (void)cancel, (void)err;
+	pthread_mutex_lock(&lock);
+	int k = ++eng.nstats;
+	pthread_mutex_unlock(&lock);
+	*out = (struct berth_stats_sample){ .cpu_total_ns = (uint64_t)k * 10000000,
+					    .system_ns = (uint64_t)k * 100000000,
+					    .online_cpus = 2, .mem_used = 4096, .mem_limit = 8192,
+					    .valid = true };
+	return 0;
+}
+
+/* One line, then the stream stays open until ended or cancelled. */
+static int
+fake_logs(berth_endpoint *ep, const char *id, const struct berth_logs_opts *o, berth_sink sink,
+	  void *ctx, berth_cancel *cancel, struct berth_error *err)
+{
+	(void)ep, (void)id, (void)err;
+	pthread_mutex_lock(&lock);
+	eng.nlogs++;
+	eng.log_since = o->since;
+	eng.log_tail = o->tail;
+	pthread_mutex_unlock(&lock);
+	sink(ctx, BERTH_STDOUT, "2026-01-01T00:00:00Z hello\n", 27);
+	pthread_mutex_lock(&lock);
+	while (!eng.end_logs && !berth_cancel_is_set(cancel))
+		nap();
+	eng.end_logs = false;
+	pthread_mutex_unlock(&lock);
+	return 0;
+}
+
+static enum berth_kind
+fake_kind(const berth_endpoint *ep)
+{
+	(void)ep;
+	return BERTH_KIND_DOCKER;
+}
+
+static const struct feed_ops fake_ops = {
+	.now = fake_now, .kind = fake_kind, .list = fake_list, .events = fake_events,
+	.stats = fake_stats, .logs = fake_logs,
+};
+
+/* ---------------------------------------------------------------- the host */
+
+static struct feed f;
+static struct dash_ep ep0;
+static struct logpane logs;
+static struct pool *pool;
+static int nrebuilds;
+static char selected_id[32];	/* the selected row, or "" */
+static char message[600];
+
+static void
+host_changed(void *ctx, bool rows)
+{
+	(void)ctx;
+	nrebuilds += rows;
+}
+
+/* Every row is on screen, in the list's order. */
+static bool
+host_shown_row(void *ctx, size_t i, struct feed_row *out)
+{
+	(void)ctx;
+	if (i >= ep0.nctrs)
+		return false;
+	*out = (struct feed_row){ .e = &ep0, .c = ep0.ctrs[i],
+				  .st = feed_stats_find(&ep0, ep0.ctrs[i]->id) };
+	return true;
+}
+
+static bool
+host_selected_row(void *ctx, struct feed_row *out)
+{
+	for (size_t i = 0; *selected_id && host_shown_row(ctx, i, out); i++)
+		if (strcmp(out->c->id, selected_id) == 0)
+			return true;
+	return false;
+}
+
+static void
+host_message(void *ctx, const char *sentence)
+{
+	(void)ctx;
+	snprintf(message, sizeof message, "%s", sentence);
+}
+
+static void
+drain_once(void)
+{
+	struct pollfd pfd = { .fd = pool_wakeup_fd(pool), .events = POLLIN };
+	poll(&pfd, 1, 5);
+	pool_drain(pool);
+}
+
+/* Run the workers' done() calls until cond holds (or HANG_S passes). */
+#define UNTIL(cond) \
+	for (double give_up_ = now_monotonic() + HANG_S; !(cond) && now_monotonic() < give_up_;) \
+		drain_once()
+
+static void
+setup(void)
+{
+	struct berth_error err;
+	memset(&eng, 0, sizeof eng);
+	memset(&ep0, 0, sizeof ep0);
+	clock_now = 1000.0;
+	nrebuilds = 0;
+	selected_id[0] = message[0] = '\0';
+	if (berth_endpoint_open("unix:///nonexistent/feed-test.sock", NULL, &ep0.ep, &err) < 0) {
+		printf("Bail out! %s\n", err.message);
+		exit(1);
+	}
+	ep0.name = xstrdup("unix:///nonexistent/feed-test.sock");
+	pool = pool_new(2, &err);
+	logpane_init(&logs, 100, true);
+	f = (struct feed){ .ops = &fake_ops, .pool = pool, .eps = &ep0, .neps = 1,
+			   .refresh_s = 2, .zun_refresh_s = 5, .logs = &logs,
+			   .host = { .changed = host_changed, .shown_row = host_shown_row,
+				     .selected_row = host_selected_row, .message = host_message } };
+	feed_start(&f);
+}
+
+static void
+teardown(void)
+{
+	feed_shutdown(&f);
+	pool_free(pool);
+	feed_free_endpoint(&ep0);
+	logpane_done(&logs);
+}
+
+/* Tick at the fake clock's time and wait for the list it starts. */
+static void
+tick_list(void)
+{
+	feed_tick(&f, clock_now);
+	UNTIL(!ep0.list_job);
+}
+
+/* The next periodic list, the clock moved to it. */
+static void
+next_list(void)
+{
+	if (ep0.next_list > clock_now)
+		clock_now = ep0.next_list;
+	tick_list();
+}
+
+static const struct berth_container *
+row(const char *id)
+{
+	for (size_t i = 0; i < ep0.nctrs; i++)
+		if (strcmp(ep0.ctrs[i]->id, id) == 0)
+			return ep0.ctrs[i];
+	return NULL;
+}
+
+static enum berth_status
+row_status(const char *id)
+{
+	const struct berth_container *c = row(id);
+	return c ? c->status : BERTH_ST_UNKNOWN;
+}
+
+/* Listed once, with its events stream up. */
+static void
+connect_with_events(void)
+{
+	tick_list();
+	feed_tick(&f, clock_now);
+	UNTIL(ENG(stream_up));
+}
+
+/* ---------------------------------------------------------------- the tests */
+
+static void
+test_state_published(void)
+{
+	setup();
+	struct feed_ep_state st = feed_ep_state(&ep0, clock_now);
+	is_int(st.cls, FEED_CONNECTING, "before any answer the endpoint is connecting");
+	is_int(st.last_ok, 0, "... and has never answered");
+	engine_set_flag(&eng.hold_lists, true);
+	feed_tick(&f, clock_now);
+	clock_now += 2;
+	st = feed_ep_state(&ep0, clock_now);
+	is_int(st.cls, FEED_SLOW, "a list unanswered for 2 s: slow");
+	is_int(st.since, 1000, "... since the list was asked");
+	clock_now += 3;
+	st = feed_ep_state(&ep0, clock_now);
+	is_int(st.cls, FEED_STALLED, "unanswered for 5 s: stalled");
+	engine_set_flag(&eng.hold_lists, false);
+	UNTIL(!ep0.list_job);
+	st = feed_ep_state(&ep0, clock_now);
+	is_int(st.cls, FEED_UP, "answered: up");
+	is_int(st.last_ok, clock_now, "... it answered now");
+	ok(!st.polling, "... with events to come, not polling");
+	ep0.no_events = true;
+	ok(feed_ep_state(&ep0, clock_now).polling, "without an events stream it is polled");
+	teardown();
+}
+
+static void
+test_event_in_place(void)
+{
+	setup();
+	engine_set("a", BERTH_ST_RUNNING, 0);
+	engine_set("b", BERTH_ST_RUNNING, 0);
+	connect_with_events();
+	long lists = ENG(nlists);
+	const struct berth_container *before = ep0.ctrs[1];
+	ok(row_status("b") == BERTH_ST_RUNNING, "the list shows b running");
+	engine_set("b", BERTH_ST_EXITED, 3);
+	engine_event("die", "b", 3);
+	UNTIL(row_status("b") == BERTH_ST_EXITED);
+	is_int(row_status("b"), BERTH_ST_EXITED, "a die event changes b's row");
+	is_int(row("b")->exit_code, 3, "... with its exit code");
+	is_str(row("b")->state_text, "Exited (3)", "... and its status text");
+	ok(ep0.ctrs[1] != before && strcmp(ep0.ctrs[1]->id, "b") == 0,
+	   "... in place: a new snapshot at the same position");
+	is_int(ep0.nctrs, 2, "... the other rows stay");
+	feed_tick(&f, clock_now);
+	ok(!ep0.list_job && ENG(nlists) == lists, "a status event asks for no list");
+	engine_event("destroy", "a", -1);
+	UNTIL(!row("a"));
+	ok(!row("a") && ep0.nctrs == 1, "a destroy event removes the row");
+	teardown();
+}
+
+static void
+test_list_after_event(void)
+{
+	setup();
+	engine_set("a", BERTH_ST_RUNNING, 0);
+	connect_with_events();
+	/* A list answered before the container died, received after the event. */
+	engine_set_flag(&eng.hold_lists, true);
+	feed_relist_all(&f);
+	clock_now += 1;
+	feed_tick(&f, clock_now);
+	UNTIL(ENG(nlists) == 2);
+	engine_set("a", BERTH_ST_EXITED, 137);
+	engine_event("die", "a", 137);
+	UNTIL(row_status("a") == BERTH_ST_EXITED);
+	engine_set_flag(&eng.hold_lists, false);
+	UNTIL(!ep0.list_job);
+	is_int(ENG(nlists), 2, "a list was answered after the event");
+	is_int(row_status("a"), BERTH_ST_EXITED, "the older list does not bring the row back to running");
+	is_int(row("a")->exit_code, 137, "... its exit code stays");
+	teardown();
+}
+
+static void
+test_stream_end_drops_kept(void)
+{
+	setup();
+	engine_set("a", BERTH_ST_RUNNING, 0);
+	connect_with_events();
+	engine_event("die", "a", 1);
+	UNTIL(row_status("a") == BERTH_ST_EXITED);
+	/* The container runs again (its restart policy), unseen by the stream,
+	 * which then ends, as when the engine restarts. */
+	engine_set("a", BERTH_ST_RUNNING, 0);
+	long lists = ENG(nlists);
+	engine_set_flag(&eng.end_stream, true);
+	UNTIL(!ep0.events);
+	ok(!ep0.events, "the stream ended");
+	clock_now += 1;
+	tick_list();
+	ok(ENG(nlists) > lists, "a list follows the end of the stream");
+	is_int(row_status("a"), BERTH_ST_RUNNING,
+	       "the list's running row stands: the ended stream's die is not replayed");
+	teardown();
+}
+
+static void
+test_new_container_list_gap(void)
+{
+	setup();
+	engine_set("a", BERTH_ST_RUNNING, 0);
+	connect_with_events();
+	/* The catch-up list after the stream started. */
+	clock_now += 2;
+	tick_list();
+	double listed_at = clock_now;
+	long lists = ENG(nlists);
+	engine_set("n1", BERTH_ST_CREATED, 0);
+	engine_event("create", "n1", -1);
+	UNTIL(ep0.next_list <= listed_at + 1.0);
+	clock_now += 0.3;
+	feed_tick(&f, clock_now);
+	ok(!ep0.list_job && ENG(nlists) == lists, "a new container 0.3 s after a list: no list yet");
+	clock_now = listed_at + 1.0;
+	tick_list();
+	is_int(ENG(nlists), lists + 1, "one list a second after the last one");
+	ok(row("n1") != NULL, "... which shows the new container");
+	/* A burst while a list is in flight costs one more list, a second on. */
+	engine_set_flag(&eng.hold_lists, true);
+	feed_relist_all(&f);
+	clock_now += 1.0;
+	double started = clock_now;
+	feed_tick(&f, clock_now);
+	UNTIL(ENG(nlists) == lists + 2);
+	for (int i = 0; i < 5; i++) {
+		char id[8];
+		snprintf(id, sizeof id, "m%d", i);
+		engine_set(id, BERTH_ST_CREATED, 0);
+		engine_event("create", id, -1);
+	}
+	UNTIL(ep0.relist);
+	engine_set_flag(&eng.hold_lists, false);
+	UNTIL(!ep0.list_job);
+	ok(ep0.next_list <= started + 1.0 + 1e-9 && ep0.next_list >= started + 1.0 - 1e-9,
+	   "five creations during a list: the next list a second after it started");
+	clock_now = started + 1.0;
+	tick_list();
+	is_int(ENG(nlists), lists + 3, "... one list for the five");
+	ok(row("m4") != NULL, "... which shows them");
+	teardown();
+}
+
+static void
+test_backoff(void)
+{
+	setup();
+	engine_set("a", BERTH_ST_RUNNING, 0);
+	pthread_mutex_lock(&lock);
+	eng.list_fails = BERTH_ECONNECT;
+	pthread_mutex_unlock(&lock);
+	static const double want[] = { 1, 2, 4, 8, 10, 10 };
+	bool grows = true;
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		tick_list();
+		grows &= ep0.next_list == clock_now + want[i];
+		if (!grows)
+			printf("# try %zu: next in %.1f s, want %.1f\n", i + 1, ep0.next_list - clock_now,
+			       want[i]);
+		clock_now = ep0.next_list;
+	}
+	ok(grows, "a refused list is retried after 1, 2, 4, 8, 10, 10 s");
+	struct feed_ep_state st = feed_ep_state(&ep0, clock_now - 3);
+	is_int(st.cls, FEED_DOWN, "the endpoint is down");
+	is_str(st.reason, "cannot reach the engine at /x.sock: connection refused",
+	       "... with the engine's sentence");
+	is_int(st.since, 1000, "... since the first failure");
+	is_int(st.next_retry, clock_now, "... and the time of the next try");
+	pthread_mutex_lock(&lock);
+	eng.list_fails = 0;
+	pthread_mutex_unlock(&lock);
+	tick_list();
+	is_int(feed_ep_state(&ep0, clock_now).cls, FEED_UP, "a list that succeeds: up");
+	is_int(ep0.backoff, 0, "... and the back-off resets");
+	is_int(ep0.next_list, clock_now + f.refresh_s, "... the next list at the refresh interval");
+	pthread_mutex_lock(&lock);
+	eng.list_fails = BERTH_ECONNECT;
+	pthread_mutex_unlock(&lock);
+	clock_now = ep0.next_list;
+	tick_list();
+	is_int(ep0.next_list, clock_now + 1, "failing again starts from 1 s");
+	teardown();
+}
+
+static void
+test_stall_deadline(void)
+{
+	setup();
+	engine_set_flag(&eng.hold_lists, true);
+	feed_tick(&f, clock_now);
+	UNTIL(ENG(nlists) == 1);
+	clock_now += 7.9;
+	feed_tick(&f, clock_now);
+	ok(ep0.list_job != NULL, "a list unanswered for 7.9 s is still waited for");
+	clock_now += 0.2;
+	feed_tick(&f, clock_now);
+	UNTIL(!ep0.list_job);
+	struct feed_ep_state st = feed_ep_state(&ep0, clock_now);
+	is_int(st.cls, FEED_STALLED, "after 8 s it is cancelled: stalled, not down");
+	is_int(st.since, 1000, "... unanswered since the list was asked");
+	is_str(st.reason, "", "... no engine sentence");
+	is_int(st.next_retry, clock_now + 1, "... retried after a second");
+	teardown();
+}
+
+static void
+test_stats(void)
+{
+	setup();
+	engine_set("r1", BERTH_ST_RUNNING, 0);
+	engine_set("r2", BERTH_ST_RUNNING, 0);
+	engine_set("x", BERTH_ST_EXITED, 0);
+	ep0.no_events = true;
+	tick_list();
+	clock_now += f.refresh_s;
+	feed_tick(&f, clock_now);
+	UNTIL(ENG(nstats) == 2 && ep0.nstats_inflight == 0);
+	is_int(ENG(nstats), 2, "the two running rows on screen are sampled, not the exited one");
+	struct dash_stats *st = feed_stats_find(&ep0, "r1");
+	ok(st && st->have_mem && st->mem == 4096 && st->mem_limit == 8192, "a sample gives the memory");
+	ok(st && st->cpu < 0, "... but no CPU%% from one sample");
+	clock_now += 1;
+	feed_tick(&f, clock_now);
+	ok(ep0.nstats_inflight == 0 && ENG(nstats) == 2, "no new sample before the refresh interval");
+	clock_now += 1;
+	feed_tick(&f, clock_now);
+	UNTIL(ENG(nstats) == 4 && ep0.nstats_inflight == 0);
+	st = feed_stats_find(&ep0, "r1");
+	ok(st && st->cpu > 19.9 && st->cpu < 20.1, "the second sample gives CPU%% from the first (%.1f)",
+	   st ? st->cpu : -1);
+	teardown();
+}
+
+static void
+test_log_follow(void)
+{
+	setup();
+	engine_set("a", BERTH_ST_RUNNING, 0);
+	ep0.no_events = true;
+	tick_list();
+	snprintf(selected_id, sizeof selected_id, "a");
+	feed_log_follow(&f);
+	UNTIL(ENG(nlogs) == 1 && logs.count > 0);
+	is_int(ENG(log_tail), 100, "the log follow starts with the last scrollback lines");
+	ok(f.log_job != NULL && logs.count > 0, "... and shows them");
+	/* The container stops: the stream ends. */
+	engine_set_flag(&eng.end_logs, true);
+	UNTIL(!f.log_job);
+	ok(!f.log_job, "the stream ended with the container");
+	engine_set("a", BERTH_ST_EXITED, 0);
+	next_list();
+	feed_log_follow(&f);
+	ok(!f.log_job, "a stopped container's logs are not followed again");
+	engine_set("a", BERTH_ST_RUNNING, 0);
+	next_list();
+	feed_log_follow(&f);
+	UNTIL(ENG(nlogs) == 2);
+	ok(f.log_job != NULL && ENG(log_since) > 0 && ENG(log_tail) < 0,
+	   "once it runs again the follow restarts from now, not from the scrollback");
+	selected_id[0] = '\0';
+	feed_log_follow(&f);
+	ok(!f.log_job && !f.log_id, "no selection: no follow");
+	teardown();
+}
+
+int
+main(void)
+{
+	test_state_published();
+	test_event_in_place();
+	test_list_after_event();
+	test_stream_end_drops_kept();
+	test_new_container_list_gap();
+	test_backoff();
+	test_stall_deadline();
+	test_stats();
+	test_log_follow();
+	return tap_done();
+}
