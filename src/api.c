@@ -198,33 +198,38 @@ berth_inspect(berth_endpoint *ep, const char *ref, bool refresh, struct berth_co
 /* Lifecycle. */
 
 int
-berth_start(berth_endpoint *ep, const char *ref, struct berth_error *err)
+berth_start(berth_endpoint *ep, const char *ref, berth_cancel *cancel, struct berth_error *err)
 {
-	return DISPATCH(ep, start, "starting containers", false, err, ref, err);
+	return DISPATCH(ep, start, "starting containers", false, err, ref, cancel, err);
 }
 
 int
-berth_stop(berth_endpoint *ep, const char *ref, int timeout_s, struct berth_error *err)
+berth_stop(berth_endpoint *ep, const char *ref, int timeout_s, berth_cancel *cancel,
+	   struct berth_error *err)
 {
-	return DISPATCH(ep, stop, "stopping containers", false, err, ref, timeout_s, err);
+	return DISPATCH(ep, stop, "stopping containers", false, err, ref, timeout_s, cancel, err);
 }
 
 int
-berth_restart(berth_endpoint *ep, const char *ref, int timeout_s, struct berth_error *err)
+berth_restart(berth_endpoint *ep, const char *ref, int timeout_s, berth_cancel *cancel,
+	      struct berth_error *err)
 {
-	return DISPATCH(ep, restart, "restarting containers", false, err, ref, timeout_s, err);
+	return DISPATCH(ep, restart, "restarting containers", false, err, ref, timeout_s, cancel,
+			err);
 }
 
 int
-berth_kill(berth_endpoint *ep, const char *ref, const char *signal, struct berth_error *err)
+berth_kill(berth_endpoint *ep, const char *ref, const char *signal, berth_cancel *cancel,
+	   struct berth_error *err)
 {
-	return DISPATCH(ep, kill, "sending signals", false, err, ref, signal, err);
+	return DISPATCH(ep, kill, "sending signals", false, err, ref, signal, cancel, err);
 }
 
 int
-berth_remove(berth_endpoint *ep, const char *ref, bool force, struct berth_error *err)
+berth_remove(berth_endpoint *ep, const char *ref, bool force, berth_cancel *cancel,
+	     struct berth_error *err)
 {
-	if (DISPATCH(ep, remove, "removing containers", false, err, ref, force, err) < 0)
+	if (DISPATCH(ep, remove, "removing containers", false, err, ref, force, cancel, err) < 0)
 		return -1;
 	cache_drop(ep, ref);
 	return 0;
@@ -258,9 +263,10 @@ berth_create(berth_endpoint *ep, const struct berth_create_opts *o, char **id,
 
 int
 berth_snapshot(berth_endpoint *ep, const char *ref, const char *repository, const char *tag,
-	       char **image_id, struct berth_error *err)
+	       char **image_id, berth_cancel *cancel, struct berth_error *err)
 {
-	return DISPATCH(ep, snapshot, "snapshots", true, err, ref, repository, tag, image_id, err);
+	return DISPATCH(ep, snapshot, "snapshots", true, err, ref, repository, tag, image_id, cancel,
+			err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -278,10 +284,10 @@ berth_exec(berth_endpoint *ep, const char *ref, char *const argv[],
 int
 berth_exec_interactive(berth_endpoint *ep, const char *ref, char *const argv[],
 		       int in_fd, int out_fd, int rows, int cols, int *exit_code,
-		       struct berth_error *err)
+		       berth_cancel *cancel, struct berth_error *err)
 {
 	return DISPATCH(ep, exec_interactive, "interactive sessions", true, err, ref, argv, in_fd,
-			out_fd, rows, cols, exit_code, err);
+			out_fd, rows, cols, exit_code, cancel, err);
 }
 
 int
@@ -329,34 +335,29 @@ berth_top(berth_endpoint *ep, const char *ref, const char *ps_args, struct berth
 /* Floating IPs and leases. */
 
 int
-berth_fip_list(berth_endpoint *ep, struct berth_fip **out, size_t *n, struct berth_error *err)
+berth_fip_list(berth_endpoint *ep, struct berth_fip **out, size_t *n, berth_cancel *cancel,
+	       struct berth_error *err)
 {
 	*out = NULL;
 	*n = 0;
-	return DISPATCH(ep, fip_list, "floating IPs", true, err, out, n, err);
+	return DISPATCH(ep, fip_list, "floating IPs", true, err, out, n, cancel, err);
 }
 
 int
 berth_fip_associate(berth_endpoint *ep, const char *ref, const char *address, char **assigned,
-		    struct berth_error *err)
+		    berth_cancel *cancel, struct berth_error *err)
 {
 	if (assigned)
 		*assigned = NULL;
-	return DISPATCH(ep, fip_associate, "floating IPs", true, err, ref, address, assigned, err);
+	return DISPATCH(ep, fip_associate, "floating IPs", true, err, ref, address, assigned, cancel,
+			err);
 }
 
 int
-berth_fip_dissociate(berth_endpoint *ep, const char *ref, struct berth_error *err)
+berth_fip_dissociate(berth_endpoint *ep, const char *ref, berth_cancel *cancel,
+		     struct berth_error *err)
 {
-	return DISPATCH(ep, fip_dissociate, "floating IPs", true, err, ref, err);
-}
-
-int
-berth_leases(berth_endpoint *ep, struct berth_lease **out, size_t *n, struct berth_error *err)
-{
-	*out = NULL;
-	*n = 0;
-	return DISPATCH(ep, leases, "leases", true, err, out, n, err);
+	return DISPATCH(ep, fip_dissociate, "floating IPs", true, err, ref, cancel, err);
 }
 
 int

@@ -28,11 +28,15 @@ struct backend_ops {
 	int (*inspect)(struct backend *b, const char *ref, struct berth_container **out,
 		       berth_cancel *, struct berth_error *);
 
-	int (*start)(struct backend *b, const char *ref, struct berth_error *);
-	int (*stop)(struct backend *b, const char *ref, int timeout_s, struct berth_error *);
-	int (*restart)(struct backend *b, const char *ref, int timeout_s, struct berth_error *);
-	int (*kill)(struct backend *b, const char *ref, const char *signal, struct berth_error *);
-	int (*remove)(struct backend *b, const char *ref, bool force, struct berth_error *);
+	int (*start)(struct backend *b, const char *ref, berth_cancel *, struct berth_error *);
+	int (*stop)(struct backend *b, const char *ref, int timeout_s, berth_cancel *,
+		    struct berth_error *);
+	int (*restart)(struct backend *b, const char *ref, int timeout_s, berth_cancel *,
+		       struct berth_error *);
+	int (*kill)(struct backend *b, const char *ref, const char *signal, berth_cancel *,
+		    struct berth_error *);
+	int (*remove)(struct backend *b, const char *ref, bool force, berth_cancel *,
+		      struct berth_error *);
 	int (*wait)(struct backend *b, const char *ref, double timeout_s, int *exit_code,
 		    berth_cancel *, struct berth_error *);
 	int (*wait_status)(struct backend *b, const char *ref, enum berth_status st,
@@ -41,14 +45,14 @@ struct backend_ops {
 	int (*create)(struct backend *b, const struct berth_create_opts *o, char **id,
 		      berth_cancel *, struct berth_error *);
 	int (*snapshot)(struct backend *b, const char *ref, const char *repo, const char *tag,
-			char **image_id, struct berth_error *);
+			char **image_id, berth_cancel *, struct berth_error *);
 
 	int (*exec)(struct backend *b, const char *ref, char *const argv[],
 		    const struct berth_exec_opts *o, berth_sink sink, void *ctx, int *exit_code,
 		    berth_cancel *, struct berth_error *);
 	int (*exec_interactive)(struct backend *b, const char *ref, char *const argv[],
 				int in_fd, int out_fd, int rows, int cols, int *exit_code,
-				struct berth_error *);
+				berth_cancel *, struct berth_error *);
 	int (*logs)(struct backend *b, const char *ref, const struct berth_logs_opts *o,
 		    berth_sink sink, void *ctx, berth_cancel *, struct berth_error *);
 
@@ -71,11 +75,12 @@ struct backend_ops {
 	int (*top)(struct backend *b, const char *ref, const char *ps_args, struct berth_top **out,
 		   berth_cancel *, struct berth_error *);
 
-	int (*fip_list)(struct backend *b, struct berth_fip **out, size_t *n, struct berth_error *);
+	int (*fip_list)(struct backend *b, struct berth_fip **out, size_t *n, berth_cancel *,
+			struct berth_error *);
 	int (*fip_associate)(struct backend *b, const char *ref, const char *address,
-			     char **assigned, struct berth_error *);
-	int (*fip_dissociate)(struct backend *b, const char *ref, struct berth_error *);
-	int (*leases)(struct backend *b, struct berth_lease **out, size_t *n, struct berth_error *);
+			     char **assigned, berth_cancel *, struct berth_error *);
+	int (*fip_dissociate)(struct backend *b, const char *ref, berth_cancel *,
+			      struct berth_error *);
 	int (*lease_list)(struct backend *b, struct berth_lease **out, size_t *n,
 			  berth_cancel *cancel, struct berth_error *);
 };

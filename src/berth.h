@@ -10,8 +10,9 @@
  *   sentence (err may be NULL).
  * - A call that hands out an allocated object hands ownership to the caller,
  *   who frees it with the matching _free function (or free() for strings).
- * - Calls that can take long accept a berth_cancel (may be NULL); cancelling
- *   it from any thread makes the call return BERTH_ECANCELLED promptly.
+ * - Every call that can block (one that talks to an engine, a cloud or a
+ *   container) takes a berth_cancel (may be NULL); cancelling it from any
+ *   thread makes the call return BERTH_ECANCELLED promptly.
  * - CONTAINER references (ref) are a name, an id or a unique id prefix.
  */
 #ifndef BERTH_H
@@ -190,13 +191,16 @@ int berth_inspect(berth_endpoint *ep, const char *ref, bool refresh,
 /* ------------------------------------------------------------------ */
 /* Lifecycle. Already started / already stopped are not errors. */
 
-int berth_start(berth_endpoint *ep, const char *ref, struct berth_error *err);
+int berth_start(berth_endpoint *ep, const char *ref, berth_cancel *cancel, struct berth_error *err);
 int berth_stop(berth_endpoint *ep, const char *ref, int timeout_s /* -1: engine default */,
-	       struct berth_error *err);
-int berth_restart(berth_endpoint *ep, const char *ref, int timeout_s, struct berth_error *err);
+	       berth_cancel *cancel, struct berth_error *err);
+int berth_restart(berth_endpoint *ep, const char *ref, int timeout_s, berth_cancel *cancel,
+		  struct berth_error *err);
 /* signal: "KILL", "SIGTERM", "15"...; NULL means SIGKILL. */
-int berth_kill(berth_endpoint *ep, const char *ref, const char *signal, struct berth_error *err);
-int berth_remove(berth_endpoint *ep, const char *ref, bool force, struct berth_error *err);
+int berth_kill(berth_endpoint *ep, const char *ref, const char *signal, berth_cancel *cancel,
+	       struct berth_error *err);
+int berth_remove(berth_endpoint *ep, const char *ref, bool force, berth_cancel *cancel,
+		 struct berth_error *err);
 
 /* Parse a signal name or number ("TERM", "SIGTERM", "term", "15"); -1 if unknown. */
 int berth_signal_parse(const char *s);
@@ -235,7 +239,7 @@ int berth_create(berth_endpoint *ep, const struct berth_create_opts *o, char **i
 		 berth_cancel *cancel, struct berth_error *err);
 /* Commit the container's filesystem as REPOSITORY[:TAG]; *image_id gets the image id. */
 int berth_snapshot(berth_endpoint *ep, const char *ref, const char *repository,
-		   const char *tag, char **image_id, struct berth_error *err);
+		   const char *tag, char **image_id, berth_cancel *cancel, struct berth_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Exec and logs. */
@@ -254,10 +258,11 @@ int berth_exec(berth_endpoint *ep, const char *ref, char *const argv[],
 	       berth_cancel *cancel, struct berth_error *err);
 
 /* An interactive TTY exec over a hijacked connection: bytes from in_fd go to the
- * process, its output to out_fd, until it exits. rows/cols size the TTY. */
+ * process, its output to out_fd, until it exits. rows/cols size the TTY. A cancel
+ * ends the session within a second (the process itself is left to the engine). */
 int berth_exec_interactive(berth_endpoint *ep, const char *ref, char *const argv[],
 			   int in_fd, int out_fd, int rows, int cols, int *exit_code,
-			   struct berth_error *err);
+			   berth_cancel *cancel, struct berth_error *err);
 
 struct berth_logs_opts {
 	bool follow;
@@ -303,10 +308,10 @@ int berth_resolve_port(const struct berth_container *c, int port, char *host, si
 		       int *host_port, struct berth_error *err);
 /* 1 if a TCP connection opens within timeout_s, 0 if not, -1 on error. */
 int berth_port_open(berth_endpoint *ep, const struct berth_container *c, int port,
-		    double timeout_s, struct berth_error *err);
+		    double timeout_s, berth_cancel *cancel, struct berth_error *err);
 /* A connected TCP socket (caller closes it). */
 int berth_open_connection(berth_endpoint *ep, const struct berth_container *c, int port,
-			  int *fd, struct berth_error *err);
+			  int *fd, berth_cancel *cancel, struct berth_error *err);
 
 struct berth_http_opts {
 	const char *method;	/* NULL: GET */
@@ -391,11 +396,13 @@ struct berth_fip {
 	char *id, *address, *port_id, *fixed_address, *status;
 };
 void berth_fip_list_free(struct berth_fip *list, size_t n);
-int berth_fip_list(berth_endpoint *ep, struct berth_fip **out, size_t *n, struct berth_error *err);
+int berth_fip_list(berth_endpoint *ep, struct berth_fip **out, size_t *n, berth_cancel *cancel,
+		   struct berth_error *err);
 /* address NULL: a free one, or one allocated from the public network. *assigned gets it. */
 int berth_fip_associate(berth_endpoint *ep, const char *ref, const char *address,
-			char **assigned, struct berth_error *err);
-int berth_fip_dissociate(berth_endpoint *ep, const char *ref, struct berth_error *err);
+			char **assigned, berth_cancel *cancel, struct berth_error *err);
+int berth_fip_dissociate(berth_endpoint *ep, const char *ref, berth_cancel *cancel,
+			 struct berth_error *err);
 
 struct berth_lease {
 	char *id, *name, *status;
@@ -403,8 +410,6 @@ struct berth_lease {
 	char **reservations; size_t nreservations;	/* reservation ids */
 };
 void berth_lease_list_free(struct berth_lease *list, size_t n);
-int berth_leases(berth_endpoint *ep, struct berth_lease **out, size_t *n, struct berth_error *err);
-/* berth_leases with a cancel flag (the dashboard's background fetch). */
 int berth_lease_list(berth_endpoint *ep, struct berth_lease **out, size_t *n, berth_cancel *cancel,
 		     struct berth_error *err);
 /* The time from now to end for people, in whole minutes rounded up: "3d 04h",

@@ -248,14 +248,17 @@ read_refusal(int fd)
 	return msg;
 }
 
-/* Copy in_fd to the socket and the socket to out_fd until the process ends. */
+/* Copy in_fd to the socket and the socket to out_fd until the process ends or
+ * cancel is set (seen within the poll's second). */
 static int
 pump(struct backend *b, const char *exec_id, int sock, int in_fd, int out_fd,
-     struct berth_error *err)
+     berth_cancel *cancel, struct berth_error *err)
 {
 	bool in_open = in_fd >= 0;
 	char buf[16384];
 	for (;;) {
+		if (berth_cancel_is_set(cancel))
+			return berth_fail(err, BERTH_ECANCELLED, "cancelled");
 		struct pollfd p[2] = { { .fd = sock, .events = POLLIN },
 				       { .fd = in_fd, .events = POLLIN } };
 		int n = poll(p, in_open ? 2 : 1, 1000);
@@ -296,13 +299,14 @@ pump(struct backend *b, const char *exec_id, int sock, int in_fd, int out_fd,
 
 int
 docker_exec_interactive(struct backend *b, const char *ref, char *const argv[], int in_fd,
-			int out_fd, int rows, int cols, int *exit_code, struct berth_error *err)
+			int out_fd, int rows, int cols, int *exit_code, berth_cancel *cancel,
+			struct berth_error *err)
 {
 	char *id = NULL;
-	if (exec_create(b, ref, argv, NULL, true, &id, NULL, err) < 0)
+	if (exec_create(b, ref, argv, NULL, true, &id, cancel, err) < 0)
 		return -1;
 	char *start = xasprintf("/exec/%s/start", id);
-	char *path = docker_versioned(b, start, NULL, err);
+	char *path = docker_versioned(b, start, cancel, err);
 	free(start);
 	int sock = -1, rc = -1;
 	long status = 0;
@@ -311,10 +315,10 @@ docker_exec_interactive(struct backend *b, const char *ref, char *const argv[], 
 		if (status == 101 || status == 200) {
 			if (rows > 0 && cols > 0) {
 				char *rp = xasprintf("/exec/%s/resize?h=%d&w=%d", id, rows, cols);
-				docker_simple(b, "POST", rp, NULL, "resize", ref, NULL, NULL, NULL);
+				docker_simple(b, "POST", rp, NULL, "resize", ref, NULL, cancel, NULL);
 				free(rp);
 			}
-			rc = pump(b, id, sock, in_fd, out_fd, err);
+			rc = pump(b, id, sock, in_fd, out_fd, cancel, err);
 		} else {
 			char *msg = read_refusal(sock);
 			rc = berth_fail(err, status == 409 ? BERTH_ECONFLICT : BERTH_EENGINE,
@@ -327,7 +331,7 @@ docker_exec_interactive(struct backend *b, const char *ref, char *const argv[], 
 	free(path);
 	int code = -1;
 	if (rc == 0)
-		rc = exec_exit_code(b, id, 40, &code, NULL, err);
+		rc = exec_exit_code(b, id, 40, &code, cancel, err);
 	if (rc == 0 && exit_code)
 		*exit_code = code;
 	free(id);

@@ -447,12 +447,13 @@ docker_inspect(struct backend *b, const char *ref, struct berth_container **out,
 
 static int
 docker_post(struct backend *b, const char *ref, const char *rest, const char *action,
-	    double timeout_s, struct berth_error *err)
+	    double timeout_s, berth_cancel *cancel, struct berth_error *err)
 {
 	if (!ref || !*ref)
 		return berth_fail(err, BERTH_EUSAGE, "no container was named");
 	char *path = docker_ctr_path(ref, rest);
-	struct http_request rq = { .method = "POST", .path = path, .timeout_s = timeout_s };
+	struct http_request rq = { .method = "POST", .path = path, .timeout_s = timeout_s,
+				   .cancel = cancel };
 	struct http_response resp;
 	int rc = docker_call(b, &rq, &resp, err);
 	free(path);
@@ -475,14 +476,14 @@ docker_post(struct backend *b, const char *ref, const char *rest, const char *ac
 }
 
 static int
-docker_start(struct backend *b, const char *ref, struct berth_error *err)
+docker_start(struct backend *b, const char *ref, berth_cancel *cancel, struct berth_error *err)
 {
-	return docker_post(b, ref, "/start", "start", docker_timeout(b), err);
+	return docker_post(b, ref, "/start", "start", docker_timeout(b), cancel, err);
 }
 
 static int
 docker_stop_like(struct backend *b, const char *ref, const char *verb, int timeout_s,
-		 struct berth_error *err)
+		 berth_cancel *cancel, struct berth_error *err)
 {
 	char rest[64];
 	if (timeout_s >= 0)
@@ -491,40 +492,44 @@ docker_stop_like(struct backend *b, const char *ref, const char *verb, int timeo
 		snprintf(rest, sizeof rest, "/%s", verb);
 	/* The engine waits up to the grace period (10 s by default) before killing. */
 	double t = docker_timeout(b) + (timeout_s >= 0 ? timeout_s : 10);
-	return docker_post(b, ref, rest, verb, t, err);
+	return docker_post(b, ref, rest, verb, t, cancel, err);
 }
 
 static int
-docker_stop(struct backend *b, const char *ref, int timeout_s, struct berth_error *err)
+docker_stop(struct backend *b, const char *ref, int timeout_s, berth_cancel *cancel,
+	    struct berth_error *err)
 {
-	return docker_stop_like(b, ref, "stop", timeout_s, err);
+	return docker_stop_like(b, ref, "stop", timeout_s, cancel, err);
 }
 
 static int
-docker_restart(struct backend *b, const char *ref, int timeout_s, struct berth_error *err)
+docker_restart(struct backend *b, const char *ref, int timeout_s, berth_cancel *cancel,
+	       struct berth_error *err)
 {
-	return docker_stop_like(b, ref, "restart", timeout_s, err);
+	return docker_stop_like(b, ref, "restart", timeout_s, cancel, err);
 }
 
 static int
-docker_kill(struct backend *b, const char *ref, const char *signal, struct berth_error *err)
+docker_kill(struct backend *b, const char *ref, const char *signal, berth_cancel *cancel,
+	    struct berth_error *err)
 {
 	int signo = berth_signal_parse(signal ? signal : "KILL");
 	if (signo < 0)
 		return berth_fail(err, BERTH_EUSAGE, "unknown signal: %s", signal);
 	char rest[48];
 	snprintf(rest, sizeof rest, "/kill?signal=%d", signo);
-	return docker_post(b, ref, rest, "kill", docker_timeout(b), err);
+	return docker_post(b, ref, rest, "kill", docker_timeout(b), cancel, err);
 }
 
 static int
-docker_remove(struct backend *b, const char *ref, bool force, struct berth_error *err)
+docker_remove(struct backend *b, const char *ref, bool force, berth_cancel *cancel,
+	      struct berth_error *err)
 {
 	if (!ref || !*ref)
 		return berth_fail(err, BERTH_EUSAGE, "no container was named");
 	char *path = docker_ctr_path(ref, force ? "?force=1" : "");
 	struct http_request rq = { .method = "DELETE", .path = path,
-				   .timeout_s = docker_timeout(b) + 10 };
+				   .timeout_s = docker_timeout(b) + 10, .cancel = cancel };
 	struct http_response resp;
 	int rc = docker_call(b, &rq, &resp, err);
 	free(path);
@@ -798,7 +803,7 @@ docker_create(struct backend *b, const struct berth_create_opts *o, char **id,
 			return berth_fail(err, BERTH_EPROTOCOL, "%s created a container without an id",
 					  docker_of(b)->what);
 	}
-	if (o->start && docker_start(b, cid, err) < 0) {
+	if (o->start && docker_start(b, cid, cancel, err) < 0) {
 		free(cid);
 		return -1;
 	}
@@ -814,7 +819,7 @@ docker_create(struct backend *b, const struct berth_create_opts *o, char **id,
 
 static int
 docker_snapshot(struct backend *b, const char *ref, const char *repo, const char *tag,
-		char **image_id, struct berth_error *err)
+		char **image_id, berth_cancel *cancel, struct berth_error *err)
 {
 	if (!ref || !*ref || !repo || !*repo)
 		return berth_fail(err, BERTH_EUSAGE, "a container and a repository are needed");
@@ -826,7 +831,7 @@ docker_snapshot(struct backend *b, const char *ref, const char *repo, const char
 	free(etag);
 	struct json_object *r;
 	/* Podman answers 500 to a bodiless commit (docker-api.md §8). */
-	int rc = docker_simple(b, "POST", path, "{}", "commit", ref, &r, NULL, err);
+	int rc = docker_simple(b, "POST", path, "{}", "commit", ref, &r, cancel, err);
 	free(path);
 	if (rc < 0)
 		return -1;

@@ -77,17 +77,17 @@ time_t os_parse_time(const char *s);
 
 /* neutron.c: floating IPs. port_id NULL lists all of the project's. */
 int neutron_fip_list(struct os_session *s, const char *port_id, struct berth_fip **out,
-		     size_t *n, struct berth_error *err);
+		     size_t *n, berth_cancel *cancel, struct berth_error *err);
 /* Associate address (NULL: a free one, else one allocated from the public network)
  * with port; *assigned gets the address. */
 int neutron_fip_associate(struct os_session *s, const char *port, const char *address,
-			  char **assigned, struct berth_error *err);
+			  char **assigned, berth_cancel *cancel, struct berth_error *err);
 /* Dissociate every floating IP bound to port (PUT port_id null); *count gets how many. */
 int neutron_fip_dissociate(struct os_session *s, const char *port, int *count,
-			   struct berth_error *err);
+			   berth_cancel *cancel, struct berth_error *err);
 /* The Neutron port whose device is the container (K8s shadow port), or NULL. */
 int neutron_port_of(struct os_session *s, const char *device_id, char **port,
-		    struct berth_error *err);
+		    berth_cancel *cancel, struct berth_error *err);
 
 /* blazar.c: the project's leases. */
 int blazar_leases(struct os_session *s, struct berth_lease **out, size_t *n,

@@ -143,22 +143,31 @@ berth_resolve_port(const struct berth_container *c, int port, char *host, size_t
 	return net_resolve(NULL, c, port, host, hostlen, host_port, err);
 }
 
-/* Connect fd to ai within the deadline; 0, or -1 with errno set. */
+/* Connect fd to ai within the deadline; 0, or -1 with errno set (ECANCELED when
+ * cancel is set, seen within a tenth of a second). */
 static int
-connect_until(int fd, const struct addrinfo *ai, double deadline)
+connect_until(int fd, const struct addrinfo *ai, double deadline, berth_cancel *cancel)
 {
+	if (berth_cancel_is_set(cancel)) {
+		errno = ECANCELED;
+		return -1;
+	}
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 		return 0;
 	if (errno != EINPROGRESS)
 		return -1;
 	for (;;) {
 		double left = deadline - now_monotonic();
+		if (berth_cancel_is_set(cancel)) {
+			errno = ECANCELED;
+			return -1;
+		}
 		if (left <= 0) {
 			errno = ETIMEDOUT;
 			return -1;
 		}
 		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-		int r = poll(&pfd, 1, (int)(left * 1000) + 1);
+		int r = poll(&pfd, 1, left > 0.1 ? 100 : (int)(left * 1000) + 1);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
@@ -177,7 +186,8 @@ connect_until(int fd, const struct addrinfo *ai, double deadline)
 /* A blocking TCP socket connected to host:port within timeout_s. -1 with err when
  * the name does not resolve; -2 with err when no connection opened. */
 static int
-tcp_connect(const char *host, int port, double timeout_s, int *fd, struct berth_error *err)
+tcp_connect(const char *host, int port, double timeout_s, int *fd, berth_cancel *cancel,
+	    struct berth_error *err)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV }, *res;
 	char service[16];
@@ -188,9 +198,9 @@ tcp_connect(const char *host, int port, double timeout_s, int *fd, struct berth_
 	double deadline = now_monotonic() + timeout_s;
 	int e = ETIMEDOUT;
 	*fd = -1;
-	for (struct addrinfo *ai = res; ai && *fd < 0; ai = ai->ai_next) {
+	for (struct addrinfo *ai = res; ai && *fd < 0 && e != ECANCELED; ai = ai->ai_next) {
 		int s = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-		if (s < 0 || connect_until(s, ai, deadline) < 0) {
+		if (s < 0 || connect_until(s, ai, deadline, cancel) < 0) {
 			e = errno;
 			if (s >= 0)
 				close(s);
@@ -202,6 +212,8 @@ tcp_connect(const char *host, int port, double timeout_s, int *fd, struct berth_
 	freeaddrinfo(res);
 	if (*fd >= 0)
 		return 0;
+	if (e == ECANCELED)
+		return berth_fail(err, BERTH_ECANCELLED, "cancelled");
 	berth_fail(err, e == ETIMEDOUT ? BERTH_ETIMEOUT : BERTH_ECONNECT,
 		   "cannot connect to %s port %d: %s", host, port,
 		   e == ETIMEDOUT ? "no answer in time" : strerror(e));
@@ -210,13 +222,13 @@ tcp_connect(const char *host, int port, double timeout_s, int *fd, struct berth_
 
 int
 berth_port_open(berth_endpoint *ep, const struct berth_container *c, int port,
-		double timeout_s, struct berth_error *err)
+		double timeout_s, berth_cancel *cancel, struct berth_error *err)
 {
 	char host[256];
 	int hport, fd;
 	if (net_resolve(ep, c, port, host, sizeof host, &hport, err) < 0)
 		return -1;
-	int rc = tcp_connect(host, hport, timeout_s > 0 ? timeout_s : 2, &fd, err);
+	int rc = tcp_connect(host, hport, timeout_s > 0 ? timeout_s : 2, &fd, cancel, err);
 	if (rc == -1)
 		return -1;
 	if (rc == 0)
@@ -233,14 +245,14 @@ connect_timeout(const berth_endpoint *ep)
 
 int
 berth_open_connection(berth_endpoint *ep, const struct berth_container *c, int port, int *fd,
-		      struct berth_error *err)
+		      berth_cancel *cancel, struct berth_error *err)
 {
 	char host[256];
 	int hport;
 	*fd = -1;
 	if (net_resolve(ep, c, port, host, sizeof host, &hport, err) < 0)
 		return -1;
-	return tcp_connect(host, hport, connect_timeout(ep), fd, err) == 0 ? 0 : -1;
+	return tcp_connect(host, hport, connect_timeout(ep), fd, cancel, err) == 0 ? 0 : -1;
 }
 
 /* ------------------------------------------------------------------ */

@@ -16,12 +16,14 @@
 /* One Neutron call; *doc gets the JSON body of a 2xx answer (NULL for 204). */
 static int
 neutron_call(struct os_session *s, const char *method, const char *path, const char *body,
-	     long ok, const char *what, struct json_object **doc, struct berth_error *err)
+	     long ok, const char *what, struct json_object **doc, berth_cancel *cancel,
+	     struct berth_error *err)
 {
 	char *full = xasprintf("/v2.0%s", path);
 	struct http_request rq = { .method = method, .path = full, .body = body,
 				   .body_len = body ? strlen(body) : 0,
-				   .content_type = body ? "application/json" : NULL };
+				   .content_type = body ? "application/json" : NULL,
+				   .cancel = cancel };
 	struct http_response resp;
 	int rc = os_request(s, OS_SVC_NETWORK, &rq, &resp, err);
 	free(full);
@@ -40,7 +42,7 @@ neutron_call(struct os_session *s, const char *method, const char *path, const c
 /* Every page of a Neutron collection (collection_links rel=next). */
 static int
 neutron_list(struct os_session *s, const char *path, const char *key, const char *what,
-	     struct json_object **items, struct berth_error *err)
+	     struct json_object **items, berth_cancel *cancel, struct berth_error *err)
 {
 	*items = json_object_new_array();
 	char *next = xstrdup(path);
@@ -48,7 +50,7 @@ neutron_list(struct os_session *s, const char *path, const char *key, const char
 	int rc = 0;
 	for (int page = 0; next && page < 100 && rc == 0; page++) {
 		struct json_object *doc = NULL, *arr = NULL, *links = NULL;
-		rc = neutron_call(s, "GET", next, NULL, 200, what, &doc, err);
+		rc = neutron_call(s, "GET", next, NULL, 200, what, &doc, cancel, err);
 		free(next);
 		next = NULL;
 		if (rc < 0)
@@ -78,7 +80,7 @@ neutron_list(struct os_session *s, const char *path, const char *key, const char
 
 int
 neutron_fip_list(struct os_session *s, const char *port_id, struct berth_fip **out, size_t *n,
-		 struct berth_error *err)
+		 berth_cancel *cancel, struct berth_error *err)
 {
 	*out = NULL;
 	*n = 0;
@@ -91,7 +93,8 @@ neutron_fip_list(struct os_session *s, const char *port_id, struct berth_fip **o
 		path = xstrdup("/floatingips");
 	}
 	struct json_object *items = NULL;
-	int rc = neutron_list(s, path, "floatingips", "cannot list floating IPs", &items, err);
+	int rc = neutron_list(s, path, "floatingips", "cannot list floating IPs", &items, cancel,
+			      err);
 	free(path);
 	if (rc < 0)
 		return -1;
@@ -111,7 +114,8 @@ neutron_fip_list(struct os_session *s, const char *port_id, struct berth_fip **o
 }
 
 int
-neutron_port_of(struct os_session *s, const char *device_id, char **port, struct berth_error *err)
+neutron_port_of(struct os_session *s, const char *device_id, char **port, berth_cancel *cancel,
+		struct berth_error *err)
 {
 	*port = NULL;
 	char *esc = http_escape(device_id);
@@ -119,7 +123,7 @@ neutron_port_of(struct os_session *s, const char *device_id, char **port, struct
 	free(esc);
 	struct json_object *items = NULL;
 	int rc = neutron_list(s, path, "ports", "cannot look up the container's network port",
-			      &items, err);
+			      &items, cancel, err);
 	free(path);
 	if (rc < 0)
 		return -1;
@@ -131,11 +135,12 @@ neutron_port_of(struct os_session *s, const char *device_id, char **port, struct
 
 /* Allocate a floating IP from the network named public; *fip gets its JSON. */
 static int
-allocate_public(struct os_session *s, struct json_object **fip, struct berth_error *err)
+allocate_public(struct os_session *s, struct json_object **fip, berth_cancel *cancel,
+		struct berth_error *err)
 {
 	struct json_object *nets = NULL;
 	if (neutron_list(s, "/networks?name=public", "networks",
-			 "cannot find the public network", &nets, err) < 0)
+			 "cannot find the public network", &nets, cancel, err) < 0)
 		return -1;
 	const char *net = NULL;
 	for (size_t i = 0; i < json_object_array_length(nets) && !net; i++) {
@@ -152,7 +157,7 @@ allocate_public(struct os_session *s, struct json_object **fip, struct berth_err
 	json_object_put(nets);
 	struct json_object *doc = NULL;
 	int rc = neutron_call(s, "POST", "/floatingips", body, 201,
-			     "cannot allocate a floating IP from the public network", &doc, err);
+			     "cannot allocate a floating IP from the public network", &doc, cancel, err);
 	free(body);
 	if (rc < 0)
 		return -1;
@@ -165,10 +170,11 @@ allocate_public(struct os_session *s, struct json_object **fip, struct berth_err
 
 int
 neutron_fip_associate(struct os_session *s, const char *port, const char *address,
-		      char **assigned, struct berth_error *err)
+		      char **assigned, berth_cancel *cancel, struct berth_error *err)
 {
 	struct json_object *all = NULL, *chosen = NULL;
-	if (neutron_list(s, "/floatingips", "floatingips", "cannot list floating IPs", &all, err) < 0)
+	if (neutron_list(s, "/floatingips", "floatingips", "cannot list floating IPs", &all, cancel,
+			 err) < 0)
 		return -1;
 	for (size_t i = 0; i < json_object_array_length(all) && !chosen; i++) {
 		struct json_object *f = json_object_array_get_idx(all, i);
@@ -182,7 +188,7 @@ neutron_fip_associate(struct os_session *s, const char *port, const char *addres
 	json_object_put(all);
 	if (!chosen && address)
 		return berth_fail(err, BERTH_ENOTFOUND, "the project has no floating IP %s", address);
-	if (!chosen && allocate_public(s, &chosen, err) < 0)
+	if (!chosen && allocate_public(s, &chosen, cancel, err) < 0)
 		return -1;
 	const char *fport = model_str(chosen, "port_id");
 	int rc = 0;
@@ -199,7 +205,7 @@ neutron_fip_associate(struct os_session *s, const char *port, const char *addres
 		char what[160];
 		snprintf(what, sizeof what, "cannot associate floating IP %s",
 			 model_str(chosen, "floating_ip_address"));
-		rc = neutron_call(s, "PUT", path, body, 200, what, NULL, err);
+		rc = neutron_call(s, "PUT", path, body, 200, what, NULL, cancel, err);
 		free(path);
 		free(body);
 	}
@@ -210,12 +216,13 @@ neutron_fip_associate(struct os_session *s, const char *port, const char *addres
 }
 
 int
-neutron_fip_dissociate(struct os_session *s, const char *port, int *count, struct berth_error *err)
+neutron_fip_dissociate(struct os_session *s, const char *port, int *count, berth_cancel *cancel,
+		       struct berth_error *err)
 {
 	struct berth_fip *fips = NULL;
 	size_t n = 0;
 	*count = 0;
-	if (neutron_fip_list(s, port, &fips, &n, err) < 0)
+	if (neutron_fip_list(s, port, &fips, &n, cancel, err) < 0)
 		return -1;
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
@@ -225,7 +232,7 @@ neutron_fip_dissociate(struct os_session *s, const char *port, int *count, struc
 		char what[160];
 		snprintf(what, sizeof what, "cannot dissociate floating IP %s", fips[i].address);
 		rc = neutron_call(s, "PUT", path, "{\"floatingip\":{\"port_id\":null}}", 200, what,
-				  NULL, err);
+				  NULL, cancel, err);
 		free(path);
 		if (rc == 0)
 			(*count)++;

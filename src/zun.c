@@ -339,15 +339,16 @@ container_from_json(struct zun *z, struct json_object *o, const char *reservatio
 /* The floating IPs of the containers' ports, from one Neutron listing. Quietly
  * leaves them unset when the site has no network service or it fails. */
 static void
-fill_floating_ips(struct zun *z, struct berth_container **list, size_t n, const char *port)
+fill_floating_ips(struct zun *z, struct berth_container **list, size_t n, const char *port,
+		  berth_cancel *cancel)
 {
 	bool has = false;
 	struct berth_error e;
-	if (os_has_service(z->os, OS_SVC_NETWORK, &has, NULL, &e) < 0 || !has)
+	if (os_has_service(z->os, OS_SVC_NETWORK, &has, cancel, &e) < 0 || !has)
 		return;
 	struct berth_fip *fips = NULL;
 	size_t nf = 0;
-	if (neutron_fip_list(z->os, port, &fips, &nf, &e) < 0)
+	if (neutron_fip_list(z->os, port, &fips, &nf, cancel, &e) < 0)
 		return;
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < nf && list[i]->network_port && !list[i]->floating_ip; j++)
@@ -460,7 +461,7 @@ zun_list(struct backend *b, bool all, struct berth_container ***out, size_t *n,
 		berth_container_list_free(list, count);
 		return -1;
 	}
-	fill_floating_ips(z, list, count, NULL);
+	fill_floating_ips(z, list, count, NULL, cancel);
 	*out = list;
 	*n = count;
 	return 0;
@@ -481,11 +482,11 @@ zun_inspect(struct backend *b, const char *ref, struct berth_container **out,
 	if (!c->network_port && c->id) {
 		struct berth_error e;
 		bool has = false;
-		if (os_has_service(z->os, OS_SVC_NETWORK, &has, NULL, &e) == 0 && has)
-			neutron_port_of(z->os, c->id, &c->network_port, &e);
+		if (os_has_service(z->os, OS_SVC_NETWORK, &has, cancel, &e) == 0 && has)
+			neutron_port_of(z->os, c->id, &c->network_port, cancel, &e);
 	}
 	if (c->network_port)
-		fill_floating_ips(z, &c, 1, c->network_port);
+		fill_floating_ips(z, &c, 1, c->network_port, cancel);
 	*out = c;
 	return 0;
 }
@@ -527,16 +528,17 @@ nap(double s, berth_cancel *cancel)
  * already (starting a running container, stopping a stopped one) is not an error. */
 static int
 action_simple(struct zun *z, const char *ref, const char *verb, const char *suffix,
-	      enum berth_status done1, enum berth_status done2, struct berth_error *err)
+	      enum berth_status done1, enum berth_status done2, berth_cancel *cancel,
+	      struct berth_error *err)
 {
 	struct http_response resp;
-	if (zun_action(z, "POST", ref, suffix, NULL, 0, NULL, &resp, err) < 0)
+	if (zun_action(z, "POST", ref, suffix, NULL, 0, cancel, &resp, err) < 0)
 		return -1;
 	int rc = 0;
 	if (resp.status == 409) {
 		enum berth_status st;
 		struct berth_error e;
-		if (status_of(z, ref, &st, NULL, NULL, NULL, &e) == 0 && (st == done1 || st == done2))
+		if (status_of(z, ref, &st, NULL, NULL, cancel, &e) == 0 && (st == done1 || st == done2))
 			rc = 0;
 		else
 			rc = zun_fail(z, &resp, verb, ref, err);
@@ -548,18 +550,20 @@ action_simple(struct zun *z, const char *ref, const char *verb, const char *suff
 }
 
 static int
-zun_start(struct backend *b, const char *ref, struct berth_error *err)
+zun_start(struct backend *b, const char *ref, berth_cancel *cancel, struct berth_error *err)
 {
 	return action_simple(zun_of(b), ref, "start", "/start", BERTH_ST_RUNNING,
-			     BERTH_ST_CREATING, err);
+			     BERTH_ST_CREATING, cancel, err);
 }
 
 static int
-zun_stop(struct backend *b, const char *ref, int timeout_s, struct berth_error *err)
+zun_stop(struct backend *b, const char *ref, int timeout_s, berth_cancel *cancel,
+	 struct berth_error *err)
 {
 	char suffix[64];
 	snprintf(suffix, sizeof suffix, "/stop?timeout=%d", timeout_s < 0 ? 10 : timeout_s);
-	return action_simple(zun_of(b), ref, "stop", suffix, BERTH_ST_EXITED, BERTH_ST_EXITED, err);
+	return action_simple(zun_of(b), ref, "stop", suffix, BERTH_ST_EXITED, BERTH_ST_EXITED,
+			     cancel, err);
 }
 
 static int
@@ -568,18 +572,20 @@ wait_status(struct backend *b, const char *ref, enum berth_status want, double t
 
 /* Zun's reboot is not implemented by CHI@Edge's driver: stop, wait, start. */
 static int
-zun_restart(struct backend *b, const char *ref, int timeout_s, struct berth_error *err)
+zun_restart(struct backend *b, const char *ref, int timeout_s, berth_cancel *cancel,
+	    struct berth_error *err)
 {
-	if (zun_stop(b, ref, timeout_s, err) < 0)
+	if (zun_stop(b, ref, timeout_s, cancel, err) < 0)
 		return -1;
 	double limit = (timeout_s < 0 ? 10 : timeout_s) + 60;
-	if (wait_status(b, ref, BERTH_ST_EXITED, limit, NULL, err) < 0)
+	if (wait_status(b, ref, BERTH_ST_EXITED, limit, cancel, err) < 0)
 		return -1;
-	return zun_start(b, ref, err);
+	return zun_start(b, ref, cancel, err);
 }
 
 static int
-zun_kill(struct backend *b, const char *ref, const char *signal, struct berth_error *err)
+zun_kill(struct backend *b, const char *ref, const char *signal, berth_cancel *cancel,
+	 struct berth_error *err)
 {
 	struct zun *z = zun_of(b);
 	int signo = berth_signal_parse(signal ? signal : "SIGKILL");
@@ -588,7 +594,7 @@ zun_kill(struct backend *b, const char *ref, const char *signal, struct berth_er
 		return berth_fail(err, BERTH_EUSAGE, "unknown signal %s", signal);
 	char *suffix = xasprintf("/kill?signal=%s", sig);
 	struct http_response resp;
-	int rc = zun_action(z, "POST", ref, suffix, NULL, 0, NULL, &resp, err);
+	int rc = zun_action(z, "POST", ref, suffix, NULL, 0, cancel, &resp, err);
 	free(suffix);
 	if (rc < 0)
 		return -1;
@@ -602,11 +608,12 @@ zun_kill(struct backend *b, const char *ref, const char *signal, struct berth_er
 	double end = now_monotonic() + 4;
 	enum berth_status st = BERTH_ST_RUNNING;
 	while (now_monotonic() < end) {
-		if (status_of(z, ref, &st, NULL, NULL, NULL, err) < 0)
+		if (status_of(z, ref, &st, NULL, NULL, cancel, err) < 0)
 			return -1;
 		if (st != BERTH_ST_RUNNING)
 			return 0;
-		nap(1, NULL);
+		if (!nap(1, cancel))
+			return berth_fail(err, BERTH_ECANCELLED, "cancelled");
 	}
 	if (signo != 9)
 		return 0;	/* other signals need not stop the container */
@@ -616,13 +623,14 @@ zun_kill(struct backend *b, const char *ref, const char *signal, struct berth_er
 }
 
 static int
-zun_remove(struct backend *b, const char *ref, bool force, struct berth_error *err)
+zun_remove(struct backend *b, const char *ref, bool force, berth_cancel *cancel,
+	   struct berth_error *err)
 {
 	struct zun *z = zun_of(b);
 	struct http_response resp;
 	double end = now_monotonic() + 60;
 	for (;;) {
-		if (zun_action(z, "DELETE", ref, force ? "?stop=True" : NULL, NULL, 0, NULL, &resp,
+		if (zun_action(z, "DELETE", ref, force ? "?stop=True" : NULL, NULL, 0, cancel, &resp,
 			       err) < 0)
 			return -1;
 		if (resp.status == 204 || resp.status == 202 || resp.status == 200)
@@ -631,12 +639,12 @@ zun_remove(struct backend *b, const char *ref, bool force, struct berth_error *e
 		enum berth_status st = BERTH_ST_UNKNOWN;
 		struct berth_error e;
 		bool creating = resp.status == 409 && force &&
-				status_of(z, ref, &st, NULL, NULL, NULL, &e) == 0 &&
+				status_of(z, ref, &st, NULL, NULL, cancel, &e) == 0 &&
 				(st == BERTH_ST_CREATING || st == BERTH_ST_RESTARTING);
 		if (!creating || now_monotonic() > end) {
 			int rc;
 			if (resp.status == 409 && !force && st != BERTH_ST_CREATING &&
-			    status_of(z, ref, &st, NULL, NULL, NULL, &e) == 0 && st == BERTH_ST_RUNNING)
+			    status_of(z, ref, &st, NULL, NULL, cancel, &e) == 0 && st == BERTH_ST_RUNNING)
 				rc = berth_fail(err, BERTH_ECONFLICT,
 						"cannot remove %s on %s: it is running (stop it first, or use rm -f)",
 						ref, z->ep_name);
@@ -646,17 +654,19 @@ zun_remove(struct backend *b, const char *ref, bool force, struct berth_error *e
 			return rc;
 		}
 		http_response_done(&resp);
-		nap(1, NULL);
+		if (!nap(1, cancel))
+			return berth_fail(err, BERTH_ECANCELLED, "cancelled");
 	}
 	http_response_done(&resp);
 	/* The row goes away asynchronously: wait for it, so a following list agrees. */
 	while (now_monotonic() < end) {
 		struct json_object *doc = NULL;
 		struct berth_error e;
-		if (zun_fetch(z, ref, &doc, NULL, &e) < 0)
-			return 0;
+		if (zun_fetch(z, ref, &doc, cancel, &e) < 0)
+			return berth_cancel_is_set(cancel) ? berth_fail(err, BERTH_ECANCELLED, "cancelled") : 0;
 		json_object_put(doc);
-		nap(0.5, NULL);
+		if (!nap(0.5, cancel))
+			return berth_fail(err, BERTH_ECANCELLED, "cancelled");
 	}
 	return 0;
 }
@@ -893,7 +903,7 @@ zun_create(struct backend *b, const struct berth_create_opts *o, char **id,
 
 static int
 zun_snapshot(struct backend *b, const char *ref, const char *repo, const char *tag,
-	     char **image_id, struct berth_error *err)
+	     char **image_id, berth_cancel *cancel, struct berth_error *err)
 {
 	struct zun *z = zun_of(b);
 	char *r = http_escape(repo), *t = http_escape(tag ? tag : "latest");
@@ -901,7 +911,7 @@ zun_snapshot(struct backend *b, const char *ref, const char *repo, const char *t
 	free(r);
 	free(t);
 	struct http_response resp;
-	int rc = zun_action(z, "POST", ref, suffix, NULL, 0, NULL, &resp, err);
+	int rc = zun_action(z, "POST", ref, suffix, NULL, 0, cancel, &resp, err);
 	free(suffix);
 	if (rc < 0)
 		return -1;
@@ -927,10 +937,10 @@ zun_snapshot(struct backend *b, const char *ref, const char *repo, const char *t
 /* Floating IPs and leases. */
 
 static int
-network_needed(struct zun *z, struct berth_error *err)
+network_needed(struct zun *z, berth_cancel *cancel, struct berth_error *err)
 {
 	bool has = false;
-	if (os_has_service(z->os, OS_SVC_NETWORK, &has, NULL, err) < 0)
+	if (os_has_service(z->os, OS_SVC_NETWORK, &has, cancel, err) < 0)
 		return -1;
 	if (!has)
 		return berth_fail(err, BERTH_EUNSUPPORTED,
@@ -940,62 +950,65 @@ network_needed(struct zun *z, struct berth_error *err)
 }
 
 static int
-zun_fip_list(struct backend *b, struct berth_fip **out, size_t *n, struct berth_error *err)
+zun_fip_list(struct backend *b, struct berth_fip **out, size_t *n, berth_cancel *cancel,
+	     struct berth_error *err)
 {
 	struct zun *z = zun_of(b);
-	if (network_needed(z, err) < 0)
+	if (network_needed(z, cancel, err) < 0)
 		return -1;
-	return neutron_fip_list(z->os, NULL, out, n, err);
+	return neutron_fip_list(z->os, NULL, out, n, cancel, err);
 }
 
 /* The Neutron port of the container: from its addresses, else its shadow port. */
 static int
-port_of(struct zun *z, const char *ref, char **port, char **uuid, struct berth_error *err)
+port_of(struct zun *z, const char *ref, char **port, char **uuid, berth_cancel *cancel,
+	struct berth_error *err)
 {
 	struct json_object *doc = NULL;
-	if (zun_fetch(z, ref, &doc, NULL, err) < 0)
+	if (zun_fetch(z, ref, &doc, cancel, err) < 0)
 		return -1;
 	struct berth_container *c = container_from_json(z, doc, NULL);
 	json_object_put(doc);
 	*port = xstrdup(c->network_port);
 	*uuid = xstrdup(c->id);
 	berth_container_free(c);
-	if (!*port && *uuid && neutron_port_of(z->os, *uuid, port, err) < 0)
+	if (!*port && *uuid && neutron_port_of(z->os, *uuid, port, cancel, err) < 0)
 		return -1;
 	return 0;
 }
 
 static int
 zun_fip_associate(struct backend *b, const char *ref, const char *address, char **assigned,
-		  struct berth_error *err)
+		  berth_cancel *cancel, struct berth_error *err)
 {
 	struct zun *z = zun_of(b);
-	if (network_needed(z, err) < 0)
+	if (network_needed(z, cancel, err) < 0)
 		return -1;
 	char *port = NULL, *uuid = NULL;
-	int rc = port_of(z, ref, &port, &uuid, err);
+	int rc = port_of(z, ref, &port, &uuid, cancel, err);
 	if (rc == 0 && !port)
 		rc = berth_fail(err, BERTH_ECONFLICT,
 				"%s on %s has no network port yet (it needs an address first: wait "
 				"until it runs)", ref, z->ep_name);
 	if (rc == 0)
-		rc = neutron_fip_associate(z->os, port, address, assigned, err);
+		rc = neutron_fip_associate(z->os, port, address, assigned, cancel, err);
 	free(port);
 	free(uuid);
 	return rc;
 }
 
 static int
-zun_fip_dissociate(struct backend *b, const char *ref, struct berth_error *err)
+zun_fip_dissociate(struct backend *b, const char *ref, berth_cancel *cancel,
+		   struct berth_error *err)
 {
 	struct zun *z = zun_of(b);
-	if (network_needed(z, err) < 0)
+	if (network_needed(z, cancel, err) < 0)
 		return -1;
 	char *port = NULL, *uuid = NULL;
-	int rc = port_of(z, ref, &port, &uuid, err);
+	int rc = port_of(z, ref, &port, &uuid, cancel, err);
 	int count = 0;
 	if (rc == 0 && port)
-		rc = neutron_fip_dissociate(z->os, port, &count, err);
+		rc = neutron_fip_dissociate(z->os, port, &count, cancel, err);
 	free(port);
 	free(uuid);
 	return rc;
@@ -1013,12 +1026,6 @@ zun_lease_list(struct backend *b, struct berth_lease **out, size_t *n, berth_can
 		return berth_fail(err, BERTH_EUNSUPPORTED,
 				  "%s has no reservation service (Blazar) in its catalog", z->ep_name);
 	return blazar_leases(z->os, out, n, cancel, err);
-}
-
-static int
-zun_leases(struct backend *b, struct berth_lease **out, size_t *n, struct berth_error *err)
-{
-	return zun_lease_list(b, out, n, NULL, err);
 }
 
 const struct backend_ops zun_backend_ops = {
@@ -1045,6 +1052,5 @@ const struct backend_ops zun_backend_ops = {
 	.fip_list = zun_fip_list,
 	.fip_associate = zun_fip_associate,
 	.fip_dissociate = zun_fip_dissociate,
-	.leases = zun_leases,
 	.lease_list = zun_lease_list,
 };

@@ -141,7 +141,7 @@ cli_snapshot(struct cli *cli, int argc, char **argv)
 	struct berth_error err = { 0 };
 	char *image = NULL;
 	if (berth_snapshot(ep, argv[first], argv[first + 1], n == 3 ? argv[first + 2] : NULL,
-			   &image, &err) < 0)
+			   &image, cli->cancel, &err) < 0)
 		rc = cli_fail(&err);
 	else
 		printf("%s\n", image);
@@ -195,7 +195,7 @@ cli_fip(struct cli *cli, int argc, char **argv)
 	if (strcmp(sub, "list") == 0) {
 		struct berth_fip *list;
 		size_t nl;
-		if (berth_fip_list(ep, &list, &nl, &err) < 0) {
+		if (berth_fip_list(ep, &list, &nl, cli->cancel, &err) < 0) {
 			rc = cli_fail(&err);
 		} else {
 			fip_print(list, nl);
@@ -204,12 +204,12 @@ cli_fip(struct cli *cli, int argc, char **argv)
 	} else if (strcmp(sub, "associate") == 0) {
 		char *ip = NULL;
 		if (berth_fip_associate(ep, argv[first + 1], n == 3 ? argv[first + 2] : NULL, &ip,
-					&err) < 0)
+					cli->cancel, &err) < 0)
 			rc = cli_fail(&err);
 		else
 			printf("%s\n", ip);
 		free(ip);
-	} else if (berth_fip_dissociate(ep, argv[first + 1], &err) < 0) {
+	} else if (berth_fip_dissociate(ep, argv[first + 1], cli->cancel, &err) < 0) {
 		rc = cli_fail(&err);
 	}
 	berth_endpoint_free(ep);
@@ -232,7 +232,7 @@ cli_leases(struct cli *cli, int argc, char **argv)
 	struct berth_error err = { 0 };
 	struct berth_lease *list;
 	size_t n;
-	if (berth_leases(ep, &list, &n, &err) < 0) {
+	if (berth_lease_list(ep, &list, &n, cli->cancel, &err) < 0) {
 		rc = cli_fail(&err);
 	} else {
 		time_t now = time(NULL);

@@ -183,7 +183,8 @@ exec_tty(berth_endpoint *ep, char *const argv[], const struct exec_args *a, int 
 		cfmakeraw(&raw);
 		tcsetattr(0, TCSANOW, &raw);
 	}
-	int rc = berth_exec_interactive(ep, argv[0], argv + 1, 0, 1, ws.ws_row, ws.ws_col, code, err);
+	int rc = berth_exec_interactive(ep, argv[0], argv + 1, 0, 1, ws.ws_row, ws.ws_col, code, NULL,
+					err);
 	if (term)
 		tcsetattr(0, TCSANOW, &saved);
 	return rc;

@@ -41,14 +41,14 @@ life_apply(const char *verb, berth_endpoint *ep, const char *ref, const struct l
 	   struct berth_error *err)
 {
 	if (strcmp(verb, "start") == 0)
-		return berth_start(ep, ref, err);
+		return berth_start(ep, ref, NULL, err);
 	if (strcmp(verb, "stop") == 0)
-		return berth_stop(ep, ref, (int)a->timeout, err);
+		return berth_stop(ep, ref, (int)a->timeout, NULL, err);
 	if (strcmp(verb, "restart") == 0)
-		return berth_restart(ep, ref, (int)a->timeout, err);
+		return berth_restart(ep, ref, (int)a->timeout, NULL, err);
 	if (strcmp(verb, "kill") == 0)
-		return berth_kill(ep, ref, a->signal, err);
-	return berth_remove(ep, ref, a->force, err);
+		return berth_kill(ep, ref, a->signal, NULL, err);
+	return berth_remove(ep, ref, a->force, NULL, err);
 }
 
 static int

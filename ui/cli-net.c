@@ -50,7 +50,7 @@ cli_port_open(struct cli *cli, int argc, char **argv)
 	if ((rc = cli_open_container(cli, a.v, argv[first], &ep, &c)) != CLI_OK)
 		return rc;
 	struct berth_error err = { 0 };
-	int open = berth_port_open(ep, c, port, a.timeout, &err);
+	int open = berth_port_open(ep, c, port, a.timeout, cli->cancel, &err);
 	if (open < 0)
 		rc = cli_fail(&err);
 	else if (!open)
@@ -241,7 +241,7 @@ cli_connect(struct cli *cli, int argc, char **argv)
 		return rc;
 	struct berth_error err = { 0 };
 	int sock = -1;
-	if (berth_open_connection(ep, c, a.port, &sock, &err) < 0) {
+	if (berth_open_connection(ep, c, a.port, &sock, cli->cancel, &err) < 0) {
 		rc = cli_fail(&err);
 	} else {
 		cli_catch_interrupt(cli);

@@ -172,15 +172,15 @@ act_run(struct pool_job *pj)
 {
 	struct act_job *j = (struct act_job *)pj;
 	switch (j->a) {
-	case ACT_START: j->rc = berth_start(j->ep, j->id, &j->err); break;
-	case ACT_STOP: j->rc = berth_stop(j->ep, j->id, -1, &j->err); break;
-	case ACT_RESTART: j->rc = berth_restart(j->ep, j->id, -1, &j->err); break;
-	case ACT_DELETE: j->rc = berth_remove(j->ep, j->id, j->force, &j->err); break;
-	case ACT_KILL: j->rc = berth_kill(j->ep, j->id, j->arg, &j->err); break;
+	case ACT_START: j->rc = berth_start(j->ep, j->id, pj->cancel, &j->err); break;
+	case ACT_STOP: j->rc = berth_stop(j->ep, j->id, -1, pj->cancel, &j->err); break;
+	case ACT_RESTART: j->rc = berth_restart(j->ep, j->id, -1, pj->cancel, &j->err); break;
+	case ACT_DELETE: j->rc = berth_remove(j->ep, j->id, j->force, pj->cancel, &j->err); break;
+	case ACT_KILL: j->rc = berth_kill(j->ep, j->id, j->arg, pj->cancel, &j->err); break;
 	case ACT_FIP:
-		j->rc = j->dissociate ? berth_fip_dissociate(j->ep, j->id, &j->err)
+		j->rc = j->dissociate ? berth_fip_dissociate(j->ep, j->id, pj->cancel, &j->err)
 			: berth_fip_associate(j->ep, j->id, j->arg && *j->arg ? j->arg : NULL,
-					      &j->assigned, &j->err);
+					      &j->assigned, pj->cancel, &j->err);
 		break;
 	default: j->rc = berth_fail(&j->err, BERTH_EUSAGE, "not an action on a container"); break;
 	}
@@ -715,7 +715,7 @@ shell_run(struct pool_job *pj)
 	}
 	char *argv[] = { (char *)j->shell, NULL };
 	j->c.rc = berth_exec_interactive(j->c.ep, j->c.id, argv, STDIN_FILENO, STDOUT_FILENO, j->rows,
-				       j->cols, &j->exit_code, &j->c.err);
+				       j->cols, &j->exit_code, pj->cancel, &j->c.err);
 }
 
 static void shell_done(struct pool_job *pj);

@@ -73,15 +73,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		berth_exec(ep, "web", argv, NULL, fuzz_null_sink, NULL, &code, NULL, &err);
 		break;
 	case 4:
-		if (berth_fip_list(ep, &fips, &n, &err) == 0)
+		if (berth_fip_list(ep, &fips, &n, NULL, &err) == 0)
 			berth_fip_list_free(fips, n);
 		break;
 	case 5:
-		if (berth_leases(ep, &leases, &n, &err) == 0)
+		if (berth_lease_list(ep, &leases, &n, NULL, &err) == 0)
 			berth_lease_list_free(leases, n);
 		break;
 	case 6:
-		berth_remove(ep, "web", data[1] & 16, &err);
+		berth_remove(ep, "web", data[1] & 16, NULL, &err);
 		break;
 	}
 	berth_endpoint_free(ep);

@@ -29,7 +29,7 @@ run(void *arg)
 		} else {
 			berth_container_list_free(list, n);
 		}
-		if (berth_fip_list(ep, &fips, &nf, &err) < 0) {
+		if (berth_fip_list(ep, &fips, &nf, NULL, &err) < 0) {
 			fprintf(stderr, "fip list: %s\n", err.message);
 			atomic_fetch_add(&failures, 1);
 		} else {

@@ -231,6 +231,10 @@ bz -H zun fip associate web 198.51.100.7
 check "an address the project does not hold is refused" has "$ERR" "has no floating IP 198.51.100.7"
 bz -H zun leases
 check "leases lists the active lease with its end" eval 'has "$OUT" edge-demo && has "$OUT" ACTIVE'
+out=$("${TOP_BUILDDIR:-../..}/tests/integration/cancel" zun web 2>&1)
+ok $? "with the flag set, every blocking call returns cancelled" "$out"
+[ "$(printf '%s\n' "$out" | grep -c ': cancelled$')" = 13 ]
+ok $? "... all thirteen of them (the floating IP and lease calls too)" "$out"
 
 # ---------------------------------------------------------------- unsupported, wrong states
 bz -H zun snapshot web snaprepo
