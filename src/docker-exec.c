@@ -18,7 +18,7 @@
 
 #include "docker-priv.h"
 #include "model.h"
-#include "stream.h"
+#include "demux.h"
 #include "util.h"
 
 /* POST /containers/{ref}/exec; *id gets the exec id. */

@@ -3,7 +3,7 @@
 #include "config.h"
 
 #include "fuzz.h"
-#include "stream.h"
+#include "demux.h"
 
 static int
 fuzz_sink(void *ctx, enum berth_stream s, const char *buf, size_t len)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stream.h"
+#include "demux.h"
 #include "tap.h"
 #include "util.h"
 

@@ -1,7 +1,7 @@
-/* stream.h (private): Docker's multiplexed stream (8-byte frame headers) taken
+/* demux.h (private): Docker's multiplexed stream (8-byte frame headers) taken
  * apart incrementally, whatever the split of the bytes across reads. */
-#ifndef BERTH_STREAM_H
-#define BERTH_STREAM_H
+#ifndef BERTH_DEMUX_H
+#define BERTH_DEMUX_H
 
 #include <stddef.h>
 #include <stdint.h>

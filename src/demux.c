@@ -1,4 +1,4 @@
-/* stream.c: the Docker stream demultiplexer.
+/* demux.c: the Docker stream demultiplexer.
  *
  * Frame: [type, 0, 0, 0, size as uint32 big-endian] then size payload bytes.
  * Types 0 (stdin, written on stdout) and 1 go to BERTH_STDOUT, 2 to
@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "stream.h"
+#include "demux.h"
 
 void
 demux_init(struct demux *d, berth_sink sink, void *ctx)
