@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keystone.h"
+#include "blazar.h"
 #include "model.h"
 #include "util.h"
 

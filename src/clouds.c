@@ -13,9 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
 #include <yaml.h>
 
-#include "keystone.h"
+#include "clouds.h"
 #include "util.h"
 
 /* Nodes converted at most: aliases can expand a small file without end

@@ -1,4 +1,5 @@
-/* keystone.h (private): OpenStack sessions for the Zun backend.
+/* keystone.h (private): OpenStack sessions for the Zun backend, and the reading
+ * of OpenStack services' replies.
  *
  * An os_session holds one endpoint's Keystone v3 credentials, its token and
  * service catalog. The token is shared by every thread using the endpoint
@@ -14,27 +15,6 @@
 
 #include "backend.h"
 #include "http.h"
-
-/* What Keystone needs; every string owned, NULL when not given. */
-struct os_auth {
-	char *auth_url, *auth_type;
-	char *app_cred_id, *app_cred_name, *app_cred_secret;
-	char *username, *user_id, *password, *user_domain_name, *user_domain_id;
-	char *project_id, *project_name, *project_domain_name, *project_domain_id;
-	char *region, *interface;
-	char *cacert;
-	bool insecure;
-	char *source;		/* for messages: "the OS_* variables", "cloud edge in /x/clouds.yaml" */
-};
-
-void os_auth_done(struct os_auth *a);
-/* Set one option by its keystoneauth/clouds.yaml name ("auth_url",
- * "application_credential_secret", "region_name"...); unknown names are ignored. */
-void os_auth_set(struct os_auth *a, const char *key, const char *value);
-
-/* clouds.c: fill a from clouds.yaml (plus secure.yaml). cloud NULL: OS_CLOUD, else the
- * only cloud defined. Returns 1 when no clouds.yaml exists and no cloud was asked for. */
-int clouds_load(const char *cloud, struct os_auth *a, struct berth_error *err);
 
 /* The services berth uses, looked up in the catalog by type. */
 enum os_service { OS_SVC_CONTAINER, OS_SVC_NETWORK, OS_SVC_RESERVATION };
@@ -74,23 +54,5 @@ struct json_object *os_array(struct json_object *o, const char *key);
 
 /* Keystone's and Blazar's times ("2026-01-02T03:04:05[.ffffff][Z]", UTC); 0 when bad. */
 time_t os_parse_time(const char *s);
-
-/* neutron.c: floating IPs. port_id NULL lists all of the project's. */
-int neutron_fip_list(struct os_session *s, const char *port_id, struct berth_fip **out,
-		     size_t *n, berth_cancel *cancel, struct berth_error *err);
-/* Associate address (NULL: a free one, else one allocated from the public network)
- * with port; *assigned gets the address. */
-int neutron_fip_associate(struct os_session *s, const char *port, const char *address,
-			  char **assigned, berth_cancel *cancel, struct berth_error *err);
-/* Dissociate every floating IP bound to port (PUT port_id null); *count gets how many. */
-int neutron_fip_dissociate(struct os_session *s, const char *port, int *count,
-			   berth_cancel *cancel, struct berth_error *err);
-/* The Neutron port whose device is the container (K8s shadow port), or NULL. */
-int neutron_port_of(struct os_session *s, const char *device_id, char **port,
-		    berth_cancel *cancel, struct berth_error *err);
-
-/* blazar.c: the project's leases. */
-int blazar_leases(struct os_session *s, struct berth_lease **out, size_t *n,
-		  berth_cancel *cancel, struct berth_error *err);
 
 #endif

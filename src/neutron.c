@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keystone.h"
+#include "neutron.h"
 #include "model.h"
 #include "util.h"
 

@@ -16,7 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "blazar.h"
 #include "model.h"
+#include "neutron.h"
 #include "zun-priv.h"
 
 #define ZUN_POLL_S 2.0		/* status polling interval */

@@ -6,7 +6,7 @@
 
 #include "fuzz.h"
 #include "fuzzfile.h"
-#include "keystone.h"
+#include "clouds.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

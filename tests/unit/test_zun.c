@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "clouds.h"
 #include "tap.h"
 #include "zun-priv.h"
 
