@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "blazar.h"
-#include "model.h"
+#include "model-json.h"
 #include "util.h"
 
 int

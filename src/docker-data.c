@@ -12,7 +12,8 @@
 #include <string.h>
 
 #include "docker-priv.h"
-#include "model.h"
+#include "docker-model.h"
+#include "model-json.h"
 #include "util.h"
 
 #define GO_MODE_DIR (1u << 31)

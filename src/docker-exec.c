@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "docker-priv.h"
-#include "model.h"
+#include "model-json.h"
 #include "demux.h"
 #include "util.h"
 

@@ -17,7 +17,8 @@
 #include <time.h>
 
 #include "docker-priv.h"
-#include "model.h"
+#include "docker-model.h"
+#include "model-json.h"
 #include "util.h"
 
 #define CONNECT_HINT " (is it running? set DOCKER_HOST or -H)"

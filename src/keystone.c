@@ -18,7 +18,7 @@
 #include "clouds.h"
 #include "keystone.h"
 #include "os-auth.h"
-#include "model.h"
+#include "model-json.h"
 #include "util.h"
 
 struct os_session {

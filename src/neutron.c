@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "neutron.h"
-#include "model.h"
+#include "model-json.h"
 #include "util.h"
 
 /* One Neutron call; *doc gets the JSON body of a 2xx answer (NULL for 204). */

@@ -19,7 +19,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include "model.h"
+#include "model-json.h"
 #include "zun-priv.h"
 
 #define LOGS_POLL_S 2.0

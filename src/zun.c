@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "blazar.h"
-#include "model.h"
+#include "model-json.h"
 #include "neutron.h"
 #include "zun-priv.h"
 

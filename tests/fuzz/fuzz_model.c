@@ -5,7 +5,7 @@
 #include <json-c/json.h>
 
 #include "fuzz.h"
-#include "model.h"
+#include "docker-model.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

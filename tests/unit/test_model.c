@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "docker-model.h"
+#include "model-json.h"
 #include "tap.h"
 #include "util.h"
 
