@@ -183,16 +183,11 @@ cli_ps(struct cli *cli, int argc, char **argv)
 	size_t nall = 0, answered = 0;
 	rc = CLI_OK;
 	for (size_t s = 0; specs[s]; s++) {
-		struct berth_error err = { 0 };
 		berth_endpoint *ep;
 		struct berth_container **list;
 		size_t n;
-		if (berth_endpoint_open(specs[s], &cli->opts, &ep, &err) < 0) {
-			rc = cli_fail(&err);
-			continue;
-		}
-		if (berth_list(ep, a.all, &list, &n, cli->cancel, &err) < 0) {
-			rc = cli_fail(&err);
+		if (cli_open_and_list(cli, specs[s], a.all, &ep, &list, &n) != CLI_OK) {
+			rc = CLI_FAILED;
 		} else {
 			all = xrealloc(all, (nall + n + 1) * sizeof *all);
 			if (n)	/* an empty list may be NULL */

@@ -74,8 +74,8 @@ since_date(const char *s, time_t *out)
 	return 0;
 }
 
-static int
-parse_since(const char *s, time_t *out)
+int
+cli_parse_time(const char *s, time_t *out)
 {
 	char *end;
 	double d = strtod(s, &end);
@@ -106,7 +106,7 @@ logs_option(void *ctx, int opt, const char *arg)
 			return CLI_USAGE;
 		break;
 	case 'S':
-		if (parse_since(arg, &a->o.since) < 0 || a->o.since <= 0)
+		if (cli_parse_time(arg, &a->o.since) < 0 || a->o.since <= 0)
 			return cli_usage(a->v, "--since takes unix seconds, a date like "
 					 "2024-01-31T12:00:00Z or a duration like 10m, not '%s'", arg);
 		break;
@@ -126,8 +126,10 @@ cli_logs(struct cli *cli, int argc, char **argv)
 	};
 	struct logs_args a = { .v = cli_verb_find("logs"), .o = { .tail = -1 } };
 	int first, rc = cli_parse(a.v, argc, argv, "ft", longopts, logs_option, &a, &first);
-	if (rc >= 0 || (rc = cli_check_operands(a.v, argc, argv, first, 1, 1, "name a container")) >= 0)
+	if (rc >= 0 || (rc = cli_check_operands(a.v, argc, argv, first, 1, -1, "name a container")) >= 0)
 		return rc;
+	if (argc - first > 1)
+		return cli_logs_merged(cli, &a.o, argv + first, argc - first);
 	berth_endpoint *ep;
 	if ((rc = cli_open(cli, a.v, &ep)) != CLI_OK)
 		return rc;

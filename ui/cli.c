@@ -48,13 +48,16 @@ static const struct cli_verb cli_verb_table[] = {
 	  "      --timeout S      give up after S seconds (exit status 124)\n"
 	  "      --status STATUS  wait for this status instead (running, exited, ...);\n"
 	  "                       fails if the container reaches error instead\n" },
-	{ "logs", cli_logs, "logs [-f] [--tail N] [-t] [--since TIME] CONTAINER",
+	{ "logs", cli_logs, "logs [-f] [--tail N] [-t] [--since TIME] CONTAINER...",
 	  "the container's stdout to stdout and stderr to stderr",
 	  "  -f, --follow         keep following until the container stops or Ctrl-C\n"
 	  "      --tail N         only the last N lines (or all)\n"
 	  "  -t, --timestamps     prefix every line with its time\n"
 	  "      --since TIME     from TIME on: unix seconds, 2024-01-31T12:00:00Z, or a\n"
-	  "                       duration back from now such as 90s, 10m, 2h, 1h30m\n" },
+	  "                       duration back from now such as 90s, 10m, 2h, 1h30m\n"
+	  "\nWith several containers (on one endpoint or across the -H endpoints), every\n"
+	  "line is prefixed with its container's name, in the engines' timestamp order;\n"
+	  "when following, a line waits at most 0.3 s for a quiet container's older ones.\n" },
 	{ "exec", cli_exec, "exec [-it] [-e K=V]... [-w DIR] [-u USER] CONTAINER CMD [ARG...]",
 	  "run a command in a container; berth exits with its status",
 	  "  -e, --env K=V        set an environment variable (repeatable)\n"
@@ -117,6 +120,28 @@ static const struct cli_verb cli_verb_table[] = {
 	  "  dissociate           take CONTAINER's floating IP away\n" },
 	{ "leases", cli_leases, "leases",
 	  "the project's leases, their status, end time and time left (Zun sites with Blazar)", NULL },
+	{ "stats", cli_stats, "stats [--no-stream] [--format table|json] [CONTAINER...]",
+	  "docker stats' columns for the running containers of every endpoint",
+	  "      --no-stream      one table (two samples a second apart), then exit\n"
+	  "      --format FORMAT  table (default) or json: one object per line, container\n"
+	  "                       and sample, with endpoint, id, name, cpu_percent,\n"
+	  "                       mem_usage_bytes, mem_limit_bytes, mem_percent,\n"
+	  "                       net_rx_bytes, net_tx_bytes, block_read_bytes,\n"
+	  "                       block_write_bytes, pids\n"
+	  "\nWithout CONTAINER, the containers running when it starts, refreshed every second\n"
+	  "until Ctrl-C. CPU % is docker stats' formula (Podman: CPU time over wall time).\n" },
+	{ "events", cli_events, "events [--since T] [--until T] [--filter K=V]... [--format json]",
+	  "the engines' events, one line each: time, endpoint, type, action, actor, exit code or signal",
+	  "      --since T        from T on (replayed by the engine)\n"
+	  "      --until T        up to T, then exit (without it: follow until Ctrl-C)\n"
+	  "      --filter K=V     the engine's event filters: type=container, event=die,\n"
+	  "                       container=NAME, image=..., label=K=V (repeatable)\n"
+	  "      --format json    one JSON object per line: time, time_nano, endpoint,\n"
+	  "                       type, action, id, name, image, exit_code, signal\n"
+	  "\nT is unix seconds, a date like 2024-01-31T12:00:00Z, or a duration back from\n"
+	  "now such as 10m. Zun has no events: its endpoints say so.\n" },
+	{ "top", cli_top, "top CONTAINER [PS_OPTIONS]",
+	  "the container's processes, as docker top (Zun has no process list)", NULL },
 	{ "endpoints", cli_endpoints, "endpoints",
 	  "every endpoint, its kind, and whether it answers (with the engine's version)", NULL },
 	{ "version", cli_version, "version", "berth's version, and the engine's when it answers", NULL },
@@ -301,6 +326,22 @@ cli_open_container(struct cli *cli, const struct cli_verb *v, const char *ref, b
 		*ep = NULL;
 		return cli_fail(&err);
 	}
+	return CLI_OK;
+}
+
+int
+cli_open_and_list(struct cli *cli, const char *spec, bool all, berth_endpoint **ep,
+		  struct berth_container ***list, size_t *n)
+{
+	struct berth_error err = { 0 };
+	*list = NULL;
+	*n = 0;
+	if (berth_endpoint_open(spec, &cli->opts, ep, &err) < 0) {
+		*ep = NULL;
+		return cli_fail(&err);
+	}
+	if (berth_list(*ep, all, list, n, cli->cancel, &err) < 0)
+		return cli_fail(&err);
 	return CLI_OK;
 }
 

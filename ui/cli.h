@@ -72,8 +72,19 @@ int cli_open(struct cli *cli, const struct cli_verb *v, berth_endpoint **ep);
 /* cli_open, then inspect ref afresh; on failure nothing is left open. */
 int cli_open_container(struct cli *cli, const struct cli_verb *v, const char *ref,
 		       berth_endpoint **ep, struct berth_container **c);
+/* Open spec and list its containers (all, or the running ones), printing
+ * what fails. *ep is left open when opening worked, even if listing failed
+ * (NULL otherwise); *list is the caller's. */
+int cli_open_and_list(struct cli *cli, const char *spec, bool all, berth_endpoint **ep,
+		      struct berth_container ***list, size_t *n);
 /* The specs a verb spanning endpoints works on: -H, else the defaults. */
 char **cli_specs(struct cli *cli);
+
+/* TIME as logs --since and events take it: unix seconds, an RFC 3339 date, or a
+ * duration back from now (90s, 10m, 1h30m); -1 when it is none of these. */
+int cli_parse_time(const char *s, time_t *out);
+/* berth logs with several containers (cli-logs-merged.c). */
+int cli_logs_merged(struct cli *cli, const struct berth_logs_opts *o, char **refs, int nrefs);
 
 /* Catch Ctrl-C into cli->cancel while a long call runs (a second one kills). */
 void cli_catch_interrupt(struct cli *cli);
@@ -117,5 +128,8 @@ int cli_leases(struct cli *, int, char **);
 int cli_endpoints(struct cli *, int, char **);
 int cli_version(struct cli *, int, char **);
 int cli_help(struct cli *, int, char **);
+int cli_stats(struct cli *, int, char **);
+int cli_events(struct cli *, int, char **);
+int cli_top(struct cli *, int, char **);
 
 #endif

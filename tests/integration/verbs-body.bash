@@ -73,29 +73,8 @@ inspect_field() { D inspect -f "$2" "$1" 2>/dev/null; }
 
 ip_of() { inspect_field "$1" '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}'; }
 
-engine_ready()
-{
-	. "$TOP_SRCDIR/tests/lib/engines.sh"
-	if [ "$ENGINE" = docker ]; then
-		engine_docker_ensure && engine_image_ensure_docker && SOCK=$DOCKER_SOCK && IMAGE=$TEST_IMAGE
-	else
-		engine_podman_ensure && engine_image_ensure_podman && SOCK=$PODMAN_SOCK && IMAGE=$PODMAN_TEST_IMAGE
-	fi
-}
-
-if ! engine_ready 2>"$TAP_TMP/engine.err"; then
-	diag "$(cat "$TAP_TMP/engine.err")"
-	[ -n "${CI:-}" ] && bail_out "no $ENGINE engine for the integration tests"
-	skip_all "no $ENGINE engine here (run as root with $ENGINE installed)"
-fi
-diag "engine: $ENGINE at $SOCK, image $IMAGE, berth $BERTH"
-# B is berth and D the docker client, both on this engine (commands, so that
-# `run` can put a deadline on them).
-mkdir -p "$TAP_TMP/bin"
-printf '#!/bin/sh\nexec "%s" -H "unix://%s" "$@"\n' "$BERTH" "$SOCK" >"$TAP_TMP/bin/B"
-printf '#!/bin/sh\nexec docker -H "unix://%s" "$@"\n' "$SOCK" >"$TAP_TMP/bin/D"
-chmod +x "$TAP_TMP/bin/B" "$TAP_TMP/bin/D"
-PATH=$TAP_TMP/bin:$PATH
+. "$TOP_SRCDIR/tests/lib/engine-clients.bash"
+engine_clients
 trap cleanup EXIT
 cleanup
 

@@ -1,0 +1,382 @@
+/* cli-stats.c: berth stats, docker stats' columns for the running containers of
+ * every endpoint, from one-shot samples (never a stream per container).
+ *
+ * Each round samples every container once, on a few threads; CPU % needs two
+ * samples, so the first table comes after the second round, one second after
+ * the first (with --no-stream too, as docker stats takes two samples). The
+ * formulas are libberth's (berth_cpu_percent, model_stats: docker-api.md §6, §8).
+ */
+#include "config.h"
+
+#include <json-c/json.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "util.h"
+
+#define STATS_THREADS 8		/* samples taken at once */
+#define STATS_ROUND_MS 1000	/* between two rounds, as docker stats' stream */
+
+struct stats_args {
+	const struct cli_verb *v;
+	bool no_stream, json;
+};
+
+/* One container followed by the verb. */
+struct stats_target {
+	berth_endpoint *ep;	/* borrowed from the verb's list */
+	char *id, *name;
+	struct berth_stats_sample prev, cur;
+	bool have_prev, failed;
+	bool named;		/* given on the command line: shown even when stopped */
+};
+
+struct stats_run {
+	struct stats_target *t;
+	size_t n;
+	size_t next;		/* the next target a sampling thread takes */
+	pthread_mutex_t lock;
+	berth_cancel *cancel;
+};
+
+static int
+stats_option(void *ctx, int opt, const char *arg)
+{
+	struct stats_args *a = ctx;
+	if (opt == 'n') {
+		a->no_stream = true;
+	} else if (opt == 'F') {
+		if (strcmp(arg, "json") != 0 && strcmp(arg, "table") != 0)
+			return cli_usage(a->v, "--format is table or json, not '%s'", arg);
+		a->json = strcmp(arg, "json") == 0;
+	}
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Choosing the containers. */
+
+/* A name, a full id or a unique id prefix, as docker resolves them. */
+static bool
+stats_matches(const struct berth_container *c, const char *ref)
+{
+	return strcmp(c->name, ref) == 0 || strcmp(c->id, ref) == 0 ||
+	       (strlen(ref) >= 1 && str_starts_with(c->id, ref));
+}
+
+static void
+stats_add(struct stats_run *r, berth_endpoint *ep, const struct berth_container *c, bool named)
+{
+	r->t = xrealloc(r->t, (r->n + 1) * sizeof *r->t);
+	r->t[r->n++] = (struct stats_target){ .ep = ep, .id = xstrdup(c->id),
+					      .name = xstrdup(c->name), .named = named };
+}
+
+/* A container that stopped (or went) since the listing leaves the table, as
+ * in docker stats, unless it was named. */
+static bool
+stats_shown(const struct stats_target *t)
+{
+	return t->named || (!t->failed && t->cur.valid);
+}
+
+/* The running containers of ep, or those named by refs (found[i] set for each
+ * ref that matched one). */
+static void
+stats_pick(struct stats_run *r, berth_endpoint *ep, struct berth_container **list, size_t n,
+	   char **refs, int nrefs, bool *found)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool want = nrefs == 0 && list[i]->running;
+		for (int k = 0; k < nrefs; k++)
+			if (stats_matches(list[i], refs[k]))
+				want = found[k] = true;
+		if (want)
+			stats_add(r, ep, list[i], nrefs > 0);
+	}
+}
+
+/* Open every endpoint and pick the containers; eps gets the open endpoints. */
+static int
+stats_targets(struct cli *cli, struct stats_run *r, char **refs, int nrefs, berth_endpoint ***eps,
+	      size_t *neps)
+{
+	char **specs = cli_specs(cli);
+	bool *found = xcalloc((size_t)nrefs + 1, sizeof *found);
+	int rc = CLI_OK;
+	for (size_t s = 0; specs[s]; s++) {
+		berth_endpoint *ep;
+		struct berth_container **list;
+		size_t n;
+		int listed = cli_open_and_list(cli, specs[s], nrefs > 0, &ep, &list, &n);
+		if (ep) {
+			*eps = xrealloc(*eps, (*neps + 1) * sizeof **eps);
+			(*eps)[(*neps)++] = ep;
+		}
+		if (listed != CLI_OK) {
+			rc = listed;
+			continue;
+		}
+		stats_pick(r, ep, list, n, refs, nrefs, found);
+		berth_container_list_free(list, n);
+	}
+	for (int k = 0; k < nrefs; k++)
+		if (!found[k])
+			rc = cli_error("no such container: %s", refs[k]);
+	free(found);
+	berth_strv_free(specs);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sampling. */
+
+static void *
+stats_worker(void *p)
+{
+	struct stats_run *r = p;
+	for (;;) {
+		pthread_mutex_lock(&r->lock);
+		size_t i = r->next++;
+		pthread_mutex_unlock(&r->lock);
+		if (i >= r->n || berth_cancel_is_set(r->cancel))
+			return NULL;
+		struct stats_target *t = &r->t[i];
+		struct berth_error err = { 0 };
+		t->have_prev = t->cur.read_ns != 0;
+		t->prev = t->cur;
+		t->failed = berth_stats(t->ep, t->id, &t->cur, r->cancel, &err) < 0;
+	}
+}
+
+/* One round: every target sampled once, STATS_THREADS at a time. */
+static void
+stats_round(struct stats_run *r)
+{
+	pthread_t th[STATS_THREADS];
+	size_t nth = r->n < STATS_THREADS ? r->n : STATS_THREADS, started = 0;
+	r->next = 0;
+	for (size_t i = 0; i < nth; i++)
+		if (pthread_create(&th[started], NULL, stats_worker, r) == 0)
+			started++;
+	if (!started)
+		stats_worker(r);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+}
+
+/* Sleep ms, in slices, returning early once cancel is set. */
+static void
+stats_nap(berth_cancel *cancel, int ms)
+{
+	for (; ms > 0 && !berth_cancel_is_set(cancel); ms -= 50) {
+		struct timespec ts = { 0, (ms < 50 ? ms : 50) * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Output. */
+
+/* Go's units.CustomSize: "%.<prec>g" of the value in base steps, with units. */
+static void
+stats_size(char *buf, size_t len, double v, double base, const char *const *units, int prec)
+{
+	int i = 0;
+	while (v >= base && units[i + 1]) {
+		v /= base;
+		i++;
+	}
+	snprintf(buf, len, "%.*g%s", prec, v, units[i]);
+}
+
+/* docker stats' memory (units.BytesSize) and I/O (units.HumanSizeWithPrecision 3). */
+static void
+stats_binary(char *buf, size_t len, uint64_t v)
+{
+	static const char *const u[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", NULL };
+	stats_size(buf, len, (double)v, 1024, u, 4);
+}
+
+static void
+stats_decimal(char *buf, size_t len, uint64_t v)
+{
+	static const char *const u[] = { "B", "kB", "MB", "GB", "TB", "PB", NULL };
+	stats_size(buf, len, (double)v, 1000, u, 3);
+}
+
+static double
+stats_mem_percent(const struct berth_stats_sample *s)
+{
+	return s->mem_limit ? (double)s->mem_used / (double)s->mem_limit * 100.0 : 0;
+}
+
+static double
+stats_cpu(const struct stats_target *t)
+{
+	if (!t->failed && !t->cur.valid)
+		return 0;	/* stopped: docker stats shows 0.00% */
+	if (t->failed || !t->have_prev)
+		return -1;
+	return berth_cpu_percent(berth_endpoint_kind(t->ep), &t->prev, &t->cur);
+}
+
+static void
+stats_json_line(const struct stats_target *t)
+{
+	const struct berth_stats_sample *s = &t->cur;
+	json_object *o = json_object_new_object();
+	double cpu = stats_cpu(t);
+	json_object_object_add(o, "endpoint", json_object_new_string(berth_endpoint_name(t->ep)));
+	json_object_object_add(o, "id", json_object_new_string(t->id));
+	json_object_object_add(o, "name", json_object_new_string(t->name));
+	json_object_object_add(o, "time", json_object_new_int64((int64_t)time(NULL)));
+	json_object_object_add(o, "cpu_percent", cpu >= 0 ? json_object_new_double(cpu) : NULL);
+	json_object_object_add(o, "mem_usage_bytes", json_object_new_uint64(s->mem_used));
+	json_object_object_add(o, "mem_limit_bytes", json_object_new_uint64(s->mem_limit));
+	json_object_object_add(o, "mem_percent", json_object_new_double(stats_mem_percent(s)));
+	json_object_object_add(o, "net_rx_bytes", json_object_new_uint64(s->net_rx));
+	json_object_object_add(o, "net_tx_bytes", json_object_new_uint64(s->net_tx));
+	json_object_object_add(o, "block_read_bytes", json_object_new_uint64(s->blk_read));
+	json_object_object_add(o, "block_write_bytes", json_object_new_uint64(s->blk_write));
+	json_object_object_add(o, "pids", json_object_new_uint64(s->pids));
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
+
+#define STATS_COLS 9
+
+/* The cells of one table row (the header when t is NULL); the endpoint last. */
+static void
+stats_cells(const struct stats_target *t, char cells[STATS_COLS][64])
+{
+	static const char *const head[STATS_COLS] = { "CONTAINER ID", "NAME", "CPU %",
+		"MEM USAGE / LIMIT", "MEM %", "NET I/O", "BLOCK I/O", "PIDS", "ENDPOINT" };
+	if (!t) {
+		for (int i = 0; i < STATS_COLS; i++)
+			snprintf(cells[i], 64, "%s", head[i]);
+		return;
+	}
+	const struct berth_stats_sample *s = &t->cur;
+	char a[24], b[24];
+	double cpu = stats_cpu(t);
+	snprintf(cells[0], 64, "%.12s", t->id);
+	char *name = cli_clean(t->name);
+	snprintf(cells[1], 64, "%s", name);
+	free(name);
+	if (cpu >= 0)
+		snprintf(cells[2], 64, "%.2f%%", cpu);
+	else
+		snprintf(cells[2], 64, "--");
+	stats_binary(a, sizeof a, s->mem_used);
+	stats_binary(b, sizeof b, s->mem_limit);
+	snprintf(cells[3], 64, "%s / %s", a, b);
+	snprintf(cells[4], 64, "%.2f%%", stats_mem_percent(s));
+	stats_decimal(a, sizeof a, s->net_rx);
+	stats_decimal(b, sizeof b, s->net_tx);
+	snprintf(cells[5], 64, "%s / %s", a, b);
+	stats_decimal(a, sizeof a, s->blk_read);
+	stats_decimal(b, sizeof b, s->blk_write);
+	snprintf(cells[6], 64, "%s / %s", a, b);
+	snprintf(cells[7], 64, "%llu", (unsigned long long)s->pids);
+	snprintf(cells[8], 64, "%s", berth_endpoint_name(t->ep));
+}
+
+/* Columns padded to max(10, their widest cell plus three blanks), as docker's
+ * tabwriter does; the ENDPOINT column only with several endpoints. */
+static void
+stats_table(const struct stats_run *r, bool several)
+{
+	int ncol = several ? STATS_COLS : STATS_COLS - 1;
+	char (*cells)[STATS_COLS][64] = xcalloc(r->n + 1, sizeof *cells);
+	size_t width[STATS_COLS], rows = 0;
+	for (int c = 0; c < STATS_COLS; c++)
+		width[c] = 10;
+	for (size_t i = 0; i <= r->n; i++) {
+		if (i && !stats_shown(&r->t[i - 1]))
+			continue;
+		stats_cells(i ? &r->t[i - 1] : NULL, cells[rows]);
+		for (int c = 0; c < ncol; c++)
+			if (strlen(cells[rows][c]) + 3 > width[c])
+				width[c] = strlen(cells[rows][c]) + 3;
+		rows++;
+	}
+	for (size_t i = 0; i < rows; i++)
+		for (int c = 0; c < ncol; c++)
+			printf("%-*s%s", c + 1 < ncol ? (int)width[c] : 0, cells[i][c],
+			       c + 1 < ncol ? "" : "\n");
+	free(cells);
+}
+
+static void
+stats_print(const struct stats_run *r, const struct stats_args *a, bool several, bool clear)
+{
+	if (a->json) {
+		for (size_t i = 0; i < r->n; i++)
+			if (stats_shown(&r->t[i]))
+				stats_json_line(&r->t[i]);
+	} else {
+		if (clear)
+			fputs("\033[H\033[2J", stdout);
+		stats_table(r, several);
+	}
+	fflush(stdout);
+}
+
+/* Sample until Ctrl-C (or twice with --no-stream), printing each round after
+ * the first. */
+static void
+stats_loop(struct stats_run *r, const struct stats_args *a, bool several)
+{
+	bool clear = !a->json && isatty(1);
+	for (int round = 0; !berth_cancel_is_set(r->cancel); round++) {
+		stats_round(r);
+		if (berth_cancel_is_set(r->cancel))
+			break;
+		if (round > 0)
+			stats_print(r, a, several, clear);
+		if (round > 0 && a->no_stream)
+			break;
+		stats_nap(r->cancel, STATS_ROUND_MS);
+	}
+}
+
+int
+cli_stats(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "no-stream", no_argument, NULL, 'n' },
+		{ "format", required_argument, NULL, 'F' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct stats_args a = { .v = cli_verb_find("stats") };
+	int first, rc = cli_parse(a.v, argc, argv, "", longopts, stats_option, &a, &first);
+	if (rc >= 0)
+		return rc;
+	struct stats_run r = { .cancel = cli->cancel };
+	pthread_mutex_init(&r.lock, NULL);
+	berth_endpoint **eps = NULL;
+	size_t neps = 0;
+	cli_catch_interrupt(cli);
+	rc = stats_targets(cli, &r, argv + first, argc - first, &eps, &neps);
+	/* A named container that is nowhere is an error; an endpoint that did not
+	 * answer leaves the others' rows (and exit status 1), as ps does. */
+	if (rc == CLI_OK || (first == argc && r.n))
+		stats_loop(&r, &a, neps > 1);
+	if (berth_cancel_is_set(cli->cancel))
+		rc = CLI_INTERRUPTED;
+	for (size_t i = 0; i < r.n; i++) {
+		free(r.t[i].id);
+		free(r.t[i].name);
+	}
+	free(r.t);
+	for (size_t i = 0; i < neps; i++)
+		berth_endpoint_free(eps[i]);
+	free(eps);
+	pthread_mutex_destroy(&r.lock);
+	return rc;
+}
