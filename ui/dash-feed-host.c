@@ -62,5 +62,6 @@ dash_feed_attach(struct dash *d)
 	f->refresh_s = d->refresh_s;
 	f->zun_refresh_s = d->zun_refresh_s;
 	f->logs = &d->logs;
+	f->history = d->history;
 	feed_start(f);
 }

@@ -24,6 +24,7 @@
 
 #include "dash-outbuf.h"
 #include "feed.h"
+#include "stats-history.h"
 #include "util.h"
 
 #define LIST_DEADLINE 8.0	/* seconds before a list counts as stalled */
@@ -601,6 +602,15 @@ stats_run(struct pool_job *pj)
 	j->rc = j->f->ops->stats(j->ep, j->id, &j->s, pj->cancel, &j->err);
 }
 
+/* The stats history's hook: every valid sample goes into the host's rings. */
+static void
+stats_record_history(struct feed *f, const char *id, const struct berth_stats_sample *s,
+		     double cpu)
+{
+	if (f->history)
+		stats_history_add(f->history, id, s, cpu);
+}
+
 static void
 stats_done(struct pool_job *pj)
 {
@@ -614,6 +624,7 @@ stats_done(struct pool_job *pj)
 		e->no_stats = true;
 	if (st && j->rc == 0 && j->s.valid) {
 		double cpu = berth_cpu_percent(e->kind, &st->prev, &j->s);
+		stats_record_history(j->f, j->id, &j->s, cpu);
 		if (cpu >= 0)
 			st->cpu = cpu;
 		st->prev = j->s;

@@ -85,6 +85,7 @@ struct dash {
 	double refresh_s, zun_refresh_s;
 	bool headless;
 	struct dash_leases *leases;	/* dash-leases.c */
+	struct stats_history *history;	/* stats-history.c: the sampled rows' last ten minutes */
 };
 
 /* dash-feed-host.c: the feed of d's endpoints, its host the dashboard. */

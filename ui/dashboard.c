@@ -33,6 +33,7 @@
 #include "dash.h"
 #include "dashboard.h"
 #include "sanitize.h"
+#include "stats-history.h"
 #include "theme.h"
 #include "util.h"
 
@@ -789,6 +790,7 @@ dash_free(struct dash *d)
 	dialog_close(d);
 	pool_free(d->pool);
 	dash_leases_free(d);
+	stats_history_free(d->history);
 	for (size_t i = 0; i < d->neps; i++)
 		feed_free_endpoint(&d->eps[i]);
 	free(d->eps);
@@ -818,6 +820,7 @@ dashboard_run(const struct berth_config *cfg, char *const *specs, size_t nspecs)
 		fprintf(stderr, "berth: %s\n", err.message);
 		return 1;
 	}
+	d.history = stats_history_new(d.refresh_s, HISTORY_CONTAINERS);
 	dash_warn_begin();
 	if (open_endpoints(&d, specs, nspecs) < 0) {
 		script_close(sc);

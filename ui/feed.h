@@ -40,6 +40,7 @@ struct list_job;
 struct events_job;
 struct feed_sync;
 struct log_job;
+struct stats_history;
 
 struct dash_ep {
 	berth_endpoint *ep;
@@ -136,6 +137,7 @@ struct feed {
 	struct log_job *log_job;	/* its stream, or NULL */
 	double log_start_at;		/* debounced start of the log follow; 0: none */
 	double trim_at, trimmed_at;	/* malloc_trim: when next, when last */
+	struct stats_history *history;	/* the host's resource history (stats-history.c), or NULL */
 };
 
 /* Start every endpoint's feed (f's fields above ops..logs set). */
