@@ -528,7 +528,9 @@ show_help(struct dash *d)
 		   "p pauses, w wraps, t shows times, ^S saves. Sort also by clicking a header.\n"
 		   "Actions apply to the marked rows when any are marked, else to the selection.\n"
 		   "The filter's words ep:NAME keep the rows of the endpoints named NAME (else\n"
-		   "those whose name contains it); Enter in the endpoints view sets one.\n");
+		   "those whose name contains it); Enter in the endpoints view sets one.\n"
+		   "health:unhealthy (starting, healthy, none) and state:exited (running, paused...)\n"
+		   "keep the rows with that health or status.\n");
 	dash_overlay_open(d, "help");
 	logpane_add_text(&d->ov.lp, BERTH_STDOUT, b.data);
 	logpane_home(&d->ov.lp);

@@ -198,13 +198,15 @@ event_kind(const char *action)
 		{ "start", EV_RUNNING }, { "restart", EV_RUNNING }, { "unpause", EV_RUNNING },
 		{ "die", EV_EXITED }, { "pause", EV_PAUSED }, { "destroy", EV_DESTROY },
 		{ "remove", EV_DESTROY }, { "rename", EV_RENAME },
+		/* The health the table's FLAGS show comes with the list. */
+		{ "health_status", EV_RELIST },
 		/* Followed by "die" when they end the container. */
 		{ "kill", EV_IGNORE }, { "stop", EV_IGNORE }, { "oom", EV_IGNORE },
 		/* Nothing the table shows. */
 		{ "exec_", EV_IGNORE }, { "top", EV_IGNORE }, { "resize", EV_IGNORE },
 		{ "attach", EV_IGNORE }, { "detach", EV_IGNORE }, { "copy", EV_IGNORE },
 		{ "export", EV_IGNORE }, { "commit", EV_IGNORE }, { "archive-path", EV_IGNORE },
-		{ "extract-to-dir", EV_IGNORE }, { "health_status", EV_IGNORE },
+		{ "extract-to-dir", EV_IGNORE },
 		{ "mount", EV_IGNORE }, { "unmount", EV_IGNORE }, { "checkpoint", EV_IGNORE },
 		{ "init", EV_IGNORE }, { "cleanup", EV_IGNORE }, { "sync", EV_IGNORE },
 	};

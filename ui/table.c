@@ -36,6 +36,8 @@ static const struct col_spec cols[NCOLS] = {
 	/* unix:///run/a/docker.sock, ssh://pi@edge-017.lab: the end differs,
 	 * and with many endpoints it matters more than the id or image. */
 	[COL_ENDPOINT] = { "ENDPOINT", 12, 24, 5, true },
+	/* Shown only while a row on screen has a flag. */
+	[COL_FLAGS] = { "FLAGS", 6, 24, 1 },
 };
 
 #define MARK_W 2	/* "* " before the name */
@@ -95,51 +97,107 @@ table_is_marked(const struct table *t, const char *ep, const char *id)
 	return false;
 }
 
-/* Split the filter into its ep:NAME words, which choose endpoints (those
- * named exactly NAME, else those whose name contains it), and the rest, which
- * a field must contain. ep_ok[i] says whether eps[i] passes; returns the rest
- * (allocated). */
-static char *
-filter_parse(const char *filter, struct dash_ep *eps, size_t neps, bool *ep_ok)
+/* What the filter asks of a row: its ep:NAME words choose endpoints (those
+ * named exactly NAME, else those whose name contains it); health:WORD,
+ * state:WORD and oom ask for a health, a status and the OOM flag; the rest is
+ * text a field must contain. */
+struct row_filter {
+	bool *ep_ok;		/* per endpoint */
+	int health;		/* enum berth_health wanted, or -1 */
+	int state;		/* enum berth_status wanted, or -1 */
+	char *text;		/* allocated */
+};
+
+static void
+filter_ep_word(const char *name, struct dash_ep *eps, size_t neps, bool *ep_ok)
+{
+	bool exact = false;
+	for (size_t i = 0; i < neps; i++)
+		exact |= strcmp(eps[i].name, name) == 0;
+	for (size_t i = 0; i < neps; i++)
+		ep_ok[i] |= exact ? strcmp(eps[i].name, name) == 0 : !!strcasestr(eps[i].name, name);
+}
+
+/* health:WORD (none, starting, healthy, unhealthy); -1 when WORD is none of them. */
+static int
+filter_health(const char *word)
+{
+	for (int h = BERTH_HEALTH_NONE; h <= BERTH_HEALTH_UNHEALTHY; h++)
+		if (strcasecmp(word, h == BERTH_HEALTH_NONE ? "none" : berth_health_name(h)) == 0)
+			return h;
+	return -1;
+}
+
+/* One word that is a condition, not text; false when it is text. */
+static bool
+filter_condition(struct row_filter *f, const char *w, struct dash_ep *eps, size_t neps,
+		 bool *any_ep)
+{
+	enum berth_status st;
+	if (strncasecmp(w, "ep:", 3) == 0) {
+		filter_ep_word(w + 3, eps, neps, f->ep_ok);
+		*any_ep = true;
+	} else if (strncasecmp(w, "health:", 7) == 0 && filter_health(w + 7) >= 0) {
+		f->health = filter_health(w + 7);
+	} else if (strncasecmp(w, "state:", 6) == 0 && berth_status_parse(w + 6, &st) == 0) {
+		f->state = (int)st;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void
+filter_parse(struct row_filter *f, const char *filter, struct dash_ep *eps, size_t neps)
 {
 	char *copy = xstrdup(filter), *save = NULL;
 	struct buf rest = { 0 };
-	bool any_ep = false;
+	bool any_ep = false, any_condition = false;
 	buf_append(&rest, "", 0);
-	for (size_t i = 0; i < neps; i++)
-		ep_ok[i] = false;
+	f->ep_ok = xcalloc(neps ? neps : 1, sizeof *f->ep_ok);
+	f->health = f->state = -1;
 	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
-		if (strncasecmp(w, "ep:", 3) != 0) {
+		if (filter_condition(f, w, eps, neps, &any_ep))
+			any_condition = true;
+		else
 			buf_printf(&rest, "%s%s", rest.len ? " " : "", w);
-			continue;
-		}
-		const char *name = w + 3;
-		bool exact = false;
-		for (size_t i = 0; i < neps; i++)
-			exact |= strcmp(eps[i].name, name) == 0;
-		for (size_t i = 0; i < neps; i++)
-			ep_ok[i] |= exact ? strcmp(eps[i].name, name) == 0 : !!strcasestr(eps[i].name, name);
-		any_ep = true;
 	}
 	free(copy);
 	for (size_t i = 0; i < neps && !any_ep; i++)
-		ep_ok[i] = true;
-	if (!any_ep) {	/* the filter as typed, spaces and all */
+		f->ep_ok[i] = true;
+	if (!any_condition) {	/* the filter as typed, spaces and all */
 		buf_free(&rest);
-		return xstrdup(filter);
+		f->text = xstrdup(filter);
+	} else {
+		f->text = rest.data;
 	}
-	return rest.data;
+}
+
+static void
+filter_done(struct row_filter *f)
+{
+	free(f->ep_ok);
+	free(f->text);
+}
+
+/* Whether the filter hides rows (beyond choosing endpoints). */
+static bool
+filter_hides_rows(const struct row_filter *f)
+{
+	return *f->text || f->health >= 0 || f->state >= 0;
 }
 
 static bool
-row_matches(const char *filter, const struct berth_container *c, const struct dash_ep *e)
+row_matches(const struct row_filter *f, const struct berth_container *c, const struct dash_ep *e)
 {
 	char st[32];
-	if (!*filter)
+	if ((f->health >= 0 && (int)c->health != f->health) || (f->state >= 0 && (int)c->status != f->state))
+		return false;
+	if (!*f->text)
 		return true;
 	const char *fields[] = { c->name, c->image, c->id, table_status_text(c, st, sizeof st), e->name };
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-		if (fields[i] && strcasestr(fields[i], filter))
+		if (fields[i] && strcasestr(fields[i], f->text))
 			return true;
 	return false;
 }
@@ -178,6 +236,21 @@ row_mem(const struct row *r)
 	return r->st && r->c->running && r->st->have_mem ? (double)r->st->mem : -1;
 }
 
+const char *
+table_flags_text(const struct berth_container *c, char *buf, size_t len)
+{
+	bool sick = c->health == BERTH_HEALTH_UNHEALTHY || c->health == BERTH_HEALTH_STARTING;
+	snprintf(buf, len, "%s", sick ? berth_health_name(c->health) : "");
+	return buf;
+}
+
+/* Trouble first: unhealthy, then starting. */
+static int
+row_trouble(const struct berth_container *c)
+{
+	return (c->health == BERTH_HEALTH_UNHEALTHY) * 2 + (c->health == BERTH_HEALTH_STARTING);
+}
+
 static int
 cmp_col(const struct row *a, const struct row *b, int col)
 {
@@ -199,6 +272,7 @@ cmp_col(const struct row *a, const struct row *b, int col)
 	case COL_CPU: return cmp_num(row_cpu(b), row_cpu(a));	/* busiest first */
 	case COL_MEM: return cmp_num(row_mem(b), row_mem(a));
 	case COL_ENDPOINT: return cmp_str(a->ep->name, b->ep->name);
+	case COL_FLAGS: return cmp_num(row_trouble(y), row_trouble(x));
 	}
 	return 0;
 }
@@ -292,14 +366,14 @@ table_rebuild(struct table *t, struct dash_ep *eps, size_t neps)
 	t->nrows = t->total = t->running = 0;
 	if (t->nmarks)
 		prune_marks(t, eps, neps);
-	bool *ep_ok = xcalloc(neps ? neps : 1, sizeof *ep_ok);
-	char *text = filter_parse(t->filter, eps, neps, ep_ok);
+	struct row_filter f;
+	filter_parse(&f, t->filter, eps, neps);
 	for (size_t e = 0; e < neps; e++)
 		for (size_t k = 0; k < eps[e].nctrs; k++) {
 			struct berth_container *c = eps[e].ctrs[k];
 			t->total++;
 			t->running += c->running;
-			if ((!t->all && !c->running) || !ep_ok[e] || !row_matches(text, c, &eps[e]))
+			if ((!t->all && !c->running) || !f.ep_ok[e] || !row_matches(&f, c, &eps[e]))
 				continue;
 			if (t->nrows == t->cap) {
 				t->cap = t->cap ? 2 * t->cap : 64;
@@ -314,9 +388,8 @@ table_rebuild(struct table *t, struct dash_ep *eps, size_t neps)
 		qsort_r(t->rows, t->nrows, sizeof *t->rows, row_cmp, t);
 	t->nlines = 0;
 	if (t->group)
-		lines_build(t, eps, neps, ep_ok, *text);
-	free(text);
-	free(ep_ok);
+		lines_build(t, eps, neps, f.ep_ok, filter_hides_rows(&f));
+	filter_done(&f);
 	if (t->sel_id) {
 		for (size_t i = 0; i < t->nrows; i++)
 			if (strcmp(t->rows[i].c->id, t->sel_id) == 0 &&
@@ -459,6 +532,7 @@ cell_text(const struct row *r, int col)
 		fmt_bytes(row_mem(r), buf, sizeof buf);
 		return xstrdup(buf);
 	case COL_ENDPOINT: return sanitize_str(r->ep->name);
+	case COL_FLAGS: return xstrdup(table_flags_text(c, buf, sizeof buf));
 	}
 	return xstrdup("");
 }
@@ -502,11 +576,16 @@ layout(struct table *t, int width, bool multi_ep)
 				if (w > want[c])
 					want[c] = w < cols[c].cap ? w : cols[c].cap;
 			}
+	bool flags = false;
+	char fb[64];
+	for (size_t i = first; i < t->nrows && i < last && !flags; i++)
+		flags = *table_flags_text(t->rows[i].c, fb, sizeof fb) != '\0';
 	int used = MARK_W, need[NCOLS];
 	for (int p = 0; p < NCOLS; p++)
 		for (int c = 0; c < NCOLS; c++) {
 			need[c] = want[c] < cols[c].min ? want[c] : cols[c].min;
 			if (cols[c].priority == p && (c != COL_ENDPOINT || multi_ep) &&
+			    (c != COL_FLAGS || flags) &&
 			    used + need[c] + 1 <= width) {
 				on[c] = true;
 				used += need[c] + 1;
@@ -575,9 +654,9 @@ draw_row(struct table *t, size_t i, int y, int width, bool focused)
 		if (!t->col_w[c])
 			continue;
 		attr_t a = base;
-		if (c == COL_STATUS && !stale)
-			a = sel && focused ? base | (theme_attr(status_elem(r->c)) & ~A_DIM)
-				: theme_attr(status_elem(r->c));
+		enum theme_elem th = c == COL_FLAGS ? TH_EXITED_ERR : status_elem(r->c);
+		if ((c == COL_STATUS || c == COL_FLAGS) && !stale)
+			a = sel && focused ? base | (theme_attr(th) & ~A_DIM) : theme_attr(th);
 		char *s = cell_text(r, c);
 		if (c == COL_CPU || c == COL_MEM)	/* numbers align right */
 			draw_str(y, t->col_x[c] + t->col_w[c] - text_width(s), t->col_w[c], s, a);

@@ -1,0 +1,35 @@
+#!/bin/bash
+# tmux-monitor.sh: health and trouble in the dashboard, in a real terminal
+# against the Docker engine: a container whose health check fails turns
+# unhealthy in the FLAGS column, and the filter's health: and state: words.
+. "$TOP_SRCDIR/tests/screen/lib.sh"
+need_engine
+need_tmux
+
+P=t-dash-mon-$$
+ctr $P-sick --health-cmd 'false' --health-interval 1s "$IMAGE" sleep 100000
+ctr $P-calm "$IMAGE" sleep 100000
+ctr $P-gone "$IMAGE" sh -c 'exit 3'
+
+tm_start 160 30 "$BERTH -H unix://$DOCKER_SOCK"
+wait_for "connected" 15 >/dev/null
+set_filter "$P"
+wait_row "$P-calm" running && wait_row "$P-gone" "exited (3)"
+ok $? "the table shows the three containers"
+wait_row "$P-sick" unhealthy 60 && shows FLAGS
+ok $? "a failing health check turns the row unhealthy in the FLAGS column"
+! screen | grep -F "$P-calm " | grep -q 'healthy\|starting'
+ok $? "a container without a health check shows no health"
+
+set_filter "$P health:unhealthy"
+wait_gone "$P-calm" 10 && shows "$P-sick" && hides "$P-gone"
+ok $? "health:unhealthy keeps the unhealthy container only"
+set_filter "$P state:exited"
+wait_for "$P-gone" 10 && wait_gone "$P-sick" 10 && hides "$P-calm"
+ok $? "state:exited keeps the exited container only"
+set_filter "health:none $P-c"
+wait_for "$P-calm" 10 && hides "$P-sick"
+ok $? "health:none with text: the unchecked container whose name matches"
+
+tm send-keys -t s q
+done_testing
