@@ -56,7 +56,7 @@ is "$RC" 2 "logs --since nonsense: a usage error"
 run B logs --tail 1 "${P}log"
 is "$(out)" late "logs --tail 1"
 
-# Ctrl-C ends logs -f at once, with status 130.
+# Ctrl-C ends logs -f, with status 130 (10 s: a hang bound, not a speed claim).
 env --default-signal=INT B logs -f "${P}log" >"$TAP_TMP/follow" 2>&1 &
 pid=$!
 for i in $(seq 50); do grep -q late "$TAP_TMP/follow" && break; sleep 0.1; done
@@ -66,7 +66,7 @@ wait "$pid"
 rc=$?
 ms=$((($(date +%s%N) - t0) / 1000000))
 is "$rc" 130 "logs -f: Ctrl-C exits 130"
-[ "$ms" -lt 2000 ]; ok $? "logs -f: ... at once (${ms} ms)"
+[ "$ms" -lt 10000 ]; ok $? "logs -f: ... without hanging (${ms} ms)"
 
 # ---------------------------------------------------------------- exec
 run B exec "${P}log" sh -c 'echo out; echo err >&2; exit 7'

@@ -6,8 +6,8 @@
 #   - berth logs and berth exec pass every byte through unchanged to a pipe or
 #     a file (compared with the docker CLI's bytes);
 #   - the dashboard (in tmux) shows them defanged: no title change, no
-#     clipboard buffer, no cleared screen; it keeps answering keys quickly and
-#     its memory stays bounded.
+#     clipboard buffer, no cleared screen; it keeps answering keys (none
+#     hangs) and its memory stays bounded.
 # (tests/screen/tmux-escape.sh covers OSC 0 and CSI 2J in the details and exec
 # views; this adds the rest.) Containers are named t-harden-PID-*.
 . "$TOP_SRCDIR/tests/screen/lib.sh"
@@ -19,7 +19,6 @@ W=$(mktemp -d)
 at_exit "rm -rf $W"
 MAX_KB=$((200 * 1024))
 [ -n "${BERTH_SANITIZER:-}" ] && MAX_KB=$((800 * 1024))	# the sanitizer's shadow memory
-MAX_KEY_MS=1500
 
 # The payload, as printf(1) format: OSC 52 (clipboard), the alternate screen,
 # OSC 0 (title), CSI 2J (clear), invalid UTF-8, NUL bytes, then text.
@@ -111,11 +110,11 @@ clean_terminal()	# DESC: title, clipboard and screen untouched
 	screen | sed -n 1p | grep -q "berth" && screen | grep -q "NAME"
 	ok $? "$1: the screen was not cleared or switched: title bar and table header are there"
 }
-responsive()	# DESC: help opens and closes quickly; memory bounded
+responsive()	# DESC: help opens and closes without a hang; memory bounded
 {
 	local ms
 	ms=$(key_latency_ms '?' 'key map')
-	[ "$ms" -le $MAX_KEY_MS ]; ok $? "$1: keys answer (help in $ms ms)"
+	[ "$ms" -le "$KEY_HANG_MS" ]; ok $? "$1: keys answer (help in $ms ms)"
 	tm send-keys -t s Escape
 	wait_gone 'key map' 5 >/dev/null
 	[ "$(rss)" -le $MAX_KB ]; ok $? "$1: RSS $(rss) kB <= $MAX_KB kB"

@@ -107,10 +107,8 @@ big_copy "256 MiB out" from "$CTR" /tmp/big.bin "$W/big.back"
 T_OUT=$MS
 cmp -s "$W/big.bin" "$W/big.back"; ok $? "256 MiB out: the same bytes"
 run curl -sf --unix-socket "$DOCKER_SOCK" -o "$W/big.curl" "http://d/v1.41/containers/$CTR/archive?path=/tmp/big.bin"
+# Printed only: how fast berth copies beside curl is bench/run.sh's cp_out row.
 diag "256 MiB: berth in ${T_IN} ms, berth out ${T_OUT} ms, curl GET to a file ${MS} ms"
-SLOW=3
-[ -n "${BERTH_SANITIZER:-}" ] && SLOW=12	# instrumented code runs several times slower
-[ "$T_OUT" -le $((MS * SLOW + 1000)) ]; ok $? "256 MiB out: within ${SLOW}x of raw curl"
 rm -f "$W/big.bin" "$W/big.back" "$W/big.curl"
 D exec "$CTR" rm -f /tmp/big.bin
 

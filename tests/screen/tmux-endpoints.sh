@@ -71,15 +71,14 @@ screen | grep -E "edge-device-005\.sock +docker +up +100 +now" >/dev/null &&
 	screen | grep -E "unix://$DOCKER_SOCK +docker +up +[0-9]+ +now" >/dev/null
 ok $? "answering endpoints show their kind, up, their container count and now"
 tm send-keys -t s G
-sleep 0.2
 tm send-keys -t s Enter
 LAST=edge-device-$(printf %03d $((NSTAND - 2))).sock
 wait_for "filter \"ep:unix://$D/$LAST\"" 5
 ok $? "Enter on the last endpoint filters the table to it"
-sleep 0.3
-rows=$(screen | sed -n '3,38p' | grep -oE '^  standin-[0-9]+-' | sort -u)
-[ "$rows" = "  standin-$(printf %02d $((NSTAND - 2)))-" ]
-ok $? "only that endpoint's rows show ($(printf '%s' "$rows" | tr '\n' ' '))"
+endpoints_shown() { screen | sed -n '3,38p' | grep -oE '^  standin-[0-9]+-' | sort -u; }
+only_last_shown() { [ "$(endpoints_shown)" = "  standin-$(printf %02d $((NSTAND - 2)))-" ]; }
+wait_until "$HANG_S" only_last_shown
+ok $? "only that endpoint's rows show ($(endpoints_shown | tr '\n' ' '))"
 tm send-keys -t s Escape
 tm send-keys -t s g
 wait_gone 'filter "' 5 && wait_row standin-00-000 running 5 >/dev/null
@@ -128,11 +127,10 @@ for i in 1 2 3 4 5; do
 	tm send-keys -t s z
 	wait_gone "by endpoint" 5 >/dev/null
 done
-read -r median worst < <(printf '%s\n' $lats | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)], v[NR] }')
-# The median carries the claim (it includes tmux's round trips; the other
-# screen tests allow 100 ms); the worst case guards against a hang.
-[ "$median" -le 100 ] && [ "$worst" -le 1000 ]
-ok $? "with 5,000 rows and an endpoint stalled, H and z answer in $median ms (median; ms:$lats)"
+# None may hang; how fast they answer is bench/dashboard.py's many_keys row.
+worst=$(printf '%s\n' $lats | sort -n | tail -1)
+[ "$worst" -le "$KEY_HANG_MS" ]
+ok $? "with 5,000 rows and an endpoint stalled, H and z answer (ms:$lats)"
 set_filter standin-03-005
 wait_row standin-03-005 running 5 >/dev/null
 t0=$(now_ms)

@@ -1,6 +1,7 @@
 #!/bin/bash
 # tmux-flood.sh: a container writes logs as fast as it can for 30 s while the
-# dashboard follows it. Memory must stay bounded and keys must keep answering.
+# dashboard follows it. Memory must stay bounded and keys must keep answering
+# (none may hang; how fast is bench/dashboard.py's flood row).
 . "$TOP_SRCDIR/tests/screen/lib.sh"
 need_engine
 need_tmux
@@ -35,11 +36,9 @@ diag "RSS: max $max kB, max after the first third $rss_early kB; $n key probes, 
 ok $? "RSS stays under 200 MB during the flood ($max kB)"
 [ "$(( max - ${rss_early:-0} ))" -lt 40000 ]
 ok $? "RSS stops growing: +$(( max - ${rss_early:-0} )) kB over the last two thirds"
-[ "$worst" -lt 1000 ]
-ok $? "keys answer within 1 s throughout ($n probes, slowest $worst ms)"
+[ "$worst" -le "$KEY_HANG_MS" ]
+ok $? "keys answer throughout ($n probes, slowest $worst ms)"
 tm send-keys -t s q
-deadline=$(( $(now_ms) + 10000 ))
-while ! gone "$pid" && [ "$(now_ms)" -lt $deadline ]; do sleep 0.05; done
-gone "$pid"
-ok $? "q quits promptly while the flood goes on"
+wait_until "$HANG_S" gone "$pid"
+ok $? "q quits while the flood goes on"
 done_testing

@@ -71,13 +71,12 @@ wait_gone "logs $P-talk" 5 >/dev/null
 set_filter "$P"
 wait_row "$P-talk" running >/dev/null && wait_row "$P-quiet" running >/dev/null
 sel() { tm capture-pane -p -e -t s | grep -E "$P-(quiet|talk)" | grep -E $'^\033\\[([0-9]*;)*7m' | grep -oE "$P-(quiet|talk)"; }
+selected() { [ "$(sel)" = "$1" ]; }
 tm send-keys -t s g
-deadline=$(( $(now_ms) + 3000 ))
-while [ "$(sel)" != "$P-quiet" ] && [ "$(now_ms)" -lt $deadline ]; do sleep 0.02; done
+wait_until "$HANG_S" selected "$P-quiet"
 first=$(sel)
 tm send-keys -t s -l "$(printf '\033[M %s%s' "$(printf "\\$(printf %o 41)")" "$(printf "\\$(printf %o 36)")")"
-deadline=$(( $(now_ms) + 3000 ))
-while [ "$(sel)" = "$first" ] && [ "$(now_ms)" -lt $deadline ]; do sleep 0.02; done
+wait_until "$HANG_S" selected "$P-talk"
 [ "$first" = "$P-quiet" ] && [ "$(sel)" = "$P-talk" ]
 ok $? "a mouse click selects the row under it ($first -> $(sel))"
 

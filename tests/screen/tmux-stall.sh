@@ -1,8 +1,9 @@
 #!/bin/bash
 # tmux-stall.sh: on a private Docker engine of its own (never the shared one),
-# freeze dockerd with SIGSTOP: keys must answer within 100 ms and the status
-# line must say the engine is not answering; after SIGCONT the dashboard
-# recovers by itself. Then restart the engine: same.
+# freeze dockerd with SIGSTOP: keys must answer (none may hang; how fast is
+# bench/dashboard.py's stall row) and the status line must say the engine is
+# not answering; after SIGCONT the dashboard recovers by itself. Then restart
+# the engine: same.
 . "$TOP_SRCDIR/tests/screen/lib.sh"
 [ "$(id -u)" = 0 ] || skip_all "a private dockerd needs root"
 command -v dockerd >/dev/null || skip_all "no dockerd"
@@ -42,12 +43,9 @@ for i in 1 2 3 4 5; do
 	tm send-keys -t s Escape
 	wait_gone "logs $P-a" 5 >/dev/null
 done
-# The median carries the claim; the worst case only guards against a hang
-# (a loaded 2-core machine can delay one tmux round trip).
-median=$(printf '%s\n' $lats | sort -n | sed -n 5p)
 worst=$(printf '%s\n' $lats | sort -n | tail -1)
-[ "$median" -le 100 ] && [ "$worst" -le 1000 ]
-ok $? "keys answer within 100 ms while the engine is frozen (ms:$lats)"
+[ "$worst" -le "$KEY_HANG_MS" ]
+ok $? "keys answer while the engine is frozen (ms:$lats)"
 # Actions on the frozen engine must not starve the other endpoint's lists.
 for k in S r S s S; do tm send-keys -t s "$k"; done
 t0=$(now_ms) held=0
@@ -77,7 +75,7 @@ wait_for "$PRIV: unreachable" 15
 ok $? "with the engine down, the status line says it is unreachable"
 lat=$(key_latency_ms '?' 'key map')
 tm send-keys -t s Escape
-[ "$lat" -le 100 ]
+[ "$lat" -le "$KEY_HANG_MS" ]
 ok $? "keys answer while the engine is down ($lat ms)"
 pd_launch
 wait_for "$PRIV: connected" 30 && wait_row "$P-a" "exited" 10
