@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "dash-script.h"
@@ -20,8 +21,8 @@ struct dash_script {
 	int line;
 	int *keys;
 	size_t nkeys, ikey;
-	bool waiting, wait_not;
-	char wait_text[256];
+	bool waiting, wait_not, wait_file;
+	char wait_text[1024];		/* a screen's text, or a file's path */
 	double deadline, timeout;
 };
 
@@ -118,25 +119,72 @@ parse_keys(struct dash_script *sc, const char *s, struct berth_error *err)
 	return 0;
 }
 
+/* Write TEXT to FILE: beside it first, then renamed to it, so that a test
+ * polling for FILE never reads half of it. */
+static int
+write_text(struct dash_script *sc, const char *file, const char *text)
+{
+	char *part = xasprintf("%s.part", file);
+	FILE *f = fopen(part, "w");
+	int rc = f && fputs(text, f) >= 0 ? 0 : -1;
+	if (f && fclose(f) != 0)
+		rc = -1;
+	if (rc == 0 && rename(part, file) != 0)
+		rc = -1;
+	if (rc < 0)
+		fprintf(stderr, "berth: %s:%d: cannot write %s: %s\n", sc->path, sc->line, file,
+			strerror(errno));
+	free(part);
+	return rc;
+}
+
 static int
 save_display(struct dash_script *sc, struct dash *d, const char *file)
 {
 	dash_draw_now(d);
 	char *text = script_screen_text();
-	FILE *f = fopen(file, "w");
-	int rc = f && fputs(text, f) >= 0 ? 0 : -1;
-	if (f && fclose(f) != 0)
-		rc = -1;
-	if (rc < 0)
-		fprintf(stderr, "berth: %s:%d: cannot write %s: %s\n", sc->path, sc->line, file,
-			strerror(errno));
+	int rc = write_text(sc, file, text);
+	free(text);
+	return rc;
+}
+
+/* ":dump-model FILE": the table's rows, one per line: endpoint, id, name,
+ * status word and exit code, tab-separated. */
+static int
+dump_model(struct dash_script *sc, struct dash *d, const char *file)
+{
+	struct buf b = { 0 };
+	buf_append(&b, "", 0);
+	for (size_t i = 0; i < d->table.nrows; i++) {
+		const struct row *r = &d->table.rows[i];
+		buf_printf(&b, "%s\t%s\t%s\t%s\t%d\n", r->ep->name, r->c->id,
+			   r->c->name ? r->c->name : "", berth_status_name(r->c->status),
+			   r->c->exit_code);
+	}
+	char *text = buf_steal(&b);
+	int rc = write_text(sc, file, text);
 	free(text);
 	return rc;
 }
 
 static int
+check_wait_file(struct dash_script *sc)
+{
+	if (access(sc->wait_text, F_OK) == 0) {
+		sc->waiting = false;
+	} else if (dash_now() > sc->deadline) {
+		fprintf(stderr, "berth: %s:%d: timed out after %.0f s waiting for the file %s\n",
+			sc->path, sc->line, sc->timeout, sc->wait_text);
+		return -1;
+	}
+	return 0;
+}
+
+static int
 check_wait(struct dash_script *sc, struct dash *d)
 {
+	if (sc->wait_file)
+		return check_wait_file(sc);
 	if (d->dirty)
 		dash_draw_now(d);
 	char *text = script_screen_text();
@@ -152,6 +200,17 @@ check_wait(struct dash_script *sc, struct dash *d)
 	}
 	free(text);
 	return rc;
+}
+
+/* Start a wait: for TEXT on the screen, its end (wait_not), or a file. */
+static void
+start_wait(struct dash_script *sc, const char *what, bool wait_not, bool wait_file)
+{
+	snprintf(sc->wait_text, sizeof sc->wait_text, "%s", what);
+	sc->wait_not = wait_not;
+	sc->wait_file = wait_file;
+	sc->waiting = true;
+	sc->deadline = dash_now() + sc->timeout;
 }
 
 int
@@ -171,11 +230,16 @@ script_step(struct dash_script *sc, struct dash *d)
 	struct berth_error err;
 	if (!line[0] || line[0] == '#')
 		return 0;
-	if (strncmp(line, ":wait ", 6) == 0 || strncmp(line, ":wait-not ", 10) == 0) {
-		sc->wait_not = line[5] == '-';
-		snprintf(sc->wait_text, sizeof sc->wait_text, "%s", line + (sc->wait_not ? 10 : 6));
-		sc->waiting = true;
-		sc->deadline = dash_now() + sc->timeout;
+	if (strncmp(line, ":wait ", 6) == 0) {
+		start_wait(sc, line + 6, false, false);
+		return 0;
+	}
+	if (strncmp(line, ":wait-not ", 10) == 0) {
+		start_wait(sc, line + 10, true, false);
+		return 0;
+	}
+	if (strncmp(line, ":wait-file ", 11) == 0) {
+		start_wait(sc, line + 11, false, true);
 		return 0;
 	}
 	if (strncmp(line, ":timeout ", 9) == 0) {
@@ -184,6 +248,8 @@ script_step(struct dash_script *sc, struct dash *d)
 	}
 	if (strncmp(line, ":save-display ", 14) == 0)
 		return save_display(sc, d, line + 14);
+	if (strncmp(line, ":dump-model ", 12) == 0)
+		return dump_model(sc, d, line + 12);
 	if (strncmp(line, ":resize ", 8) == 0) {
 		int cols = 0, rows = 0;
 		if (sscanf(line + 8, "%d %d", &cols, &rows) == 2 && cols > 0 && rows > 0)

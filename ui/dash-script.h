@@ -7,7 +7,10 @@
  *   :wait TEXT           wait until TEXT is on the screen (fail after the timeout)
  *   :wait-not TEXT       wait until it is gone
  *   :timeout SECONDS     the wait limit (default 15)
+ *   :wait-file PATH      wait until PATH exists (a test's go-ahead)
  *   :save-display FILE   write the screen, one line per row, trailing blanks cut
+ *   :dump-model FILE     write the table's rows, one per line: endpoint, id,
+ *                        name, status word, exit code (tab-separated)
  *   :resize COLS ROWS    resize the (headless) screen
  *   :quit                leave (also at the end of the file)
  *   # comment

@@ -2,7 +2,8 @@
 # headless.sh: the dashboard without a terminal (BERTH_NO_DISPLAY, a key
 # script in BERTH_SCRIPT, screen dumps with :save-display), against the Docker
 # engine: table, filter, sort, help (compared with a golden screen), resize to
-# 40x10, keys remapped from the config file, a bad [keys] line.
+# 40x10, keys remapped from the config file, a bad [keys] line; the table's
+# rows dumped with :dump-model after a :wait-file.
 # GENERATE=1 rewrites the golden files.
 . "$TOP_SRCDIR/tests/screen/lib.sh"
 need_engine
@@ -27,6 +28,8 @@ cat >"$W/s1" <<EOS
 /<^u>$P<enter>
 :wait $P-b
 :save-display $W/table.screen
+:wait-file $W/table.screen
+:dump-model $W/table.model
 o
 :wait sort ID
 O
@@ -52,6 +55,11 @@ sed 's/^/# /' "$W/stderr"
 grep -E "^  $P-a +[0-9a-f]{12} +berth-test/[^ ]* +running +up" "$W/table.screen" >/dev/null &&
 	grep -E "^  $P-b +[0-9a-f]{12} +berth-test/[^ ]* +exited \(2\) +[0-9]+[smhd] ago" "$W/table.screen" >/dev/null
 ok $? "the table lists the containers with id, image, status and age"
+tab=$(printf '\t')
+grep -E "^unix://$DOCKER_SOCK$tab[0-9a-f]{64}$tab$P-a${tab}running${tab}0\$" "$W/table.model" >/dev/null &&
+	grep -E "^unix://$DOCKER_SOCK$tab[0-9a-f]{64}$tab$P-b${tab}exited${tab}2\$" "$W/table.model" >/dev/null &&
+	[ "$(wc -l <"$W/table.model")" -eq 2 ]
+ok $? "the dump of the model has the table's rows: endpoint, id, name, status word, exit code"
 sed -n 1p "$W/table.screen" | grep -q "filter \"$P\""
 ok $? "the title shows the filter"
 grep -c "$P-" "$W/filtered.screen" | grep -qx 2 && ! grep -q "$P-a" "$W/filtered.screen"
