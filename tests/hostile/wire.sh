@@ -29,14 +29,14 @@ for _ in $(seq 100); do [ -e "$W/sock/ready" ] && break; sleep 0.1; done
 [ -e "$W/sock/ready" ] || bail_out "engine-wire.py did not start: $(tail -3 "$W/engine.log")"
 export HOME=$W BERTH_CONFIG=/dev/null
 
-# mrun NAME CMD...: run CMD under /usr/bin/time in the background; RC, MS and
-# KB (peak RSS) once it ends. Output in $W/NAME.out/.err.
+# mstart NAME CMD...: run CMD under /usr/bin/time in the background; RC, MS (how
+# long CMD ran, by time(1): collecting it late adds nothing) and KB (peak RSS)
+# once it ends. Output in $W/NAME.out/.err.
 mstart()
 {
 	local name=$1
 	shift
-	T0_[$name]=$(date +%s%N)
-	/usr/bin/time -o "$W/$name.rss" -f %M timeout -s KILL "$RUN_DEADLINE" "$@" \
+	/usr/bin/time -o "$W/$name.rss" -f '%M %e' timeout -s KILL "$RUN_DEADLINE" "$@" \
 		>"$W/$name.out" 2>"$W/$name.err" &
 	PID_[$name]=$!
 }
@@ -45,11 +45,10 @@ mwait()
 	local name=$1
 	wait "${PID_[$name]}"
 	RC=$?
-	MS=$((($(date +%s%N) - T0_[$name]) / 1000000))
-	KB=$(grep -E '^[0-9]+$' "$W/$name.rss" | tail -n 1)
+	read -r KB MS < <(awk '/^[0-9]+ [0-9.]+$/ { kb = $1; ms = int($2 * 1000) } END { print kb, ms }' "$W/$name.rss")
 	OUT=$W/$name.out ERR=$W/$name.err
 }
-declare -A T0_ PID_
+declare -A PID_
 
 # berth_pid NAME: the pid of berth under /usr/bin/time and timeout.
 berth_pid()
