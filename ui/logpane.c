@@ -346,6 +346,16 @@ logpane_save(const struct logpane *lp, const char *path)
 	return 0;
 }
 
+/* The index of the line seq among those kept, clamped to them: a line drawn
+ * before the pane was cleared or trimmed is no longer kept. */
+static uint64_t
+shown_line(const struct logpane *lp, uint64_t seq)
+{
+	if (seq < lp->first_seq)
+		return 0;
+	return seq > last_seq(lp) ? lp->count - 1 : seq - lp->first_seq;
+}
+
 void
 logpane_flags(const struct logpane *lp, char *buf, size_t len)
 {
@@ -355,8 +365,8 @@ logpane_flags(const struct logpane *lp, char *buf, size_t len)
 			 : "paused (G follows)", lp->count);
 	else if (lp->count)
 		snprintf(where, sizeof where, "lines %llu-%llu of %zu",
-			 (unsigned long long)(lp->shown_first - lp->first_seq + 1),
-			 (unsigned long long)(lp->shown_last - lp->first_seq + 1), lp->count);
+			 (unsigned long long)(shown_line(lp, lp->shown_first) + 1),
+			 (unsigned long long)(shown_line(lp, lp->shown_last) + 1), lp->count);
 	else
 		snprintf(where, sizeof where, "empty");
 	snprintf(buf, len, "%s%s%s%s%s", where, lp->wrap ? " · wrap" : "",

@@ -1,8 +1,9 @@
 /* test_logpane.c: the log pane's ring: line and byte bounds, long lines split,
- * partial lines, timestamps, search and save. (No terminal needed: drawing is
- * not exercised here.) */
+ * partial lines, timestamps, search and save; and the lines its title names
+ * (drawn into a screen on /dev/null). */
 #include "config.h"
 
+#include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,41 @@
 #include "berth.h"
 #include "logpane.h"
 #include "tap.h"
+
+/* Issue 16: a pane drawn with many lines, then cleared and given fewer than
+ * it has rows (help, then a container's details), names lines it keeps:
+ * before it is drawn again, and after. */
+static void
+title_lines(struct logpane *lp)
+{
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	SCREEN *scr = out && in ? newterm("xterm", out, in) : NULL;
+	ok(scr != NULL, "a screen on /dev/null to draw in");
+	if (!scr)
+		return;
+	char flags[200];
+	unsigned long long first = 0, last = 0;
+	size_t count = 0;
+	logpane_clear(lp);
+	for (int i = 0; i < 54; i++)
+		logpane_add_text(lp, BERTH_STDOUT, "a help line");
+	logpane_draw(lp, 0, 20, 80);
+	logpane_clear(lp);
+	for (int i = 0; i < 8; i++)
+		logpane_add_text(lp, BERTH_STDOUT, "a detail");
+	logpane_home(lp);
+	logpane_flags(lp, flags, sizeof flags);
+	ok(sscanf(flags, "lines %llu-%llu of %zu", &first, &last, &count) == 3 && first >= 1 &&
+	   first <= last && last <= 8 && count == 8, "before the pane is drawn again, its title "
+	   "names lines it has (%s)", flags);
+	logpane_draw(lp, 0, 20, 80);
+	logpane_flags(lp, flags, sizeof flags);
+	is_str(flags, "lines 1-8 of 8", "drawn taller than its text, it shows every line");
+	endwin();
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+}
 
 int
 main(void)
@@ -135,6 +171,7 @@ main(void)
 		fclose(f);
 	unlink(path);
 	is_str(got, "alpha\nneedle one\nbeta\nNeedle two\ngamma\n", "with every line");
+	title_lines(&lp);
 	logpane_done(&lp);
 	return tap_done();
 }
