@@ -2,8 +2,8 @@
  * leases are asked of its reservation service (Blazar) on the worker pool at the
  * Zun poll interval, with the client `berth leases` uses (berth_lease_list: the
  * same, cancellable). The UI thread keeps each endpoint's last answer and shows
- * the active leases in a view (the leases key), the soonest end in the status
- * line, and the lease of a container's reservation in its details. Nothing is guessed: an endpoint whose
+ * the active leases in a report (for view-leases.c), the soonest end in the
+ * status line, and the lease of a container's reservation in its details. Nothing is guessed: an endpoint whose
  * catalog has no Blazar shows no lease, and a failed fetch says so. */
 #include "config.h"
 
@@ -18,7 +18,6 @@
 #include "util.h"
 
 #define LEASES_DEADLINE 20.0	/* seconds before a fetch counts as stalled */
-#define LEASES_TITLE "leases"
 
 enum blazar { BZ_UNKNOWN, BZ_YES, BZ_NO };
 
@@ -40,7 +39,7 @@ struct dash_leases {
 	struct ep_leases *v;
 	size_t n;
 	char status[160];
-	time_t view_next;		/* when a time left in the view changes */
+	unsigned answers;		/* fetches finished: the report may have changed */
 };
 
 struct lease_job {
@@ -86,8 +85,6 @@ fetch_run(struct pool_job *pj)
 	j->rc = berth_lease_list(j->ep, &j->v, &j->n, pj->cancel, &j->err);
 }
 
-static void refresh_view(struct dash *d);
-
 static void
 fetch_done(struct pool_job *pj)
 {
@@ -117,8 +114,8 @@ fetch_done(struct pool_job *pj)
 		} else {
 			snprintf(el->error, sizeof el->error, "%s", j->err.message);
 		}
-		refresh_view(d);
-		d->dirty = true;
+		d->leases->answers++;
+		dash_changed(d);
 	} else if (el) {
 		el->job = NULL;
 	}
@@ -192,7 +189,7 @@ status_update(struct dash *d, time_t now)
 	}
 	if (strcmp(text, s->status) != 0) {
 		snprintf(s->status, sizeof s->status, "%s", text);
-		d->dirty = true;
+		dash_changed(d);
 	}
 }
 
@@ -203,10 +200,7 @@ dash_leases_tick(struct dash *d, double now)
 	for (size_t i = 0; i < s->n; i++)
 		if (!s->v[i].job && s->v[i].next <= now)
 			fetch(d, i, now);
-	time_t wall = time(NULL);
-	status_update(d, wall);
-	if (wall >= s->view_next)
-		refresh_view(d);
+	status_update(d, time(NULL));
 }
 
 /* Seconds until any time left shown changes (at most 60). */
@@ -240,7 +234,7 @@ dash_leases_status_text(struct dash *d)
 	return d->leases && d->leases->status[0] ? d->leases->status : NULL;
 }
 
-/* ---------------------------------------------------------------- the view */
+/* ---------------------------------------------------------------- the report */
 
 static void
 fmt_time(time_t t, char *buf, size_t len)
@@ -295,39 +289,27 @@ view_endpoint(struct buf *b, struct dash *d, struct ep_leases *el, time_t now)
 	buf_printf(b, "\n");
 }
 
-static bool
-view_open(struct dash *d)
+char *
+dash_leases_report(struct dash *d, time_t now, time_t *changes)
 {
-	return d->ov.open && !d->ov.exec && strcmp(d->ov.title, LEASES_TITLE) == 0;
-}
-
-static void
-render(struct dash *d)
-{
-	struct dash_leases *s = d->leases;
+	struct dash_leases *s = state(d);
 	struct buf b = { 0 };
-	time_t now = time(NULL);
 	buf_printf(&b, "Active leases of the Zun endpoints (Blazar), asked every %.0f s; local times.\n\n",
 		   d->zun_refresh_s);
 	for (size_t i = 0; i < s->n; i++)
 		view_endpoint(&b, d, &s->v[i], now);
-	logpane_clear(&d->ov.lp);
-	logpane_add_text(&d->ov.lp, BERTH_STDOUT, b.data);
-	logpane_home(&d->ov.lp);
-	buf_free(&b);
-	s->view_next = now + (time_t)next_change(s, now);
-	d->dirty = true;
+	*changes = now + (time_t)next_change(s, now);
+	return buf_steal(&b);
 }
 
-static void
-refresh_view(struct dash *d)
+unsigned
+dash_leases_answers(struct dash *d)
 {
-	if (d->leases && view_open(d))
-		render(d);
+	return state(d)->answers;
 }
 
-void
-dash_leases_show(struct dash *d)
+bool
+dash_leases_ask_now(struct dash *d)
 {
 	struct dash_leases *s = state(d);
 	size_t without = 0;
@@ -336,14 +318,13 @@ dash_leases_show(struct dash *d)
 	if (s->n == without) {
 		dash_message(d, true, "no endpoint has a reservation service (Blazar): leases need a "
 			     "Zun site whose catalog lists one");
-		return;
+		return false;
 	}
 	double now = dash_now();
-	for (size_t i = 0; i < s->n; i++)	/* ask again now */
+	for (size_t i = 0; i < s->n; i++)
 		if (!s->v[i].job && s->v[i].blazar != BZ_NO)
 			fetch(d, i, now);
-	dash_overlay_open(d, LEASES_TITLE);
-	render(d);
+	return true;
 }
 
 /* ---------------------------------------------------------------- details */

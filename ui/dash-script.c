@@ -141,7 +141,7 @@ write_text(struct dash_script *sc, const char *file, const char *text)
 static int
 save_display(struct dash_script *sc, struct dash *d, const char *file)
 {
-	dash_draw_now(d);
+	d->host->draw(d);
 	char *text = script_screen_text();
 	int rc = write_text(sc, file, text);
 	free(text);
@@ -186,7 +186,7 @@ check_wait(struct dash_script *sc, struct dash *d)
 	if (sc->wait_file)
 		return check_wait_file(sc);
 	if (d->dirty)
-		dash_draw_now(d);
+		d->host->draw(d);
 	char *text = script_screen_text();
 	bool has = strstr(text, sc->wait_text) != NULL;
 	int rc = 0;
@@ -219,7 +219,7 @@ script_step(struct dash_script *sc, struct dash *d)
 	if (sc->waiting)
 		return check_wait(sc, d);
 	if (sc->ikey < sc->nkeys) {
-		dash_key(d, sc->keys[sc->ikey++]);
+		d->host->key(d, sc->keys[sc->ikey++]);
 		return 0;
 	}
 	char line[1024];
@@ -253,8 +253,14 @@ script_step(struct dash_script *sc, struct dash *d)
 	if (strncmp(line, ":resize ", 8) == 0) {
 		int cols = 0, rows = 0;
 		if (sscanf(line + 8, "%d %d", &cols, &rows) == 2 && cols > 0 && rows > 0)
-			dash_resize(d, rows, cols);
+			d->host->resize(d, rows, cols);
 		return 0;
+	}
+	if (strncmp(line, ":open ", 6) == 0) {
+		if (d->host->open(d, line + 6, NULL))
+			return 0;
+		fprintf(stderr, "berth: %s:%d: the view %s did not open\n", sc->path, sc->line, line + 6);
+		return -1;
 	}
 	if (strcmp(line, ":quit") == 0)
 		return 1;

@@ -12,6 +12,7 @@
  *   :dump-model FILE     write the table's rows, one per line: endpoint, id,
  *                        name, status word, exit code (tab-separated)
  *   :resize COLS ROWS    resize the (headless) screen
+ *   :open VIEW           open the view registered as VIEW (view.h)
  *   :quit                leave (also at the end of the file)
  *   # comment
  */

@@ -1,14 +1,15 @@
 /* dash.h (private to the dashboard): the state shared by its modules.
  *
  * Threads: everything here belongs to the UI thread. Workers only see the
- * job structs of dash-feed.c (feed.h) and dash-actions.c, and hand results back through
- * the pool's completion list.
+ * job structs of dash-feed.c (feed.h) and of the actions, and hand results back
+ * through the pool's completion list.
  */
 #ifndef BERTH_DASH_H
 #define BERTH_DASH_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "berth.h"
 #include "feed.h"
@@ -17,8 +18,7 @@
 #include "pool.h"
 #include "table.h"
 #include "theme.h"
-
-enum layout { LAYOUT_TABLE, LAYOUT_SPLIT, LAYOUT_FULL };
+#include "view.h"
 
 /* The endpoints view (dash-endpoints.c): one line per endpoint, worst first. */
 struct epview {
@@ -26,34 +26,6 @@ struct epview {
 	struct dash_ep *sel;		/* the selection, by endpoint */
 	size_t top;
 	int height;
-};
-enum focus { FOCUS_TABLE, FOCUS_LOG };
-
-/* A one-line modal dialog in the message line, or a menu over the table. */
-enum dialog_kind { DLG_NONE, DLG_PROMPT, DLG_CONFIRM, DLG_MENU };
-struct dash;
-typedef void (*dialog_fn)(struct dash *d, const char *text, int choice, void *ctx);
-struct dialog {
-	enum dialog_kind kind;
-	char label[200];
-	char text[1024];
-	size_t len;
-	const char *const *items;	/* DLG_MENU */
-	int nitems, choice;
-	dialog_fn submit;		/* owns ctx */
-	void (*change)(struct dash *d, const char *text);	/* live (filter) */
-	void *ctx;
-	void (*ctx_free)(void *ctx);	/* on cancel */
-};
-
-struct exec_job;
-
-/* A text pane over the table: help, details, inspect, exec output. */
-struct overlay {
-	bool open;
-	char title[200];
-	struct logpane lp;
-	struct exec_job *exec;	/* feeding it, or NULL */
 };
 
 struct copy_job;
@@ -64,22 +36,20 @@ struct dash {
 	struct pool *pool;
 	struct dash_ep *eps;
 	size_t neps;
+	const struct frame_ops *host;	/* the frame: views and jobs reach the loop only here */
 	struct table table;
-	enum layout layout;
-	enum focus focus;
 	struct logpane logs;
+	bool logs_shown;		/* the log pane is open: follow the selection */
 	struct feed feed;		/* lists, events, stats, the log follower */
-	struct overlay ov;
 	struct epview epv;
-	struct dialog dlg;
 	char msg[700];
 	bool msg_error;
 	struct copy_job *copy;		/* a copy in progress, for the progress line */
-	int nactions;			/* lifecycle actions in flight (spinner) */
+	int nactions;			/* actions and exec commands in flight (spinner) */
 	bool mouse;
 	bool quit;
 	bool suspended;			/* the terminal belongs to a shell */
-	bool dirty, full_redraw;
+	bool dirty, full_redraw;	/* the frame's: set them with dash_changed */
 	double last_frame;
 	unsigned spin;
 	double refresh_s, zun_refresh_s;
@@ -91,16 +61,15 @@ struct dash {
 /* dash-feed-host.c: the feed of d's endpoints, its host the dashboard. */
 void dash_feed_attach(struct dash *d);
 
-/* dash-actions.c: what the keys do to containers. */
-void action_run(struct dash *d, enum action a);
-bool action_copy_progress(struct dash *d, char *buf, size_t len);
-/* The exec pane closed: stop the command and drop its output. */
-void action_exec_orphan(struct exec_job *j);
-
 /* dash-leases.c: Blazar leases of the Zun endpoints, fetched on the pool. */
 void dash_leases_tick(struct dash *d, double now);	/* fetch when due, redraw when time passes */
 double dash_leases_next_deadline(struct dash *d, double now);
-void dash_leases_show(struct dash *d);			/* the leases key */
+/* Ask every endpoint that has Blazar again now; false (and a message) when none has. */
+bool dash_leases_ask_now(struct dash *d);
+/* The active leases, one part per endpoint, as text (caller frees); *changes:
+ * when a time left in it changes (wall clock). */
+char *dash_leases_report(struct dash *d, time_t now, time_t *changes);
+unsigned dash_leases_answers(struct dash *d);	/* grows with each answer */
 /* " · lease NAME ends in 1h 02m" for the soonest-ending active lease, or NULL. */
 const char *dash_leases_status_text(struct dash *d);
 /* The reservation id, with its lease when Blazar lists it; NULL when id is NULL. */
@@ -121,25 +90,39 @@ bool endpoints_view_key(struct dash *d, enum action a);	/* true when the view to
 const char *endpoint_state_short(struct dash_ep *e, double now, char *buf, size_t len,
 				 enum theme_elem *th);
 
-/* dash-dialog.c */
-void dialog_prompt(struct dash *d, const char *label, const char *initial, dialog_fn submit,
-		   void *ctx, void (*ctx_free)(void *));
-void dialog_confirm(struct dash *d, const char *label, dialog_fn submit, void *ctx,
-		    void (*ctx_free)(void *));
-void dialog_menu(struct dash *d, const char *label, const char *const *items, int nitems,
-		 int initial, dialog_fn submit, void *ctx, void (*ctx_free)(void *));
-bool dialog_key(struct dash *d, int key);	/* true when a dialog took the key */
-void dialog_draw(struct dash *d);
-void dialog_close(struct dash *d);
-
-/* dashboard.c */
+/* dash-state.c: the shared state's own calls, for the views, the feed and jobs. */
 void dash_message(struct dash *d, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void dash_overlay_open(struct dash *d, const char *title);
 void dash_rebuild(struct dash *d);	/* after the data changed */
+void dash_selection_moved(struct dash *d);	/* the log pane follows it, soon */
+void dash_changed(struct dash *d);	/* something shown changed: draw a frame */
+void dash_set_mouse(struct dash *d, bool on);
 double dash_now(void);
-void dash_key(struct dash *d, int key);		/* one key, as if typed */
-void dash_resize(struct dash *d, int rows, int cols);
-void dash_draw_now(struct dash *d);
+size_t dash_scrollback(const struct dash *d);	/* lines a text pane keeps */
+
+/* The frame's calls (struct frame_ops), for views and jobs. */
+static inline struct view *
+view_open(struct dash *d, const char *name, const void *arg)
+{
+	return d->host->open(d, name, arg);
+}
+
+static inline struct view *
+view_find(struct dash *d, const char *name)
+{
+	return d->host->find(d, name);
+}
+
+static inline void
+view_close(struct view *v)
+{
+	v->d->host->close(v->d, v);
+}
+
+static inline bool
+view_focused(const struct view *v)
+{
+	return v->d->host->focused(v->d, v);
+}
 
 #endif

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dash-actions.h"
 #include "dash-draw.h"
 #include "dash-script.h"
 #include "dash.h"
@@ -38,7 +39,6 @@
 #include "util.h"
 
 #define FRAME_S (1.0 / 60)
-#define LOG_DEBOUNCE_S 0.15
 #define KEYS_PER_TURN 256
 
 static volatile sig_atomic_t got_signal;
@@ -46,78 +46,131 @@ static bool curses_up;
 static SCREEN *screen;
 static FILE *headless_out, *headless_in;
 
-/* Where the last frame put things, for the mouse. */
-static int table_y = -1, table_h, log_y = -1, log_h;
+/* The views open, topmost first through ->below, and the one keys go to first. */
+static struct view *top, *focus;
 
-double
-dash_now(void)
+/* ---------------------------------------------------------------- the stack */
+
+static struct view *
+frame_find(struct dash *d, const char *name)
 {
-	return now_monotonic();
+	for (struct view *v = top; v; v = v->below)
+		if (strcmp(v->ops->name, name) == 0)
+			return v;
+	return NULL;
 }
 
-void
-dash_message(struct dash *d, bool error, const char *fmt, ...)
+static bool
+in_stack(const struct view *w)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	char *raw = xvasprintf(fmt, ap);
-	va_end(ap);
-	char *s = sanitize_str(raw);	/* messages quote engine text and names */
-	snprintf(d->msg, sizeof d->msg, "%s", s);
-	free(s);
-	free(raw);
-	d->msg_error = error;
-	d->dirty = true;
+	for (struct view *v = top; v; v = v->below)
+		if (v == w)
+			return true;
+	return false;
 }
 
-/* Follow the selection with the log pane after a short pause (holding j
- * down must not open a log stream per row). */
 static void
-log_follow_soon(struct dash *d)
+frame_close(struct dash *d, struct view *v)
 {
-	if (d->layout == LAYOUT_TABLE)
+	struct view **p = &top;
+	while (*p && *p != v)
+		p = &(*p)->below;
+	if (!*p)
 		return;
-	struct row *r = table_selected(&d->table);
-	bool same = r && d->feed.log_id && strcmp(d->feed.log_id, r->c->id) == 0 &&
-		    strcmp(d->feed.log_ep, r->ep->name) == 0;
-	if (!same || !d->feed.log_job)
-		d->feed.log_start_at = dash_now() + (same ? 0 : LOG_DEBOUNCE_S);
+	*p = v->below;
+	for (struct view *w = top; w; w = w->below)
+		if (w->prev_focus == v)
+			w->prev_focus = v->prev_focus;
+	if (focus == v)
+		focus = v->prev_focus && in_stack(v->prev_focus) ? v->prev_focus : top;
+	if (v->ops->close)
+		v->ops->close(v);
+	free(v);
+	dash_changed(d);
 }
 
-void
-dash_rebuild(struct dash *d)
+/* A popup or a line (a menu, a prompt) holds the keys and the mouse while it has the focus. */
+static bool
+modal(const struct view *v)
 {
-	table_rebuild(&d->table, d->eps, d->neps);
-	log_follow_soon(d);
-	d->dirty = true;
+	return v && (v->place == VIEW_POPUP || v->place == VIEW_LINE);
 }
 
-void
-dash_overlay_open(struct dash *d, const char *title)
+static struct view *
+frame_open(struct dash *d, const char *name, const void *arg)
 {
-	if (d->ov.exec) {
-		action_exec_orphan(d->ov.exec);
-		d->ov.exec = NULL;
+	const struct view_ops *ops = view_ops_find(name);
+	if (!ops) {
+		dash_message(d, true, "no view is named %s", name);
+		return NULL;
 	}
-	logpane_clear(&d->ov.lp);
-	d->ov.lp.live = false;
-	char *t = sanitize_str(title);
-	snprintf(d->ov.title, sizeof d->ov.title, "%s", t);
-	free(t);
-	d->ov.open = true;
-	d->dirty = true;
+	struct view *v = xcalloc(1, sizeof *v);
+	v->ops = ops;
+	v->d = d;
+	v->place = ops->place;
+	if (ops->open && !ops->open(v, arg)) {
+		free(v);
+		return NULL;
+	}
+	if (ops->overlay && top && top->ops->overlay)
+		frame_close(d, top);
+	v->below = top;
+	top = v;
+	v->prev_focus = focus;
+	if (!(v->place == VIEW_PANE && focus && focus->place == VIEW_PANE))
+		focus = v;
+	dash_changed(d);
+	return v;
 }
+
+static bool
+frame_focused(struct dash *d, const struct view *v)
+{
+	return v == focus;
+}
+
+/* The views the body shows, from the top of the screen down (n of them): the
+ * topmost screen view alone, or the panes side by side. */
+static size_t
+body_views(struct view **out, size_t max)
+{
+	size_t n = 0;
+	for (struct view *v = top; v; v = v->below) {
+		if (modal(v))
+			continue;
+		if (v->place == VIEW_SCREEN) {
+			if (!n)
+				out[n++] = v;
+			break;
+		}
+		if (n < max)
+			out[n++] = v;
+	}
+	for (size_t i = 0; i < n / 2; i++) {	/* the stack's bottom at the top */
+		struct view *t = out[i];
+		out[i] = out[n - 1 - i];
+		out[n - 1 - i] = t;
+	}
+	return n;
+}
+
+#define MAX_PANES 8
 
 static void
-overlay_close(struct dash *d)
+frame_focus(struct dash *d, struct view *v)
 {
-	if (d->ov.exec) {
-		action_exec_orphan(d->ov.exec);
-		d->ov.exec = NULL;
+	if (v) {
+		focus = v;
+	} else {
+		struct view *panes[MAX_PANES];
+		size_t n = body_views(panes, MAX_PANES);
+		for (size_t i = 0; n > 1 && i < n; i++)
+			if (panes[i] == focus) {
+				focus = panes[(i + 1) % n];
+				break;
+			}
 	}
-	logpane_clear(&d->ov.lp);
-	d->ov.open = false;
-	d->dirty = true;
+	dash_changed(d);
 }
 
 /* ---------------------------------------------------------------- drawing */
@@ -127,7 +180,7 @@ static const char spinner[] = "|/-\\";
 static bool
 busy(struct dash *d)
 {
-	if (pool_pending(d->pool) || d->copy || d->ov.exec || d->nactions)
+	if (pool_pending(d->pool) || d->copy || d->nactions)
 		return true;
 	for (size_t i = 0; i < d->neps; i++)
 		if (d->eps[i].list_job && !d->eps[i].listed)
@@ -160,12 +213,13 @@ draw_title(struct dash *d)
 	free(l);
 }
 
+/* The bar over a view that has a title: " title · flags", bold when focused. */
 static void
-draw_pane_header(int y, const char *title, const struct logpane *lp, bool focused)
+draw_view_header(struct view *v, int y, bool focused)
 {
-	char flags[400];
-	logpane_flags(lp, flags, sizeof flags);
-	char *line = xasprintf(" %s · %s", title, flags);
+	char title[600];
+	v->ops->title(v, title, sizeof title);
+	char *line = xasprintf(" %s", title);
 	char *s = sanitize_str(line);
 	attr_t a = theme_attr(TH_BORDER) | A_REVERSE | (focused ? A_BOLD : 0);
 	draw_cell(y, 0, COLS, s, a);
@@ -173,20 +227,42 @@ draw_pane_header(int y, const char *title, const struct logpane *lp, bool focuse
 	free(line);
 }
 
+/* The header goes on after the view has drawn, so that it tells what the
+ * view shows now (the lines of a text pane), not at the frame before. */
 static void
-draw_logs(struct dash *d, int y, int h, bool focused)
+draw_view(struct view *v, int y, int h, bool focused)
 {
-	char title[300];
-	struct row *r = table_selected(&d->table);
-	if (d->feed.log_id && r && strcmp(r->c->id, d->feed.log_id) == 0)
-		snprintf(title, sizeof title, "logs %s%s", r->c->name ? r->c->name : r->c->id,
-			 d->feed.log_job ? "" : " (not streaming)");
-	else
-		snprintf(title, sizeof title, "logs");
-	draw_pane_header(y, title, &d->logs, focused);
-	log_y = y + 1;
-	log_h = h - 1;
-	logpane_draw(&d->logs, y + 1, h - 1, COLS);
+	bool header = v->ops->title && h > 0;
+	v->area = (struct view_area){ .y = y + header, .x = 0, .h = h - header, .w = COLS };
+	v->ops->draw(v, &v->area, focused);
+	if (header)
+		draw_view_header(v, y, focused);
+}
+
+/* The pane the focus last rested on (a menu's focus goes back to it). */
+static struct view *
+pane_focus(void)
+{
+	struct view *f = focus;
+	while (f && modal(f))
+		f = f->prev_focus;
+	return f;
+}
+
+/* The body: one screen view, or the panes, each but the last max(3, h/n)
+ * rows high; too low for them all, the first alone. */
+static void
+draw_body(struct view **shown, size_t n, int y, int h)
+{
+	if (n > 1 && h < 2 * (int)n)
+		n = 1;
+	struct view *pf = pane_focus();
+	for (size_t i = 0; i < n; i++) {
+		int vh = i + 1 == n ? h : h / (int)n < 3 ? 3 : h / (int)n;
+		draw_view(shown[i], y, vh, n == 1 || shown[i] == pf);
+		y += vh;
+		h -= vh;
+	}
 }
 
 static void
@@ -203,10 +279,6 @@ static void
 draw_message(struct dash *d)
 {
 	int y = LINES - 1;
-	if (d->dlg.kind == DLG_PROMPT || d->dlg.kind == DLG_CONFIRM) {
-		dialog_draw(d);
-		return;
-	}
 	draw_fill(y, 0, COLS, theme_attr(TH_NORMAL));
 	int x = 0;
 	if (busy(d)) {
@@ -214,7 +286,7 @@ draw_message(struct dash *d)
 		x += draw_str(y, 0, COLS, sp, theme_attr(TH_WARN));
 	}
 	char progress[300];
-	if (action_copy_progress(d, progress, sizeof progress)) {
+	if (copy_progress_text(d, progress, sizeof progress)) {
 		char *s = sanitize_str(progress);
 		draw_str(y, x, COLS - x, s, theme_attr(TH_NORMAL));
 		free(s);
@@ -223,36 +295,32 @@ draw_message(struct dash *d)
 	}
 }
 
+/* The line and popup views, bottom first, over the rest. */
+static void
+draw_modals(struct view *v)
+{
+	if (!v)
+		return;
+	draw_modals(v->below);
+	if (v->place == VIEW_LINE)
+		draw_view(v, LINES - 1, 1, v == focus);
+	else if (v->place == VIEW_POPUP)
+		draw_view(v, 1, LINES - 3, v == focus);
+}
+
 static void
 draw_frame(struct dash *d)
 {
 	double now = dash_now();
-	int body_y = 1, body_h = LINES - 3;
-	bool multi = d->neps > 1;
-	table_y = log_y = -1;
+	struct view *shown[MAX_PANES];
+	size_t n = body_views(shown, MAX_PANES);
+	for (struct view *v = top; v; v = v->below)
+		v->area.h = 0;
 	draw_title(d);
-	if (d->ov.open) {
-		draw_pane_header(body_y, d->ov.title, &d->ov.lp, true);
-		logpane_draw(&d->ov.lp, body_y + 1, body_h - 1, COLS);
-	} else if (d->epv.open) {
-		endpoints_view_draw(d, body_y, body_h, now);
-	} else if (d->layout == LAYOUT_TABLE || body_h < 4) {
-		table_y = body_y;
-		table_h = body_h;
-		table_draw(&d->table, body_y, body_h, COLS, multi, true);
-	} else if (d->layout == LAYOUT_SPLIT) {
-		int th = body_h / 2 < 3 ? 3 : body_h / 2;
-		table_y = body_y;
-		table_h = th;
-		table_draw(&d->table, body_y, th, COLS, multi, d->focus == FOCUS_TABLE);
-		draw_logs(d, body_y + th, body_h - th, d->focus == FOCUS_LOG);
-	} else {
-		draw_logs(d, body_y, body_h, true);
-	}
+	draw_body(shown, n, 1, LINES - 3);
 	draw_status(d, now);
 	draw_message(d);
-	if (d->dlg.kind == DLG_MENU)
-		dialog_draw(d);
+	draw_modals(top);
 	if (d->full_redraw) {
 		clearok(curscr, TRUE);
 		d->full_redraw = false;
@@ -266,293 +334,82 @@ draw_frame(struct dash *d)
 
 /* ---------------------------------------------------------------- keys */
 
-static struct logpane *
-focused_pane(struct dash *d)
-{
-	if (d->ov.open)
-		return &d->ov.lp;
-	if (d->layout == LAYOUT_FULL || (d->layout == LAYOUT_SPLIT && d->focus == FOCUS_LOG))
-		return &d->logs;
-	return NULL;
-}
-
-/* The pane the log keys (pause, wrap, times, save, n/N) act on. */
-static struct logpane *
-log_keys_pane(struct dash *d)
-{
-	if (d->ov.open)
-		return &d->ov.lp;
-	return d->layout != LAYOUT_TABLE ? &d->logs : NULL;
-}
-
 static void
-filter_changed(struct dash *d, const char *text)
+honour(struct dash *d, struct view *v, int flags)
 {
-	snprintf(d->table.filter, sizeof d->table.filter, "%s", text ? text : "");
-	dash_rebuild(d);
-}
-
-static void
-filter_submitted(struct dash *d, const char *text, int choice, void *ctx)
-{
-	filter_changed(d, text);
-}
-
-static void
-search_submitted(struct dash *d, const char *text, int choice, void *ctx)
-{
-	struct logpane *lp = log_keys_pane(d);
-	if (!lp)
-		return;
-	snprintf(lp->search, sizeof lp->search, "%s", text);
-	if (!*text)
-		return;
-	if (!logpane_find(lp, -1) && !logpane_find(lp, 1))
-		dash_message(d, true, "no line matches \"%s\"", text);
-	else
-		d->msg[0] = '\0';
-}
-
-static void
-save_submitted(struct dash *d, const char *text, int choice, void *ctx)
-{
-	struct logpane *lp = log_keys_pane(d);
-	if (!lp || !*text)
-		return;
-	if (logpane_save(lp, text) < 0)
-		dash_message(d, true, "cannot write %s: %s", text, strerror(errno));
-	else
-		dash_message(d, false, "saved %zu lines to %s", lp->count, text);
-}
-
-static void
-set_layout(struct dash *d, enum layout l)
-{
-	d->layout = l;
-	d->focus = l == LAYOUT_FULL ? FOCUS_LOG : FOCUS_TABLE;
-	if (l == LAYOUT_TABLE) {
-		feed_log_stop(&d->feed);
-		logpane_clear(&d->logs);
-	} else {
-		feed_log_follow(&d->feed);
-	}
-	d->dirty = true;
-}
-
-static void
-set_mouse(struct dash *d, bool on)
-{
-	d->mouse = on;
-	mousemask(on ? (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED) : 0,
-		  NULL);
-	d->dirty = true;
-}
-
-static void
-sort_by(struct dash *d, int col)
-{
-	if (d->table.sort_col == col) {
-		d->table.sort_rev = !d->table.sort_rev;
-	} else {
-		d->table.sort_col = col;
-		d->table.sort_rev = false;
-	}
-	dash_rebuild(d);
-}
-
-/* The keys of a text pane: scrolling and search act on the focused pane, the
- * log toggles on any pane shown; false when a is not one of them here. */
-static bool
-pane_key(struct dash *d, enum action a)
-{
-	bool scroll = a == ACT_UP || a == ACT_DOWN || a == ACT_PAGE_UP || a == ACT_PAGE_DOWN ||
-		      a == ACT_TOP || a == ACT_BOTTOM || a == ACT_FILTER;
-	struct logpane *lp = scroll ? focused_pane(d) : log_keys_pane(d);
-	if (!lp)
-		return false;
-	long page = lp->height > 1 ? lp->height - 1 : 1;
-	switch (a) {
-	case ACT_UP: logpane_scroll(lp, -1); break;
-	case ACT_DOWN: logpane_scroll(lp, 1); break;
-	case ACT_PAGE_UP: logpane_scroll(lp, -page); break;
-	case ACT_PAGE_DOWN: logpane_scroll(lp, page); break;
-	case ACT_TOP: logpane_home(lp); break;
-	case ACT_BOTTOM: logpane_end(lp); break;
-	case ACT_FILTER:
-		dialog_prompt(d, "search:", lp->search, search_submitted, NULL, NULL);
-		break;
-	case ACT_LOG_PAUSE: logpane_toggle_follow(lp); break;
-	case ACT_LOG_WRAP: lp->wrap = !lp->wrap; break;
-	case ACT_LOG_TIMESTAMPS: lp->show_ts = !lp->show_ts; break;
-	case ACT_NEXT:
-	case ACT_PREV:
-		if (!logpane_find(lp, a == ACT_NEXT ? -1 : 1))
-			dash_message(d, true, lp->search[0] ? "no more matches" : "nothing to search for: press /");
-		break;
-	case ACT_LOG_SAVE: {
-		struct row *r = table_selected(&d->table);
-		char *name = r && !d->ov.open ? sanitize_str(r->c->name) : xstrdup("pane");
-		char *initial = xasprintf("berth-%s.log", name);
-		dialog_prompt(d, "save to:", initial, save_submitted, NULL, NULL);
-		free(initial);
-		free(name);
-		break;
-	}
-	default: return false;
-	}
-	d->dirty = true;
-	return true;
-}
-
-static void
-table_key(struct dash *d, enum action a)
-{
-	struct table *t = &d->table;
-	long page = t->height > 1 ? t->height - 1 : 1;
-	size_t before = t->sel;
-	switch (a) {
-	case ACT_UP: table_move(t, -1); break;
-	case ACT_DOWN: table_move(t, 1); break;
-	case ACT_PAGE_UP: table_move(t, -page); break;
-	case ACT_PAGE_DOWN: table_move(t, page); break;
-	case ACT_TOP: table_select(t, 0); break;
-	case ACT_BOTTOM: table_select(t, t->nrows ? t->nrows - 1 : 0); break;
-	case ACT_FILTER:
-		dialog_prompt(d, "filter:", t->filter, filter_submitted, NULL, NULL);
-		d->dlg.change = filter_changed;
-		break;
-	case ACT_MARK:
-		table_toggle_mark(t);
-		table_move(t, 1);
-		break;
-	default: break;
-	}
-	if (t->sel != before)
-		log_follow_soon(d);
-	d->dirty = true;
-}
-
-static void
-back(struct dash *d)
-{
-	struct table *t = &d->table;
-	if (d->ov.open)
-		overlay_close(d);
-	else if (d->layout == LAYOUT_FULL)
-		set_layout(d, LAYOUT_SPLIT);
-	else if (t->filter[0])
-		filter_changed(d, NULL);
-	else if (t->nmarks)
-		table_clear_marks(t);
-	else if (d->layout == LAYOUT_SPLIT)
-		set_layout(d, LAYOUT_TABLE);
-	d->dirty = true;
-}
-
-static void
-act(struct dash *d, enum action a)
-{
-	if (pane_key(d, a))
-		return;
-	if (d->ov.open) {
-		if (a == ACT_QUIT || a == ACT_BACK || a == ACT_DETAILS)
-			overlay_close(d);
-		else if (a == ACT_HELP)
-			action_run(d, a);
-		return;
-	}
-	if (endpoints_view_key(d, a))
-		return;
-	switch (a) {
-	case ACT_QUIT: d->quit = true; break;
-	case ACT_BACK: back(d); break;
-	case ACT_LOGS:
-		set_layout(d, d->layout == LAYOUT_TABLE ? LAYOUT_SPLIT
-			   : d->layout == LAYOUT_SPLIT ? LAYOUT_FULL : LAYOUT_TABLE);
-		break;
-	case ACT_FOCUS:
-		if (d->layout == LAYOUT_SPLIT)
-			d->focus = d->focus == FOCUS_TABLE ? FOCUS_LOG : FOCUS_TABLE;
-		break;
-	case ACT_SORT: {
-		int c = d->table.sort_col;
-		do
-			c = (c + 1) % NCOLS;
-		while (!d->table.col_w[c] && c != d->table.sort_col);
-		d->table.sort_col = c;
-		d->table.sort_rev = false;
-		dash_rebuild(d);
-		break;
-	}
-	case ACT_SORT_REVERSE: case ACT_ALL: case ACT_GROUP: {	/* the table's toggles */
-		bool *flag = a == ACT_ALL ? &d->table.all : a == ACT_GROUP ? &d->table.group
-			: &d->table.sort_rev;
-		*flag = !*flag;
-		dash_rebuild(d);
-		break;
-	}
-	case ACT_MOUSE: set_mouse(d, !d->mouse); break;
-	case ACT_LEASES: dash_leases_show(d); break;
-	case ACT_REFRESH:
-		feed_relist_all(&d->feed);
+	if (flags & (VIEW_REDRAW | VIEW_REPAINT))
+		dash_changed(d);
+	if (flags & VIEW_REPAINT)
 		d->full_redraw = true;
-		break;
-	case ACT_HELP: case ACT_DETAILS: case ACT_INSPECT: case ACT_EXEC: case ACT_SHELL:
-	case ACT_COPY: case ACT_KILL: case ACT_FIP: case ACT_START: case ACT_STOP:
-	case ACT_RESTART: case ACT_DELETE:
-		action_run(d, a);
-		break;
-	default:
-		table_key(d, a);
-		break;
-	}
-	d->dirty = true;
+	if (flags & VIEW_CLOSE)
+		frame_close(d, v);
 }
 
+/* The focused view first, then the others from the top down; true when one
+ * took the key. */
+static bool
+dispatch_key(struct dash *d, enum action a, int key)
+{
+	struct view *order[64];
+	size_t n = 0;
+	if (focus)
+		order[n++] = focus;
+	for (struct view *v = top; v && n < 64; v = v->below)
+		if (v != focus)
+			order[n++] = v;
+	for (size_t i = 0; i < n; i++) {
+		if (!in_stack(order[i]) || !order[i]->ops->key)
+			continue;	/* closed by a view before it */
+		int flags = order[i]->ops->key(order[i], a, key);
+		if (flags & VIEW_HANDLED) {
+			honour(d, order[i], flags);
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool
+contains(const struct view *v, const MEVENT *ev)
+{
+	return v->area.h > 0 && ev->y >= v->area.y && ev->y < v->area.y + v->area.h &&
+	       ev->x >= v->area.x && ev->x < v->area.x + v->area.w;
+}
+
+/* To the view under the pointer, the wheel elsewhere to the focused one; a
+ * focused popup or line takes it only over itself. */
 static void
 mouse_event(struct dash *d)
 {
 	MEVENT ev;
-	if (getmouse(&ev) != OK || d->dlg.kind != DLG_NONE)
+	if (getmouse(&ev) != OK)
 		return;
-	bool in_log = log_y >= 0 && ev.y >= log_y && ev.y < log_y + log_h;
-	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
-		long delta = ev.bstate & BUTTON4_PRESSED ? -3 : 3;
-		if (d->ov.open)
-			logpane_scroll(&d->ov.lp, delta);
-		else if (d->epv.open)	/* the endpoints view: its selection */
-			for (int i = 0; i < 3; i++)
-				endpoints_view_key(d, delta < 0 ? ACT_UP : ACT_DOWN);
-		else if (in_log)
-			logpane_scroll(&d->logs, delta);
-		else
-			table_move(&d->table, delta);
-		log_follow_soon(d);
-	} else if (!d->ov.open && table_y >= 0 && ev.y == table_y) {
-		int c = table_col_at(&d->table, ev.x);
-		if (c >= 0)
-			sort_by(d, c);
-	} else if (!d->ov.open && table_y >= 0 && ev.y > table_y && ev.y < table_y + table_h) {
-		long i = table_row_at(&d->table, ev.y - table_y - 1);
-		if (i >= 0)
-			table_select(&d->table, (size_t)i);
-		d->focus = FOCUS_TABLE;
-		log_follow_soon(d);
-	} else if (in_log && d->layout == LAYOUT_SPLIT) {
-		d->focus = FOCUS_LOG;
+	struct view *to = NULL;
+	if (modal(focus)) {
+		to = contains(focus, &ev) ? focus : NULL;
+	} else {
+		for (struct view *v = top; v && !to; v = v->below)
+			if (!modal(v) && contains(v, &ev))
+				to = v;
+		if (!to && (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)))
+			to = focus;
 	}
-	d->dirty = true;
+	if (to && to->ops->mouse)
+		honour(d, to, to->ops->mouse(to, &ev));
 }
 
 static void
 on_resize(struct dash *d)
 {
+	for (struct view *v = top; v; v = v->below)
+		if (v->ops->resize)
+			v->ops->resize(v);
 	d->full_redraw = true;
-	d->dirty = true;
+	dash_changed(d);
 }
 
-void
-dash_key(struct dash *d, int key)
+static void
+frame_key(struct dash *d, int key)
 {
 	if (key == KEY_RESIZE) {
 		on_resize(d);
@@ -562,29 +419,45 @@ dash_key(struct dash *d, int key)
 		mouse_event(d);
 		return;
 	}
-	if (dialog_key(d, key))
-		return;
-	if (key == 3) {	/* ^C in raw mode */
-		d->quit = true;
-		return;
-	}
 	enum action a = keymap_lookup(key);
-	if (a != ACT_NONE)
-		act(d, a);
+	if (dispatch_key(d, a, key))
+		return;
+	if (key == 3)	/* ^C in raw mode */
+		d->quit = true;
+	else if (a == ACT_BACK && top && top->below)	/* Esc no view took: close the top one */
+		frame_close(d, top);
 }
 
-void
-dash_resize(struct dash *d, int rows, int cols)
+static void
+frame_resize(struct dash *d, int rows, int cols)
 {
 	resizeterm(rows, cols);
 	on_resize(d);
 }
 
-void
-dash_draw_now(struct dash *d)
+static void
+frame_suspend(struct dash *d)
 {
-	draw_frame(d);
+	def_prog_mode();
+	endwin();
+	d->suspended = true;
 }
+
+static void
+frame_resume(struct dash *d)
+{
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	d->suspended = false;
+	d->full_redraw = true;
+	dash_changed(d);
+}
+
+static const struct frame_ops frame = {
+	.open = frame_open, .find = frame_find, .close = frame_close, .focus = frame_focus,
+	.focused = frame_focused, .suspend = frame_suspend, .resume = frame_resume,
+	.key = frame_key, .draw = draw_frame, .resize = frame_resize,
+};
 
 /* ---------------------------------------------------------------- setup */
 
@@ -678,7 +551,7 @@ start_curses(struct dash *d)
 	theme_init(d->cfg ? d->cfg->theme : NULL, msg, sizeof msg);
 	if (msg[0])
 		dash_message(d, true, "%s", msg);
-	set_mouse(d, d->cfg ? d->cfg->mouse : true);
+	dash_set_mouse(d, d->cfg ? d->cfg->mouse : true);
 	return 0;
 }
 
@@ -710,11 +583,32 @@ install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* The soonest deadline of the views' ticks. */
+static double
+views_deadline(double next, double now)
+{
+	for (struct view *v = top; v; v = v->below)
+		if (v->ops->deadline) {
+			double t = v->ops->deadline(v, now);
+			if (t < next)
+				next = t;
+		}
+	return next;
+}
+
+static void
+views_tick(struct dash *d, double now)
+{
+	for (struct view *v = top; v; v = v->below)
+		if (v->ops->tick && v->ops->deadline && v->ops->deadline(v, now) <= now)
+			honour(d, v, v->ops->tick(v, now) & ~VIEW_CLOSE);
+}
+
 /* How long poll() may sleep, in ms. */
 static int
 poll_timeout(struct dash *d, struct dash_script *sc, double now)
 {
-	double next = feed_next_deadline(&d->feed, now);
+	double next = views_deadline(feed_next_deadline(&d->feed, now), now);
 	double leases = dash_leases_next_deadline(d, now);
 	if (leases < next)
 		next = leases;
@@ -738,7 +632,7 @@ read_keys(struct dash *d)
 		int ch = getch();
 		if (ch == ERR)
 			break;
-		dash_key(d, ch);
+		frame_key(d, ch);
 	}
 }
 
@@ -765,6 +659,7 @@ run_loop(struct dash *d, struct dash_script *sc)
 		now = dash_now();
 		feed_tick(&d->feed, now);
 		dash_leases_tick(d, now);
+		views_tick(d, now);
 		if (busy(d)) {
 			unsigned spin = (unsigned)(now * 10);
 			if (spin != d->spin) {
@@ -784,10 +679,10 @@ static void
 dash_free(struct dash *d)
 {
 	dash_warn_end();
-	if (d->ov.exec)
-		action_exec_orphan(d->ov.exec);
+	while (top)
+		frame_close(d, top);
+	focus = NULL;
 	feed_shutdown(&d->feed);
-	dialog_close(d);
 	pool_free(d->pool);
 	dash_leases_free(d);
 	stats_history_free(d->history);
@@ -796,7 +691,6 @@ dash_free(struct dash *d)
 	free(d->eps);
 	table_done(&d->table);
 	logpane_done(&d->logs);
-	logpane_done(&d->ov.lp);
 }
 
 int
@@ -805,6 +699,7 @@ dashboard_run(const struct berth_config *cfg, char *const *specs, size_t nspecs)
 	struct dash d;
 	struct berth_error err = { 0 };
 	memset(&d, 0, sizeof d);
+	d.host = &frame;
 	setlocale(LC_ALL, "");
 	d.cfg = cfg;
 	d.refresh_s = cfg && cfg->refresh_s > 0 ? cfg->refresh_s : 2;
@@ -828,10 +723,8 @@ dashboard_run(const struct berth_config *cfg, char *const *specs, size_t nspecs)
 		return 1;
 	}
 	table_init(&d.table);
-	size_t scrollback = cfg && cfg->scrollback > 0 ? (size_t)cfg->scrollback : 10000;
-	logpane_init(&d.logs, scrollback, true);
+	logpane_init(&d.logs, dash_scrollback(&d), true);
 	d.logs.live = true;
-	logpane_init(&d.ov.lp, scrollback, false);
 	/* Threads share two malloc arenas instead of one each (one saves only
 	 * 0.4 MiB, and the UI thread would wait on list parsing), and large blocks
 	 * (list replies) go back to the system when freed (doc/performance.md);
@@ -851,6 +744,8 @@ dashboard_run(const struct berth_config *cfg, char *const *specs, size_t nspecs)
 	dash_warn_attach(&d);
 	dash_feed_attach(&d);
 	dash_rebuild(&d);
+	if (!view_open(&d, "table", NULL))
+		d.quit = true;
 	int status = run_loop(&d, sc);
 	d.quit = true;
 	stop_curses();

@@ -1,6 +1,7 @@
-/* dash-dialog.c: the modal dialogs: a one-line prompt and a y/n confirmation
- * in the message line, and a small menu over the table. A dialog owns its
- * context until it hands it to its submit function (or frees it on cancel). */
+/* view-dialog.c: the modal dialogs as views (dialog.h): "prompt" and
+ * "confirm" in the message line, "menu" in a box over the body. A dialog owns
+ * its context until it hands it to its submit function (or frees it on
+ * cancel). */
 #include "config.h"
 
 #include <curses.h>
@@ -10,76 +11,58 @@
 
 #include "dash-draw.h"
 #include "dash.h"
+#include "dialog.h"
 #include "sanitize.h"
 #include "theme.h"
+#include "util.h"
 
+struct dialog {
+	char label[200];
+	char text[1024];
+	size_t len;
+	const char *const *items;	/* a menu's */
+	int nitems, choice;
+	dialog_fn submit;		/* owns ctx */
+	dialog_change_fn change;	/* live (filter) */
+	void *ctx;
+	void (*ctx_free)(void *ctx);	/* on cancel */
+};
+
+static bool
+dialog_open(struct view *v, const void *arg)
+{
+	struct dialog *g = xmalloc(sizeof *g);
+	*g = *(const struct dialog *)arg;
+	v->priv = g;
+	return true;
+}
+
+/* Closed: cancelled, unless submitted (which took the context). */
 static void
-dialog_open(struct dash *d, enum dialog_kind kind, const char *label, dialog_fn submit, void *ctx,
-	    void (*ctx_free)(void *))
+dialog_close(struct view *v)
 {
-	dialog_close(d);
-	memset(&d->dlg, 0, sizeof d->dlg);
-	d->dlg.kind = kind;
-	snprintf(d->dlg.label, sizeof d->dlg.label, "%s", label);
-	d->dlg.submit = submit;
-	d->dlg.ctx = ctx;
-	d->dlg.ctx_free = ctx_free;
-	d->dirty = true;
+	struct dialog *g = v->priv;
+	if (g->ctx && g->ctx_free)
+		g->ctx_free(g->ctx);
+	if (g->change)
+		g->change(v->d, NULL);
+	free(g);
 }
 
-void
-dialog_prompt(struct dash *d, const char *label, const char *initial, dialog_fn submit,
-	      void *ctx, void (*ctx_free)(void *))
+static int
+dialog_submit(struct view *v)
 {
-	dialog_open(d, DLG_PROMPT, label, submit, ctx, ctx_free);
-	snprintf(d->dlg.text, sizeof d->dlg.text, "%s", initial ? initial : "");
-	d->dlg.len = strlen(d->dlg.text);
-}
-
-void
-dialog_confirm(struct dash *d, const char *label, dialog_fn submit, void *ctx,
-	       void (*ctx_free)(void *))
-{
-	dialog_open(d, DLG_CONFIRM, label, submit, ctx, ctx_free);
-}
-
-void
-dialog_menu(struct dash *d, const char *label, const char *const *items, int nitems, int initial,
-	    dialog_fn submit, void *ctx, void (*ctx_free)(void *))
-{
-	dialog_open(d, DLG_MENU, label, submit, ctx, ctx_free);
-	d->dlg.items = items;
-	d->dlg.nitems = nitems;
-	d->dlg.choice = initial;
-}
-
-/* Cancel: the context is freed, nothing is submitted. */
-void
-dialog_close(struct dash *d)
-{
-	if (d->dlg.kind == DLG_NONE)
-		return;
-	if (d->dlg.ctx && d->dlg.ctx_free)
-		d->dlg.ctx_free(d->dlg.ctx);
-	if (d->dlg.change)
-		d->dlg.change(d, NULL);
-	d->dlg.kind = DLG_NONE;
-	d->dirty = true;
+	struct dialog *g = v->priv, dl = *g;
+	g->ctx = NULL;
+	g->change = NULL;
+	dl.submit(v->d, dl.text, dl.choice, dl.ctx);	/* may open the next dialog */
+	return VIEW_HANDLED | VIEW_REDRAW | VIEW_CLOSE;
 }
 
 static void
-dialog_submit(struct dash *d)
+prompt_edit(struct view *v, int key)
 {
-	struct dialog dl = d->dlg;
-	d->dlg.kind = DLG_NONE;
-	d->dirty = true;
-	dl.submit(d, dl.text, dl.choice, dl.ctx);
-}
-
-static void
-prompt_edit(struct dash *d, int key)
-{
-	struct dialog *g = &d->dlg;
+	struct dialog *g = v->priv;
 	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
 		while (g->len > 0 && ((unsigned char)g->text[g->len - 1] & 0xc0) == 0x80)
 			g->len--;
@@ -99,53 +82,57 @@ prompt_edit(struct dash *d, int key)
 	}
 	g->text[g->len] = '\0';
 	if (g->change)
-		g->change(d, g->text);
+		g->change(v->d, g->text);
 }
 
-bool
-dialog_key(struct dash *d, int key)
+static bool
+is_enter(int key)
 {
-	struct dialog *g = &d->dlg;
-	switch (g->kind) {
-	case DLG_NONE:
-		return false;
-	case DLG_PROMPT:
-		if (key == 27)
-			dialog_close(d);
-		else if (key == '\n' || key == '\r' || key == KEY_ENTER)
-			dialog_submit(d);
-		else
-			prompt_edit(d, key);
-		break;
-	case DLG_CONFIRM:
-		if (key == 'y' || key == 'Y')
-			dialog_submit(d);
-		else
-			dialog_close(d);
-		break;
-	case DLG_MENU:
-		if (key == 27 || key == 'q') {
-			dialog_close(d);
-		} else if (key == '\n' || key == '\r' || key == KEY_ENTER) {
-			dialog_submit(d);
-		} else if (key == KEY_UP || key == 'k') {
-			g->choice = g->choice > 0 ? g->choice - 1 : g->nitems - 1;
-		} else if (key == KEY_DOWN || key == 'j') {
-			g->choice = g->choice + 1 < g->nitems ? g->choice + 1 : 0;
-		} else if (key >= '1' && key <= '9' && key - '1' < g->nitems) {
-			g->choice = key - '1';
-			dialog_submit(d);
-		}
-		break;
+	return key == '\n' || key == '\r' || key == KEY_ENTER;
+}
+
+static int
+prompt_key(struct view *v, enum action a, int key)
+{
+	if (key == 27)
+		return VIEW_HANDLED | VIEW_REDRAW | VIEW_CLOSE;
+	if (is_enter(key))
+		return dialog_submit(v);
+	prompt_edit(v, key);
+	return VIEW_HANDLED | VIEW_REDRAW;
+}
+
+static int
+confirm_key(struct view *v, enum action a, int key)
+{
+	if (key == 'y' || key == 'Y')
+		return dialog_submit(v);
+	return VIEW_HANDLED | VIEW_REDRAW | VIEW_CLOSE;
+}
+
+static int
+menu_key(struct view *v, enum action a, int key)
+{
+	struct dialog *g = v->priv;
+	if (key == 27 || key == 'q')
+		return VIEW_HANDLED | VIEW_REDRAW | VIEW_CLOSE;
+	if (is_enter(key))
+		return dialog_submit(v);
+	if (key == KEY_UP || key == 'k') {
+		g->choice = g->choice > 0 ? g->choice - 1 : g->nitems - 1;
+	} else if (key == KEY_DOWN || key == 'j') {
+		g->choice = g->choice + 1 < g->nitems ? g->choice + 1 : 0;
+	} else if (key >= '1' && key <= '9' && key - '1' < g->nitems) {
+		g->choice = key - '1';
+		return dialog_submit(v);
 	}
-	d->dirty = true;
-	return true;
+	return VIEW_HANDLED | VIEW_REDRAW;
 }
 
 static void
-draw_menu(struct dash *d)
+menu_draw(struct view *v, const struct view_area *a, bool focused)
 {
-	struct dialog *g = &d->dlg;
+	struct dialog *g = v->priv;
 	int w = text_width(g->label) + 4;
 	for (int i = 0; i < g->nitems; i++)
 		if (text_width(g->items[i]) + 8 > w)
@@ -173,19 +160,15 @@ draw_menu(struct dash *d)
 	draw_str(y0 + h - 1, x0 + 1, w - 2, "Enter choose, Esc cancel", b | A_REVERSE);
 }
 
-void
-dialog_draw(struct dash *d)
+static void
+line_draw(struct view *v, const struct view_area *a, bool focused)
 {
-	struct dialog *g = &d->dlg;
-	int y = LINES - 1;
-	if (g->kind == DLG_MENU) {
-		draw_menu(d);
-		return;
-	}
+	struct dialog *g = v->priv;
+	int y = a->y;
 	attr_t p = theme_attr(TH_PROMPT), n = theme_attr(TH_NORMAL);
 	draw_fill(y, 0, COLS, n);
 	int x = draw_str(y, 0, COLS, g->label, p);
-	if (g->kind == DLG_CONFIRM) {
+	if (v->ops->key == confirm_key) {
 		draw_str(y, x, COLS - x, " [y/N]", p);
 		return;
 	}
@@ -204,4 +187,63 @@ dialog_draw(struct dash *d)
 	x += draw_str(y, x, room, s, n);
 	draw_str(y, x, 1, " ", A_REVERSE);
 	free(shown);
+}
+
+const struct view_ops prompt_view = {
+	.name = "prompt", .place = VIEW_LINE, .open = dialog_open, .draw = line_draw,
+	.key = prompt_key, .close = dialog_close,
+};
+
+const struct view_ops confirm_view = {
+	.name = "confirm", .place = VIEW_LINE, .open = dialog_open, .draw = line_draw,
+	.key = confirm_key, .close = dialog_close,
+};
+
+const struct view_ops menu_view = {
+	.name = "menu", .place = VIEW_POPUP, .open = dialog_open, .draw = menu_draw,
+	.key = menu_key, .close = dialog_close,
+};
+
+void
+dialog_prompt(struct dash *d, const char *label, const char *initial, dialog_fn submit,
+	      void *ctx, void (*ctx_free)(void *))
+{
+	struct dialog g = { .submit = submit, .ctx = ctx, .ctx_free = ctx_free };
+	snprintf(g.label, sizeof g.label, "%s", label);
+	snprintf(g.text, sizeof g.text, "%s", initial ? initial : "");
+	g.len = strlen(g.text);
+	if (!view_open(d, "prompt", &g) && ctx && ctx_free)
+		ctx_free(ctx);
+}
+
+void
+dialog_prompt_live(struct dash *d, const char *label, const char *initial,
+		   dialog_change_fn change, dialog_fn submit)
+{
+	struct dialog g = { .submit = submit, .change = change };
+	snprintf(g.label, sizeof g.label, "%s", label);
+	snprintf(g.text, sizeof g.text, "%s", initial ? initial : "");
+	g.len = strlen(g.text);
+	view_open(d, "prompt", &g);
+}
+
+void
+dialog_confirm(struct dash *d, const char *label, dialog_fn submit, void *ctx,
+	       void (*ctx_free)(void *))
+{
+	struct dialog g = { .submit = submit, .ctx = ctx, .ctx_free = ctx_free };
+	snprintf(g.label, sizeof g.label, "%s", label);
+	if (!view_open(d, "confirm", &g) && ctx && ctx_free)
+		ctx_free(ctx);
+}
+
+void
+dialog_menu(struct dash *d, const char *label, const char *const *items, int nitems, int initial,
+	    dialog_fn submit, void *ctx, void (*ctx_free)(void *))
+{
+	struct dialog g = { .submit = submit, .ctx = ctx, .ctx_free = ctx_free, .items = items,
+			    .nitems = nitems, .choice = initial };
+	snprintf(g.label, sizeof g.label, "%s", label);
+	if (!view_open(d, "menu", &g) && ctx && ctx_free)
+		ctx_free(ctx);
 }

@@ -1,0 +1,36 @@
+/* dash-actions.h: what the action keys do to containers. action_run
+ * (dash-actions.c) collects the targets (dash-targets.c) and hands them to the
+ * file that does the action; each entry below takes the targets it is given
+ * and frees them. */
+#ifndef BERTH_DASH_ACTIONS_H
+#define BERTH_DASH_ACTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "keymap.h"
+
+struct dash;
+struct targets;
+
+/* dash-actions.c: the table of the actions on containers. */
+void action_run(struct dash *d, enum action a);
+
+/* dash-lifecycle.c: start, stop, restart, delete, kill, floating IP. */
+void lifecycle_action(struct dash *d, enum action a, struct targets *t);
+
+/* view-inspect.c: the engine's JSON of the container, in the inspect view. */
+void inspect_start(struct dash *d, struct targets *t);
+
+/* view-exec.c: ask for a command, run it, show its output in the exec view. */
+void exec_ask(struct dash *d, struct targets *t);
+
+/* dash-shell.c: an interactive shell on the terminal. */
+void shell_start(struct dash *d, struct targets *t);
+
+/* dash-copy.c: files to or from the container. */
+void copy_ask(struct dash *d, struct targets *t);
+/* "copying to web: 1.2 MiB of 3.0 MiB" while a copy runs: true and buf set. */
+bool copy_progress_text(struct dash *d, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,97 @@
+/* dash-targets.c: the containers an action acts on (dash-targets.h). */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "dash-targets.h"
+#include "dash.h"
+#include "sanitize.h"
+#include "util.h"
+
+void
+targets_free(void *p)
+{
+	struct targets *t = p;
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->v[i].id);
+		free(t->v[i].name);
+		free(t->v[i].fip);
+	}
+	free(t->v);
+	free(t->arg);
+	free(t->arg2);
+	free(t);
+}
+
+static void
+targets_add(struct targets *t, struct row *r)
+{
+	t->v = xrealloc(t->v, (t->n + 1) * sizeof *t->v);
+	t->v[t->n++] = (struct target) {
+		.e = r->ep, .id = xstrdup(r->c->id), .name = sanitize_str(r->c->name),
+		.fip = xstrdup(r->c->floating_ip), .running = r->c->running,
+	};
+}
+
+struct targets *
+targets_collect(struct dash *d, bool bulk)
+{
+	struct targets *t = xcalloc(1, sizeof *t);
+	struct table *tb = &d->table;
+	if (bulk && tb->nmarks) {
+		for (size_t e = 0; e < d->neps; e++)
+			for (size_t k = 0; k < d->eps[e].nctrs; k++) {
+				struct berth_container *c = d->eps[e].ctrs[k];
+				if (table_is_marked(tb, d->eps[e].name, c->id)) {
+					struct row r = { .c = c, .ep = &d->eps[e] };
+					targets_add(t, &r);
+				}
+			}
+	} else if (table_selected(tb)) {
+		targets_add(t, table_selected(tb));
+	}
+	if (!t->n) {
+		dash_message(d, true, "no container is selected");
+		targets_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+char *
+targets_label(const struct targets *t)
+{
+	return t->n == 1 ? xstrdup(t->v[0].name) : xasprintf("%zu containers", t->n);
+}
+
+void
+ctr_job_init(struct ctr_job *j, struct dash *d, const struct target *g,
+	     void (*run)(struct pool_job *), void (*done)(struct pool_job *), enum pool_class klass)
+{
+	j->job.run = run;
+	j->job.done = done;
+	j->job.klass = klass;
+	j->d = d;
+	j->ep = g->e->ep;
+	j->id = xstrdup(g->id);
+	j->name = xstrdup(g->name);
+}
+
+void
+ctr_job_free(struct ctr_job *j)
+{
+	free(j->id);
+	free(j->name);
+	free(j);
+}
+
+bool
+ctr_job_submit(struct ctr_job *j)
+{
+	if (pool_submit(j->d->pool, &j->job, &j->err) == 0)
+		return true;
+	dash_message(j->d, true, "%s", j->err.message);
+	return false;
+}

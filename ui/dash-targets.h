@@ -1,0 +1,56 @@
+/* dash-targets.h: the containers an action acts on, and the job every
+ * action on one container starts from (dash-targets.c). Targets are kept by
+ * endpoint and id, never by row: the table may change while a dialog asks. */
+#ifndef BERTH_DASH_TARGETS_H
+#define BERTH_DASH_TARGETS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "berth.h"
+#include "pool.h"
+
+struct dash;
+struct dash_ep;
+
+struct target {
+	struct dash_ep *e;
+	char *id, *name, *fip;
+	bool running;
+};
+
+struct targets {
+	struct target *v;
+	size_t n;
+	char *arg;		/* a signal, an address, a path... */
+	char *arg2;
+	int choice;
+};
+
+void targets_free(void *t);
+/* The marked containers (bulk) when bulk is allowed and any are marked, else
+ * the selected one; NULL (with a message) when there is none. */
+struct targets *targets_collect(struct dash *d, bool bulk);
+/* "web" or "3 containers" */
+char *targets_label(const struct targets *t);
+
+/* What every job on one container (inspect, exec, shell, copy) starts with. */
+struct ctr_job {
+	struct pool_job job;
+	struct dash *d;
+	berth_endpoint *ep;
+	char *id, *name;
+	int rc;
+	struct berth_error err;
+};
+
+/* j is the first member of a calloc'ed job; g its container. */
+void ctr_job_init(struct ctr_job *j, struct dash *d, const struct target *g,
+		  void (*run)(struct pool_job *), void (*done)(struct pool_job *),
+		  enum pool_class klass);
+void ctr_job_free(struct ctr_job *j);
+/* Submit j; when the pool refuses, the message line says why and the job's
+ * own fields are the caller's to free. */
+bool ctr_job_submit(struct ctr_job *j);
+
+#endif

@@ -1,0 +1,24 @@
+/* dialog.h: the modal dialogs (view-dialog.c): a one-line prompt and a y/n
+ * confirmation in the message line, and a small menu over the body. Each is a
+ * view; while open it takes every key. A dialog owns its context until it
+ * hands it to its submit function, and frees it with ctx_free on cancel. */
+#ifndef BERTH_DIALOG_H
+#define BERTH_DIALOG_H
+
+struct dash;
+
+typedef void (*dialog_fn)(struct dash *d, const char *text, int choice, void *ctx);
+/* Called as the prompt's text changes, and with NULL when it is cancelled. */
+typedef void (*dialog_change_fn)(struct dash *d, const char *text);
+
+void dialog_prompt(struct dash *d, const char *label, const char *initial, dialog_fn submit,
+		   void *ctx, void (*ctx_free)(void *));
+/* A prompt whose text acts as it is typed (the filter). */
+void dialog_prompt_live(struct dash *d, const char *label, const char *initial,
+			dialog_change_fn change, dialog_fn submit);
+void dialog_confirm(struct dash *d, const char *label, dialog_fn submit, void *ctx,
+		    void (*ctx_free)(void *));
+void dialog_menu(struct dash *d, const char *label, const char *const *items, int nitems,
+		 int initial, dialog_fn submit, void *ctx, void (*ctx_free)(void *));
+
+#endif

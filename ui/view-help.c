@@ -1,0 +1,36 @@
+/* view-help.c: the key map (as remapped by berth.conf) and how the panes
+ * work, in a text view over the body. */
+#include "config.h"
+
+#include "dash.h"
+#include "keymap.h"
+#include "util.h"
+#include "view-pane.h"
+
+static bool
+help_open(struct view *v, const void *arg)
+{
+	struct buf b = { 0 };
+	buf_printf(&b, "berth %s: key map (remap in the [keys] section of berth.conf)\n\n",
+		   berth_version_string());
+	for (int a = ACT_NONE + 1; a < ACT_COUNT; a++)
+		buf_printf(&b, "  %-14s %-16s %s\n", keymap_keys((enum action)a), action_name((enum action)a),
+			   action_help((enum action)a));
+	buf_printf(&b, "\nIn the log pane (Tab focuses it; full screen focuses it too): up/down,\n"
+		   "page keys, top/bottom scroll; / searches, n/N go to older/newer matches;\n"
+		   "p pauses, w wraps, t shows times, ^S saves. Sort also by clicking a header.\n"
+		   "Actions apply to the marked rows when any are marked, else to the selection.\n"
+		   "The filter's words ep:NAME keep the rows of the endpoints named NAME (else\n"
+		   "those whose name contains it); Enter in the endpoints view sets one.\n"
+		   "health:unhealthy (starting, healthy, none) and state:exited (running, paused...)\n"
+		   "keep the rows with that health or status.\n");
+	pane_set_text(pane_new(v, "help"), b.data);
+	buf_free(&b);
+	return true;
+}
+
+const struct view_ops help_view = {
+	.name = "help", PANE_VIEW_HOOKS, .open = help_open,
+	.close = pane_view_close,
+};
+

@@ -1,0 +1,168 @@
+/* view-table.c: the container table, the view at the bottom of the stack.
+ * Its keys move the selection, filter, mark, sort and toggle what the table
+ * shows, open the other views (logs, details, help, endpoints, leases) and
+ * start the actions on containers (dash-actions.c); Esc clears the filter,
+ * then the marks. A click on a header sorts by that column, on a row selects
+ * it. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dash-actions.h"
+#include "dash.h"
+#include "dialog.h"
+
+static void
+filter_changed(struct dash *d, const char *text)
+{
+	snprintf(d->table.filter, sizeof d->table.filter, "%s", text ? text : "");
+	dash_rebuild(d);
+}
+
+static void
+filter_submitted(struct dash *d, const char *text, int choice, void *ctx)
+{
+	filter_changed(d, text);
+}
+
+static void
+sort_by(struct dash *d, int col)
+{
+	if (d->table.sort_col == col) {
+		d->table.sort_rev = !d->table.sort_rev;
+	} else {
+		d->table.sort_col = col;
+		d->table.sort_rev = false;
+	}
+	dash_rebuild(d);
+}
+
+static void
+sort_next(struct dash *d)
+{
+	int c = d->table.sort_col;
+	do
+		c = (c + 1) % NCOLS;
+	while (!d->table.col_w[c] && c != d->table.sort_col);
+	d->table.sort_col = c;
+	d->table.sort_rev = false;
+	dash_rebuild(d);
+}
+
+/* Movement, the filter prompt and marks; VIEW_IGNORED for other keys. */
+static int
+move_key(struct dash *d, enum action a)
+{
+	struct table *t = &d->table;
+	long page = t->height > 1 ? t->height - 1 : 1;
+	size_t before = t->sel;
+	switch (a) {
+	case ACT_UP: table_move(t, -1); break;
+	case ACT_DOWN: table_move(t, 1); break;
+	case ACT_PAGE_UP: table_move(t, -page); break;
+	case ACT_PAGE_DOWN: table_move(t, page); break;
+	case ACT_TOP: table_select(t, 0); break;
+	case ACT_BOTTOM: table_select(t, t->nrows ? t->nrows - 1 : 0); break;
+	case ACT_FILTER:
+		dialog_prompt_live(d, "filter:", t->filter, filter_changed, filter_submitted);
+		break;
+	case ACT_MARK:
+		table_toggle_mark(t);
+		table_move(t, 1);
+		break;
+	default: return VIEW_IGNORED;
+	}
+	if (t->sel != before)
+		dash_selection_moved(d);
+	return VIEW_HANDLED | VIEW_REDRAW;
+}
+
+/* Esc: the filter goes, else the marks; else it is not the table's. */
+static int
+back_key(struct dash *d)
+{
+	if (d->table.filter[0])
+		filter_changed(d, NULL);
+	else if (d->table.nmarks)
+		table_clear_marks(&d->table);
+	else
+		return VIEW_IGNORED;
+	return VIEW_HANDLED | VIEW_REDRAW;
+}
+
+/* The table's toggles: running only or all, sort reversed, grouped. */
+static void
+toggle(struct dash *d, enum action a)
+{
+	bool *flag = a == ACT_ALL ? &d->table.all : a == ACT_GROUP ? &d->table.group
+		: &d->table.sort_rev;
+	*flag = !*flag;
+	dash_rebuild(d);
+}
+
+static int
+table_key(struct view *v, enum action a, int key)
+{
+	struct dash *d = v->d;
+	switch (a) {
+	case ACT_NONE: return VIEW_IGNORED;
+	case ACT_QUIT: d->quit = true; break;
+	case ACT_BACK: return back_key(d);
+	case ACT_LOGS:
+		if (view_find(d, "logs"))
+			return VIEW_IGNORED;	/* the pane's own key then */
+		view_open(d, "logs", NULL);
+		break;
+	case ACT_FOCUS: d->host->focus(d, NULL); break;
+	case ACT_SORT: sort_next(d); break;
+	case ACT_SORT_REVERSE: case ACT_ALL: case ACT_GROUP: toggle(d, a); break;
+	case ACT_MOUSE: dash_set_mouse(d, !d->mouse); break;
+	case ACT_LEASES: view_open(d, "leases", NULL); break;
+	case ACT_ENDPOINTS: view_open(d, "endpoints", NULL); break;
+	case ACT_HELP: view_open(d, "help", NULL); break;
+	case ACT_DETAILS: view_open(d, "details", NULL); break;
+	case ACT_REFRESH:
+		feed_relist_all(&d->feed);
+		return VIEW_HANDLED | VIEW_REPAINT;
+	case ACT_INSPECT: case ACT_EXEC: case ACT_SHELL: case ACT_COPY: case ACT_KILL:
+	case ACT_FIP: case ACT_START: case ACT_STOP: case ACT_RESTART: case ACT_DELETE:
+		action_run(d, a);
+		break;
+	default: return move_key(d, a);
+	}
+	return VIEW_HANDLED | VIEW_REDRAW;
+}
+
+static int
+table_mouse(struct view *v, const MEVENT *ev)
+{
+	struct dash *d = v->d;
+	struct table *t = &d->table;
+	if (ev->bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		table_move(t, ev->bstate & BUTTON4_PRESSED ? -3 : 3);
+		dash_selection_moved(d);
+	} else if (ev->y == v->area.y) {
+		int c = table_col_at(t, ev->x);
+		if (c >= 0)
+			sort_by(d, c);
+	} else {
+		long i = table_row_at(t, ev->y - v->area.y - 1);
+		if (i >= 0)
+			table_select(t, (size_t)i);
+		d->host->focus(d, v);
+		dash_selection_moved(d);
+	}
+	return VIEW_HANDLED | VIEW_REDRAW;
+}
+
+static void
+table_view_draw(struct view *v, const struct view_area *a, bool focused)
+{
+	table_draw(&v->d->table, a->y, a->h, a->w, v->d->neps > 1, focused);
+}
+
+const struct view_ops table_view = {
+	.name = "table", .place = VIEW_PANE, .draw = table_view_draw, .key = table_key,
+	.mouse = table_mouse,
+};
