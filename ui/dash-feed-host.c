@@ -11,7 +11,7 @@ host_changed(void *ctx, bool rows)
 	struct dash *d = ctx;
 	if (rows)
 		dash_rebuild(d);
-	d->dirty = true;
+	dash_changed(d);
 }
 
 static bool

@@ -20,14 +20,6 @@
 #include "theme.h"
 #include "view.h"
 
-/* The endpoints view (dash-endpoints.c): one line per endpoint, worst first. */
-struct epview {
-	bool open;
-	struct dash_ep *sel;		/* the selection, by endpoint */
-	size_t top;
-	int height;
-};
-
 struct copy_job;
 struct dash_leases;
 
@@ -41,7 +33,6 @@ struct dash {
 	struct logpane logs;
 	bool logs_shown;		/* the log pane is open: follow the selection */
 	struct feed feed;		/* lists, events, stats, the log follower */
-	struct epview epv;
 	char msg[700];
 	bool msg_error;
 	struct copy_job *copy;		/* a copy in progress, for the progress line */
@@ -81,14 +72,28 @@ void dash_warn_begin(void);		/* from now on, collect them */
 void dash_warn_attach(struct dash *d);	/* the screen is up: show them */
 void dash_warn_end(void);		/* the screen is gone: print them on stderr */
 
-/* dash-endpoints.c: the status line's endpoint states (each, or a summary
- * when they do not fit) and the endpoints view. */
-void endpoints_status_draw(struct dash *d, int y, double now);
-void endpoints_view_draw(struct dash *d, int y, int h, double now);
-bool endpoints_view_key(struct dash *d, enum action a);	/* true when the view took it */
+/* dash-endpoints.c: the endpoints' states in words and colours, and the
+ * status line (each endpoint's state, or a summary when they do not fit). */
+extern const char *const ep_class_word[FEED_NCLASS];		/* "down", "stalled"... */
+extern const enum theme_elem ep_class_theme[FEED_NCLASS];
+/* The whole sentence: "connected", "slow (2 s)", "not answering for 12 s;
+ * retrying in 2 s", "unreachable: REASON; reconnecting". */
+void ep_state_sentence(const struct feed_ep_state *st, double now, char *buf, size_t len);
 /* "connected", "slow (2 s)", "down: connection refused; retrying in 3 s". */
 const char *endpoint_state_short(struct dash_ep *e, double now, char *buf, size_t len,
 				 enum theme_elem *th);
+/* The name, its distinctive end kept when long ("…/s07.sock"); allocated. */
+char *ep_short_name(const char *name);
+double ep_seconds_until(double when, double now);	/* rounded, 0 when past */
+/* One endpoint's state read once per frame, and its sentence. */
+struct ep_line {
+	struct dash_ep *e;
+	struct feed_ep_state st;
+	char state[700];
+};
+/* Every endpoint's line, in the order they were given (caller frees). */
+struct ep_line *ep_lines(struct dash_ep *eps, size_t neps, double now);
+void endpoints_status_draw(struct dash *d, int y, double now);
 
 /* dash-state.c: the shared state's own calls, for the views, the feed and jobs. */
 void dash_message(struct dash *d, bool error, const char *fmt, ...)

@@ -675,7 +675,7 @@ draw_group_header(const struct tline *l, int y, int width)
 	size_t shown = l->count;
 	char state[700], count[64];
 	enum theme_elem th;
-	endpoint_state_short(e, dash_now(), state, sizeof state, &th);
+	endpoint_state_short(e, now_monotonic(), state, sizeof state, &th);
 	if (shown == e->nctrs)
 		snprintf(count, sizeof count, "%zu container%s", shown, shown == 1 ? "" : "s");
 	else
