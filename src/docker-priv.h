@@ -1,5 +1,6 @@
-/* docker-priv.h (private): shared by docker.c, docker-exec.c and docker-data.c,
- * the Docker Engine API backend (also Podman's Docker-compatible service). */
+/* docker-priv.h (private): shared by the files of the Docker Engine API backend
+ * (also Podman's Docker-compatible service): docker-ops.c lists the operations
+ * of docker.c, docker-exec.c and docker-data.c, which go through docker-call.c. */
 #ifndef BERTH_DOCKER_PRIV_H
 #define BERTH_DOCKER_PRIV_H
 
@@ -25,6 +26,20 @@ struct docker {
 	bool podman;			/* set during negotiation only */
 };
 
+static inline struct docker *
+docker_of(struct backend *b)
+{
+	return b->priv;
+}
+
+/* docker-call.c */
+/* Set the endpoint's target up from its spec and config section (no network). */
+int docker_open(struct backend *b, struct berth_error *err);
+void docker_close(struct backend *b);
+/* Negotiate the API version, once per endpoint, from an unversioned probe of path
+ * (/_ping, or /version whose body then goes to *body; NULL once negotiated). */
+int docker_negotiate_via(struct backend *b, const char *path, berth_cancel *cancel, char **body,
+			 struct berth_error *err);
 /* One API call, versioned and negotiated; path has no /vX.Y prefix. Fills resp
  * for any HTTP status; -1 only when the exchange itself failed. */
 int docker_call(struct backend *b, struct http_request *rq, struct http_response *resp,
@@ -41,6 +56,9 @@ char *docker_versioned(struct backend *b, const char *path, berth_cancel *cancel
 /* Turn a non-2xx reply into one sentence, keeping the engine's message. */
 int docker_fail_reply(struct backend *b, const struct http_response *resp, const char *action,
 		      const char *ref, struct berth_error *err);
+/* A reply's body as JSON; BERTH_EPROTOCOL when it is not. */
+int docker_json_body(struct backend *b, const struct http_response *resp,
+		     struct json_object **out, struct berth_error *err);
 /* The engine's error message of a reply ("" when none); caller frees. */
 char *docker_reply_message(const struct http_response *resp);
 /* The container's path segment /containers/REF (escaped); caller frees. */
@@ -61,6 +79,30 @@ void ssh_proxy_stop(struct ssh_proxy *p);
 const char *ssh_proxy_socket(const struct ssh_proxy *p);
 /* The last line ssh wrote on stderr, or NULL; caller frees. */
 char *ssh_proxy_last_error(const struct ssh_proxy *p);
+
+/* docker.c */
+int docker_ping(struct backend *b, char **version, berth_cancel *cancel, struct berth_error *err);
+int docker_list(struct backend *b, bool all, struct berth_container ***out, size_t *n,
+		berth_cancel *cancel, struct berth_error *err);
+int docker_inspect(struct backend *b, const char *ref, struct berth_container **out,
+		   berth_cancel *cancel, struct berth_error *err);
+int docker_start(struct backend *b, const char *ref, berth_cancel *cancel, struct berth_error *err);
+int docker_stop(struct backend *b, const char *ref, int timeout_s, berth_cancel *cancel,
+		struct berth_error *err);
+int docker_restart(struct backend *b, const char *ref, int timeout_s, berth_cancel *cancel,
+		   struct berth_error *err);
+int docker_kill(struct backend *b, const char *ref, const char *signal, berth_cancel *cancel,
+		struct berth_error *err);
+int docker_remove(struct backend *b, const char *ref, bool force, berth_cancel *cancel,
+		  struct berth_error *err);
+int docker_wait(struct backend *b, const char *ref, double timeout_s, int *exit_code,
+		berth_cancel *cancel, struct berth_error *err);
+int docker_wait_status(struct backend *b, const char *ref, enum berth_status want,
+		       double timeout_s, berth_cancel *cancel, struct berth_error *err);
+int docker_create(struct backend *b, const struct berth_create_opts *o, char **id,
+		  berth_cancel *cancel, struct berth_error *err);
+int docker_snapshot(struct backend *b, const char *ref, const char *repo, const char *tag,
+		    char **image_id, berth_cancel *cancel, struct berth_error *err);
 
 /* docker-exec.c */
 int docker_exec(struct backend *b, const char *ref, char *const argv[],

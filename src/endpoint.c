@@ -483,14 +483,6 @@ berth_docker_contexts(void)
 	return v;
 }
 
-void
-berth_strv_free(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
 static void
 endpoint_options(berth_endpoint *ep, const struct berth_options *opts,
 		 const struct berth_config *cfg)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "berth.h"
 #include "util.h"
 
 static void (*fatal_hook)(void);
@@ -116,6 +117,14 @@ strv_push(char ***v, size_t *n, const char *s)
 	*v = xrealloc(*v, (*n + 2) * sizeof **v);
 	(*v)[(*n)++] = xstrdup(s);
 	(*v)[*n] = NULL;
+}
+
+void
+berth_strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
 }
 
 bool

@@ -1,5 +1,5 @@
 /* zun-priv.h (private): what zun.c (containers) and zun-io.c (exec, logs,
- * archives) share. */
+ * archives) share, and the entries zun-ops.c lists. */
 #ifndef BERTH_ZUN_PRIV_H
 #define BERTH_ZUN_PRIV_H
 
@@ -44,6 +44,40 @@ int zun_exec_collect(struct zun *z, const char *ref, char *const argv[], struct 
 		     int *exit_code, bool *missing, berth_cancel *cancel, struct berth_error *err);
 /* The command line whose shlex.split is exactly argv. Caller frees. */
 char *zun_shell_join(char *const argv[]);
+
+/* zun.c: the vtable entries for containers, floating IPs and leases. */
+int zun_open(struct backend *b, struct berth_error *err);
+void zun_close(struct backend *b);
+int zun_ping(struct backend *b, char **version, berth_cancel *cancel, struct berth_error *err);
+int zun_list(struct backend *b, bool all, struct berth_container ***out, size_t *n,
+	     berth_cancel *cancel, struct berth_error *err);
+int zun_inspect(struct backend *b, const char *ref, struct berth_container **out,
+		berth_cancel *cancel, struct berth_error *err);
+int zun_start(struct backend *b, const char *ref, berth_cancel *cancel, struct berth_error *err);
+int zun_stop(struct backend *b, const char *ref, int timeout_s, berth_cancel *cancel,
+	     struct berth_error *err);
+int zun_restart(struct backend *b, const char *ref, int timeout_s, berth_cancel *cancel,
+		struct berth_error *err);
+int zun_kill(struct backend *b, const char *ref, const char *signal, berth_cancel *cancel,
+	     struct berth_error *err);
+int zun_remove(struct backend *b, const char *ref, bool force, berth_cancel *cancel,
+	       struct berth_error *err);
+int zun_wait(struct backend *b, const char *ref, double timeout_s, int *exit_code,
+	     berth_cancel *cancel, struct berth_error *err);
+int zun_wait_status(struct backend *b, const char *ref, enum berth_status st, double timeout_s,
+		    berth_cancel *cancel, struct berth_error *err);
+int zun_create(struct backend *b, const struct berth_create_opts *o, char **id,
+	       berth_cancel *cancel, struct berth_error *err);
+int zun_snapshot(struct backend *b, const char *ref, const char *repo, const char *tag,
+		 char **image_id, berth_cancel *cancel, struct berth_error *err);
+int zun_fip_list(struct backend *b, struct berth_fip **out, size_t *n, berth_cancel *cancel,
+		 struct berth_error *err);
+int zun_fip_associate(struct backend *b, const char *ref, const char *address, char **assigned,
+		      berth_cancel *cancel, struct berth_error *err);
+int zun_fip_dissociate(struct backend *b, const char *ref, berth_cancel *cancel,
+		       struct berth_error *err);
+int zun_lease_list(struct backend *b, struct berth_lease **out, size_t *n, berth_cancel *cancel,
+		   struct berth_error *err);
 
 /* zun-io.c: the vtable entries for exec, logs and archives. */
 int zun_exec(struct backend *b, const char *ref, char *const argv[],

@@ -1,9 +1,10 @@
 /* zun.c: the OpenStack Zun backend (CHI@Edge), speaking container API 1.41.
  *
  * Containers, their lifecycle, create/submit, snapshot, floating IPs and leases
- * (zun-api.md §2-§6). Exec, logs and archives are in zun-io.c. Zun has no
- * events API: callers poll. Actions CHI@Edge accepts but ignores (kill) are
- * checked, never reported as done.
+ * (zun-api.md §2-§6). Exec, logs and archives are in zun-io.c; zun-ops.c lists
+ * both files' entries in zun_backend_ops. Zun has no events API: callers poll.
+ * Actions CHI@Edge accepts but ignores (kill) are checked, never reported as
+ * done.
  */
 #include "config.h"
 
@@ -362,7 +363,7 @@ fill_floating_ips(struct zun *z, struct berth_container **list, size_t n, const 
 /* ------------------------------------------------------------------ */
 /* Open, ping, list, inspect. */
 
-static int
+int
 zun_open(struct backend *b, struct berth_error *err)
 {
 	struct zun *z = xcalloc(1, sizeof *z);
@@ -375,7 +376,7 @@ zun_open(struct backend *b, struct berth_error *err)
 	return 0;
 }
 
-static void
+void
 zun_close(struct backend *b)
 {
 	struct zun *z = b->priv;
@@ -386,7 +387,7 @@ zun_close(struct backend *b)
 	b->priv = NULL;
 }
 
-static int
+int
 zun_ping(struct backend *b, char **version, berth_cancel *cancel, struct berth_error *err)
 {
 	struct zun *z = zun_of(b);
@@ -413,7 +414,7 @@ is_active(enum berth_status st)
 	       st != BERTH_ST_UNKNOWN;
 }
 
-static int
+int
 zun_list(struct backend *b, bool all, struct berth_container ***out, size_t *n,
 	 berth_cancel *cancel, struct berth_error *err)
 {
@@ -469,7 +470,7 @@ zun_list(struct backend *b, bool all, struct berth_container ***out, size_t *n,
 	return 0;
 }
 
-static int
+int
 zun_inspect(struct backend *b, const char *ref, struct berth_container **out,
 	    berth_cancel *cancel, struct berth_error *err)
 {
@@ -551,14 +552,14 @@ action_simple(struct zun *z, const char *ref, const char *verb, const char *suff
 	return rc;
 }
 
-static int
+int
 zun_start(struct backend *b, const char *ref, berth_cancel *cancel, struct berth_error *err)
 {
 	return action_simple(zun_of(b), ref, "start", "/start", BERTH_ST_RUNNING,
 			     BERTH_ST_CREATING, cancel, err);
 }
 
-static int
+int
 zun_stop(struct backend *b, const char *ref, int timeout_s, berth_cancel *cancel,
 	 struct berth_error *err)
 {
@@ -573,7 +574,7 @@ wait_status(struct backend *b, const char *ref, enum berth_status want, double t
 	    berth_cancel *cancel, struct berth_error *err);
 
 /* Zun's reboot is not implemented by CHI@Edge's driver: stop, wait, start. */
-static int
+int
 zun_restart(struct backend *b, const char *ref, int timeout_s, berth_cancel *cancel,
 	    struct berth_error *err)
 {
@@ -585,7 +586,7 @@ zun_restart(struct backend *b, const char *ref, int timeout_s, berth_cancel *can
 	return zun_start(b, ref, cancel, err);
 }
 
-static int
+int
 zun_kill(struct backend *b, const char *ref, const char *signal, berth_cancel *cancel,
 	 struct berth_error *err)
 {
@@ -624,7 +625,7 @@ zun_kill(struct backend *b, const char *ref, const char *signal, berth_cancel *c
 			  "site does not implement kill (use berth stop or berth rm -f)", z->ep_name, ref);
 }
 
-static int
+int
 zun_remove(struct backend *b, const char *ref, bool force, berth_cancel *cancel,
 	   struct berth_error *err)
 {
@@ -708,14 +709,14 @@ wait_status(struct backend *b, const char *ref, enum berth_status want, double t
 	}
 }
 
-static int
+int
 zun_wait_status(struct backend *b, const char *ref, enum berth_status st, double timeout_s,
 		berth_cancel *cancel, struct berth_error *err)
 {
 	return wait_status(b, ref, st, timeout_s, cancel, err);
 }
 
-static int
+int
 zun_wait(struct backend *b, const char *ref, double timeout_s, int *exit_code,
 	 berth_cancel *cancel, struct berth_error *err)
 {
@@ -858,7 +859,7 @@ find_by_name(struct zun *z, const char *name, char **uuid, berth_cancel *cancel,
 	return rc;
 }
 
-static int
+int
 zun_create(struct backend *b, const struct berth_create_opts *o, char **id,
 	   berth_cancel *cancel, struct berth_error *err)
 {
@@ -903,7 +904,7 @@ zun_create(struct backend *b, const struct berth_create_opts *o, char **id,
 	return 0;
 }
 
-static int
+int
 zun_snapshot(struct backend *b, const char *ref, const char *repo, const char *tag,
 	     char **image_id, berth_cancel *cancel, struct berth_error *err)
 {
@@ -951,7 +952,7 @@ network_needed(struct zun *z, berth_cancel *cancel, struct berth_error *err)
 	return 0;
 }
 
-static int
+int
 zun_fip_list(struct backend *b, struct berth_fip **out, size_t *n, berth_cancel *cancel,
 	     struct berth_error *err)
 {
@@ -979,7 +980,7 @@ port_of(struct zun *z, const char *ref, char **port, char **uuid, berth_cancel *
 	return 0;
 }
 
-static int
+int
 zun_fip_associate(struct backend *b, const char *ref, const char *address, char **assigned,
 		  berth_cancel *cancel, struct berth_error *err)
 {
@@ -999,7 +1000,7 @@ zun_fip_associate(struct backend *b, const char *ref, const char *address, char 
 	return rc;
 }
 
-static int
+int
 zun_fip_dissociate(struct backend *b, const char *ref, berth_cancel *cancel,
 		   struct berth_error *err)
 {
@@ -1016,7 +1017,7 @@ zun_fip_dissociate(struct backend *b, const char *ref, berth_cancel *cancel,
 	return rc;
 }
 
-static int
+int
 zun_lease_list(struct backend *b, struct berth_lease **out, size_t *n, berth_cancel *cancel,
 	       struct berth_error *err)
 {
@@ -1029,30 +1030,3 @@ zun_lease_list(struct backend *b, struct berth_lease **out, size_t *n, berth_can
 				  "%s has no reservation service (Blazar) in its catalog", z->ep_name);
 	return blazar_leases(z->os, out, n, cancel, err);
 }
-
-const struct backend_ops zun_backend_ops = {
-	.name = "zun",
-	.open = zun_open,
-	.close = zun_close,
-	.ping = zun_ping,
-	.list = zun_list,
-	.inspect = zun_inspect,
-	.start = zun_start,
-	.stop = zun_stop,
-	.restart = zun_restart,
-	.kill = zun_kill,
-	.remove = zun_remove,
-	.wait = zun_wait,
-	.wait_status = zun_wait_status,
-	.create = zun_create,
-	.snapshot = zun_snapshot,
-	.exec = zun_exec,
-	.logs = zun_logs,
-	.archive_stat = zun_archive_stat,
-	.archive_get = zun_archive_get,
-	.archive_put = zun_archive_put,
-	.fip_list = zun_fip_list,
-	.fip_associate = zun_fip_associate,
-	.fip_dissociate = zun_fip_dissociate,
-	.lease_list = zun_lease_list,
-};

@@ -1,0 +1,34 @@
+/* docker-ops.c: the Docker backend's table of operations (Docker Engine API, and
+ * Podman's compatible service), above the files that implement them: docker.c,
+ * docker-exec.c, docker-data.c and docker-call.c. */
+#include "config.h"
+
+#include "docker-priv.h"
+
+const struct backend_ops docker_backend_ops = {
+	.name = "docker",
+	.open = docker_open,
+	.close = docker_close,
+	.ping = docker_ping,
+	.list = docker_list,
+	.inspect = docker_inspect,
+	.start = docker_start,
+	.stop = docker_stop,
+	.restart = docker_restart,
+	.kill = docker_kill,
+	.remove = docker_remove,
+	.wait = docker_wait,
+	.wait_status = docker_wait_status,
+	.create = docker_create,
+	.snapshot = docker_snapshot,
+	.exec = docker_exec,
+	.exec_interactive = docker_exec_interactive,
+	.logs = docker_logs,
+	.archive_stat = docker_archive_stat,
+	.archive_get = docker_archive_get,
+	.archive_put = docker_archive_put,
+	.export_fs = docker_export,
+	.stats = docker_stats,
+	.events = docker_events,
+	.top = docker_top,
+};
