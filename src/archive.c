@@ -32,7 +32,6 @@
 #include <fts.h>
 #include <limits.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +45,7 @@
 
 #include "archive-priv.h"
 #include "http.h"
+#include "thread.h"
 #include "util.h"
 
 #define STREAM_BLOCK (64 * 1024)
@@ -62,15 +62,11 @@ socket_pair(int sv[2], struct berth_error *err)
 	return 0;
 }
 
-/* Start a helper thread with every signal blocked, so signals reach the UI thread. */
+/* Start a helper thread (every signal blocked, so signals reach the UI thread). */
 static int
 thread_start(pthread_t *t, void *(*fn)(void *), void *arg, struct berth_error *err)
 {
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int rc = pthread_create(t, NULL, fn, arg);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	int rc = berth_thread_start(t, 0, false, fn, arg);
 	if (rc)
 		return berth_fail(err, BERTH_EIO, "cannot start a thread: %s", strerror(rc));
 	return 0;

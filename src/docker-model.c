@@ -19,6 +19,7 @@
 
 #include "docker-model.h"
 #include "model-json.h"
+#include "thread.h"
 #include "util.h"
 
 enum berth_status
@@ -548,7 +549,7 @@ model_parse_list(const char *text, size_t len, const char *endpoint,
 		sl[1] = (struct list_slice){ .text = body + cut + 1, .len = blen - cut - 1,
 					     .endpoint = endpoint };
 		nsl = 2;
-		threaded = pthread_create(&th, NULL, list_slice_run, &sl[1]) == 0;
+		threaded = berth_thread_start(&th, 0, false, list_slice_run, &sl[1]) == 0;
 	}
 	list_slice_run(&sl[0]);
 	if (nsl == 2 && threaded)

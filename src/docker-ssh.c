@@ -27,6 +27,7 @@
 #include <wordexp.h>
 
 #include "docker-priv.h"
+#include "thread.h"
 #include "util.h"
 
 extern char **environ;
@@ -263,7 +264,7 @@ ssh_proxy_start(const char *spec, double connect_timeout, const char *ssh_option
 	p->log_path = xasprintf("%s/ssh.log", p->dir);
 	p->listen_fd = listen_on(p->sock_path);
 	if (p->listen_fd < 0 || pipe2(p->stop_pipe, O_CLOEXEC) < 0 ||
-	    pthread_create(&p->thread, NULL, accept_loop, p) != 0) {
+	    (errno = berth_thread_start(&p->thread, 0, false, accept_loop, p)) != 0) {
 		int e = errno;
 		if (p->stop_pipe[1] >= 0) {
 			close(p->stop_pipe[1]);

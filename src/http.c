@@ -25,6 +25,7 @@
 #include <curl/curl.h>
 
 #include "http.h"
+#include "thread.h"
 #include "util.h"
 
 #define DEFAULT_MAX_BODY (64u << 20)
@@ -754,13 +755,7 @@ tls_bridge_start(CURL *easy, curl_socket_t sock)
 	}
 	struct tls_bridge *br = xmalloc(sizeof *br);
 	*br = (struct tls_bridge){ .easy = easy, .sock = sock, .local = pair[1] };
-	pthread_t th;
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	int rc = pthread_create(&th, &attr, tls_bridge_run, br);
-	pthread_attr_destroy(&attr);
-	if (rc != 0) {
+	if (berth_thread_start(NULL, 0, true, tls_bridge_run, br) != 0) {
 		close(pair[0]);
 		close(pair[1]);
 		curl_easy_cleanup(easy);

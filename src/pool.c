@@ -13,12 +13,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "pool.h"
+#include "thread.h"
 #include "util.h"
 
 /* A worker's stack: libcurl, OpenSSL and json-c need well under this; glibc's
@@ -183,22 +183,11 @@ stream_main(void *arg)
 	return NULL;
 }
 
-/* Start a thread with every signal blocked (the mask is inherited). */
+/* Start a thread (every signal blocked) on the pool's stack size. */
 static int
 start_thread(pthread_t *t, bool detached, void *(*fn)(void *), void *arg)
 {
-	sigset_t all, old;
-	pthread_attr_t attr;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, POOL_STACK_SIZE);
-	if (detached)
-		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	int rc = pthread_create(t, &attr, fn, arg);
-	pthread_attr_destroy(&attr);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return rc;
+	return berth_thread_start(t, POOL_STACK_SIZE, detached, fn, arg);
 }
 
 static int

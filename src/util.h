@@ -1,6 +1,11 @@
-/* util.h (private): allocation that never returns NULL, strings, growable buffers.
- * Out of memory is fatal: berth prints one line and aborts (the UI restores the
- * terminal first through util_set_fatal_hook). */
+/* util.h: allocation that never returns NULL, strings, growable buffers, the
+ * monotonic clock. Out of memory is fatal: berth prints one line and aborts (the
+ * UI restores the terminal first through util_set_fatal_hook).
+ *
+ * The layer libberth shares with the berth program: besides the public berth.h,
+ * ui/ may include util.h, thread.h (starting a thread) and pool.h (the worker
+ * pool), and no other header of src/. The rest of src/'s headers are private to
+ * libberth. */
 #ifndef BERTH_UTIL_H
 #define BERTH_UTIL_H
 

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "thread.h"
 #include "util.h"
 
 /* ------------------------------------------------------------------ */
@@ -330,7 +331,8 @@ cli_endpoints(struct cli *cli, int argc, char **argv)
 	struct probe *probes = xcalloc(n + 1, sizeof *probes);
 	for (size_t i = 0; i < n; i++) {
 		probes[i] = (struct probe){ .cli = cli, .spec = specs[i] };
-		probes[i].started = pthread_create(&probes[i].thread, NULL, probe_run, &probes[i]) == 0;
+		probes[i].started =
+			berth_thread_start(&probes[i].thread, 0, false, probe_run, &probes[i]) == 0;
 		if (!probes[i].started)
 			probe_run(&probes[i]);
 	}
