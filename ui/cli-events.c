@@ -10,6 +10,7 @@
 
 #include "cli-merge.h"
 #include "cli.h"
+#include "thread.h"
 #include "util.h"
 
 /* ------------------------------------------------------------------ */
@@ -167,7 +168,7 @@ events_start(struct cli *cli, const struct events_args *a, struct merge **m, siz
 		struct events_source *s = &src[i];
 		*s = (struct events_source){ .m = *m, .index = i, .a = a, .cancel = cli->cancel };
 		if (berth_endpoint_open(specs[i], &cli->opts, &s->ep, &s->err) < 0 ||
-		    pthread_create(&s->th, NULL, events_thread, s) != 0) {
+		    berth_thread_start(&s->th, 0, false, events_thread, s) != 0) {
 			if (s->ep)
 				berth_fail(&s->err, BERTH_EIO, "cannot start a thread for %s", specs[i]);
 			*rc = cli_fail(&s->err);

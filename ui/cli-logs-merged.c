@@ -16,6 +16,7 @@
 
 #include "cli-merge.h"
 #include "cli.h"
+#include "thread.h"
 #include "util.h"
 
 #define LOG_LINE_MAX (64 * 1024)	/* a longer line is cut into pieces */
@@ -163,7 +164,7 @@ mlog_run(struct cli *cli, struct mlog_source *src, size_t n, struct merge *m)
 	for (size_t i = 0; i < n; i++) {
 		if ((int)strlen(src[i].name) > out.width)
 			out.width = (int)strlen(src[i].name);
-		src[i].started = pthread_create(&src[i].th, NULL, mlog_thread, &src[i]) == 0;
+		src[i].started = berth_thread_start(&src[i].th, 0, false, mlog_thread, &src[i]) == 0;
 		if (!src[i].started)
 			merge_end(m, i);
 	}

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "thread.h"
 #include "util.h"
 
 #define STATS_THREADS 8		/* samples taken at once */
@@ -161,7 +162,7 @@ stats_round(struct stats_run *r)
 	size_t nth = r->n < STATS_THREADS ? r->n : STATS_THREADS, started = 0;
 	r->next = 0;
 	for (size_t i = 0; i < nth; i++)
-		if (pthread_create(&th[started], NULL, stats_worker, r) == 0)
+		if (berth_thread_start(&th[started], 0, false, stats_worker, r) == 0)
 			started++;
 	if (!started)
 		stats_worker(r);
