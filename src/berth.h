@@ -410,6 +410,7 @@ struct berth_lease {
 	char **reservations; size_t nreservations;	/* reservation ids */
 };
 void berth_lease_list_free(struct berth_lease *list, size_t n);
+/* The project's Blazar leases (BERTH_EUNSUPPORTED when the site has no Blazar). */
 int berth_lease_list(berth_endpoint *ep, struct berth_lease **out, size_t *n, berth_cancel *cancel,
 		     struct berth_error *err);
 /* The time from now to end for people, in whole minutes rounded up: "3d 04h",
