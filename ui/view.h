@@ -20,7 +20,7 @@
  *   4. .draw only draws: it must not change the dashboard's state (a view may
  *      remember where it drew, for its mouse and its paging). Something that
  *      changes outside a key (a job finishing) calls dash_changed(v->d).
- *   5. Add one line to the registry in views.c, and the file to dashboard.am.
+ *   5. Add one line to BUILTIN_VIEWS in views.c, and the file to dashboard.am.
  *
  * A view asks the frame for nothing but what struct frame_ops offers, through
  * the inline helpers at the end of dash.h (view_open, view_find...).

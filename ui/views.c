@@ -1,6 +1,6 @@
 /* views.c: the registry of the dashboard's views, by name (view_open). A new
- * view adds its line here. It sits above the views it lists; only the frame
- * (dashboard.c) looks names up. */
+ * view adds its line to BUILTIN_VIEWS. It sits above the views it lists; only
+ * the frame (dashboard.c) looks names up. */
 #include "config.h"
 
 #include <string.h>
@@ -8,22 +8,24 @@
 #include "util.h"
 #include "view.h"
 
-extern const struct view_ops table_view, logs_view, help_view, details_view, inspect_view,
-	exec_view, leases_view, endpoints_view, prompt_view, confirm_view, menu_view;
+/* The built-in views, one line each: the name of its struct view_ops. */
+#define BUILTIN_VIEWS(X) \
+	X(table_view) \
+	X(logs_view) \
+	X(help_view) \
+	X(details_view) \
+	X(inspect_view) \
+	X(exec_view) \
+	X(leases_view) \
+	X(endpoints_view) \
+	X(prompt_view) \
+	X(confirm_view) \
+	X(menu_view)
 
-static const struct view_ops *const builtin[] = {
-	&table_view,
-	&logs_view,
-	&help_view,
-	&details_view,
-	&inspect_view,
-	&exec_view,
-	&leases_view,
-	&endpoints_view,
-	&prompt_view,
-	&confirm_view,
-	&menu_view,
-};
+#define DECLARE(ops) extern const struct view_ops ops;
+BUILTIN_VIEWS(DECLARE)
+#define ENTRY(ops) &ops,
+static const struct view_ops *const builtin[] = { BUILTIN_VIEWS(ENTRY) };
 
 static const struct view_ops **added;
 static size_t nadded;
