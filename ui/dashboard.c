@@ -1,13 +1,20 @@
-/* dashboard.c: the ncurses dashboard's event loop.
+/* dashboard.c: the frame: the ncurses dashboard's event loop, the stack of
+ * views (view.h) and curses setup.
  *
  * One thread owns the terminal. Each turn of the loop:
- *   1. poll() on the terminal, the pool's wakeup pipe and the next timer;
- *   2. pool_drain(): finished jobs update the model and mark the screen dirty;
- *   3. read every waiting key (nodelay) and act on it;
- *   4. start the work that is due (lists, event streams, stats, log follow);
- *   5. if dirty, draw the whole frame into stdscr (no clear()) and show it with
- *      one wnoutrefresh + doupdate, at most once per FRAME_S (a log flood
- *      costs frames, never key latency).
+ *   1. poll() on the terminal, the pool's wakeup pipe and the next timer
+ *      (the feed's, the leases', the views' deadlines);
+ *   2. pool_drain(): finished jobs update the model and mark a frame due;
+ *   3. read every waiting key (nodelay) and hand it to the views: the
+ *      focused one first, then the others from the top, until one takes it;
+ *   4. start the work that is due (lists, event streams, stats, log follow)
+ *      and tick the views whose deadline came;
+ *   5. if a frame is due, draw the title, the views, the status and message
+ *      lines into stdscr (no clear()) and show it with one wnoutrefresh +
+ *      doupdate, at most once per FRAME_S (a log flood costs frames, never
+ *      key latency).
+ * The frame names no view: it opens them by name through the registry
+ * (views.c), and they reach it only through struct frame_ops (d->host).
  * Engine calls never run here; see dash-feed.c and dash-actions.c.
  *
  * Test hooks: BERTH_NO_DISPLAY draws into memory (newterm on /dev/null);
@@ -89,7 +96,8 @@ frame_close(struct dash *d, struct view *v)
 	dash_changed(d);
 }
 
-/* A popup or a line (a menu, a prompt) holds the keys and the mouse while it has the focus. */
+/* A popup or a line (a menu, a prompt): drawn over the rest; while it has the
+ * focus, the mouse reaches nothing but it. */
 static bool
 modal(const struct view *v)
 {
