@@ -86,3 +86,14 @@ dash_set_mouse(struct dash *d, bool on)
 		  NULL);
 	dash_changed(d);
 }
+
+bool
+dash_busy(struct dash *d)
+{
+	if (pool_pending(d->pool) || d->copy || d->nactions)
+		return true;
+	for (size_t i = 0; i < d->neps; i++)
+		if (d->eps[i].list_job && !d->eps[i].listed)
+			return true;
+	return false;
+}

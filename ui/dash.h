@@ -101,6 +101,7 @@ void dash_message(struct dash *d, bool error, const char *fmt, ...)
 void dash_rebuild(struct dash *d);	/* after the data changed */
 void dash_selection_moved(struct dash *d);	/* the log pane follows it, soon */
 void dash_changed(struct dash *d);	/* something shown changed: draw a frame */
+bool dash_busy(struct dash *d);		/* jobs the spinner stands for are running */
 void dash_set_mouse(struct dash *d, bool on);
 double dash_now(void);
 size_t dash_scrollback(const struct dash *d);	/* lines a text pane keeps */
