@@ -107,7 +107,8 @@ const char *berth_endpoint_address(const berth_endpoint *ep);	/* e.g. /var/run/d
 enum berth_kind berth_endpoint_kind(const berth_endpoint *ep);	/* PODMAN known after first call */
 const char *berth_kind_name(enum berth_kind k);
 
-/* Check that the engine answers; *version gets e.g. "Docker 20.10.24 (API 1.41)". */
+/* Check that the engine answers; *version gets e.g. "Docker 20.10.24 (API 1.41)".
+ * version NULL: the cheapest request the engine answers (Docker: GET /_ping). */
 int berth_ping(berth_endpoint *ep, char **version, berth_cancel *cancel, struct berth_error *err);
 
 /* ------------------------------------------------------------------ */

@@ -38,6 +38,10 @@ clean_version(const char *v)
 int
 docker_ping(struct backend *b, char **version, berth_cancel *cancel, struct berth_error *err)
 {
+	/* Without a version, the cheapest request the engine must answer each time
+	 * (negotiation answers only the first). */
+	if (!version)
+		return docker_simple(b, "GET", "/_ping", NULL, "ping", NULL, NULL, cancel, err);
 	/* With a version wanted, one GET /version both negotiates and answers. */
 	char *body = NULL;
 	if (docker_negotiate_via(b, version ? "/version" : "/_ping", cancel, version ? &body : NULL,

@@ -401,8 +401,9 @@ zun_ping(struct backend *b, char **version, berth_cancel *cancel, struct berth_e
 	}
 	const char *max = http_header(&resp, "OpenStack-API-Maximum-Version");
 	const char *region = os_session_region(z->os);
-	*version = xasprintf("Zun (API %s%s%s)", max ? max : "container 1.x",
-			     region ? ", region " : "", region ? region : "");
+	if (version)
+		*version = xasprintf("Zun (API %s%s%s)", max ? max : "container 1.x",
+				     region ? ", region " : "", region ? region : "");
 	http_response_done(&resp);
 	return 0;
 }

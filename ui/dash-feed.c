@@ -6,9 +6,11 @@
  * flow), one-shot stats for the running rows on screen (CPU% from berth's own
  * previous sample), and the log follower of the selected container.
  *
- * Stall handling: a list that gets no answer is cancelled after LIST_DEADLINE
- * seconds and retried with a back-off, so a SIGSTOPped engine shows as "not
- * answering" while every key keeps working, and recovers by itself.
+ * Stall handling: a liveness probe after PING_EVERY seconds of silence (see
+ * "liveness" below) says a frozen engine within a few seconds; a list that gets
+ * no answer is cancelled after LIST_DEADLINE seconds and retried with a
+ * back-off, so a SIGSTOPped engine shows as "not answering" while every key
+ * keeps working, and recovers by itself, everything read again at once.
  *
  * Each endpoint's state is data (feed_ep_state); the views word it. */
 #include "config.h"
@@ -31,6 +33,9 @@
 #define STATS_DEADLINE 10.0
 #define SLOW_AFTER 1.5
 #define STALL_AFTER 4.0
+#define PING_EVERY 2.0		/* seconds of silence before a liveness probe */
+#define PING_DEADLINE 2.0	/* a probe unanswered this long: not answering */
+#define PING_PATIENCE 30.0	/* a probe's deadline once the engine is known silent */
 #define BACKOFF_MAX 10.0
 #define STATS_INFLIGHT_MAX 8	/* per endpoint */
 #define LIST_GAP 1.0		/* seconds between two lists an event asks for */
@@ -118,6 +123,7 @@ feed_start(struct feed *f)
 		e->state = EP_CONNECTING;
 		e->next_list = 0;
 		e->events_retry = 0;
+		e->next_ping = f->ops->now() + PING_EVERY;
 		e->sync = xcalloc(1, sizeof *e->sync);
 	}
 	feed_changed(f, false);
@@ -281,6 +287,28 @@ request_list(struct feed *f, struct dash_ep *e)
 	feed_changed(f, false);
 }
 
+/* Any reply from e's engine proves it alive. After a silence (a probe
+ * unanswered, or lists failing), everything is read again at once: the list
+ * whatever its back-off, the events stream, the stats. */
+static void
+engine_answered(struct feed *f, struct dash_ep *e, double now)
+{
+	bool was_silent = e->unanswered || e->state == EP_UNREACHABLE;
+	e->last_ok = now;
+	e->waiting_since = 0;
+	e->unanswered = false;
+	if (!was_silent)
+		return;
+	if (e->list_job)
+		e->relist = true;
+	else
+		e->next_list = now;
+	if (!e->events)
+		e->events_retry = now;
+	f->next_stats = now;
+	feed_changed(f, false);
+}
+
 static ssize_t
 find_ctr(const struct dash_ep *e, const char *id)
 {
@@ -409,6 +437,7 @@ events_note(struct pool_job *pj)
 	ev_rec_free(recs, n);
 	if (j->f->quit)
 		return;
+	engine_answered(j->f, e, now);
 	if (changed) {
 		stats_rebuild(e);
 		feed_changed(j->f, true);
@@ -538,10 +567,9 @@ list_done(struct pool_job *pj)
 		e->nctrs = j->n;
 		sync_replay(e, now);
 		stats_rebuild(e);
+		engine_answered(f, e, now);
 		e->state = EP_CONNECTED;
 		e->listed = true;
-		e->last_ok = now;
-		e->waiting_since = 0;
 		e->down_since = 0;
 		e->backoff = 0;
 		e->reason[0] = '\0';
@@ -584,6 +612,87 @@ feed_relist_all(struct feed *f)
 		request_list(f, &f->eps[i]);
 }
 
+/* ---------------------------------------------------------------- liveness */
+
+/* A probe is the cheapest request the engine must answer (Docker and Podman:
+ * GET /_ping; Zun: its root document). It is sent after PING_EVERY seconds
+ * without any reply, when no list is in flight (a list is a probe too): an
+ * engine answering lists, events or stats is not probed. Unanswered within
+ * PING_DEADLINE, the engine is not answering: lists wait and the next probe
+ * waits PING_PATIENCE for a reply, so the engine's first answer is seen at
+ * once. Each probe has a thread of its own (POOL_STREAM), so a frozen engine
+ * holds none of the workers that list the others. */
+struct ping_job {
+	struct pool_job job;
+	struct feed *f;
+	struct dash_ep *e;
+	berth_endpoint *ep;
+	int rc;
+	struct berth_error err;
+};
+
+static void
+ping_run(struct pool_job *pj)
+{
+	struct ping_job *j = (struct ping_job *)pj;
+	j->rc = j->f->ops->ping(j->ep, NULL, pj->cancel, &j->err);
+}
+
+static void
+ping_done(struct pool_job *pj)
+{
+	struct ping_job *j = (struct ping_job *)pj;
+	struct feed *f = j->f;
+	struct dash_ep *e = j->e;
+	double now = f->ops->now();
+	e->ping_job = NULL;
+	if (f->quit) {
+		free(j);
+		return;
+	}
+	if (j->rc == 0) {
+		engine_answered(f, e, now);
+	} else if (j->err.code == BERTH_ECANCELLED || j->err.code == BERTH_ETIMEOUT) {
+		e->unanswered = true;
+	} else {
+		/* Refused, reset: the engine is gone, as a list will say in its words. */
+		e->unanswered = false;
+		e->waiting_since = 0;
+		if (e->state != EP_UNREACHABLE)
+			request_list(f, e);
+	}
+	e->next_ping = e->unanswered ? now : now + PING_EVERY;
+	feed_changed(f, false);
+	free(j);
+}
+
+static bool
+ping_due(const struct dash_ep *e, double now)
+{
+	return !e->ping_job && !e->list_job && now >= e->next_ping &&
+	       now >= e->last_ok + PING_EVERY;
+}
+
+static void
+ping_start(struct feed *f, struct dash_ep *e, double now)
+{
+	struct ping_job *j = xcalloc(1, sizeof *j);
+	bool silent = e->unanswered || e->state == EP_UNREACHABLE;
+	feed_job_init(&j->job, ping_run, ping_done, POOL_STREAM,
+		      now + (silent ? PING_PATIENCE : PING_DEADLINE));
+	j->f = f;
+	j->e = e;
+	j->ep = e->ep;
+	if (pool_submit(f->pool, &j->job, &j->err) < 0) {
+		e->next_ping = now + PING_EVERY;
+		free(j);
+		return;
+	}
+	e->ping_job = j;
+	if (!e->waiting_since)
+		e->waiting_since = now;
+}
+
 /* ---------------------------------------------------------------- stats */
 
 struct stats_job {
@@ -624,6 +733,8 @@ stats_done(struct pool_job *pj)
 		st->inflight = false;
 	if (j->rc < 0 && j->err.code == BERTH_EUNSUPPORTED)
 		e->no_stats = true;
+	if (j->rc == 0 && !j->f->quit)
+		engine_answered(j->f, e, j->f->ops->now());
 	if (st && j->rc == 0 && j->s.valid) {
 		double cpu = berth_cpu_percent(e->kind, &st->prev, &j->s);
 		stats_record_history(j->f, j->id, &j->s, cpu);
@@ -669,7 +780,8 @@ stats_tick(struct feed *f, double now)
 	for (size_t i = 0; f->host.shown_row(f->host.ctx, i, &r); i++) {
 		struct dash_ep *e = r.e;
 		if (!r.c->running || !r.st || r.st->inflight || e->no_stats ||
-		    e->state != EP_CONNECTED || e->nstats_inflight >= STATS_INFLIGHT_MAX)
+		    e->state != EP_CONNECTED || e->unanswered ||
+		    e->nstats_inflight >= STATS_INFLIGHT_MAX)
 			continue;
 		stats_start(f, e, r.st, now);
 	}
@@ -812,8 +924,10 @@ feed_tick(struct feed *f, double now)
 	pool_expire(f->pool, now);
 	for (size_t i = 0; i < f->neps; i++) {
 		struct dash_ep *e = &f->eps[i];
-		if (!e->list_job && now >= e->next_list)
+		if (!e->list_job && !e->unanswered && now >= e->next_list)
 			list_start(f, e, now);
+		if (ping_due(e, now))
+			ping_start(f, e, now);
 		if (e->state == EP_CONNECTED && !e->events && !e->no_events &&
 		    e->kind != BERTH_KIND_ZUN && now >= e->events_retry)
 			events_start(f, e);
@@ -834,12 +948,17 @@ feed_next_deadline(struct feed *f, double now)
 	double next = f->next_stats > now ? f->next_stats : now + f->refresh_s;
 	for (size_t i = 0; i < f->neps; i++) {
 		struct dash_ep *e = &f->eps[i];
-		if (e->list_job) {
+		if (e->list_job || e->ping_job) {
 			double tick = now + 0.5;	/* keep "slow (N s)" and deadlines moving */
 			if (tick < next)
 				next = tick;
-		} else if (e->next_list < next) {
-			next = e->next_list;
+		} else {
+			double ping = e->next_ping > e->last_ok + PING_EVERY ? e->next_ping
+				: e->last_ok + PING_EVERY;
+			if (ping < next)
+				next = ping;
+			if (e->next_list < next && !e->unanswered)
+				next = e->next_list;
 		}
 		if (e->state == EP_CONNECTED && !e->events && !e->no_events &&
 		    e->kind != BERTH_KIND_ZUN && e->events_retry < next)
@@ -852,15 +971,18 @@ feed_next_deadline(struct feed *f, double now)
 	return next;
 }
 
-/* Where e stands: its lists' outcome, or how long the one in flight has
- * gone unanswered. */
+/* Where e stands: a probe unanswered, its lists' outcome, or how long the
+ * request in flight has gone unanswered. */
 struct feed_ep_state
 feed_ep_state(const struct dash_ep *e, double now)
 {
 	struct feed_ep_state st = { .cls = FEED_UP, .reason = "", .last_ok = e->last_ok,
 				    .polling = e->no_events || e->kind == BERTH_KIND_ZUN };
-	double waited = e->list_job && e->waiting_since ? now - e->waiting_since : 0;
-	if (e->state == EP_UNREACHABLE) {
+	double waited = (e->list_job || e->ping_job) && e->waiting_since ? now - e->waiting_since : 0;
+	if (e->unanswered) {
+		st.cls = FEED_STALLED;
+		st.since = e->waiting_since;
+	} else if (e->state == EP_UNREACHABLE) {
 		st.cls = e->stalled ? FEED_STALLED : FEED_DOWN;
 		st.reason = e->stalled ? "" : e->reason;
 		st.since = e->stalled ? e->waiting_since : e->down_since;
@@ -897,4 +1019,5 @@ const struct feed_ops feed_engine_ops = {
 	.events = berth_events,
 	.stats = berth_stats,
 	.logs = berth_logs,
+	.ping = berth_ping,
 };

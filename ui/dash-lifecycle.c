@@ -146,7 +146,9 @@ act_submit(struct dash *d, enum action a, struct targets *t, bool dissociate)
 			act_done(&j->job);
 		}
 	}
-	dash_message(d, false, "%s %s…", action_name(a), b->label);
+	char note[400];
+	targets_wait_note(t, note, sizeof note);
+	dash_message(d, note[0], "%s %s%s…", action_name(a), b->label, note);
 	targets_free(t);
 }
 

@@ -1,6 +1,7 @@
 /* dash-targets.c: the containers an action acts on (dash-targets.h). */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "dash-targets.h"
@@ -94,4 +95,18 @@ ctr_job_submit(struct ctr_job *j)
 		return true;
 	dash_message(j->d, true, "%s", j->err.message);
 	return false;
+}
+
+const char *
+targets_wait_note(const struct targets *t, char *buf, size_t len)
+{
+	double now = dash_now();
+	buf[0] = '\0';
+	for (size_t i = 0; i < t->n && !buf[0]; i++) {
+		struct feed_ep_state st = feed_ep_state(t->v[i].e, now);
+		if (st.cls == FEED_STALLED)
+			snprintf(buf, len, " (its engine is not answering for %.0f s; this waits for it)",
+				 now - st.since);
+	}
+	return buf;
 }

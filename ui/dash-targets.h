@@ -33,6 +33,9 @@ void targets_free(void *t);
 struct targets *targets_collect(struct dash *d, bool bulk);
 /* "web" or "3 containers" */
 char *targets_label(const struct targets *t);
+/* When a target's engine is not answering: " (its engine is not answering
+ * for 12 s; this waits for it)", so an action never waits silently; else "". */
+const char *targets_wait_note(const struct targets *t, char *buf, size_t len);
 
 /* What every job on one container (inspect, exec, shell, copy) starts with. */
 struct ctr_job {

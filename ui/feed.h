@@ -37,6 +37,7 @@ struct dash_stats {
 enum ep_state { EP_CONNECTING, EP_CONNECTED, EP_UNREACHABLE };
 
 struct list_job;
+struct ping_job;
 struct events_job;
 struct feed_sync;
 struct log_job;
@@ -56,6 +57,9 @@ struct dash_ep {
 	bool listed;			/* a list succeeded at least once */
 	double last_ok;			/* when the engine last answered; 0: never */
 	double waiting_since;		/* the oldest request without a reply since; 0: none */
+	bool unanswered;		/* a liveness probe got no reply in time */
+	struct ping_job *ping_job;	/* the probe in flight, or NULL */
+	double next_ping;		/* no probe before then */
 	double down_since;		/* when lists began to fail; 0: they do not */
 	struct list_job *list_job;	/* in flight, or NULL */
 	double list_started;
@@ -89,6 +93,8 @@ struct feed_ep_state {
 struct feed_ops {
 	double (*now)(void);
 	enum berth_kind (*kind)(const berth_endpoint *ep);
+	int (*ping)(berth_endpoint *ep, char **version, berth_cancel *cancel,
+		    struct berth_error *err);
 	int (*list)(berth_endpoint *ep, bool all, struct berth_container ***out, size_t *n,
 		    berth_cancel *cancel, struct berth_error *err);
 	int (*events)(berth_endpoint *ep, time_t since, berth_event_cb cb, void *ctx,

@@ -638,12 +638,22 @@ draw_header(struct table *t, int y, int width)
 	}
 }
 
+/* A stale row's AGE cell: when its engine last confirmed it ("seen 12s"). */
+static char *
+stale_age(const struct feed_ep_state *st, double now)
+{
+	char buf[16];
+	return xasprintf("seen %s", table_duration_text((long)(now - st->last_ok), buf, sizeof buf));
+}
+
 static void
 draw_row(struct table *t, size_t i, int y, int width, bool focused)
 {
 	struct row *r = &t->rows[i];
 	bool sel = i == t->sel;
-	bool stale = r->ep->state == EP_UNREACHABLE;
+	double now = dash_now();
+	struct feed_ep_state st = feed_ep_state(r->ep, now);
+	bool stale = st.cls <= FEED_STALLED;	/* its engine does not answer */
 	attr_t base = stale ? theme_attr(TH_STALE) : theme_attr(TH_NORMAL);
 	if (sel)
 		base = focused ? theme_attr(TH_SELECTED) : base | A_BOLD;
@@ -657,7 +667,7 @@ draw_row(struct table *t, size_t i, int y, int width, bool focused)
 		enum theme_elem th = c == COL_FLAGS ? TH_EXITED_ERR : status_elem(r->c);
 		if ((c == COL_STATUS || c == COL_FLAGS) && !stale)
 			a = sel && focused ? base | (theme_attr(th) & ~A_DIM) : theme_attr(th);
-		char *s = cell_text(r, c);
+		char *s = stale && c == COL_UP ? stale_age(&st, now) : cell_text(r, c);
 		if (c == COL_CPU || c == COL_MEM)	/* numbers align right */
 			draw_str(y, t->col_x[c] + t->col_w[c] - text_width(s), t->col_w[c], s, a);
 		else

@@ -51,8 +51,11 @@ inspect_start(struct dash *d, struct targets *t)
 	struct inspect_job *j = xcalloc(1, sizeof *j);
 	ctr_job_init(&j->c, d, &t->v[0], inspect_run, inspect_done, POOL_FAST);
 	j->c.job.deadline = dash_now() + 20;	/* a frozen engine must not hold a worker */
+	char note[400];
 	if (!ctr_job_submit(&j->c))
 		ctr_job_free(&j->c);
+	else if (*targets_wait_note(t, note, sizeof note))
+		dash_message(d, true, "inspecting %s%s…", t->v[0].name, note);
 	targets_free(t);
 }
 

@@ -139,6 +139,12 @@ pane_pid() { tm display -p -t s '#{pane_pid}'; }
 
 # ---------------------------------------------------------------- private engine
 
+# need_private_dockerd: skip unless this test may start a dockerd of its own.
+need_private_dockerd() {
+	[ "$(id -u)" = 0 ] || skip_all "a private dockerd needs root"
+	command -v dockerd >/dev/null || skip_all "no dockerd"
+}
+
 # pd_start DIR: a private dockerd (own data root, exec root, socket, pidfile,
 # containerd namespace and bridge) that the test may stop, freeze and restart.
 # Never --bridge=none: that deletes the shared engine's docker0.

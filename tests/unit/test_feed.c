@@ -53,6 +53,7 @@ static struct {
 	struct truth c[MAXC];
 	size_t n;
 	bool hold_lists;	/* lists wait, with the truth of when they were asked */
+	bool frozen;		/* lists and probes wait (a SIGSTOPped engine) */
 	int list_fails;		/* an error code for the lists, or 0 */
 	int nlists;
 	struct qev q[MAXQ];
@@ -61,6 +62,7 @@ static struct {
 	bool stream_up;
 	int nstreams;
 	int nstats;
+	int npings;
 	int nlogs;
 	bool end_logs;
 	time_t log_since;
@@ -141,7 +143,7 @@ fake_list(berth_endpoint *ep, bool all, struct berth_container ***out, size_t *n
 	size_t ns = eng.n;
 	memcpy(snap, eng.c, sizeof snap);
 	int fails = eng.list_fails;
-	while (eng.hold_lists && !berth_cancel_is_set(cancel))
+	while ((eng.hold_lists || eng.frozen) && !berth_cancel_is_set(cancel))
 		nap();
 	pthread_mutex_unlock(&lock);
 	if (berth_cancel_is_set(cancel))
@@ -187,10 +189,14 @@ static int
 fake_stats(berth_endpoint *ep, const char *id, struct berth_stats_sample *out,
 	   berth_cancel *cancel, struct berth_error *err)
 {
-	(void)ep, (void)id, (void)cancel, (void)err;
+	(void)ep, (void)id;
 	pthread_mutex_lock(&lock);
+	while (eng.frozen && !berth_cancel_is_set(cancel))
+		nap();
 	int k = ++eng.nstats;
 	pthread_mutex_unlock(&lock);
+	if (berth_cancel_is_set(cancel))
+		return berth_fail(err, BERTH_ECANCELLED, "cancelled");
 	*out = (struct berth_stats_sample){ .cpu_total_ns = (uint64_t)k * 10000000,
 					    .system_ns = (uint64_t)k * 100000000,
 					    .online_cpus = 2, .mem_used = 4096, .mem_limit = 8192,
@@ -218,6 +224,23 @@ fake_logs(berth_endpoint *ep, const char *id, const struct berth_logs_opts *o, b
 	return 0;
 }
 
+static int
+fake_ping(berth_endpoint *ep, char **version, berth_cancel *cancel, struct berth_error *err)
+{
+	(void)ep, (void)version;
+	pthread_mutex_lock(&lock);
+	eng.npings++;
+	while (eng.frozen && !berth_cancel_is_set(cancel))
+		nap();
+	int fails = eng.list_fails;
+	pthread_mutex_unlock(&lock);
+	if (berth_cancel_is_set(cancel))
+		return berth_fail(err, BERTH_ECANCELLED, "cancelled");
+	if (fails)
+		return berth_fail(err, fails, "cannot reach the engine at /x.sock: connection refused");
+	return 0;
+}
+
 static enum berth_kind
 fake_kind(const berth_endpoint *ep)
 {
@@ -227,7 +250,7 @@ fake_kind(const berth_endpoint *ep)
 
 static const struct feed_ops fake_ops = {
 	.now = fake_now, .kind = fake_kind, .list = fake_list, .events = fake_events,
-	.stats = fake_stats, .logs = fake_logs,
+	.stats = fake_stats, .logs = fake_logs, .ping = fake_ping,
 };
 
 /* ---------------------------------------------------------------- the host */
@@ -320,12 +343,12 @@ teardown(void)
 	logpane_done(&logs);
 }
 
-/* Tick at the fake clock's time and wait for the list it starts. */
+/* Tick at the fake clock's time and wait for the list (and probe) it starts. */
 static void
 tick_list(void)
 {
 	feed_tick(&f, clock_now);
-	UNTIL(!ep0.list_job);
+	UNTIL(!ep0.list_job && !ep0.ping_job);
 }
 
 /* The next periodic list, the clock moved to it. */
@@ -360,6 +383,15 @@ connect_with_events(void)
 	tick_list();
 	feed_tick(&f, clock_now);
 	UNTIL(ENG(stream_up));
+}
+
+/* A new feed whose engine runs container a, listed, its stream up. */
+static void
+setup_connected(void)
+{
+	setup();
+	engine_set("a", BERTH_ST_RUNNING, 0);
+	connect_with_events();
 }
 
 /* ---------------------------------------------------------------- the tests */
@@ -421,9 +453,7 @@ test_event_in_place(void)
 static void
 test_list_after_event(void)
 {
-	setup();
-	engine_set("a", BERTH_ST_RUNNING, 0);
-	connect_with_events();
+	setup_connected();
 	/* A list answered before the container died, received after the event. */
 	engine_set_flag(&eng.hold_lists, true);
 	feed_relist_all(&f);
@@ -444,9 +474,7 @@ test_list_after_event(void)
 static void
 test_stream_end_drops_kept(void)
 {
-	setup();
-	engine_set("a", BERTH_ST_RUNNING, 0);
-	connect_with_events();
+	setup_connected();
 	engine_event("die", "a", 1);
 	UNTIL(row_status("a") == BERTH_ST_EXITED);
 	/* The container runs again (its restart policy), unseen by the stream,
@@ -467,9 +495,7 @@ test_stream_end_drops_kept(void)
 static void
 test_new_container_list_gap(void)
 {
-	setup();
-	engine_set("a", BERTH_ST_RUNNING, 0);
-	connect_with_events();
+	setup_connected();
 	/* The catch-up list after the stream started. */
 	clock_now += 2;
 	tick_list();
@@ -632,6 +658,99 @@ test_log_follow(void)
 	teardown();
 }
 
+static void
+test_frozen_engine(void)
+{
+	setup();
+	engine_set("a", BERTH_ST_RUNNING, 0);
+	engine_set("b", BERTH_ST_RUNNING, 0);
+	connect_with_events();
+	clock_now += 2;
+	tick_list();	/* the catch-up list; the next one is 30 s away */
+	long pings = ENG(npings);
+	clock_now += 1.9;
+	feed_tick(&f, clock_now);
+	ok(!ep0.ping_job, "no probe within 2 s of the last answer");
+	engine_event("die", "a", 0);
+	UNTIL(row_status("a") == BERTH_ST_EXITED);
+	double event_at = clock_now;
+	clock_now += 1.5;
+	feed_tick(&f, clock_now);
+	ok(!ep0.ping_job, "an event proves the engine alive: no probe 1.5 s after it");
+	clock_now = event_at + 2;
+	feed_tick(&f, clock_now);
+	ok(ep0.ping_job != NULL, "2 s of silence: a probe");
+	UNTIL(!ep0.ping_job);
+	is_int(ENG(npings), pings + 1, "... answered");
+	is_int(feed_ep_state(&ep0, clock_now).last_ok, clock_now, "... which counts as an answer");
+
+	/* The engine freezes; b exits meanwhile, unseen by the stream. */
+	engine_set_flag(&eng.frozen, true);
+	engine_set("b", BERTH_ST_EXITED, 2);
+	clock_now += 2;
+	double asked = clock_now;
+	feed_tick(&f, clock_now);
+	UNTIL(ENG(npings) == pings + 2);
+	clock_now += 1.6;
+	is_int(feed_ep_state(&ep0, clock_now).cls, FEED_SLOW, "a probe unanswered for 1.6 s: slow");
+	clock_now = asked + 2.1;
+	feed_tick(&f, clock_now);
+	UNTIL(ep0.unanswered);
+	struct feed_ep_state st = feed_ep_state(&ep0, clock_now);
+	is_int(st.cls, FEED_STALLED, "unanswered for 2 s: not answering");
+	is_int(st.since, asked, "... since the probe was sent");
+	ok(st.since + 2.1 - st.last_ok <= 5.0, "... said %.1f s after the last answer",
+	   clock_now - st.last_ok);
+	feed_tick(&f, clock_now);
+	ok(ep0.ping_job != NULL, "the next probe goes at once, and waits for the engine");
+	clock_now = ep0.next_list + 1;
+	feed_tick(&f, clock_now);
+	ok(!ep0.list_job, "no list is sent to an engine that does not answer");
+	is_int(feed_ep_state(&ep0, clock_now).cls, FEED_STALLED, "... still not answering");
+	f.next_stats = clock_now + 100;
+
+	engine_set_flag(&eng.frozen, false);
+	UNTIL(!ep0.unanswered);
+	is_int(feed_ep_state(&ep0, clock_now).cls, FEED_UP, "the probe answered: up again");
+	ok(ep0.next_list <= clock_now && f.next_stats <= clock_now,
+	   "... the list and the stats are due at once");
+	tick_list();
+	is_int(row_status("b"), BERTH_ST_EXITED, "the list brings what changed during the freeze");
+	is_int(row("b")->exit_code, 2, "... with its exit code");
+	teardown();
+}
+
+static void
+test_probe_refused(void)
+{
+	setup_connected();
+	clock_now += 2;
+	tick_list();
+	pthread_mutex_lock(&lock);
+	eng.list_fails = BERTH_ECONNECT;
+	pthread_mutex_unlock(&lock);
+	clock_now += 2;
+	feed_tick(&f, clock_now);
+	ok(ep0.ping_job != NULL, "2 s of silence: a probe");
+	UNTIL(!ep0.ping_job);
+	tick_list();
+	is_int(feed_ep_state(&ep0, clock_now).cls, FEED_DOWN,
+	       "a refused probe asks for a list, which says the engine is down");
+	/* The engine comes back between two tries of the back-off. */
+	pthread_mutex_lock(&lock);
+	eng.list_fails = 0;
+	pthread_mutex_unlock(&lock);
+	ep0.backoff = 10;
+	ep0.next_list = clock_now + 10;
+	clock_now += 2;
+	feed_tick(&f, clock_now);
+	UNTIL(!ep0.ping_job && ep0.next_list <= clock_now);
+	ok(ep0.next_list <= clock_now, "a probe answering a down endpoint lists it at once, not after its back-off");
+	tick_list();
+	is_int(feed_ep_state(&ep0, clock_now).cls, FEED_UP, "... and it is up");
+	teardown();
+}
+
 int
 main(void)
 {
@@ -644,5 +763,7 @@ main(void)
 	test_stall_deadline();
 	test_stats();
 	test_log_follow();
+	test_frozen_engine();
+	test_probe_refused();
 	return tap_done();
 }
