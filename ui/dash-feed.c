@@ -193,6 +193,7 @@ struct events_job {
 	struct ev_rec *pending;
 	size_t npending;
 	bool overflow;		/* more than EVENTS_PENDING_MAX were waiting */
+	time_t since;		/* the engine's time of the last event seen, or 0 */
 	int rc;
 	struct berth_error err;
 };
@@ -269,7 +270,7 @@ static void
 events_run(struct pool_job *pj)
 {
 	struct events_job *j = (struct events_job *)pj;
-	j->rc = j->f->ops->events(j->ep, 0, events_cb, j, pj->cancel, &j->err);
+	j->rc = j->f->ops->events(j->ep, j->since, events_cb, j, pj->cancel, &j->err);
 }
 
 /* List e soon: at once, but no more than one list per LIST_GAP seconds, so a
@@ -288,12 +289,13 @@ request_list(struct feed *f, struct dash_ep *e)
 }
 
 /* Any reply from e's engine proves it alive. After a silence (a probe
- * unanswered, or lists failing), everything is read again at once: the list
- * whatever its back-off, the events stream, the stats. */
+ * unanswered, or lists without a reply), everything is read again at once:
+ * the list whatever its back-off, the events stream, the stats. An engine
+ * whose lists fail with its own error keeps their back-off. */
 static void
 engine_answered(struct feed *f, struct dash_ep *e, double now)
 {
-	bool was_silent = e->unanswered || e->state == EP_UNREACHABLE;
+	bool was_silent = e->unanswered || (e->state == EP_UNREACHABLE && e->no_reply);
 	e->last_ok = now;
 	e->waiting_since = 0;
 	e->unanswered = false;
@@ -341,33 +343,60 @@ set_status(struct berth_container *c, const struct ev_rec *r)
 	}
 }
 
-/* Apply one event to e's list (snapshots are replaced, never changed in
- * place); false when it needs a list (a container not listed yet). */
+enum apply_result {
+	APPLY_SAME,		/* the row already says what the event says */
+	APPLY_CHANGED,		/* the event changed the row */
+	APPLY_NEEDS_LIST,	/* a container not listed, or a change beyond its status */
+};
+
+/* Whether r would change c's status, exit code or name. A die changes
+ * nothing on a row the engine lists as restarting: that state only follows
+ * a die (its restart policy), so the row is past this event. */
 static bool
-ev_apply(struct dash_ep *e, const struct ev_rec *r)
+ev_differs(const struct berth_container *c, const struct ev_rec *r)
+{
+	switch (r->kind) {
+	case EV_RENAME: return r->name && (!c->name || strcmp(c->name, r->name) != 0);
+	case EV_RUNNING: return c->status != BERTH_ST_RUNNING;
+	case EV_PAUSED: return c->status != BERTH_ST_PAUSED;
+	case EV_EXITED:
+		return c->status != BERTH_ST_RESTARTING &&
+		       (c->status != BERTH_ST_EXITED || c->exit_code != (r->exit_code >= 0 ? r->exit_code : 0));
+	default: return true;
+	}
+}
+
+/* Apply one event to e's list (snapshots are replaced, never changed in
+ * place). A live event always lands (its times are news); a replayed one
+ * only where it differs, so a list's own times stay. */
+static enum apply_result
+ev_apply(struct dash_ep *e, const struct ev_rec *r, bool replay)
 {
 	ssize_t at = find_ctr(e, r->id);
 	if (r->kind == EV_RELIST || (at < 0 && r->kind != EV_DESTROY))
-		return false;
+		return APPLY_NEEDS_LIST;
 	if (at < 0)
-		return true;
+		return APPLY_SAME;
 	if (r->kind == EV_DESTROY) {
 		berth_container_free(e->ctrs[at]);
 		memmove(e->ctrs + at, e->ctrs + at + 1,
 			(e->nctrs - (size_t)at - 1) * sizeof *e->ctrs);
 		e->nctrs--;
-		return true;
+		return APPLY_CHANGED;
 	}
+	bool differs = ev_differs(e->ctrs[at], r);
+	if (!differs && (replay || (r->kind == EV_EXITED && e->ctrs[at]->status == BERTH_ST_RESTARTING)))
+		return APPLY_SAME;
 	struct berth_container *c = berth_container_dup(e->ctrs[at]);
-	if (r->kind == EV_RENAME && r->name) {
+	if (r->kind == EV_RENAME) {
 		free(c->name);
 		c->name = xstrdup(r->name);
-	} else if (r->kind != EV_RENAME) {
+	} else {
 		set_status(c, r);
 	}
 	berth_container_free(e->ctrs[at]);
 	e->ctrs[at] = c;
-	return true;
+	return differs ? APPLY_CHANGED : APPLY_SAME;
 }
 
 /* Forget the events older than REPLAY_KEEP seconds. */
@@ -429,10 +458,16 @@ events_note(struct pool_job *pj)
 	for (size_t i = 0; i < n && !j->f->quit; i++) {
 		if (recs[i].kind != EV_RELIST)
 			sync_keep(e->sync, &recs[i], now);
-		if (ev_apply(e, &recs[i]))
-			changed = true;
-		else
+		if (ev_apply(e, &recs[i], false) == APPLY_NEEDS_LIST)
 			relist = true;
+		else
+			changed = true;
+		/* Whether the engine restarts a container that died (its restart
+		 * policy) only a list says: "restarting", or "exited". */
+		if (recs[i].kind == EV_EXITED)
+			relist = true;
+		if (recs[i].time > e->events_seen)
+			e->events_seen = recs[i].time;
 	}
 	ev_rec_free(recs, n);
 	if (j->f->quit)
@@ -475,6 +510,10 @@ events_start(struct feed *f, struct dash_ep *e)
 	j->f = f;
 	j->e = e;
 	j->ep = e->ep;
+	/* From the last event seen: the engine sends again what a cut stream lost
+	 * (applied again in order, each container ends where its last event
+	 * left it). */
+	j->since = e->events_seen;
 	pthread_mutex_init(&j->lock, NULL);
 	if (pool_submit(f->pool, &j->job, &j->err) < 0) {
 		e->events_retry = f->ops->now() + 5;
@@ -513,7 +552,10 @@ list_run(struct pool_job *pj)
 static void
 list_failed(struct feed *f, struct dash_ep *e, struct list_job *j, double now)
 {
-	e->stalled = j->err.code == BERTH_ECANCELLED;
+	int code = j->err.code;
+	e->stalled = code == BERTH_ECANCELLED;
+	e->no_reply = code == BERTH_ECANCELLED || code == BERTH_ECONNECT || code == BERTH_ETIMEOUT ||
+		      code == BERTH_EIO;
 	if (e->stalled) {
 		e->reason[0] = '\0';
 	} else {
@@ -530,17 +572,37 @@ list_failed(struct feed *f, struct dash_ep *e, struct list_job *j, double now)
 	feed_changed(f, false);
 }
 
-/* The kept events onto a new list. An event for a container the list lacks
- * asks for another list only when it came while this one was in flight (the
+/* True when a later kept event sets the same container's status: only a
+ * container's last status event can say where it stands now. */
+static bool
+status_overtaken(const struct feed_sync *s, size_t i)
+{
+	for (size_t k = i + 1; k < s->nreplay; k++)
+		if (s->replay[k].kind != EV_RENAME && strcmp(s->replay[k].id, s->replay[i].id) == 0)
+			return true;
+	return false;
+}
+
+/* The kept events onto a new list, each container's last status event and
+ * every rename. A list that an event changes was read before the event took
+ * effect in the engine (Docker sends "die" before its listing shows it), so
+ * another list follows, a second on, until they agree or the events are
+ * older than REPLAY_KEEP. An event for a container the list lacks asks for
+ * another list only when it came while this one was in flight (the
  * container is newer than the list); too many events to keep, likewise. */
 static void
 sync_replay(struct dash_ep *e, double now)
 {
 	struct feed_sync *s = e->sync;
 	sync_prune(s, now);
-	for (size_t i = 0; i < s->nreplay; i++)
-		if (!ev_apply(e, &s->replay[i]) && s->replay[i].seen >= e->list_started)
+	for (size_t i = 0; i < s->nreplay; i++) {
+		const struct ev_rec *r = &s->replay[i];
+		if (r->kind != EV_RENAME && status_overtaken(s, i))
+			continue;
+		enum apply_result res = ev_apply(e, r, true);
+		if (res == APPLY_CHANGED || (res == APPLY_NEEDS_LIST && r->seen >= e->list_started))
 			e->relist = true;
+	}
 	if (s->overflow) {
 		e->relist = true;
 		sync_clear(s);

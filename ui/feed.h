@@ -54,6 +54,7 @@ struct dash_ep {
 	enum ep_state state;
 	char reason[600];		/* why unreachable: the engine's error sentence */
 	bool stalled;			/* unreachable because the last list got no reply */
+	bool no_reply;			/* the last failed list had no reply (refused, cut, cancelled) */
 	bool listed;			/* a list succeeded at least once */
 	double last_ok;			/* when the engine last answered; 0: never */
 	double waiting_since;		/* the oldest request without a reply since; 0: none */
@@ -70,6 +71,7 @@ struct dash_ep {
 	struct feed_sync *sync;		/* events to replay on a list */
 	bool no_events, no_stats;
 	double events_retry;		/* when to restart a failed event stream */
+	time_t events_seen;		/* the engine's time of the last event, or 0 */
 	int nstats_inflight;
 };
 

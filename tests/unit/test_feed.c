@@ -45,6 +45,7 @@ struct truth {
 struct qev {
 	char action[32], id[32];
 	int exit_code;
+	time_t time;
 };
 
 /* What the scripted engine has and does; under lock, workers and the test. */
@@ -59,6 +60,8 @@ static struct {
 	struct qev q[MAXQ];
 	size_t nq;
 	bool end_stream;	/* the events stream ends (as when the engine restarts) */
+	time_t event_time;	/* the engine's clock for events, a second each */
+	time_t since;		/* what the last stream asked for */
 	bool stream_up;
 	int nstreams;
 	int nstats;
@@ -96,6 +99,7 @@ engine_event(const char *action, const char *id, int exit_code)
 	snprintf(e->action, sizeof e->action, "%s", action);
 	snprintf(e->id, sizeof e->id, "%s", id);
 	e->exit_code = exit_code;
+	e->time = ++eng.event_time;
 	pthread_mutex_unlock(&lock);
 }
 
@@ -161,9 +165,10 @@ static int
 fake_events(berth_endpoint *ep, time_t since, berth_event_cb cb, void *ctx,
 	    berth_cancel *cancel, struct berth_error *err)
 {
-	(void)ep, (void)since;
+	(void)ep;
 	pthread_mutex_lock(&lock);
 	eng.nstreams++;
+	eng.since = since;
 	eng.stream_up = true;
 	while (!eng.end_stream && !berth_cancel_is_set(cancel)) {
 		if (!eng.nq) {
@@ -174,7 +179,7 @@ fake_events(berth_endpoint *ep, time_t since, berth_event_cb cb, void *ctx,
 		memmove(eng.q, eng.q + 1, --eng.nq * sizeof *eng.q);
 		pthread_mutex_unlock(&lock);
 		struct berth_event ev = { .type = "container", .action = e.action, .id = e.id,
-					  .exit_code = e.exit_code, .time = 1 };
+					  .exit_code = e.exit_code, .time = e.time };
 		cb(ctx, &ev);
 		pthread_mutex_lock(&lock);
 	}
@@ -232,7 +237,9 @@ fake_ping(berth_endpoint *ep, char **version, berth_cancel *cancel, struct berth
 	eng.npings++;
 	while (eng.frozen && !berth_cancel_is_set(cancel))
 		nap();
-	int fails = eng.list_fails;
+	/* An engine refusing connections refuses probes; one failing lists with
+	 * its own error answers them. */
+	int fails = eng.list_fails == BERTH_ECONNECT ? BERTH_ECONNECT : 0;
 	pthread_mutex_unlock(&lock);
 	if (berth_cancel_is_set(cancel))
 		return berth_fail(err, BERTH_ECANCELLED, "cancelled");
@@ -343,12 +350,12 @@ teardown(void)
 	logpane_done(&logs);
 }
 
-/* Tick at the fake clock's time and wait for the list (and probe) it starts. */
+/* Tick at the fake clock's time and wait for the list, probe and samples it starts. */
 static void
 tick_list(void)
 {
 	feed_tick(&f, clock_now);
-	UNTIL(!ep0.list_job && !ep0.ping_job);
+	UNTIL(!ep0.list_job && !ep0.ping_job && !ep0.nstats_inflight);
 }
 
 /* The next periodic list, the clock moved to it. */
@@ -430,7 +437,12 @@ test_event_in_place(void)
 	engine_set("a", BERTH_ST_RUNNING, 0);
 	engine_set("b", BERTH_ST_RUNNING, 0);
 	connect_with_events();
-	long lists = ENG(nlists);
+	double next = ep0.next_list;
+	engine_set("a", BERTH_ST_PAUSED, 0);
+	engine_event("pause", "a", -1);
+	UNTIL(row_status("a") == BERTH_ST_PAUSED);
+	ok(row_status("a") == BERTH_ST_PAUSED && ep0.next_list == next,
+	   "a pause event changes a's row and asks for no list");
 	const struct berth_container *before = ep0.ctrs[1];
 	ok(row_status("b") == BERTH_ST_RUNNING, "the list shows b running");
 	engine_set("b", BERTH_ST_EXITED, 3);
@@ -442,8 +454,8 @@ test_event_in_place(void)
 	ok(ep0.ctrs[1] != before && strcmp(ep0.ctrs[1]->id, "b") == 0,
 	   "... in place: a new snapshot at the same position");
 	is_int(ep0.nctrs, 2, "... the other rows stay");
-	feed_tick(&f, clock_now);
-	ok(!ep0.list_job && ENG(nlists) == lists, "a status event asks for no list");
+	ok(ep0.next_list <= ep0.list_started + 1.0,
+	   "... and asks for a list a second after the last (only a list says whether it restarts)");
 	engine_event("destroy", "a", -1);
 	UNTIL(!row("a"));
 	ok(!row("a") && ep0.nctrs == 1, "a destroy event removes the row");
@@ -541,6 +553,7 @@ test_backoff(void)
 {
 	setup();
 	engine_set("a", BERTH_ST_RUNNING, 0);
+	ep0.no_stats = true;	/* a sample answered would end the silence */
 	pthread_mutex_lock(&lock);
 	eng.list_fails = BERTH_ECONNECT;
 	pthread_mutex_unlock(&lock);
@@ -574,6 +587,26 @@ test_backoff(void)
 	clock_now = ep0.next_list;
 	tick_list();
 	is_int(ep0.next_list, clock_now + 1, "failing again starts from 1 s");
+	teardown();
+}
+
+static void
+test_engine_error_backoff(void)
+{
+	setup();
+	engine_set("a", BERTH_ST_RUNNING, 0);
+	pthread_mutex_lock(&lock);
+	eng.list_fails = BERTH_EENGINE;
+	pthread_mutex_unlock(&lock);
+	tick_list();
+	clock_now = ep0.next_list;
+	tick_list();
+	double next = ep0.next_list;
+	clock_now += 1.5;
+	tick_list();
+	is_int(ENG(npings), 1, "an engine whose lists fail with its own error is probed");
+	is_int(ep0.next_list, next, "... its probe answers, and the lists keep their back-off");
+	is_int(feed_ep_state(&ep0, clock_now).cls, FEED_DOWN, "... it is down, in its own words");
 	teardown();
 }
 
@@ -671,8 +704,9 @@ test_frozen_engine(void)
 	clock_now += 1.9;
 	feed_tick(&f, clock_now);
 	ok(!ep0.ping_job, "no probe within 2 s of the last answer");
-	engine_event("die", "a", 0);
-	UNTIL(row_status("a") == BERTH_ST_EXITED);
+	engine_set("a", BERTH_ST_PAUSED, 0);
+	engine_event("pause", "a", -1);
+	UNTIL(row_status("a") == BERTH_ST_PAUSED);
 	double event_at = clock_now;
 	clock_now += 1.5;
 	feed_tick(&f, clock_now);
@@ -751,6 +785,83 @@ test_probe_refused(void)
 	teardown();
 }
 
+static void
+test_restart_policy(void)
+{
+	setup_connected();
+	clock_now += 2;
+	tick_list();
+	/* a dies; its restart policy restarts it after a delay, meanwhile the
+	 * engine lists it as restarting. */
+	engine_set("a", BERTH_ST_RESTARTING, 5);
+	engine_event("die", "a", 5);
+	UNTIL(row_status("a") == BERTH_ST_EXITED);
+	is_int(row_status("a"), BERTH_ST_EXITED, "a die shows exited at once");
+	clock_now = ep0.next_list;
+	tick_list();
+	is_int(row_status("a"), BERTH_ST_RESTARTING,
+	       "the list the die asked for says restarting, and the kept die does not undo it");
+	is_int(row("a")->exit_code, 5, "... with the exit code");
+	engine_set("a", BERTH_ST_RUNNING, 0);
+	engine_event("start", "a", -1);
+	UNTIL(row_status("a") == BERTH_ST_RUNNING);
+	engine_set("a", BERTH_ST_RESTARTING, 5);
+	engine_event("die", "a", 5);
+	UNTIL(row_status("a") == BERTH_ST_EXITED);
+	clock_now = ep0.next_list;
+	tick_list();
+	is_int(row_status("a"), BERTH_ST_RESTARTING,
+	       "restarted and dead again: the list's restarting stands (a container's last event counts)");
+	engine_event("die", "a", 5);
+	UNTIL(!ENG(nq));
+	drain_once();
+	is_int(row_status("a"), BERTH_ST_RESTARTING, "a die arriving after the list that says restarting changes nothing");
+	teardown();
+}
+
+static void
+test_stale_list_relists(void)
+{
+	setup_connected();
+	clock_now += 2;
+	tick_list();
+	/* Docker sends "die" before its listing shows it. */
+	engine_event("die", "a", 1);
+	UNTIL(row_status("a") == BERTH_ST_EXITED);
+	clock_now = ep0.next_list;
+	tick_list();
+	is_int(row_status("a"), BERTH_ST_EXITED, "a list read before the die took effect does not undo it");
+	double listed = ep0.list_started;
+	ok(ep0.next_list <= listed + 1.0, "... and another list follows a second on");
+	clock_now = ep0.next_list;
+	tick_list();
+	ok(ep0.next_list <= ep0.list_started + 1.0, "while the engine's list disagrees with the event, lists go on");
+	engine_set("a", BERTH_ST_EXITED, 1);
+	clock_now = ep0.next_list;
+	tick_list();
+	is_int(row_status("a"), BERTH_ST_EXITED, "the engine's list agrees");
+	ok(ep0.next_list >= clock_now + 29, "... and lists are back to their interval");
+	teardown();
+}
+
+static void
+test_resubscribe_since(void)
+{
+	setup_connected();
+	is_int(ENG(since), 0, "the first stream starts from now");
+	engine_event("stop", "a", -1);
+	engine_event("die", "a", 0);
+	UNTIL(row_status("a") == BERTH_ST_EXITED);
+	engine_set_flag(&eng.end_stream, true);
+	UNTIL(!ep0.events);
+	clock_now += 2;
+	feed_tick(&f, clock_now);
+	UNTIL(ENG(stream_up));
+	is_int(ENG(nstreams), 2, "a stream that ended is started again");
+	is_int(ENG(since), 2, "... from the engine's time of the last event seen, so what it lost comes again");
+	teardown();
+}
+
 int
 main(void)
 {
@@ -760,10 +871,14 @@ main(void)
 	test_stream_end_drops_kept();
 	test_new_container_list_gap();
 	test_backoff();
+	test_engine_error_backoff();
 	test_stall_deadline();
 	test_stats();
 	test_log_follow();
 	test_frozen_engine();
 	test_probe_refused();
+	test_restart_policy();
+	test_stale_list_relists();
+	test_resubscribe_since();
 	return tap_done();
 }
