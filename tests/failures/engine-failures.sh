@@ -34,8 +34,9 @@ P=t-harden-$$
 # Names sort the ticker first: it is the selected row once filtered.
 dk run -d --restart always --name $P-a-tick "$IMAGE" \
 	sh -c 'i=0; while true; do i=$((i + 1)); echo "tick-$(date +%s)-$i"; sleep 0.2; done' >/dev/null
+# mkdir -p: started again after the restart, it finds /data there.
 dk run -d --name $P-b-data "$IMAGE" \
-	sh -c 'mkdir /data && dd if=/dev/zero of=/data/big bs=1M count=0 seek=4000 2>/dev/null && echo x >/data/small && sleep 100000' >/dev/null
+	sh -c 'mkdir -p /data && dd if=/dev/zero of=/data/big bs=1M count=0 seek=4000 2>/dev/null && echo x >/data/small && sleep 100000' >/dev/null
 ok $? "the private engine runs the containers"
 
 # dup_ticks: tick lines shown twice on the current screen (none expected).
@@ -104,7 +105,8 @@ done
 # Events flow again: a change made with the docker CLI shows in the table.
 dk start $P-b-data >/dev/null 2>&1
 wait_row "$P-b-data" running 15
-ok $? "the events stream resumed: the restarted data container shows running"
+ok $? "the events stream resumed: the restarted data container shows running" ||
+	diag "the engine says: $(dk ps -a --filter name=$P-b-data --format '{{.Status}}')"
 
 # ---------------------------------------------------------------- 2. SIGSTOP for 30 s
 
