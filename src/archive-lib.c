@@ -45,6 +45,7 @@
 	  (a, buf, size, off)) \
 	X(struct archive *, archive_read_disk_new, (void), ()) \
 	X(int, archive_read_disk_set_symlink_physical, (struct archive *a), (a)) \
+	X(int, archive_read_disk_set_symlink_hybrid, (struct archive *a), (a)) \
 	X(int, archive_read_disk_set_behavior, (struct archive *a, int flags), (a, flags)) \
 	X(int, archive_read_disk_open, (struct archive *a, const char *path), (a, path)) \
 	X(int, archive_read_disk_descend, (struct archive *a), (a)) \

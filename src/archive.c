@@ -161,12 +161,14 @@ seen_before(struct buf *seen, const struct stat *st)
 	return false;
 }
 
-/* Sum of the sizes of the regular files under path (not following symlinks). */
+/* Sum of the sizes of the regular files under path (following no symlink but
+ * path itself, when it ends with "/"). */
 static uint64_t
 pack_measure(const char *path)
 {
 	char *const paths[] = { (char *)path, NULL };
-	FTS *fts = fts_open(paths, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
+	FTS *fts = fts_open(paths, FTS_PHYSICAL | FTS_NOCHDIR |
+			    (str_ends_with(path, "/") ? FTS_COMFOLLOW : 0), NULL);
 	struct buf seen = { 0 };
 	uint64_t total = 0;
 	if (!fts)
@@ -250,7 +252,11 @@ pack_open(struct packer *p)
 	p->disk = archive_read_disk_new();
 	p->w = archive_write_new();
 	p->lr = archive_entry_linkresolver_new();
-	archive_read_disk_set_symlink_physical(p->disk);
+	/* "link/" names the directory the link points to (docker cp follows it too) */
+	if (str_ends_with(p->src, "/"))
+		archive_read_disk_set_symlink_hybrid(p->disk);
+	else
+		archive_read_disk_set_symlink_physical(p->disk);
 	archive_read_disk_set_behavior(p->disk, ARCHIVE_READDISK_NO_XATTR |
 				       ARCHIVE_READDISK_NO_ACL | ARCHIVE_READDISK_NO_FFLAGS |
 				       ARCHIVE_READDISK_NO_SPARSE);

@@ -281,8 +281,8 @@ berth_copy_to(berth_endpoint *ep, const char *host_src, const char *ref,
 	struct backend *b = files_backend(ep, NEED_PUT, err);
 	if (!b)
 		return -1;
-	struct stat sst;
-	if (lstat(host_src, &sst) < 0)
+	struct stat sst;	/* "link/" and "link/." name the directory link points to */
+	if ((asserts_directory(host_src) ? stat(host_src, &sst) : lstat(host_src, &sst)) < 0)
 		return berth_fail(err, errno == ENOENT ? BERTH_ENOTFOUND : BERTH_EIO,
 				  "cannot read %s: %s", host_src, strerror(errno));
 	struct archive_stat dst;

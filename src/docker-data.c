@@ -79,6 +79,37 @@ fill_stat(const char *header, struct archive_stat *st, struct berth_error *err)
 	return 0;
 }
 
+/* An answer to a GET that must not bring a body: a 2xx ends the transfer at its headers. */
+static int
+refuse_body(void *ctx, long status, const struct http_response *resp)
+{
+	return status >= 200 && status < 300;
+}
+
+/* The engine refused the HEAD of a path: a HEAD reply has no body, so ask
+ * again with a GET, whose error reply carries the engine's reason (docker cp
+ * shows the same one), and fail with it. */
+static int
+stat_refusal(struct backend *b, const char *ref, const char *path,
+	     const struct http_response *head, struct berth_error *err)
+{
+	char *p = archive_path(ref, path, NULL);
+	char *action = xasprintf("look at %s in", path);
+	struct http_request rq = { .path = p, .timeout_s = docker_timeout(b),
+				   .on_headers = refuse_body };
+	struct http_response resp;
+	int rc;
+	if (docker_call(b, &rq, &resp, NULL) < 0) {
+		rc = docker_fail_reply(b, head, action, ref, err);
+	} else {
+		rc = docker_fail_reply(b, resp.status == head->status ? &resp : head, action, ref, err);
+		http_response_done(&resp);
+	}
+	free(action);
+	free(p);
+	return rc;
+}
+
 int
 docker_archive_stat(struct backend *b, const char *ref, const char *path,
 		    struct archive_stat *st, struct berth_error *err)
@@ -99,7 +130,7 @@ docker_archive_stat(struct backend *b, const char *ref, const char *path,
 		rc = docker_inspect_raw(b, ref, &o, NULL, err);
 		json_object_put(o);
 	} else {
-		rc = docker_fail_reply(b, &resp, "look at a path in", ref, err);
+		rc = stat_refusal(b, ref, path, &resp, err);
 	}
 	http_response_done(&resp);
 	return rc;

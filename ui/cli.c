@@ -70,7 +70,8 @@ static const struct cli_verb cli_verb_table[] = {
 	  "copy files or directories between a container and the host",
 	  "\nExactly one of SRC and DEST is CONTAINER:PATH. A local path holding ':' must\n"
 	  "start with ./ or /. '-' as SRC reads a tar stream from stdin into the container\n"
-	  "directory DEST; '-' as DEST writes a tar stream of SRC to stdout.\n" },
+	  "directory DEST; '-' as DEST writes a tar stream of SRC to stdout. A symlink is\n"
+	  "copied as a link, unless given with a trailing / (the directory it points to).\n" },
 	{ "ports", cli_ports, "ports CONTAINER",
 	  "one line per port: 80/tcp -> 127.0.0.1:18080, or 80/tcp when not published", NULL },
 	{ "ips", cli_ips, "ips [-4|-6] CONTAINER", "the container's addresses, one per line",

@@ -383,9 +383,11 @@ cp_to_case "directory to a new name" "$T" newdir
 cp_to_case "directory over an existing file fails" "$T" file
 cp_to_case "directory contents (SRC/.) into an existing directory" "$T/." dir
 cp_to_case "a symlink is copied as a symlink" "$T/link-to-a" dir
+cp_to_case "a symlink to a directory, given with a trailing /, copies the directory" "$T/link-to-dir/" dir
+cp_to_case "a symlink to a directory, with a trailing /, to a new name" "$T/link-to-dir/" newdir
 
 # Destination rules, to the host.
-D exec "$CTR" sh -c 'rm -rf /tmp/src && mkdir -p /tmp/src/d/e && echo f >/tmp/src/d/f && echo g >/tmp/src/g && ln -s g /tmp/src/lg'
+D exec "$CTR" sh -c 'rm -rf /tmp/src && mkdir -p /tmp/src/d/e && echo f >/tmp/src/d/f && echo g >/tmp/src/g && ln -s g /tmp/src/lg && ln -s d /tmp/src/ld'
 cp_from_case() # DESC SRC-in-container DEST-under-the-rules-dir
 {
 	local desc=$1 src=$2 dst=$3 drc brc d
@@ -405,6 +407,7 @@ cp_from_case "directory to a new name" /tmp/src/d newdir
 cp_from_case "directory over an existing file fails" /tmp/src/d file
 cp_from_case "directory contents (SRC/.) into an existing directory" /tmp/src/d/. dir
 cp_from_case "a symlink is copied as a symlink" /tmp/src/lg dir
+cp_from_case "a symlink to a directory, given with a trailing /, copies the directory" /tmp/src/ld/ dir
 
 # Tar streams.
 run B cp "$CTR:/tmp/tree" -
@@ -430,6 +433,19 @@ one_error_line; ok $? "cp from a missing path: one 'berth: ' line"
 [ ! -e "$W/nothing" ]; ok $? "cp from a missing path: no destination created"
 run B cp "$W/no-such-source" "$CTR:/tmp/x"
 is "$RC" 1 "cp a missing host path: exit status 1"
+# A copy the engine refuses keeps the engine's reason (a HEAD answer has no body).
+D exec "$CTR" sh -c 'echo x >/tmp/plain'
+for case in "$CTR:/tmp/plain/x $W/under" "$CTR:/tmp/plain/. $W/under" "$T/a $CTR:/tmp/plain/sub" "$T $CTR:/tmp/plain/sub/"; do
+	D cp $case 2>"$W/dcp.err" >/dev/null; drc=$?
+	run B cp $case
+	reason=$(sed -n 's/^Error response from daemon: //p' "$W/dcp.err")
+	[ $((drc == 0)) = $((RC == 0)) ] && { [ "$RC" = 0 ] || { one_error_line && ! grep -q 'answered HTTP' "$ERR"; }; }
+	ok $? "cp ${case//$W\//}: fails as docker cp does, with a reason" || { diag "docker cp: $drc $(cat "$W/dcp.err")"; tap_show_last; }
+	if [ "$ENGINE" = docker ] && [[ $reason == lstat* ]]; then
+		grep -qF -- "$reason" "$ERR"; ok $? "cp ${case//$W\//}: the engine's own words, as docker cp shows them" || tap_show_last
+	fi
+	rm -rf "$W/under"
+done
 D exec "$CTR" sh -c 'mkdir -p /tmp/big && head -c 3000000 /dev/urandom >/tmp/big/f1 && head -c 3000000 /dev/urandom >/tmp/big/f2'
 mkdir -p "$W/small"
 if mount -t tmpfs -o size=4m tmpfs "$W/small" 2>/dev/null; then
