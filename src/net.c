@@ -263,12 +263,31 @@ struct http_call {
 	void *ctx;
 	berth_cancel *cancel;
 	bool stopped, cancelled;
+	bool redirect;		/* the reply is a 3xx with a Location: its body is dropped */
+	long status;		/* of the reply being read */
 };
+
+static size_t
+on_header(char *line, size_t size, size_t n, void *p)
+{
+	struct http_call *h = p;
+	size_t len = size * n;
+	if (len > 5 && !strncmp(line, "HTTP/", 5)) {
+		const char *sp = memchr(line, ' ', len);
+		h->status = sp ? strtol(sp + 1, NULL, 10) : 0;
+		h->redirect = false;
+	} else if (len > 9 && !strncasecmp(line, "location:", 9)) {
+		h->redirect = h->status >= 300 && h->status < 400;
+	}
+	return len;
+}
 
 static size_t
 on_body(char *data, size_t size, size_t n, void *p)
 {
 	struct http_call *h = p;
+	if (h->redirect)
+		return size * n;
 	if (h->sink && h->sink(h->ctx, BERTH_STDOUT, data, size * n)) {
 		h->stopped = true;
 		return 0;
@@ -344,6 +363,72 @@ http_target(berth_endpoint *ep, const struct berth_container *c, const struct be
 	return net_resolve(ep, c, port, host, hostlen, hport, err);
 }
 
+/* Redirects followed at most, as browsers and conu's client (requests) do. */
+#define MAX_REDIRECTS 5
+
+/* Whether two URLs have the same scheme, host and port. */
+static bool
+same_origin(const char *a, const char *b)
+{
+	static const CURLUPart parts[] = { CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT };
+	CURLU *ua = curl_url(), *ub = curl_url();
+	bool same = ua && ub && curl_url_set(ua, CURLUPART_URL, a, 0) == CURLUE_OK &&
+		    curl_url_set(ub, CURLUPART_URL, b, 0) == CURLUE_OK;
+	for (size_t i = 0; same && i < sizeof parts / sizeof parts[0]; i++) {
+		char *va = NULL, *vb = NULL;
+		same = curl_url_get(ua, parts[i], &va, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+		       curl_url_get(ub, parts[i], &vb, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+		       !strcasecmp(va, vb);
+		curl_free(va);
+		curl_free(vb);
+	}
+	curl_url_cleanup(ua);
+	curl_url_cleanup(ub);
+	return same;
+}
+
+/* One exchange with url; *status gets its status, *next (caller frees) the URL
+ * a redirect points to, or NULL. */
+static int
+http_once(berth_endpoint *ep, const char *url, const struct berth_http_opts *o, double timeout_s,
+	  struct http_call *h, long *status, char **next, struct berth_error *err)
+{
+	CURL *e = curl_easy_init();
+	*next = NULL;
+	if (!e)
+		return berth_fail(err, BERTH_EIO, "cannot set up an HTTP transfer (libcurl failed)");
+	char errbuf[CURL_ERROR_SIZE] = "";
+	struct curl_slist *hdrs = NULL;
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_NOPROXY, "*");	/* a container is reached directly */
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(connect_timeout(ep) * 1000));
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(timeout_s * 1000));
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, h);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, h);
+	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(e, CURLOPT_XFERINFODATA, h);
+	setup_request(e, o, &hdrs);
+	CURLcode rc = curl_easy_perform(e);
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, status);
+	char *location = NULL;
+	if (h->redirect && curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &location) == CURLE_OK &&
+	    location)
+		*next = xstrdup(location);
+	int ret = 0;
+	if (h->cancelled)
+		ret = berth_fail(err, BERTH_ECANCELLED, "cancelled");
+	else if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && h->stopped))
+		ret = http_error(e, rc, url, errbuf, timeout_s, err);
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(e);
+	return ret;
+}
+
 int
 berth_http_request(berth_endpoint *ep, const struct berth_container *c,
 		   const struct berth_http_opts *o, berth_sink sink, void *ctx,
@@ -358,35 +443,32 @@ berth_http_request(berth_endpoint *ep, const struct berth_container *c,
 	char *url = xasprintf(strchr(host, ':') ? "http://[%s]:%d%s%s" : "http://%s:%d%s%s", host,
 			      hport, path[0] == '/' ? "" : "/", path);
 	double timeout_s = o->timeout_s > 0 ? o->timeout_s : DEFAULT_HTTP_TIMEOUT;
-	CURL *e = curl_easy_init();
-	if (!e) {
-		free(url);
-		return berth_fail(err, BERTH_EIO, "cannot set up an HTTP transfer (libcurl failed)");
-	}
-	char errbuf[CURL_ERROR_SIZE] = "";
+	struct berth_http_opts now = *o;
 	struct http_call h = { .sink = sink, .ctx = ctx, .cancel = cancel };
-	struct curl_slist *hdrs = NULL;
-	curl_easy_setopt(e, CURLOPT_URL, url);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_NOPROXY, "*");	/* a container is reached directly */
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(connect_timeout(ep) * 1000));
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(timeout_s * 1000));
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, &h);
-	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(e, CURLOPT_XFERINFODATA, &h);
-	setup_request(e, o, &hdrs);
-	CURLcode rc = curl_easy_perform(e);
-	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, status);
-	int ret = 0;
-	if (h.cancelled)
-		ret = berth_fail(err, BERTH_ECANCELLED, "cancelled");
-	else if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && h.stopped))
-		ret = http_error(e, rc, url, errbuf, timeout_s, err);
-	curl_slist_free_all(hdrs);
-	curl_easy_cleanup(e);
+	char *next = NULL;
+	int ret, hops = 0;
+	/* Redirects are followed within the container (its address and port) only. */
+	while ((ret = http_once(ep, url, &now, timeout_s, &h, status, &next, err)) == 0 && next) {
+		if (!same_origin(url, next)) {
+			ret = berth_fail(err, BERTH_EFAILED, "%s redirects to %s, outside the container; "
+					 "berth follows redirects within the container only", url, next);
+			break;
+		}
+		if (++hops > MAX_REDIRECTS) {
+			ret = berth_fail(err, BERTH_EFAILED, "%s redirected more than %d times; berth "
+					 "gave up there", url, MAX_REDIRECTS);
+			break;
+		}
+		/* 301, 302 and 303 turn the request into a GET without a body, as browsers do. */
+		if (*status != 307 && *status != 308 && !(now.method && !strcasecmp(now.method, "HEAD"))) {
+			now.method = NULL;
+			now.data = NULL;
+		}
+		free(url);
+		url = next;
+		next = NULL;
+	}
+	free(next);
 	free(url);
 	return ret;
 }

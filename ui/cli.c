@@ -83,7 +83,8 @@ static const struct cli_verb cli_verb_table[] = {
 	  "exit 0 if a TCP connection to the container's port opens, else 1",
 	  "      --timeout S      how long to try (default 2)\n" },
 	{ "http", cli_http, "http [-X METHOD] [-p PORT] [--host HOST] [-d DATA] [--json] CONTAINER [PATH]",
-	  "an HTTP request to the container; prints the body, exit 1 on a status of 400 or more",
+	  "an HTTP request to the container; prints the body, exit 1 on a status of 400 or more;\n"
+	  "redirects are followed within the container, at most 5",
 	  "  -X, --request METHOD GET (default), POST, PUT, DELETE, ...\n"
 	  "  -p, --port PORT      the container port (default: its first)\n"
 	  "      --host HOST      the Host to connect to (default: the container's address)\n"

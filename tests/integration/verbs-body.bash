@@ -502,6 +502,25 @@ run B http -X POST -d 'a=1&b=2' "${P}web" /cgi-bin/echo
 is "$RC:$(out)" "$(printf '0:POST\na=1&b=2')" "http -X POST -d: the method and the body reach the server"
 run B http -X PUT "${P}web" /cgi-bin/echo
 is "$RC:$(out)" "0:PUT" "http -X PUT: the method"
+# Redirects: followed within the container (conu's client, requests, follows
+# them too), at most 5, never to another host or port.
+printf '#!/bin/sh\nprintf "Status: 302 Found\\r\\nLocation: %s\\r\\n\\r\\nmoved\\n"\n' /cgi-bin/loop >"$W/loop.cgi"
+printf '#!/bin/sh\nprintf "Status: 302 Found\\r\\nLocation: %s\\r\\n\\r\\nmoved\\n"\n' http://192.0.2.1:81/x >"$W/away.cgi"
+printf '#!/bin/sh\nprintf "Status: 307 Temporary Redirect\\r\\nLocation: %s\\r\\n\\r\\n"\n' /cgi-bin/echo >"$W/keep.cgi"
+chmod 755 "$W"/*.cgi
+D exec "${P}web" mkdir -p /www/sub && D exec "${P}web" sh -c 'echo inner >/www/sub/index.html' &&
+	D cp "$W/loop.cgi" "${P}web:/www/cgi-bin/loop" && D cp "$W/away.cgi" "${P}web:/www/cgi-bin/away" &&
+	D cp "$W/keep.cgi" "${P}web:/www/cgi-bin/keep"
+run B http "${P}web" /sub
+is "$RC:$(out)" "0:inner" "http: a directory without its slash (302) is followed to its index" || tap_show_last
+run B http -X POST -d 'k=v' "${P}web" /cgi-bin/keep
+is "$RC:$(out)" "$(printf '0:POST\nk=v')" "http: a 307 keeps the method and the body" || tap_show_last
+run B http "${P}web" /cgi-bin/loop
+[ "$RC" = 1 ] && one_error_line && grep -q 'more than 5' "$ERR" && [ ! -s "$OUT" ]
+ok $? "http: a redirect loop stops after 5 with one line, no body" || tap_show_last
+run B http "${P}web" /cgi-bin/away
+[ "$RC" = 1 ] && one_error_line && grep -q 'outside the container' "$ERR" && [ ! -s "$OUT" ]
+ok $? "http: a redirect to another host is not followed, said in one line" || tap_show_last
 run B http "${P}web" /missing.html
 is "$RC" 1 "http: exit status 1 on 404"
 run B http --json "${P}web" /data.json
