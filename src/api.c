@@ -283,11 +283,10 @@ berth_exec(berth_endpoint *ep, const char *ref, char *const argv[],
 
 int
 berth_exec_interactive(berth_endpoint *ep, const char *ref, char *const argv[],
-		       int in_fd, int out_fd, int rows, int cols, int *exit_code,
-		       berth_cancel *cancel, struct berth_error *err)
+		       const struct berth_session *s, int *exit_code, struct berth_error *err)
 {
-	return DISPATCH(ep, exec_interactive, "interactive sessions", true, err, ref, argv, in_fd,
-			out_fd, rows, cols, exit_code, cancel, err);
+	return DISPATCH(ep, exec_interactive, "interactive sessions", true, err, ref, argv, s,
+			exit_code, err);
 }
 
 int

@@ -51,8 +51,8 @@ struct backend_ops {
 		    const struct berth_exec_opts *o, berth_sink sink, void *ctx, int *exit_code,
 		    berth_cancel *, struct berth_error *);
 	int (*exec_interactive)(struct backend *b, const char *ref, char *const argv[],
-				int in_fd, int out_fd, int rows, int cols, int *exit_code,
-				berth_cancel *, struct berth_error *);
+				const struct berth_session *s, int *exit_code,
+				struct berth_error *);
 	int (*logs)(struct backend *b, const char *ref, const struct berth_logs_opts *o,
 		    berth_sink sink, void *ctx, berth_cancel *, struct berth_error *);
 

@@ -258,12 +258,26 @@ int berth_exec(berth_endpoint *ep, const char *ref, char *const argv[],
 	       const struct berth_exec_opts *o, berth_sink sink, void *ctx, int *exit_code,
 	       berth_cancel *cancel, struct berth_error *err);
 
-/* An interactive TTY exec over a hijacked connection: bytes from in_fd go to the
- * process, its output to out_fd, until it exits. rows/cols size the TTY. A cancel
- * ends the session within a second (the process itself is left to the engine). */
+/* A session with a command over a hijacked connection, until it exits. in_fd
+ * (-1: none) is its stdin; its output goes to out_fd, and without a TTY its
+ * stderr to err_fd apart. With tty the command runs on a terminal of rows x
+ * cols, resized to the size of out_fd's terminal whenever winch_fd (-1: never)
+ * turns readable (the caller writes a byte to it on SIGWINCH); the end of in_fd
+ * is then the terminal's end-of-file character (Ctrl-D). Without a TTY the end
+ * of in_fd closes the command's stdin only. Either way every byte of output and
+ * the exit code still arrive. A session silent past the stall timeout whose
+ * engine does not answer is given up on (BERTH_ETIMEOUT); a cancel ends it
+ * within a second (the process itself is left to the engine). */
+struct berth_session {
+	const struct berth_exec_opts *opts;	/* or NULL */
+	int in_fd, out_fd, err_fd;
+	bool tty;
+	int rows, cols;
+	int winch_fd;
+	berth_cancel *cancel;			/* or NULL */
+};
 int berth_exec_interactive(berth_endpoint *ep, const char *ref, char *const argv[],
-			   int in_fd, int out_fd, int rows, int cols, int *exit_code,
-			   berth_cancel *cancel, struct berth_error *err);
+			   const struct berth_session *s, int *exit_code, struct berth_error *err);
 
 struct berth_logs_opts {
 	bool follow;

@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -24,14 +25,14 @@
 /* POST /containers/{ref}/exec; *id gets the exec id. */
 static int
 exec_create(struct backend *b, const char *ref, char *const argv[], const struct berth_exec_opts *o,
-	    bool tty, char **id, berth_cancel *cancel, struct berth_error *err)
+	    bool tty, bool attach_stdin, char **id, berth_cancel *cancel, struct berth_error *err)
 {
 	if (!ref || !*ref)
 		return berth_fail(err, BERTH_EUSAGE, "no container was named");
 	if (!argv || !argv[0])
 		return berth_fail(err, BERTH_EUSAGE, "no command was given to run in %s", ref);
 	struct json_object *j = json_object_new_object();
-	json_object_object_add(j, "AttachStdin", json_object_new_boolean(tty));
+	json_object_object_add(j, "AttachStdin", json_object_new_boolean(attach_stdin));
 	json_object_object_add(j, "AttachStdout", json_object_new_boolean(true));
 	json_object_object_add(j, "AttachStderr", json_object_new_boolean(true));
 	json_object_object_add(j, "Tty", json_object_new_boolean(tty));
@@ -83,15 +84,20 @@ exec_create(struct backend *b, const char *ref, char *const argv[], const struct
 	return rc;
 }
 
+/* How long the engine may take to say a command whose output ended has exited. */
+#define EXIT_WAIT_S 10
+
 /* The exec's exit code once it has stopped running; -1 when it still runs
- * after `tries` looks 50 ms apart (the output ended early or the sink stopped). */
+ * after wait_s (looked at every 50 ms, at least once): the output ended early
+ * or the sink stopped. */
 static int
-exec_exit_code(struct backend *b, const char *exec_id, int tries_max, int *code,
+exec_exit_code(struct backend *b, const char *exec_id, double wait_s, int *code,
 	       berth_cancel *cancel, struct berth_error *err)
 {
 	char *path = xasprintf("/exec/%s/json", exec_id);
+	double deadline = now_monotonic() + wait_s;
 	int rc = -1;
-	for (int tries = 0; tries < tries_max; tries++) {
+	for (;;) {
 		struct json_object *o;
 		if (docker_simple(b, "GET", path, NULL, "read the result of exec", exec_id, &o, cancel,
 				  err) < 0)
@@ -105,10 +111,12 @@ exec_exit_code(struct backend *b, const char *exec_id, int tries_max, int *code,
 			break;
 		}
 		json_object_put(o);
-		if (tries == tries_max - 1) {
+		if (now_monotonic() >= deadline) {
 			*code = -1;
 			rc = 0;
-		} else if (docker_nap(cancel, 50) < 0) {
+			break;
+		}
+		if (docker_nap(cancel, 50) < 0) {
 			berth_fail(err, BERTH_ECANCELLED, "cancelled");
 			break;
 		}
@@ -123,10 +131,8 @@ demux_sink(void *ctx, enum berth_stream s, const char *buf, size_t len)
 	return demux_feed(ctx, buf, len) != 0;
 }
 
-/* How long a stream may send nothing: BERTH_STALL_TIMEOUT, else the endpoint's
- * stall_timeout, else 60 s; 0 turns the check off. */
-static int
-stall_timeout(struct backend *b, double *out, struct berth_error *err)
+int
+docker_stall_timeout(struct backend *b, double *out, struct berth_error *err)
 {
 	const char *v = getenv("BERTH_STALL_TIMEOUT");
 	const char *what = "BERTH_STALL_TIMEOUT";
@@ -186,7 +192,7 @@ docker_exec(struct backend *b, const char *ref, char *const argv[],
 {
 	char *id = NULL;
 	double stall;
-	if (stall_timeout(b, &stall, err) < 0 || exec_create(b, ref, argv, o, false, &id, cancel, err) < 0)
+	if (docker_stall_timeout(b, &stall, err) < 0 || exec_create(b, ref, argv, o, false, false, &id, cancel, err) < 0)
 		return -1;
 	char *path = xasprintf("/exec/%s/start", id);
 	struct exec_probe probe = { .b = b, .id = id, .timeout_s = stall };
@@ -214,7 +220,7 @@ docker_exec(struct backend *b, const char *ref, char *const argv[],
 	int code = -1;
 	/* A sink that stopped reading leaves the command running: look once. */
 	if (rc == 0)
-		rc = exec_exit_code(b, id, stopped ? 1 : 40, &code, cancel, err);
+		rc = exec_exit_code(b, id, stopped ? 0 : EXIT_WAIT_S, &code, cancel, err);
 	if (rc == 0 && exit_code)
 		*exit_code = code;
 	free(id);
@@ -248,77 +254,157 @@ read_refusal(int fd)
 	return msg;
 }
 
-/* Copy in_fd to the socket and the socket to out_fd until the process ends or
- * cancel is set (seen within the poll's second). */
+/* A session's output without a TTY, taken apart: each stream to its descriptor. */
 static int
-pump(struct backend *b, const char *exec_id, int sock, int in_fd, int out_fd,
-     berth_cancel *cancel, struct berth_error *err)
+session_sink(void *ctx, enum berth_stream stream, const char *buf, size_t len)
 {
-	bool in_open = in_fd >= 0;
+	const struct berth_session *s = ctx;
+	return http_send_all(stream == BERTH_STDERR ? s->err_fd : s->out_fd, buf, len) < 0;
+}
+
+/* A hijacked session being pumped. */
+struct pump {
+	struct backend *b;
+	const char *exec_id;
+	const struct berth_session *s;
+	int sock;
+	struct demux *dm;	/* without a TTY: the multiplexed output */
+	double stall;		/* the stall timeout, 0: none */
+	bool in_open;
+};
+
+/* Pass on what the engine sent; 1 when the session ended, -1 on failure. */
+static int
+pump_output(struct pump *p, struct berth_error *err)
+{
 	char buf[16384];
+	ssize_t r = read(p->sock, buf, sizeof buf);
+	if (r < 0 && errno == EINTR)
+		return 0;
+	if (r <= 0)
+		return 1;
+	if (p->dm ? demux_feed(p->dm, buf, (size_t)r) != 0
+		  : http_send_all(p->s->out_fd, buf, (size_t)r) < 0)
+		return p->dm && p->dm->failed ? berth_fail(err, BERTH_EENGINE, "the session broke: %s",
+							    demux_error(p->dm))
+			: berth_fail(err, BERTH_EIO, "cannot write the session's output: %s",
+				     strerror(errno));
+	return 0;
+}
+
+/* Pass on the caller's input; at its end, half-close: a terminal gets its
+ * end-of-file character, a plain stdin is closed (SHUT_WR) and output goes on. */
+static void
+pump_input(struct pump *p)
+{
+	char buf[16384];
+	ssize_t r = read(p->s->in_fd, buf, sizeof buf);
+	if (r < 0 && errno == EINTR)
+		return;
+	if (r > 0) {
+		http_send_all(p->sock, buf, (size_t)r);	/* a closed engine shows on the read side */
+		return;
+	}
+	p->in_open = false;
+	if (p->s->tty)
+		http_send_all(p->sock, "\x04", 1);
+	else
+		shutdown(p->sock, SHUT_WR);
+}
+
+/* Tell the engine the terminal's size: rows x cols, or out_fd's size when 0. */
+static void
+pump_resize(struct pump *p, int rows, int cols)
+{
+	struct winsize ws;
+	if ((rows <= 0 || cols <= 0) && ioctl(p->s->out_fd, TIOCGWINSZ, &ws) == 0) {
+		rows = ws.ws_row;
+		cols = ws.ws_col;
+	}
+	if (rows <= 0 || cols <= 0)
+		return;
+	char *path = xasprintf("/exec/%s/resize?h=%d&w=%d", p->exec_id, rows, cols);
+	struct http_request rq = { .method = "POST", .path = path,
+				   .timeout_s = p->stall > 0 ? p->stall : docker_timeout(p->b) };
+	struct http_response resp;
+	if (docker_call(p->b, &rq, &resp, NULL) == 0)
+		http_response_done(&resp);
+	free(path);
+}
+
+/* Nothing came for a while: 1 when the command has ended (some engines keep the
+ * connection open after it), 0 to go on waiting, -1 when the engine does not
+ * answer within the stall timeout. */
+static int
+pump_idle(struct pump *p, struct berth_error *err)
+{
+	double t = p->stall > 0 ? p->stall : docker_timeout(p->b);
+	int state = exec_state(p->b, p->exec_id, t);
+	if (state == 0)
+		return 1;
+	if (state < 0 && p->stall > 0)
+		return berth_fail(err, BERTH_ETIMEOUT, "%s sent nothing for %g s and does not answer, "
+				  "so berth gave up (BERTH_STALL_TIMEOUT or stall_timeout sets how "
+				  "long to wait)", ((struct docker *)p->b->priv)->what, p->stall);
+	return 0;
+}
+
+/* Pump the session until the command ends: 0, or -1 with err set. */
+static int
+pump_run(struct pump *p, struct berth_error *err)
+{
+	const struct berth_session *s = p->s;
 	for (;;) {
-		if (berth_cancel_is_set(cancel))
+		if (berth_cancel_is_set(s->cancel))
 			return berth_fail(err, BERTH_ECANCELLED, "cancelled");
-		struct pollfd p[2] = { { .fd = sock, .events = POLLIN },
-				       { .fd = in_fd, .events = POLLIN } };
-		int n = poll(p, in_open ? 2 : 1, 1000);
+		struct pollfd fds[3] = { { .fd = p->sock, .events = POLLIN },
+					 { .fd = p->in_open ? s->in_fd : -1, .events = POLLIN },
+					 { .fd = s->tty ? s->winch_fd : -1, .events = POLLIN } };
+		int n = poll(fds, 3, 1000);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return berth_fail(err, BERTH_EIO, "waiting for the session failed: %s",
 					  strerror(errno));
-		if (n == 0) {
-			/* Some engines keep the connection open after the exit. */
-			if (exec_state(b, exec_id, docker_timeout(b)) == 0)
-				return 0;
-			continue;
-		}
-		if (p[0].revents) {
-			ssize_t r = read(sock, buf, sizeof buf);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0)
-				return 0;
-			if (http_send_all(out_fd, buf, (size_t)r) < 0)
-				return berth_fail(err, BERTH_EIO, "cannot write the session's output: %s",
-						  strerror(errno));
-		}
-		if (in_open && p[1].revents) {
-			ssize_t r = read(in_fd, buf, sizeof buf);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0) {
-				in_open = false;
-				shutdown(sock, SHUT_WR);
-			} else if (http_send_all(sock, buf, (size_t)r) < 0) {
-				return 0;	/* the engine closed: the process is gone */
-			}
+		int rc = n == 0 ? pump_idle(p, err) : 0;
+		if (rc == 0 && fds[0].revents)
+			rc = pump_output(p, err);
+		if (rc)
+			return rc < 0 ? -1 : 0;
+		if (fds[1].revents)
+			pump_input(p);
+		if (fds[2].revents) {
+			char drain[64];
+			while (read(s->winch_fd, drain, sizeof drain) == (ssize_t)sizeof drain)
+				;
+			pump_resize(p, 0, 0);
 		}
 	}
 }
 
-int
-docker_exec_interactive(struct backend *b, const char *ref, char *const argv[], int in_fd,
-			int out_fd, int rows, int cols, int *exit_code, berth_cancel *cancel,
-			struct berth_error *err)
+/* Start exec id on a hijacked connection and pump it. */
+static int
+session_run(struct backend *b, const char *ref, const char *exec_id,
+	    const struct berth_session *s, double stall, struct berth_error *err)
 {
-	char *id = NULL;
-	if (exec_create(b, ref, argv, NULL, true, &id, cancel, err) < 0)
-		return -1;
-	char *start = xasprintf("/exec/%s/start", id);
-	char *path = docker_versioned(b, start, cancel, err);
+	char *start = xasprintf("/exec/%s/start", exec_id);
+	char *path = docker_versioned(b, start, s->cancel, err);
 	free(start);
 	int sock = -1, rc = -1;
 	long status = 0;
 	if (path && http_hijack(&((struct docker *)b->priv)->target, "POST", path,
-				"{\"Detach\":false,\"Tty\":true}", &sock, &status, err) == 0) {
+				s->tty ? "{\"Detach\":false,\"Tty\":true}" : "{\"Detach\":false,\"Tty\":false}",
+				&sock, &status, err) == 0) {
 		if (status == 101 || status == 200) {
-			if (rows > 0 && cols > 0) {
-				char *rp = xasprintf("/exec/%s/resize?h=%d&w=%d", id, rows, cols);
-				docker_simple(b, "POST", rp, NULL, "resize", ref, NULL, cancel, NULL);
-				free(rp);
-			}
-			rc = pump(b, id, sock, in_fd, out_fd, cancel, err);
+			struct demux dm;
+			struct pump p = { .b = b, .exec_id = exec_id, .s = s, .sock = sock,
+					  .dm = s->tty ? NULL : &dm, .stall = stall,
+					  .in_open = s->in_fd >= 0 };
+			demux_init(&dm, session_sink, (void *)s);
+			if (s->tty)
+				pump_resize(&p, s->rows, s->cols);
+			rc = pump_run(&p, err);
+			demux_done(&dm);
 		} else {
 			char *msg = read_refusal(sock);
 			rc = berth_fail(err, status == 409 ? BERTH_ECONFLICT : BERTH_EENGINE,
@@ -329,9 +415,22 @@ docker_exec_interactive(struct backend *b, const char *ref, char *const argv[], 
 		close(sock);
 	}
 	free(path);
+	return rc;
+}
+
+int
+docker_exec_interactive(struct backend *b, const char *ref, char *const argv[],
+			const struct berth_session *s, int *exit_code, struct berth_error *err)
+{
+	char *id = NULL;
+	double stall;
+	if (docker_stall_timeout(b, &stall, err) < 0 ||
+	    exec_create(b, ref, argv, s->opts, s->tty, s->in_fd >= 0, &id, s->cancel, err) < 0)
+		return -1;
 	int code = -1;
+	int rc = session_run(b, ref, id, s, stall, err);
 	if (rc == 0)
-		rc = exec_exit_code(b, id, 40, &code, cancel, err);
+		rc = exec_exit_code(b, id, EXIT_WAIT_S, &code, s->cancel, err);
 	if (rc == 0 && exit_code)
 		*exit_code = code;
 	free(id);
@@ -351,7 +450,7 @@ docker_logs(struct backend *b, const char *ref, const struct berth_logs_opts *o,
 	if (o->no_stdout && o->no_stderr)
 		return berth_fail(err, BERTH_EUSAGE, "logs with neither stdout nor stderr show nothing");
 	double stall = 0;	/* a followed log is silent while the container is */
-	if (!o->follow && stall_timeout(b, &stall, err) < 0)
+	if (!o->follow && docker_stall_timeout(b, &stall, err) < 0)
 		return -1;
 	struct json_object *ins;
 	if (docker_inspect_raw(b, ref, &ins, cancel, err) < 0)

@@ -108,9 +108,11 @@ int docker_snapshot(struct backend *b, const char *ref, const char *repo, const 
 int docker_exec(struct backend *b, const char *ref, char *const argv[],
 		const struct berth_exec_opts *o, berth_sink sink, void *ctx, int *exit_code,
 		berth_cancel *cancel, struct berth_error *err);
-int docker_exec_interactive(struct backend *b, const char *ref, char *const argv[], int in_fd,
-			    int out_fd, int rows, int cols, int *exit_code, berth_cancel *cancel,
-			    struct berth_error *err);
+int docker_exec_interactive(struct backend *b, const char *ref, char *const argv[],
+			    const struct berth_session *s, int *exit_code, struct berth_error *err);
+/* How long a stream may send nothing: BERTH_STALL_TIMEOUT, else the endpoint's
+ * stall_timeout, else 60 s; 0 turns the check off. */
+int docker_stall_timeout(struct backend *b, double *out, struct berth_error *err);
 int docker_logs(struct backend *b, const char *ref, const struct berth_logs_opts *o,
 		berth_sink sink, void *ctx, berth_cancel *cancel, struct berth_error *err);
 

@@ -732,10 +732,12 @@ tls_bridge_run(void *p)
 			ssize_t n = read(br->local, buf, sizeof buf);
 			if (n < 0 && errno == EINTR)
 				continue;
-			if (n <= 0)
+			if (n <= 0) {	/* the caller's half-close: pass it on */
 				local_open = false;
-			else if (bridge_send(br, buf, (size_t)n) < 0)
+				shutdown(br->sock, SHUT_WR);
+			} else if (bridge_send(br, buf, (size_t)n) < 0) {
 				break;
+			}
 		}
 	}
 	close(br->local);

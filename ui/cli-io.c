@@ -2,11 +2,15 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "util.h"
@@ -149,7 +153,8 @@ cli_logs(struct cli *cli, int argc, char **argv)
 struct exec_args {
 	char **env; size_t nenv;
 	const char *workdir, *user;
-	bool tty;		/* -i / -t: an interactive terminal session */
+	bool interactive;	/* -i: the command reads berth's stdin */
+	bool tty;		/* -t: the command runs on a terminal */
 };
 
 static int
@@ -162,33 +167,67 @@ exec_option(void *ctx, int opt, const char *arg)
 		a->workdir = arg;
 	else if (opt == 'u')
 		a->user = arg;
-	else if (opt == 'i' || opt == 't')
+	else if (opt == 'i')
+		a->interactive = true;
+	else if (opt == 't')
 		a->tty = true;
 	return -1;
 }
 
-/* A terminal session: stdin in raw mode (when it is a terminal) for its length. */
-static int
-exec_tty(berth_endpoint *ep, char *const argv[], const struct exec_args *a, int *code,
-	 struct berth_error *err)
+/* The write end of the pipe a session reads window changes from. */
+static int exec_winch_fd = -1;
+
+static void
+exec_on_winch(int sig)
 {
-	if (a->env || a->workdir || a->user)
-		return berth_fail(err, BERTH_EUSAGE,
-				  "-e, -w and -u are not available with -i/-t yet");
-	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
-	if (ioctl(1, TIOCGWINSZ, &ws) < 0 || !ws.ws_row || !ws.ws_col)
-		ws = (struct winsize){ .ws_row = 24, .ws_col = 80 };
+	int saved = errno;
+	if (write(exec_winch_fd, "w", 1) < 0) {	/* a full pipe has a change pending already */
+	}
+	errno = saved;
+}
+
+/* A session (-i and/or -t): with -t the terminal's size follows the window
+ * (SIGWINCH), and with -i on a terminal stdin is in raw mode for its length. */
+static int
+exec_session(berth_endpoint *ep, char *const argv[], const struct exec_args *a,
+	     const struct berth_exec_opts *o, berth_cancel *cancel, int *code,
+	     struct berth_error *err)
+{
+	if (a->tty && a->interactive && !isatty(0))
+		return berth_fail(err, BERTH_EUSAGE, "the input is not a terminal, and -i with -t "
+				  "needs one (use -i alone to give the command input from a pipe or file)");
+	struct berth_session s = { .opts = o, .in_fd = a->interactive ? 0 : -1, .out_fd = 1,
+				   .err_fd = 2, .tty = a->tty, .winch_fd = -1, .cancel = cancel };
+	struct winsize ws;
+	int winch[2] = { -1, -1 };
+	if (a->tty && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col &&
+	    pipe2(winch, O_CLOEXEC | O_NONBLOCK) == 0) {
+		s.rows = ws.ws_row;
+		s.cols = ws.ws_col;
+		s.winch_fd = winch[0];
+		exec_winch_fd = winch[1];
+		struct sigaction sa = { .sa_handler = exec_on_winch, .sa_flags = SA_RESTART };
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGWINCH, &sa, NULL);
+	} else if (a->tty) {
+		s.rows = 24;
+		s.cols = 80;
+	}
 	struct termios saved, raw;
-	bool term = tcgetattr(0, &saved) == 0;
+	bool term = a->tty && a->interactive && tcgetattr(0, &saved) == 0;
 	if (term) {
 		raw = saved;
 		cfmakeraw(&raw);
 		tcsetattr(0, TCSANOW, &raw);
 	}
-	int rc = berth_exec_interactive(ep, argv[0], argv + 1, 0, 1, ws.ws_row, ws.ws_col, code, NULL,
-					err);
+	int rc = berth_exec_interactive(ep, argv[0], argv + 1, &s, code, err);
 	if (term)
 		tcsetattr(0, TCSANOW, &saved);
+	if (s.winch_fd >= 0) {
+		signal(SIGWINCH, SIG_DFL);
+		close(winch[0]);
+		close(winch[1]);
+	}
 	return rc;
 }
 
@@ -219,19 +258,14 @@ cli_exec(struct cli *cli, int argc, char **argv)
 	struct berth_exec_opts o = { .env = a.env, .workdir = a.workdir, .user = a.user };
 	struct berth_error err = { 0 };
 	int code = 0;
-	if (a.tty) {
-		if (exec_tty(ep, argv + first, &a, &code, &err) < 0)
-			rc = cli_fail(&err);
-		else
-			rc = code;
-	} else {
+	if (!(a.tty && a.interactive))	/* with both, Ctrl-C is a key for the command */
 		cli_catch_interrupt(cli);
-		if (berth_exec(ep, argv[first], argv + first + 1, &o, cli_sink_stdio, NULL, &code,
-			       cli->cancel, &err) < 0)
-			rc = cli_fail(&err);
-		else
-			rc = code;
-	}
+	if (a.tty || a.interactive)
+		rc = exec_session(ep, argv + first, &a, &o, cli->cancel, &code, &err);
+	else
+		rc = berth_exec(ep, argv[first], argv + first + 1, &o, cli_sink_stdio, NULL, &code,
+				cli->cancel, &err);
+	rc = rc < 0 ? cli_fail(&err) : code;
 	berth_endpoint_free(ep);
 	berth_strv_free(a.env);
 	return rc;

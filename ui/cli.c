@@ -63,9 +63,10 @@ static const struct cli_verb cli_verb_table[] = {
 	  "  -e, --env K=V        set an environment variable (repeatable)\n"
 	  "  -w, --workdir DIR    run in DIR\n"
 	  "  -u, --user USER      run as USER\n"
-	  "  -i, --interactive    (or -t, --tty) an interactive terminal session: stdin goes\n"
-	  "                       to the command, which runs in a terminal; -e, -w and -u\n"
-	  "                       are not available with it yet\n" },
+	  "  -i, --interactive    give stdin to the command; its end closes the command's\n"
+	  "                       stdin only\n"
+	  "  -t, --tty            run the command on a terminal, resized with the window\n"
+	  "                       (-it, an interactive shell, needs stdin to be a terminal)\n" },
 	{ "cp", cli_cp, "cp SRC DEST",
 	  "copy files or directories between a container and the host",
 	  "\nExactly one of SRC and DEST is CONTAINER:PATH. A local path holding ':' must\n"

@@ -48,8 +48,10 @@ shell_run(struct pool_job *pj)
 		return;
 	}
 	char *argv[] = { (char *)j->shell, NULL };
-	j->c.rc = berth_exec_interactive(j->c.ep, j->c.id, argv, STDIN_FILENO, STDOUT_FILENO, j->rows,
-				       j->cols, &j->exit_code, pj->cancel, &j->c.err);
+	struct berth_session s = { .in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO,
+				   .err_fd = STDERR_FILENO, .tty = true, .rows = j->rows,
+				   .cols = j->cols, .winch_fd = -1, .cancel = pj->cancel };
+	j->c.rc = berth_exec_interactive(j->c.ep, j->c.id, argv, &s, &j->exit_code, &j->c.err);
 }
 
 static void shell_done(struct pool_job *pj);

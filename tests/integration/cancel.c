@@ -51,8 +51,9 @@ preset(berth_endpoint *ep, const char *ref)
 	report("snapshot", berth_snapshot(ep, ref, "berth-cancelled", NULL, &s, c, &err), &err);
 	if (berth_endpoint_kind(ep) != BERTH_KIND_ZUN) {
 		char *argv[] = { "true", NULL };
-		report("exec_interactive",
-		       berth_exec_interactive(ep, ref, argv, -1, -1, 0, 0, &code, c, &err), &err);
+		struct berth_session ss = { .in_fd = -1, .out_fd = -1, .err_fd = -1, .winch_fd = -1,
+					    .cancel = c };
+		report("exec_interactive", berth_exec_interactive(ep, ref, argv, &ss, &code, &err), &err);
 	} else {
 		struct berth_fip *fips;
 		struct berth_lease *leases;
@@ -96,8 +97,10 @@ session_run(void *p)
 	struct inflight *f = p;
 	char *argv[] = { "sleep", "600", NULL };
 	int code;
-	f->rc = berth_exec_interactive(f->ep, f->ref, argv, f->in_fd, f->out_fd, 24, 80, &code,
-				       f->cancel, &f->err);
+	struct berth_session s = { .in_fd = f->in_fd, .out_fd = f->out_fd, .err_fd = f->out_fd,
+				   .tty = true, .rows = 24, .cols = 80, .winch_fd = -1,
+				   .cancel = f->cancel };
+	f->rc = berth_exec_interactive(f->ep, f->ref, argv, &s, &code, &f->err);
 	return NULL;
 }
 

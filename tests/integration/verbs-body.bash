@@ -326,6 +326,39 @@ is "$RC" 0 "exec: exit status 0"
 is "$(out)" hello "exec: output"
 run B exec "${P}web" seq 1 100000
 is "$(md5sum <"$OUT")" "$(seq 1 100000 | md5sum)" "exec: 100000 lines intact"
+# Sessions: -t (a terminal, no input), -i (input without a terminal). The end of
+# the input closes the command's stdin only: later output and the exit status
+# still arrive, as with docker exec.
+for o in -t -i; do
+	D exec $o "${P}web" sh -c 'sleep 1; echo x; exit 3' </dev/null >"$W/dexec.out" 2>&1; drc=$?
+	run B exec $o "${P}web" sh -c 'sleep 1; echo x; exit 3'
+	is "$RC:$(tr -d '\r' <"$OUT")" "$drc:$(tr -d '\r' <"$W/dexec.out")" "exec $o </dev/null: output after the input ended, and the status, as docker exec" ||
+		tap_show_last
+done
+printf 'hello\n' >"$W/in.txt"
+RUN_DEADLINE=30 run sh -c "B exec -i '${P}web' sh -c 'cat; sleep 1; echo after; echo err >&2; exit 4' <'$W/in.txt'"
+is "$RC:$(out):$(err)" "4:hello
+after:err" "exec -i: the input reaches the command, its end closes stdin only, stdout and stderr apart"
+run sh -c "B exec -it '${P}web' sh <'$W/in.txt'"
+[ "$RC" = 1 ] && one_error_line && grep -q 'not a terminal' "$ERR"
+ok $? "exec -it with input from a file: refused in one line, as docker exec does" || tap_show_last
+if command -v tmux >/dev/null; then
+	# A terminal session follows the window's size (the exec resize call on SIGWINCH).
+	TM="tmux -L berth-exec-$$"
+	$TM new-session -d -s s -x 100 -y 30 "B exec -it '${P}web' sh; echo EXIT=\$?; sleep 60"
+	tm_wait() { local i; for i in $(seq 150); do $TM capture-pane -p -t s | grep -q -- "$1" && return 0; sleep 0.2; done; return 1; }
+	tm_wait '^/ #'; ok $? "exec -it in tmux: the shell's prompt" || diag "$($TM capture-pane -p -t s)"
+	$TM send-keys -t s 'stty size' Enter
+	tm_wait '^30 100'; ok $? "exec -it in tmux: the terminal has the window's size" || diag "$($TM capture-pane -p -t s)"
+	$TM resize-window -t s -x 70 -y 20
+	$TM send-keys -t s 'clear; stty size' Enter
+	tm_wait '^20 70'; ok $? "exec -it in tmux: a resized window resizes the container's terminal" || diag "$($TM capture-pane -p -t s)"
+	$TM send-keys -t s 'exit 7' Enter
+	tm_wait '^EXIT=7'; ok $? "exec -it in tmux: berth exits with the shell's status" || diag "$($TM capture-pane -p -t s)"
+	$TM kill-server
+else
+	skip 4 "no tmux for the terminal session tests"
+fi
 run B exec "${P}done" true
 is "$RC" 1 "exec: a stopped container fails with status 1"
 one_error_line && grep -qiE 'not running|stopped|exited' "$ERR"; ok $? "exec: a stopped container gives one clear line" || tap_show_last
