@@ -136,14 +136,15 @@ docker_archive_stat(struct backend *b, const char *ref, const char *path,
 	return rc;
 }
 
-/* GET a stream into the sink; action names it in errors. */
+/* GET a stream into the sink, given up on when silent past the stall timeout;
+ * action names it in errors. */
 static int
 get_stream(struct backend *b, const char *path, const char *action, const char *ref,
 	   berth_sink sink, void *ctx, berth_cancel *cancel, struct berth_error *err)
 {
 	struct http_request rq = { .path = path, .cancel = cancel, .sink = sink, .sink_ctx = ctx };
 	struct http_response resp;
-	if (docker_call(b, &rq, &resp, err) < 0)
+	if (docker_stall_timeout(b, &rq.stall_s, err) < 0 || docker_call(b, &rq, &resp, err) < 0)
 		return -1;
 	int rc = 0;
 	if (resp.status < 200 || resp.status >= 300)
@@ -172,7 +173,9 @@ docker_archive_put(struct backend *b, const char *ref, const char *ctr_dir,
 	struct http_request rq = { .method = "PUT", .path = p, .upload = rd,
 				   .content_type = "application/x-tar", .cancel = cancel };
 	struct http_response resp;
-	int rc = docker_call(b, &rq, &resp, err);
+	int rc = docker_stall_timeout(b, &rq.stall_s, err);
+	if (rc == 0)
+		rc = docker_call(b, &rq, &resp, err);
 	free(p);
 	if (rc < 0)
 		return -1;
@@ -206,7 +209,9 @@ docker_stats(struct backend *b, const char *ref, struct berth_stats_sample *out,
 	char *p = docker_ctr_path(ref, "/stats?stream=false&one-shot=true");
 	struct http_request rq = { .path = p, .timeout_s = docker_timeout(b), .cancel = cancel };
 	struct http_response resp;
-	int rc = docker_call(b, &rq, &resp, err);
+	int rc = docker_stall_timeout(b, &rq.stall_s, err);
+	if (rc == 0)
+		rc = docker_call(b, &rq, &resp, err);
 	free(p);
 	if (rc < 0)
 		return -1;
@@ -333,15 +338,41 @@ events_path(const struct berth_events_opts *o, bool type_container, struct berth
 	return buf_steal(&q);
 }
 
+/* A silent event stream is a quiet engine when the engine answers a ping
+ * within the stall timeout (0: go on waiting); a frozen one otherwise. */
+struct events_probe {
+	struct backend *b;
+	double timeout_s;
+	berth_cancel *cancel;
+};
+
+static int
+engine_frozen(void *ctx)
+{
+	struct events_probe *p = ctx;
+	struct http_request rq = { .path = "/_ping", .timeout_s = p->timeout_s, .cancel = p->cancel };
+	struct http_response resp;
+	if (docker_call(p->b, &rq, &resp, NULL) < 0)
+		return 1;
+	bool alive = resp.status == 200;
+	http_response_done(&resp);
+	return !alive;
+}
+
 int
 docker_events(struct backend *b, const struct berth_events_opts *o, bool type_container,
 	      berth_event_cb cb, void *ctx, berth_cancel *cancel, struct berth_error *err)
 {
+	struct events_probe probe = { .b = b, .cancel = cancel };
+	if (docker_stall_timeout(b, &probe.timeout_s, err) < 0)
+		return -1;
 	char *path = events_path(o, type_container, err);
 	if (!path)
 		return -1;
 	struct events_ctx e = { .tok = json_tokener_new(), .cb = cb, .ctx = ctx };
-	struct http_request rq = { .path = path, .cancel = cancel, .sink = events_sink, .sink_ctx = &e };
+	struct http_request rq = { .path = path, .cancel = cancel, .sink = events_sink, .sink_ctx = &e,
+				   .stall_s = probe.timeout_s, .on_stall = engine_frozen,
+				   .stall_ctx = &probe };
 	struct http_response resp;
 	int rc = docker_call(b, &rq, &resp, err);
 	free(path);

@@ -117,8 +117,8 @@ struct xfer {
 	bool upload_failed;
 	bool cancelled;
 	bool stalled;		/* nothing arrived for rq->stall_s */
-	unsigned long rx, rx_seen;	/* pieces received; as of last_rx */
-	double last_rx;		/* when rx was last seen to move (now_monotonic) */
+	unsigned long moved, moved_seen;	/* pieces received or sent; as of last_moved */
+	double last_moved;	/* when moved was last seen to change (now_monotonic) */
 	size_t max_body;
 	size_t body_cap;	/* allocated size of resp->body */
 	struct buf pending;	/* sink-bound bytes of this round of reads */
@@ -166,7 +166,7 @@ on_header_line(char *line, size_t size, size_t n, void *p)
 {
 	struct xfer *x = p;
 	size_t len = size * n;
-	x->rx++;
+	x->moved++;
 	if (len >= 5 && memcmp(line, "HTTP/", 5) == 0) {
 		http_response_clear_headers(x->resp);
 		const char *sp = memchr(line, ' ', len);
@@ -194,7 +194,7 @@ on_body(char *data, size_t size, size_t n, void *p)
 	struct xfer *x = p;
 	size_t len = size * n;
 	struct http_response *resp = x->resp;
-	x->rx++;
+	x->moved++;
 	if (x->rq->sink && status_is_success(resp->status)) {
 		/* libcurl hands over each chunk of a chunked reply apart (one per log
 		 * line from Docker); the sink gets small ones joined, once per round,
@@ -243,6 +243,7 @@ on_upload(char *buf, size_t size, size_t n, void *p)
 		x->upload_failed = true;
 		return CURL_READFUNC_ABORT;
 	}
+	x->moved += got > 0;	/* an upload the engine takes is no stall */
 	return (size_t)got;
 }
 
@@ -453,15 +454,15 @@ stall_expired(struct xfer *x)
 	const struct http_request *rq = x->rq;
 	if (rq->stall_s <= 0)
 		return false;
-	if (x->rx != x->rx_seen) {
-		x->rx_seen = x->rx;
-		x->last_rx = now_monotonic();
+	if (x->moved != x->moved_seen) {
+		x->moved_seen = x->moved;
+		x->last_moved = now_monotonic();
 		return false;
 	}
-	if (now_monotonic() - x->last_rx < rq->stall_s)
+	if (now_monotonic() - x->last_moved < rq->stall_s)
 		return false;
 	if (rq->on_stall && rq->on_stall(rq->stall_ctx) == 0) {
-		x->last_rx = now_monotonic();
+		x->last_moved = now_monotonic();
 		return false;
 	}
 	x->stalled = true;
@@ -536,7 +537,7 @@ http_perform(const struct http_target *t, struct http_request *rq, struct http_r
 	curl_easy_reset(easy);
 
 	char errbuf[CURL_ERROR_SIZE] = "";
-	struct xfer x = { .rq = rq, .resp = resp, .err = err, .last_rx = now_monotonic(),
+	struct xfer x = { .rq = rq, .resp = resp, .err = err, .last_moved = now_monotonic(),
 			  .max_body = rq->max_body ? rq->max_body : DEFAULT_MAX_BODY };
 	char *url = xasprintf("%s%s", t->base_url, rq->path ? rq->path : "/");
 	struct curl_slist *hdrs = request_headers(rq);

@@ -40,7 +40,8 @@ struct http_request {
 	 * non-zero to abort. May be NULL. */
 	int (*on_headers)(void *ctx, long status, const struct http_response *resp);
 	void *headers_ctx;
-	/* Streams: when nothing has arrived for stall_s seconds (<= 0: never), the
+	/* Streams: when nothing has arrived (nor been sent of an upload) for stall_s
+	 * seconds (<= 0: never), the
 	 * call fails with BERTH_ETIMEOUT, unless on_stall (may be NULL), asked then,
 	 * returns 0: the silence is legitimate and the wait starts again. */
 	double stall_s;

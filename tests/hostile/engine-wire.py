@@ -11,7 +11,9 @@ exists.
 
 KIND: list (GET /containers/json), inspect (GET /containers/victim/json), logs
 (GET .../logs), exec (POST /exec/ID/start: the output stream), events
-(GET /events), all (every call but the ping).
+(GET /events), archive (GET .../archive: a tar of /f, a file; HEAD answers
+well), put (PUT .../archive: the upload into /d, a directory), export
+(GET .../export), stats (GET .../stats), all (every call but the ping).
 
 MODE:
   truncated    Content-Length says the whole body, half is sent, then close
@@ -24,7 +26,12 @@ MODE:
   slowloris    the whole reply (status line and headers too) at 1 byte a second
   endless      chunked, and the body never ends (as fast as it can)
   stall        chunked, a good first chunk (one log frame, or the start of the
-               JSON), then silence with the connection held open forever
+               JSON), then silence with the connection held open forever; a
+               put reads nothing and never answers
+  frozen       as stall (an exec as a hijacked session: 101, a frame, silence),
+               and from then on no request at all is answered (the
+               ping neither), as by an engine stopped with SIGSTOP, until a
+               GET /thaw (unversioned) on that socket
 
 DIR/stall-logs.port names a TCP port on 127.0.0.1 that behaves as
 stall-logs.sock (for TCP keepalive).
@@ -40,8 +47,9 @@ import threading
 import time
 
 MODES = ["truncated", "longlength", "badchunk", "malformed", "huge", "slowloris", "endless",
-         "stall"]
-KINDS = ["list", "inspect", "logs", "exec", "events", "all"]
+         "stall", "frozen"]
+KINDS = ["list", "inspect", "logs", "exec", "events", "archive", "put", "export", "stats", "all"]
+FROZEN = set()        # (mode, kind) of the listeners that answer nothing any more
 VICTIM_ID = "a1" * 32
 CREATED = "2026-01-01T00:00:00.000000000Z"
 HUGE = 100 * 1000 * 1000
@@ -49,6 +57,29 @@ HUGE = 100 * 1000 * 1000
 
 def frame(stream, data):
     return struct.pack(">BxxxI", stream, len(data)) + data
+
+
+def tar_of_file(name, size):
+    """A tar archive holding one file of size bytes."""
+    import io
+    import tarfile
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        info = tarfile.TarInfo(name)
+        info.size = size
+        info.mode = 0o644
+        t.addfile(info, io.BytesIO(b"x" * size))
+    return out.getvalue()
+
+
+def path_stat(path):
+    """Docker's X-Docker-Container-Path-Stat header for /f (a file) or /d (a directory)."""
+    import base64
+    is_dir = path.rstrip("/") == "/d"
+    st = {"name": path.strip("/") or "/", "size": 4096 if is_dir else 100000,
+          "mode": (0x80000000 | 0o755) if is_dir else 0o644,
+          "mtime": CREATED, "linkTarget": ""}
+    return "X-Docker-Container-Path-Stat: " + base64.b64encode(json.dumps(st).encode()).decode()
 
 
 def good_body(kind):
@@ -71,6 +102,12 @@ def good_body(kind):
     if kind in ("logs", "exec"):
         return "application/vnd.docker.raw-stream", b"".join(
             frame(1 + i % 2, b"line %d\n" % i) for i in range(100))
+    if kind in ("archive", "export"):
+        return "application/x-tar", tar_of_file("f", 100000)
+    if kind == "stats":
+        return "application/json", json.dumps({
+            "read": CREATED, "cpu_stats": {"cpu_usage": {"total_usage": 1000}},
+            "memory_stats": {"usage": 1000, "limit": 100000}}).encode()
     if kind == "events":
         return "application/json", b"".join(json.dumps({
             "Type": "container", "Action": "start", "status": "start", "id": VICTIM_ID,
@@ -94,6 +131,12 @@ def kind_of(method, path):
         return "logs", p
     if p.startswith("/exec/") and p.endswith("/start"):
         return "exec", p
+    if p.endswith("/archive") and method in ("GET", "PUT"):
+        return ("archive" if method == "GET" else "put"), p
+    if p.endswith("/export"):
+        return "export", p
+    if p.endswith("/stats"):
+        return "stats", p
     if p == "/events":
         return "events", p
     return "other", p
@@ -183,7 +226,16 @@ def misbehave(conn, mode, kind, method):
         for chunk in (huge_stream(kind) if mode == "huge" else endless_stream(kind)):
             conn.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
         conn.sendall(b"0\r\n\r\n")
-    elif mode == "stall":
+    elif mode in ("stall", "frozen") and kind == "put":
+        while True:        # the upload is never read, the request never answered
+            time.sleep(3600)
+    elif mode == "frozen" and kind == "exec":        # a session: a hijacked, raw stream
+        conn.sendall(b"HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
+                     b"Content-Type: application/vnd.docker.raw-stream\r\n\r\n" +
+                     frame(1, b"line 0\n"))
+        while True:
+            time.sleep(3600)
+    elif mode in ("stall", "frozen"):
         first = frame(1, b"line 0\n") if kind in ("logs", "exec") else body[:len(body) // 2]
         conn.sendall(head(200, ctype, ["Transfer-Encoding: chunked"]) +
                      b"%x\r\n" % len(first) + first + b"\r\n")
@@ -196,7 +248,8 @@ def misbehave(conn, mode, kind, method):
     conn.close()
 
 
-def read_request(f):
+def read_head(f):
+    """The request line and headers: (method, path, length, chunked), or None."""
     line = f.readline()
     if not line:
         return None
@@ -211,6 +264,10 @@ def read_request(f):
             length = int(value.strip())
         if name.lower() == "transfer-encoding" and "chunked" in value.lower():
             chunked = True
+    return method, path, length, chunked
+
+
+def read_body(f, length, chunked):
     if length:
         f.read(length)
     if chunked:
@@ -219,20 +276,32 @@ def read_request(f):
             f.read(size + 2)
             if size == 0:
                 break
-    return method, path
 
 
 def serve_conn(conn, mode, target):
     f = conn.makefile("rb")
     try:
         while True:
-            req = read_request(f)
+            req = read_head(f)
             if not req:
                 break
-            method, path = req
+            method, path, length, chunked = req
             kind, p = kind_of(method, path)
             sys.stderr.write("%s-%s %s %s\n" % (mode, target, method, path))
-            if kind == "ping":
+            if p == "/thaw":        # the test's call: answer again from now on
+                FROZEN.discard((mode, target))
+                send_good(conn, 200, "text/plain", b"OK", method)
+                continue
+            while (mode, target) in FROZEN:
+                time.sleep(1)
+            if kind != "put" or target not in (kind, "all"):
+                read_body(f, length, chunked)
+            if mode == "frozen" and target in (kind, "all") and kind != "other":
+                FROZEN.add((mode, target))
+            if method == "HEAD" and p.endswith("/archive"):
+                path_q = path.split("path=", 1)[-1].split("&")[0].replace("%2F", "/")
+                conn.sendall(head(200, "application/json", [path_stat(path_q), "Content-Length: 0"]))
+            elif kind == "ping":
                 if p == "/_ping":
                     send_good(conn, 200, "text/plain", b"OK", method)
                 else:

@@ -8,7 +8,10 @@
 #   - `berth logs -f` is silent as long as the container is: it does not time
 #     out, and Ctrl-C still ends it; over TCP its connection has keepalive on;
 #   - on the real engine, an exec whose command is silent for longer than the
-#     stall timeout (sleep) is not given up on, since the engine says it runs.
+#     stall timeout (sleep) is not given up on, since the engine says it runs;
+#   - `cp` both ways and `mount` give up the same way and leave nothing behind;
+#     a session (`exec -t`, `exec -i`) whose engine froze (answers nothing, not
+#     even the ping) gives up once a probe has waited the stall timeout too.
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 TOP_SRCDIR=${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$TOP_SRCDIR/tests/lib/tap.sh"
@@ -34,9 +37,9 @@ unset BERTH_STALL_TIMEOUT
 
 H() { echo "unix://$W/sock/$1.sock"; }
 
-# given_up DESC LIMIT_MS: the last run gave up on a stalled stream: a failure
-# status, one berth error line saying so, within LIMIT_MS, the first piece out.
-given_up()
+# stalled DESC LIMIT_MS: the last run gave up on a silent engine: a failure
+# status, one berth error line saying so, after the stall timeout, within LIMIT_MS.
+stalled()
 {
 	local desc=$1 limit=$2
 	[ "$RC" != 0 ] && [ "$RC" != 137 ]
@@ -45,7 +48,13 @@ given_up()
 	like "$(cat "$ERR")" "sent nothing for $STALL s" "$desc: the line says the engine went silent"
 	[ "$MS" -ge $((STALL * 1000 - 200)) ] && [ "$MS" -le "$limit" ]
 	ok $? "$desc: given up after the stall timeout, within $limit ms ($MS ms)"
-	is "$(head -n 1 "$OUT")" "line 0" "$desc: what came before the silence was passed on"
+}
+
+# given_up DESC LIMIT_MS: stalled, and what came before the silence was passed on.
+given_up()
+{
+	stalled "$1" "$2"
+	is "$(head -n 1 "$OUT")" "line 0" "$1: what came before the silence was passed on"
 }
 
 # A hang bound: what matters is that it gives up at all, after the stall timeout.
@@ -59,6 +68,32 @@ given_up "exec, BERTH_STALL_TIMEOUT=$STALL" "$LIMIT"
 printf '[endpoint stalling]\nhost = %s\nstall_timeout = %s\n' "$(H stall-logs)" "$STALL" >"$W/berth.conf"
 run "$BERTH" -c "$W/berth.conf" -H stalling logs victim
 given_up "logs, stall_timeout = $STALL in the endpoint's section" "$LIMIT"
+
+BERTH_STALL_TIMEOUT=$STALL run "$BERTH" -H "$(H stall-archive)" cp victim:/f "$W/out"
+stalled "cp from a container" "$LIMIT"
+[ ! -e "$W/out" ] && [ -z "$(ls -A "$W" | grep '^\.berth-')" ]; ok $? "cp from a container: nothing left behind"
+printf 'small\n' >"$W/small"
+BERTH_STALL_TIMEOUT=$STALL run "$BERTH" -H "$(H stall-put)" cp "$W/small" victim:/d
+stalled "cp into a container (the engine reads nothing)" "$LIMIT"
+BERTH_STALL_TIMEOUT=$STALL run "$BERTH" -H "$(H stall-export)" mount victim "$W/root"
+stalled "mount" "$LIMIT"
+[ ! -e "$W/root" ]; ok $? "mount: nothing left behind"
+# A frozen engine: the session's probe, and the resize, wait the stall timeout each.
+for o in -t -i; do
+	BERTH_STALL_TIMEOUT=$STALL run "$BERTH" -H "$(H frozen-exec)" exec $o victim sh
+	stalled "exec $o, the engine frozen" $((3 * STALL * 1000 + 2500))
+	curl -sf -m 5 --unix-socket "$W/sock/frozen-exec.sock" http://engine/thaw >/dev/null
+done
+
+# Events: a frozen engine is given up on once its ping, too, has waited the
+# stall timeout; a quiet one (it answers the ping) is waited for (below).
+BERTH_STALL_TIMEOUT=$STALL run "$BERTH" -H "$(H frozen-events)" events
+stalled "events, the engine frozen" $((2 * STALL * 1000 + 2500))
+[ "$(wc -l <"$OUT")" -ge 1 ]; ok $? "events, the engine frozen: the events that came were printed"
+# stats: a sample that stalls is given up on (the row shows --), not waited for.
+BERTH_STALL_TIMEOUT=$STALL run "$BERTH" -H "$(H stall-stats)" stats --no-stream victim
+[ "$RC" != 137 ] && grep -q 'victim' "$OUT"
+ok $? "stats --no-stream, the samples stalled: ends with the row ($RC after $MS ms)" || tap_show_last
 
 BERTH_STALL_TIMEOUT=soon run "$BERTH" -H "$(H stall-logs)" logs victim
 [ "$RC" != 0 ] && [ "$MS" -lt 10000 ] && [ "$(wc -l <"$ERR")" = 1 ]
@@ -88,6 +123,8 @@ BERTH_STALL_TIMEOUT=0 still_running "logs with BERTH_STALL_TIMEOUT=0" $((STALL +
 	"$BERTH" -H "$(H stall-logs)" logs victim
 BERTH_STALL_TIMEOUT=$STALL still_running "logs -f (legitimately silent)" $((2 * STALL)) \
 	"$BERTH" -H "$(H stall-logs)" logs -f victim
+BERTH_STALL_TIMEOUT=$STALL still_running "events of a quiet engine (it answers the ping)" $((2 * STALL)) \
+	"$BERTH" -H "$(H stall-events)" events
 if command -v ss >/dev/null; then
 	SS_PORT=$(cat "$W/sock/stall-logs.port")
 	BERTH_STALL_TIMEOUT=$STALL still_running "logs -f over TCP" $((STALL + 1)) \
