@@ -367,3 +367,20 @@ berth_lease_list(berth_endpoint *ep, struct berth_lease **out, size_t *n, berth_
 	*n = 0;
 	return DISPATCH(ep, lease_list, "leases", true, err, out, n, cancel, err);
 }
+
+int
+berth_lease_find(berth_endpoint *ep, const char *ref, struct berth_lease *out,
+		 berth_cancel *cancel, struct berth_error *err)
+{
+	memset(out, 0, sizeof *out);
+	return DISPATCH(ep, lease_find, "leases", true, err, ref, out, cancel, err);
+}
+
+int
+berth_lease_extend(berth_endpoint *ep, const char *ref, long by_s, time_t end,
+		   struct berth_lease *out, berth_cancel *cancel, struct berth_error *err)
+{
+	if (out)
+		memset(out, 0, sizeof *out);
+	return DISPATCH(ep, lease_extend, "leases", true, err, ref, by_s, end, out, cancel, err);
+}

@@ -83,6 +83,10 @@ struct backend_ops {
 			      struct berth_error *);
 	int (*lease_list)(struct backend *b, struct berth_lease **out, size_t *n,
 			  berth_cancel *cancel, struct berth_error *);
+	int (*lease_find)(struct backend *b, const char *ref, struct berth_lease *out,
+			  berth_cancel *cancel, struct berth_error *);
+	int (*lease_extend)(struct backend *b, const char *ref, long by_s, time_t end,
+			    struct berth_lease *out, berth_cancel *cancel, struct berth_error *);
 };
 
 /* What an archive path is in a container (Docker's X-Docker-Container-Path-Stat). */

@@ -170,6 +170,8 @@ struct berth_container {
 	struct berth_kv *labels; size_t nlabels;
 	char *floating_ip;	/* Zun: associated floating IP, else NULL */
 	char *reservation;	/* Zun: reservation id when known, else NULL */
+	char *runtime;		/* Zun: "nvidia"... when known, else NULL */
+	char *device_profiles;	/* Zun: "P,Q" when known, else NULL */
 	char *network_port;	/* Zun: the Neutron port of its first address */
 	struct json_object *raw;/* the engine's own document (owned) */
 };
@@ -419,15 +421,41 @@ int berth_fip_associate(berth_endpoint *ep, const char *ref, const char *address
 int berth_fip_dissociate(berth_endpoint *ep, const char *ref, berth_cancel *cancel,
 			 struct berth_error *err);
 
+/* One reservation of a lease: what it asked for. */
+struct berth_reservation {
+	char *id;
+	char *resource_type;	/* "device" (CHI@Edge), "physical:host", "virtual:instance"... */
+	char *status;		/* "pending", "active", "deleted"... or NULL */
+	int min, max;		/* devices or hosts asked for; 0 when not given */
+	int amount;		/* instances or floating IPs asked for; 0 when not given */
+	char *properties;	/* "machine_name == raspberrypi4-64" (resource and hypervisor
+				 * properties in words), NULL when none */
+};
+
 struct berth_lease {
 	char *id, *name, *status;
 	time_t start, end;
-	char **reservations; size_t nreservations;	/* reservation ids */
+	struct berth_reservation *reservations; size_t nreservations;
 };
 void berth_lease_list_free(struct berth_lease *list, size_t n);
+void berth_lease_done(struct berth_lease *l);	/* frees one lease's fields */
+/* What a reservation asked for, in words: "1 device: machine_name == raspberrypi4-64",
+ * "1-3 physical:host", "2 virtual:instance" (caller frees). */
+char *berth_reservation_text(const struct berth_reservation *r);
 /* The project's Blazar leases (BERTH_EUNSUPPORTED when the site has no Blazar). */
 int berth_lease_list(berth_endpoint *ep, struct berth_lease **out, size_t *n, berth_cancel *cancel,
 		     struct berth_error *err);
+/* The lease whose id or name is ref (a name must be unique: BERTH_ECONFLICT
+ * otherwise, BERTH_ENOTFOUND when none matches). */
+int berth_lease_find(berth_endpoint *ep, const char *ref, struct berth_lease *out,
+		     berth_cancel *cancel, struct berth_error *err);
+/* Blazar's lease update with a new end: the lease's current end plus by_s
+ * seconds when by_s > 0 (python-blazarclient's --prolong-for), else end.
+ * out (optional) gets the updated lease. A refusal by the site's policy is
+ * one sentence ending in Blazar's own message (BERTH_EENGINE, or the code of
+ * the HTTP status as os_fail gives it). */
+int berth_lease_extend(berth_endpoint *ep, const char *ref, long by_s, time_t end,
+		       struct berth_lease *out, berth_cancel *cancel, struct berth_error *err);
 /* The time from now to end for people, in whole minutes rounded up: "3d 04h",
  * "2h 13m", "7m"; "ended" once past, "-" when end is unknown (0). Returns buf. */
 const char *berth_lease_left(time_t end, time_t now, char *buf, size_t len);

@@ -50,6 +50,8 @@ berth_container_free(struct berth_container *c)
 	berth_kv_free(c->labels, c->nlabels);
 	free(c->floating_ip);
 	free(c->reservation);
+	free(c->runtime);
+	free(c->device_profiles);
 	free(c->network_port);
 	json_object_put(c->raw);
 	free(c);
@@ -119,6 +121,8 @@ berth_container_dup(const struct berth_container *c)
 	d->labels = kvs_dup(c->labels, c->nlabels);
 	d->floating_ip = xstrdup(c->floating_ip);
 	d->reservation = xstrdup(c->reservation);
+	d->runtime = xstrdup(c->runtime);
+	d->device_profiles = xstrdup(c->device_profiles);
 	d->network_port = xstrdup(c->network_port);
 	d->raw = NULL;
 	if (c->raw)
@@ -167,14 +171,27 @@ berth_fip_list_free(struct berth_fip *list, size_t n)
 }
 
 void
+berth_lease_done(struct berth_lease *l)
+{
+	free(l->id);
+	free(l->name);
+	free(l->status);
+	for (size_t i = 0; i < l->nreservations; i++) {
+		struct berth_reservation *r = &l->reservations[i];
+		free(r->id);
+		free(r->resource_type);
+		free(r->status);
+		free(r->properties);
+	}
+	free(l->reservations);
+	memset(l, 0, sizeof *l);
+}
+
+void
 berth_lease_list_free(struct berth_lease *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++) {
-		free(list[i].id);
-		free(list[i].name);
-		free(list[i].status);
-		strs_free(list[i].reservations, list[i].nreservations);
-	}
+	for (size_t i = 0; list && i < n; i++)
+		berth_lease_done(&list[i]);
 	free(list);
 }
 

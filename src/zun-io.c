@@ -138,9 +138,8 @@ zun_exec(struct backend *b, const char *ref, char *const argv[],
 /* ------------------------------------------------------------------ */
 /* Logs. */
 
-/* GET /logs; *text gets the decoded JSON string ("" for null). */
-static int
-logs_fetch(struct zun *z, const char *ref, const struct berth_logs_opts *o, bool use_tail,
+int
+zun_logs_fetch(struct zun *z, const char *ref, const struct berth_logs_opts *o, bool use_tail,
 	   berth_cancel *cancel, char **text, struct berth_error *err)
 {
 	struct buf q = { 0 };
@@ -192,7 +191,7 @@ zun_logs(struct backend *b, const char *ref, const struct berth_logs_opts *o,
 	struct zun *z = zun_of(b);
 	char *text = NULL;
 	if (!o->follow) {
-		if (logs_fetch(z, ref, o, true, cancel, &text, err) < 0)
+		if (zun_logs_fetch(z, ref, o, true, cancel, &text, err) < 0)
 			return -1;
 		if (*text)
 			sink(ctx, BERTH_STDOUT, text, strlen(text));
@@ -204,7 +203,7 @@ zun_logs(struct backend *b, const char *ref, const struct berth_logs_opts *o,
 	size_t shown = 0;
 	bool last = false;
 	for (bool first = true;; first = false) {
-		if (logs_fetch(z, ref, o, false, cancel, &text, err) < 0)
+		if (zun_logs_fetch(z, ref, o, false, cancel, &text, err) < 0)
 			return -1;
 		size_t len = strlen(text);
 		size_t from = first ? tail_offset(text, len, o->tail) : len < shown ? 0 : shown;

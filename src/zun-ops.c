@@ -30,4 +30,6 @@ const struct backend_ops zun_backend_ops = {
 	.fip_associate = zun_fip_associate,
 	.fip_dissociate = zun_fip_dissociate,
 	.lease_list = zun_lease_list,
+	.lease_find = zun_lease_find,
+	.lease_extend = zun_lease_extend,
 };

@@ -34,6 +34,21 @@ int zun_action(struct zun *z, const char *method, const char *ref, const char *s
 /* One sentence for a failed Zun answer: "cannot VERB REF on ENDPOINT: <title>". */
 int zun_fail(struct zun *z, const struct http_response *resp, const char *verb, const char *ref,
 	     struct berth_error *err);
+/* GET /logs (the last o->tail lines when use_tail); *text gets the decoded JSON
+ * string ("" for null). */
+int zun_logs_fetch(struct zun *z, const char *ref, const struct berth_logs_opts *o,
+		   bool use_tail, berth_cancel *cancel, char **text, struct berth_error *err);
+/* zun-edge.c: the errors of edge devices in one sentence each. A container doc in
+ * Error: why, or NULL when it is no failure berth knows (then Zun's own reason is
+ * the best there is). */
+char *zun_edge_error(struct zun *z, const char *ref, struct json_object *doc,
+		     berth_cancel *cancel);
+/* A container doc still Creating when a wait for it ran out: what that means on
+ * CHI@Edge. */
+char *zun_edge_creating(struct zun *z, const char *ref, struct json_object *doc,
+			double waited_s);
+/* Rewrite err, from a refused create, when Zun's reason is the project's quota. */
+void zun_edge_create_refused(struct zun *z, struct berth_error *err);
 /* Zun's status word as berth's. */
 enum berth_status zun_status(const char *word);
 
@@ -78,6 +93,10 @@ int zun_fip_dissociate(struct backend *b, const char *ref, berth_cancel *cancel,
 		       struct berth_error *err);
 int zun_lease_list(struct backend *b, struct berth_lease **out, size_t *n, berth_cancel *cancel,
 		   struct berth_error *err);
+int zun_lease_find(struct backend *b, const char *ref, struct berth_lease *out, berth_cancel *cancel,
+		   struct berth_error *err);
+int zun_lease_extend(struct backend *b, const char *ref, long by_s, time_t end,
+		     struct berth_lease *out, berth_cancel *cancel, struct berth_error *err);
 
 /* zun-io.c: the vtable entries for exec, logs and archives. */
 int zun_exec(struct backend *b, const char *ref, char *const argv[],

@@ -157,8 +157,11 @@ zun_fetch(struct zun *z, const char *ref, struct json_object **doc, berth_cancel
 }
 
 /* ------------------------------------------------------------------ */
-/* The reservations berth gave its containers: Zun does not return hints, so
- * berth remembers them in $XDG_STATE_HOME/berth/zun-reservations ("uuid id"). */
+/* What berth gave its containers that Zun does not return to their owner: the
+ * reservation (hints), the runtime (admin-only in a view) and the device
+ * profiles (annotations). berth remembers them in $XDG_STATE_HOME/berth/
+ * zun-reservations, one "uuid reservation-id", "uuid runtime=R" or
+ * "uuid device_profiles=P,Q" a line. */
 
 static char *
 state_file(bool create_dir)
@@ -182,14 +185,14 @@ state_file(bool create_dir)
 }
 
 static void
-reservation_remember(const char *uuid, const char *reservation)
+state_remember(const char *uuid, const char *value)
 {
 	char *path = state_file(true);
 	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	free(path);
 	if (fd < 0)
 		return;
-	char *line = xasprintf("%s %s\n", uuid, reservation);
+	char *line = xasprintf("%s %s\n", uuid, value);
 	ssize_t w = write(fd, line, strlen(line));	/* one append: atomic */
 	(void)w;
 	free(line);
@@ -214,22 +217,50 @@ reservations_read(void)
 	return buf_steal(&b);
 }
 
-/* The reservation recorded for uuid in the state text (the last one wins). */
+/* What the state text records for uuid under key ("runtime"; NULL: the
+ * reservation, a value without '='); the last line wins. */
 static char *
-reservation_lookup(const char *state, const char *uuid)
+state_lookup(const char *state, const char *uuid, const char *key)
 {
 	char *found = NULL;
-	size_t ul = strlen(uuid);
+	size_t ul = strlen(uuid), kl = key ? strlen(key) : 0;
 	for (const char *p = state; p && *p;) {
 		const char *eol = strchr(p, '\n');
 		size_t len = eol ? (size_t)(eol - p) : strlen(p);
-		if (len > ul + 1 && strncmp(p, uuid, ul) == 0 && p[ul] == ' ') {
-			free(found);
-			found = xstrndup(p + ul + 1, len - ul - 1);
+		const char *v = p + ul + 1;
+		size_t vl = len > ul + 1 ? len - ul - 1 : 0;
+		bool keyed = memchr(v, '=', vl) != NULL;
+		if (vl && strncmp(p, uuid, ul) == 0 && p[ul] == ' ') {
+			if (!key && !keyed) {
+				free(found);
+				found = xstrndup(v, vl);
+			} else if (key && vl > kl && strncmp(v, key, kl) == 0 && v[kl] == '=') {
+				free(found);
+				found = xstrndup(v + kl + 1, vl - kl - 1);
+			}
 		}
 		p = eol ? eol + 1 : p + len;
 	}
 	return found;
+}
+
+/* Record what the create gave container uuid. */
+static void
+state_remember_create(const char *uuid, const struct berth_create_opts *o)
+{
+	if (o->reservation)
+		state_remember(uuid, o->reservation);
+	if (o->runtime) {
+		char *line = xasprintf("runtime=%s", o->runtime);
+		state_remember(uuid, line);
+		free(line);
+	}
+	struct buf b = { 0 };
+	for (size_t i = 0; o->device_profiles && o->device_profiles[i]; i++)
+		buf_printf(&b, "%s%s", i ? "," : "device_profiles=", o->device_profiles[i]);
+	if (b.len)
+		state_remember(uuid, b.data);
+	buf_free(&b);
 }
 
 /* ------------------------------------------------------------------ */
@@ -334,7 +365,13 @@ container_from_json(struct zun *z, struct json_object *o, const char *reservatio
 	if (hints && model_str(hints, "reservation"))
 		c->reservation = xstrdup(model_str(hints, "reservation"));
 	else if (c->id && reservations)
-		c->reservation = reservation_lookup(reservations, c->id);
+		c->reservation = state_lookup(reservations, c->id, NULL);
+	/* An admin's view has the runtime; its owner's has neither it nor the profiles. */
+	c->runtime = xstrdup(model_str(o, "runtime"));
+	if (!c->runtime && c->id && reservations)
+		c->runtime = state_lookup(reservations, c->id, "runtime");
+	if (c->id && reservations)
+		c->device_profiles = state_lookup(reservations, c->id, "device_profiles");
 	c->raw = json_object_get(o);
 	return c;
 }
@@ -675,6 +712,29 @@ zun_remove(struct backend *b, const char *ref, bool force, berth_cancel *cancel,
 	return 0;
 }
 
+/* Why a wait for want ended without it: the container doc went into Error, or the
+ * time ran out. Edge failures get their own sentence (zun-edge.c). */
+static void
+wait_failed(struct zun *z, const char *ref, struct json_object *doc, enum berth_status want,
+	    double timeout_s, berth_cancel *cancel, struct berth_error *err)
+{
+	enum berth_status st = zun_status(model_str(doc, "status"));
+	const char *reason = model_str(doc, "status_reason");
+	char *edge = st == BERTH_ST_ERROR ? zun_edge_error(z, ref, doc, cancel)
+		   : st == BERTH_ST_CREATING && want == BERTH_ST_RUNNING
+		   ? zun_edge_creating(z, ref, doc, timeout_s) : NULL;
+	if (edge)
+		berth_fail(err, st == BERTH_ST_ERROR ? BERTH_EFAILED : BERTH_ETIMEOUT, "%s", edge);
+	else if (st == BERTH_ST_ERROR)
+		berth_fail(err, BERTH_EFAILED, "%s on %s went into error%s%s", ref, z->ep_name,
+			   reason ? ": " : "", reason ? reason : "");
+	else
+		berth_fail(err, BERTH_ETIMEOUT, "%s on %s did not become %s within %g s (it is %s)",
+			   ref, z->ep_name, berth_status_name(want), timeout_s,
+			   berth_status_name(st));
+	free(edge);
+}
+
 static int
 wait_status(struct backend *b, const char *ref, enum berth_status want, double timeout_s,
 	    berth_cancel *cancel, struct berth_error *err)
@@ -682,26 +742,17 @@ wait_status(struct backend *b, const char *ref, enum berth_status want, double t
 	struct zun *z = zun_of(b);
 	double end = timeout_s < 0 ? 0 : now_monotonic() + timeout_s;
 	for (;;) {
-		enum berth_status st;
-		char *reason = NULL;
-		if (status_of(z, ref, &st, &reason, NULL, cancel, err) < 0)
+		struct json_object *doc = NULL;
+		if (zun_fetch(z, ref, &doc, cancel, err) < 0)
 			return -1;
-		if (st == want) {
-			free(reason);
-			return 0;
-		}
-		if (st == BERTH_ST_ERROR) {
-			berth_fail(err, BERTH_EFAILED, "%s on %s went into error%s%s", ref, z->ep_name,
-				   reason ? ": " : "", reason ? reason : "");
-			free(reason);
-			return -1;
-		}
-		free(reason);
-		if (end && now_monotonic() >= end)
-			return berth_fail(err, BERTH_ETIMEOUT,
-					  "%s on %s did not become %s within %g s (it is %s)", ref,
-					  z->ep_name, berth_status_name(want), timeout_s,
-					  berth_status_name(st));
+		enum berth_status st = zun_status(model_str(doc, "status"));
+		bool timed_out = end && now_monotonic() >= end;
+		int rc = st == want ? 0 : st == BERTH_ST_ERROR || timed_out ? -1 : 1;
+		if (rc < 0)
+			wait_failed(z, ref, doc, want, timeout_s, cancel, err);
+		json_object_put(doc);
+		if (rc <= 0)
+			return rc;
 		double slice = ZUN_POLL_S;
 		if (end && end - now_monotonic() < slice)
 			slice = end - now_monotonic();
@@ -886,8 +937,10 @@ zun_create(struct backend *b, const struct berth_create_opts *o, char **id,
 	if (rc < 0)
 		return -1;
 	struct json_object *doc = NULL;
-	if (resp.status != 202 && resp.status != 201 && resp.status != 200)
+	if (resp.status != 202 && resp.status != 201 && resp.status != 200) {
 		rc = zun_fail(z, &resp, "create a container", NULL, err);
+		zun_edge_create_refused(z, err);
+	}
 	else if (os_json(&resp, "Zun", &doc, err) < 0)
 		rc = -1;
 	http_response_done(&resp);
@@ -898,8 +951,7 @@ zun_create(struct backend *b, const struct berth_create_opts *o, char **id,
 	if (!*id)
 		return berth_fail(err, BERTH_EPROTOCOL, "%s created a container but sent no uuid",
 				  z->ep_name);
-	if (o->reservation)
-		reservation_remember(*id, o->reservation);
+	state_remember_create(*id, o);
 	if (o->wait)
 		return wait_status(b, *id, BERTH_ST_RUNNING, wait_s, cancel, err);
 	return 0;
@@ -1018,16 +1070,45 @@ zun_fip_dissociate(struct backend *b, const char *ref, berth_cancel *cancel,
 	return rc;
 }
 
-int
-zun_lease_list(struct backend *b, struct berth_lease **out, size_t *n, berth_cancel *cancel,
-	       struct berth_error *err)
+/* BERTH_EUNSUPPORTED when the site's catalog has no Blazar. */
+static int
+reservation_service(struct zun *z, berth_cancel *cancel, struct berth_error *err)
 {
-	struct zun *z = zun_of(b);
 	bool has = false;
 	if (os_has_service(z->os, OS_SVC_RESERVATION, &has, cancel, err) < 0)
 		return -1;
 	if (!has)
 		return berth_fail(err, BERTH_EUNSUPPORTED,
 				  "%s has no reservation service (Blazar) in its catalog", z->ep_name);
+	return 0;
+}
+
+int
+zun_lease_list(struct backend *b, struct berth_lease **out, size_t *n, berth_cancel *cancel,
+	       struct berth_error *err)
+{
+	struct zun *z = zun_of(b);
+	if (reservation_service(z, cancel, err) < 0)
+		return -1;
 	return blazar_leases(z->os, out, n, cancel, err);
+}
+
+int
+zun_lease_find(struct backend *b, const char *ref, struct berth_lease *out, berth_cancel *cancel,
+	       struct berth_error *err)
+{
+	struct zun *z = zun_of(b);
+	if (reservation_service(z, cancel, err) < 0)
+		return -1;
+	return blazar_lease_find(z->os, ref, out, cancel, err);
+}
+
+int
+zun_lease_extend(struct backend *b, const char *ref, long by_s, time_t end,
+		 struct berth_lease *out, berth_cancel *cancel, struct berth_error *err)
+{
+	struct zun *z = zun_of(b);
+	if (reservation_service(z, cancel, err) < 0)
+		return -1;
+	return blazar_lease_extend(z->os, ref, by_s, end, out, cancel, err);
 }

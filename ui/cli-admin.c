@@ -1,4 +1,4 @@
-/* cli-admin.c: run, snapshot, fip, leases, endpoints, version. */
+/* cli-admin.c: run, snapshot, fip, endpoints, version. */
 #include "config.h"
 
 #include <pthread.h>
@@ -212,44 +212,6 @@ cli_fip(struct cli *cli, int argc, char **argv)
 		free(ip);
 	} else if (berth_fip_dissociate(ep, argv[first + 1], cli->cancel, &err) < 0) {
 		rc = cli_fail(&err);
-	}
-	berth_endpoint_free(ep);
-	return rc;
-}
-
-/* ------------------------------------------------------------------ */
-/* leases */
-
-int
-cli_leases(struct cli *cli, int argc, char **argv)
-{
-	const struct cli_verb *v = cli_verb_find("leases");
-	int first, rc = cli_parse_operands(v, argc, argv, 0, 0, NULL, &first);
-	if (rc >= 0)
-		return rc;
-	berth_endpoint *ep;
-	if ((rc = cli_open(cli, v, &ep)) != CLI_OK)
-		return rc;
-	struct berth_error err = { 0 };
-	struct berth_lease *list;
-	size_t n;
-	if (berth_lease_list(ep, &list, &n, cli->cancel, &err) < 0) {
-		rc = cli_fail(&err);
-	} else {
-		time_t now = time(NULL);
-		printf("%-24s  %-10s  %-20s  %s\n", "NAME", "STATUS", "END", "LEFT");
-		for (size_t i = 0; i < n; i++) {
-			char end[32] = "-", left[32];
-			struct tm tm;
-			if (list[i].end)
-				strftime(end, sizeof end, "%Y-%m-%d %H:%M", localtime_r(&list[i].end, &tm));
-			berth_lease_left(list[i].end, now, left, sizeof left);
-			char *name = cli_clean(list[i].name);
-			printf("%-24s  %-10s  %-20s  %s\n", name, list[i].status ? list[i].status : "",
-			       end, left);
-			free(name);
-		}
-		berth_lease_list_free(list, n);
 	}
 	berth_endpoint_free(ep);
 	return rc;

@@ -84,6 +84,10 @@ ps_json_container(const struct berth_container *c)
 		json_object_object_add(o, "floating_ip", json_str_or_null(c->floating_ip));
 	if (c->reservation)
 		json_object_object_add(o, "reservation", json_str_or_null(c->reservation));
+	if (c->runtime)
+		json_object_object_add(o, "runtime", json_str_or_null(c->runtime));
+	if (c->device_profiles)
+		json_object_object_add(o, "device_profiles", json_str_or_null(c->device_profiles));
 	return o;
 }
 
@@ -348,6 +352,8 @@ show_print(berth_endpoint *ep, const struct berth_container *c, const void *ctx)
 	berth_strv_free(ports);
 	show_field("Floating IP:", c->floating_ip);
 	show_field("Reservation:", c->reservation);
+	show_field("Runtime:", c->runtime);
+	show_field("Dev profiles:", c->device_profiles);
 	if (c->pid > 0)
 		printf("%-13s %ld\n", "PID:", c->pid);
 	show_field("Endpoint:", berth_endpoint_name(ep));

@@ -23,61 +23,6 @@ struct logs_args {
 	struct berth_logs_opts o;
 };
 
-/* A duration back from now: 90s, 10m, 2h, 1d, 1h30m. */
-static int
-since_duration(const char *s, time_t now, time_t *out)
-{
-	double total = 0;
-	while (*s) {
-		char *end;
-		double d = strtod(s, &end);
-		if (end == s || d < 0)
-			return -1;
-		switch (*end) {
-		case 's': total += d; break;
-		case 'm': total += d * 60; break;
-		case 'h': total += d * 3600; break;
-		case 'd': total += d * 86400; break;
-		default: return -1;
-		}
-		s = end + 1;
-	}
-	*out = now - (time_t)total;
-	return 0;
-}
-
-/* 2024-01-31, 2024-01-31T12:00:00[.frac][Z|+hh:mm|-hh:mm] (UTC when no zone). */
-static int
-since_date(const char *s, time_t *out)
-{
-	struct tm tm = { 0 };
-	const char *p = strptime(s, "%Y-%m-%d", &tm);
-	if (!p)
-		return -1;
-	if (*p == 'T' || *p == ' ') {
-		p = strptime(p + 1, "%H:%M:%S", &tm);
-		if (!p)
-			return -1;
-		if (*p == '.')
-			for (p++; isdigit((unsigned char)*p); p++)
-				;
-	}
-	long offset = 0;
-	if (*p == 'Z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		int hh, mm;
-		if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2)
-			return -1;
-		offset = (hh * 3600L + mm * 60L) * (*p == '+' ? 1 : -1);
-		p += 6;
-	}
-	if (*p)
-		return -1;
-	*out = timegm(&tm) - offset;
-	return 0;
-}
-
 int
 cli_parse_time(const char *s, time_t *out)
 {
@@ -87,9 +32,13 @@ cli_parse_time(const char *s, time_t *out)
 		*out = (time_t)d;
 		return 0;
 	}
-	if (since_date(s, out) == 0)
+	if (cli_parse_date(s, out) == 0)
 		return 0;
-	return since_duration(s, time(NULL), out);
+	double back;
+	if (cli_parse_duration(s, &back) < 0)
+		return -1;
+	*out = time(NULL) - (time_t)back;
+	return 0;
 }
 
 static int

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -121,8 +122,18 @@ static const struct cli_verb cli_verb_table[] = {
 	  "  associate            give CONTAINER the floating IP IP, or a free one (allocated\n"
 	  "                       from the public network when none is free); prints it\n"
 	  "  dissociate           take CONTAINER's floating IP away\n" },
-	{ "leases", cli_leases, "leases",
-	  "the project's leases, their status, end time and time left (Zun sites with Blazar)", NULL },
+	{ "leases", cli_leases,
+	  "leases [--expiring DURATION] | leases show LEASE\n"
+	  "       | leases extend LEASE (--by DURATION | --end TIME)",
+	  "the project's leases: status, end, time left and reservations (Zun sites with Blazar)",
+	  "      --expiring D     only the active leases ending within D (30m, 2h, 1d);\n"
+	  "                       exit 1 when there is one (for scripts and cron)\n"
+	  "  show LEASE           the lease (id or name) in full, with its reservations\n"
+	  "  extend LEASE         Blazar's lease update with a new end: --by DURATION adds to\n"
+	  "                       the lease's current end (as blazar lease-update\n"
+	  "                       --prolong-for does); --end TIME sets it ('2026-01-31\n"
+	  "                       18:00', UTC as Blazar takes it); a refusal by the site's\n"
+	  "                       policy is Blazar's own message\n" },
 	{ "stats", cli_stats, "stats [--no-stream] [--format table|json] [CONTAINER...]",
 	  "docker stats' columns for the running containers of every endpoint",
 	  "      --no-stream      one table (two samples a second apart), then exit\n"
@@ -233,7 +244,8 @@ cli_parse(const struct cli_verb *v, int argc, char **argv, const char *shortopts
 			rc = optopt ? cli_usage(v, "unknown option -%c", optopt)
 				    : cli_usage(v, "unknown option %s", argv[optind - 1]);
 		} else if (c == ':') {
-			rc = optopt ? cli_usage(v, "option -%c needs a value", optopt)
+			/* a long option's optopt is its value (>= 1000 for long-only ones) */
+			rc = optopt > 0 && optopt < 128 ? cli_usage(v, "option -%c needs a value", optopt)
 				    : cli_usage(v, "option %s needs a value", argv[optind - 1]);
 		} else {
 			int r = handle(ctx, c, optarg);
@@ -302,6 +314,68 @@ cli_parse_port(const struct cli_verb *v, const char *opt, const char *arg, int *
 	if (cli_parse_int(v, opt, arg, 1, 65535, &port) < 0)
 		return -1;
 	*out = (int)port;
+	return 0;
+}
+
+int
+cli_parse_duration(const char *s, double *seconds)
+{
+	double total = 0;
+	while (*s) {
+		char *end;
+		double d = strtod(s, &end);
+		if (end == s || d < 0)
+			return -1;
+		switch (*end) {
+		case 's': total += d; break;
+		case 'm': total += d * 60; break;
+		case 'h': total += d * 3600; break;
+		case 'd': total += d * 86400; break;
+		default: return -1;
+		}
+		s = end + 1;
+	}
+	*seconds = total;
+	return 0;
+}
+
+/* After a date: " hh:mm[:ss[.frac]]" or "Thh:mm...", or nothing. */
+static const char *
+parse_clock(const char *p, struct tm *tm)
+{
+	if (*p != 'T' && *p != ' ')
+		return p;
+	p = strptime(p + 1, "%H:%M", tm);
+	if (p && *p == ':')
+		p = strptime(p + 1, "%S", tm);
+	if (p && *p == '.')
+		for (p++; isdigit((unsigned char)*p); p++)
+			;
+	return p;
+}
+
+int
+cli_parse_date(const char *s, time_t *out)
+{
+	struct tm tm = { 0 };
+	const char *p = strptime(s, "%Y-%m-%d", &tm);
+	if (p)
+		p = parse_clock(p, &tm);
+	if (!p)
+		return -1;
+	long offset = 0;
+	if (*p == 'Z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int hh, mm;
+		if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2)
+			return -1;
+		offset = (hh * 3600L + mm * 60L) * (*p == '+' ? 1 : -1);
+		p += 6;
+	}
+	if (*p)
+		return -1;
+	*out = timegm(&tm) - offset;
 	return 0;
 }
 

@@ -66,6 +66,11 @@ int cli_parse_int(const struct cli_verb *v, const char *opt, const char *arg, lo
 		  long *out);
 /* A TCP port, 1 to 65535. */
 int cli_parse_port(const struct cli_verb *v, const char *opt, const char *arg, int *out);
+/* A duration: 90s, 10m, 2h, 1d, 1h30m; -1 (no message) when it is not one. */
+int cli_parse_duration(const char *s, double *seconds);
+/* A date: 2024-01-31, 2024-01-31 12:00, 2024-01-31T12:00[:00[.frac]][Z|+hh:mm|-hh:mm]
+ * (UTC when no zone is given); -1 (no message) when it is not one. */
+int cli_parse_date(const char *s, time_t *out);
 
 /* Open the one endpoint a verb works on (the first -H, else the default). */
 int cli_open(struct cli *cli, const struct cli_verb *v, berth_endpoint **ep);

@@ -341,7 +341,7 @@ dash_leases_reservation_text(struct dash *d, const struct dash_ep *e, const char
 		for (size_t k = 0; k < s->v[i].n; k++) {
 			const struct berth_lease *l = &s->v[i].v[k];
 			for (size_t r = 0; r < l->nreservations; r++) {
-				if (strcmp(l->reservations[r], id) != 0)
+				if (strcmp(l->reservations[r].id, id) != 0)
 					continue;
 				char end[32], left[32];
 				time_t now = time(NULL);

@@ -74,6 +74,8 @@ details_open(struct view *v, const void *arg)
 	tmp = dash_leases_reservation_text(d, r->ep, c->reservation);	/* known, never guessed */
 	add_field(&b, "Reservation", tmp);
 	free(tmp);
+	add_field(&b, "Runtime", c->runtime);
+	add_field(&b, "Dev profiles", c->device_profiles);
 	if (r->st && r->st->cpu >= 0 && c->running) {
 		tmp = xasprintf("%.1f%%", r->st->cpu);
 		add_field(&b, "CPU", tmp);

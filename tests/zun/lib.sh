@@ -65,6 +65,17 @@ sim_reset() {
 	curl -sf -o /dev/null -X POST "$ZS_SIM/_sim/reset"
 }
 
+zun_client_env() {	# a fresh HOME and state directory, and the site's app credential in OS_*
+	mkdir -p "$ZS_DIR/home" "$ZS_DIR/state"
+	export HOME=$ZS_DIR/home XDG_STATE_HOME=$ZS_DIR/state
+	unset XDG_CONFIG_HOME OS_CLOUD OS_CLIENT_CONFIG_FILE BERTH_CONFIG DOCKER_HOST
+	local v
+	for v in $(env | sed -n 's/^\(OS_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
+	export OS_AUTH_TYPE=v3applicationcredential OS_AUTH_URL=$ZS_KEYSTONE OS_IDENTITY_API_VERSION=3 \
+		OS_REGION_NAME=CHI@Edge OS_INTERFACE=public OS_APPLICATION_CREDENTIAL_ID=$ZS_APPCRED_ID \
+		OS_APPLICATION_CREDENTIAL_SECRET=$ZS_APPCRED_SECRET
+}
+
 t_done() {
 	local n f
 	read -r n f <"$T_FILE"

@@ -13,22 +13,8 @@ from keystoneauth1.identity import v3
 from zunclient import client as zun_client
 from zunclient import exceptions as zexc
 
-N = 0
-FAILED = 0
-
-
-def ok(cond, name, diag=None):
-    global N, FAILED
-    N += 1
-    if not cond:
-        FAILED += 1
-        print(f"not ok {N} - {name}")
-        if diag is not None:
-            for line in str(diag).splitlines():
-                print(f"# {line}")
-    else:
-        print(f"ok {N} - {name}")
-    sys.stdout.flush()
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tap import done, ok  # noqa: E402
 
 
 def main():
@@ -136,8 +122,7 @@ def main():
        "a container without a reservation goes to Error", got._info)
     zun.containers.delete(bad.uuid, stop=True)
 
-    print(f"1..{N}")
-    return 1 if FAILED else 0
+    return done()
 
 
 if __name__ == "__main__":

@@ -80,6 +80,11 @@ class Docker:
     def remove(self, cid):
         self.check("DELETE", f"/containers/{cid}?force=1&v=1", ok=(204, 404))
 
+    def image_arch(self, image):
+        """The image's architecture ("amd64", "arm64"), or None when the engine lacks it."""
+        status, out = self.call("GET", f"/images/{urllib.parse.quote(image, safe='/:')}/json")
+        return out.get("Architecture") if status == 200 and isinstance(out, dict) else None
+
     def inspect(self, cid):
         status, out = self.call("GET", f"/containers/{cid}/json")
         return out if status == 200 else None

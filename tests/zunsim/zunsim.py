@@ -7,7 +7,15 @@ named t-zun-<uuid>). Every token is validated against a real Keystone, as
 keystonemiddleware does, with a short cache. Standard library only.
 
 Routes: /v1/... (Zun), /network/v2.0/... (Neutron), /reservation/v1/... (Blazar),
-/_sim/... (test control: faults, request log; no auth).
+/_sim/... (test control: faults, request log, leases, quota, policies; no auth).
+
+Edge behaviour, as the fork's K8s driver shows it through Zun: a container runs only on
+a device of an ACTIVE lease's reservation (otherwise its pod is Unschedulable: Error);
+a device reserved by machine name runs that machine's architecture, so an image built
+for another fails with "exec format error" in its logs and, after its restarts, Error
+(ContainersNotReady); an image the device cannot pull leaves the pod Pending, which Zun
+shows as Creating for ever. Blazar's lease update checks what Blazar's manager checks
+and the site's usage enforcement (max_lease_duration, an external policy's refusal).
 """
 import argparse
 import base64
@@ -56,6 +64,10 @@ CREATE_KEYS = {"name", "image", "command", "cpu", "memory", "workdir", "labels",
                "mounts", "nets", "runtime", "hostname", "disk", "availability_zone", "auto_heal",
                "privileged", "healthcheck", "exposed_ports", "registry", "host", "entrypoint",
                "device_profiles"}
+# The machine names CHI@Edge reserves by, and their architecture; a device reservation
+# without a machine name gets the simulator's own (the Docker engine's) architecture.
+DEVICE_ARCH = {"raspberrypi4-64": "arm64", "raspberrypi5": "arm64", "jetson-nano": "arm64",
+               "jetson-xavier-nx": "arm64", "jetson-orin-nano": "arm64", "nvidia-jetson": "arm64"}
 BOOLS = {"true": True, "True": True, "1": True, "yes": True, "on": True, "t": True, "y": True,
          "false": False, "False": False, "0": False, "no": False, "off": False, "f": False, "n": False}
 
@@ -158,6 +170,11 @@ class Site:
         self.fip_seq = 10
         self.seq = 0
         self.leases = []
+        # Blazar's [enforcement] max_lease_duration (-1: none) and an external
+        # policy service's refusal message (None: it allows everything).
+        self.blazar_policy = {"max_lease_duration": -1, "refuse": None}
+        self.quota = {"containers": -1}       # Zun's per-project quota (-1: unlimited)
+        self.runtime_for_users = False        # policy.yaml: container:create:runtime
 
     # ---------------------------------------------------------------- faults
 
@@ -257,7 +274,9 @@ class Site:
              "ports": ports, "hostname": body.get("hostname"), "labels": body.get("labels") or {},
              "addresses": {}, "restart_policy": body.get("restart_policy"),
              "runtime": body.get("runtime"),
+             "device_profiles": body.get("device_profiles") or [],
              "reservation": (body.get("hints") or {}).get("reservation"),
+             "exec_format_error": None,
              "docker_id": None, "pod": False, "busy": True, "port_id": None}
         with self.lock:
             self.seq += 1
@@ -265,6 +284,15 @@ class Site:
             self.containers[uid] = c
         threading.Thread(target=self._bring_up, args=(c, True), daemon=True).start()
         return c
+
+    def check_quota(self, project):
+        """Zun's _check_container_quotas: OverQuota (403) past the project's limit."""
+        with self.lock:
+            limit = self.quota["containers"]
+            used = sum(1 for c in self.containers.values() if c["project_id"] == project)
+        if 0 <= limit <= used:
+            raise ApiError(403, "Quota exceeded for resources: ['containers']",
+                           "container.over-quota")
 
     def _set(self, c, **kw):
         with self.lock:
@@ -278,16 +306,24 @@ class Site:
                 self._set(c, status="Error", task_state=None, busy=False,
                           status_reason=f"container {c['uuid']} has no reservaton ID set.")
                 return
+            device = self.device_of(c["project_id"], c["reservation"])
+            if device is None:      # no node carries the reservation's label
+                self._set(c, status="Error", task_state=None, busy=False,
+                          status_reason="0/4 nodes are available: 4 node(s) didn't match "
+                                        "Pod's node affinity/selector.",
+                          status_detail="Unschedulable")
+                return
+            arch = self.docker.image_arch(c["image"])
+            if arch is None:        # ErrImagePull: the pod stays Pending
+                self._set(c, status="Creating", task_state=None, busy=False)
+                return
+            if device and device != arch:
+                return self._crash_loop(c)
             if not c["docker_id"]:
-                try:
-                    did = self.docker.create(
-                        "t-zun-" + c["uuid"], c["image"], c["command"], c["environment"],
-                        {"zunsim": self.sim_id, "zun.uuid": c["uuid"]},
-                        entrypoint=c["entrypoint"], workdir=c["workdir"])
-                except DockerError as e:
-                    self._set(c, status="Error", task_state=None, busy=False,
-                              status_reason=f"Docker error: {e}")
-                    return
+                did = self.docker.create(
+                    "t-zun-" + c["uuid"], c["image"], c["command"], c["environment"],
+                    {"zunsim": self.sim_id, "zun.uuid": c["uuid"]},
+                    entrypoint=c["entrypoint"], workdir=c["workdir"])
                 self._set(c, docker_id=did)
             self._set(c, status="Created", task_state="container_starting")
             self.docker.start(c["docker_id"])
@@ -299,6 +335,29 @@ class Site:
                       status_detail=None, busy=False)
         except Exception as e:  # the compute manager's _fail_container
             self._set(c, status="Error", task_state=None, busy=False, status_reason=str(e))
+
+    def device_of(self, project, reservation):
+        """The architecture of the device an ACTIVE lease reserved ("" for any device),
+        or None when no active lease of the project holds the reservation."""
+        with self.lock:
+            for lease in self.leases:
+                if lease.get("project_id") != project or lease.get("status") != "ACTIVE":
+                    continue
+                for r in lease.get("reservations") or []:
+                    if r.get("id") == reservation:
+                        return DEVICE_ARCH.get(machine_name(r.get("resource_properties")), "")
+        return None
+
+    def _crash_loop(self, c):
+        """A binary for another architecture: every start fails at exec; after the
+        K8s driver's two restarts the Ready condition fails the container."""
+        entry = (c["entrypoint"] or c["command"] or ["/bin/sh"])[0]
+        self._set(c, status="Created", task_state="container_starting",
+                  exec_format_error=f"exec {entry}: exec format error\n")
+        time.sleep(START_DELAY)
+        self._set(c, status="Error", task_state=None, busy=False,
+                  status_reason=f"containers with unready status: [{c['name']}]",
+                  status_detail="ContainersNotReady")
 
     def _attach_port(self, c, info):
         ip = (info or {}).get("NetworkSettings", {}).get("IPAddress") or None
@@ -363,6 +422,23 @@ class Site:
                 pass
 
 
+def machine_name(props):
+    """The machine name a device reservation's resource_properties asks for, or None."""
+    try:
+        q = json.loads(props) if isinstance(props, str) else props
+    except ValueError:
+        return None
+    if not isinstance(q, list) or not q:
+        return None
+    if q[0] == "and":
+        for sub in q[1:]:
+            name = machine_name(sub)
+            if name:
+                return name
+        return None
+    return q[2] if len(q) == 3 and q[0] == "==" and q[1] == "$machine_name" else None
+
+
 def parse_version(header):
     """The negotiated microversion, or ApiError 406."""
     if not header:
@@ -402,7 +478,7 @@ def schema_error(msg):
     return ApiError(400, msg, "container.schema-validation-error")
 
 
-def validate_create(body, ver, admin):
+def validate_create(body, ver, admin, runtime_for_users=False):
     if not isinstance(body, dict):
         raise schema_error("Invalid input: the request body must be an object.")
     for k in body:
@@ -437,6 +513,8 @@ def validate_create(body, ver, admin):
     if dp is not None and not isinstance(dp, list):
         raise schema_error(f"Invalid input for field 'device_profiles'. The value is '{dp}'.")
     for key, rule in (("runtime", "container:create:runtime"), ("host", "container:create:requested_destination")):
+        if key == "runtime" and runtime_for_users:
+            continue
         if body.get(key) is not None and not admin:
             raise ApiError(403, f"Policy doesn't allow {rule} to be performed.",
                            "container.policy-not-authorized")
@@ -531,7 +609,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             elif path.startswith("/network/v2.0/"):
                 self.neutron(who, path[len("/network/v2.0"):], q, body)
             elif path.startswith("/reservation/v1/"):
-                self.blazar(who, path[len("/reservation/v1"):])
+                self.blazar(who, path[len("/reservation/v1"):], body)
             else:
                 self.send(404, {"error": {"code": 404, "title": "Not Found",
                                           "message": "The resource could not be found."}})
@@ -603,7 +681,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             except ValueError:
                 raise ApiError(400, "Malformed request body", "container.invalid")
             check_params(q, ["run"])
-            validate_create(doc, self.ver, admin)
+            validate_create(doc, self.ver, admin, site.runtime_for_users)
+            site.check_quota(who["project_id"])
             c = site.create(who, doc, self.host_url())
             hdr["Location"] = f"{self.host_url()}/v1/containers/{c['uuid']}"
             return self.send(202, site.view(c, self.host_url(), admin), extra=hdr)
@@ -740,6 +819,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 raise ApiError(400, f"Invalid input for query parameters since. Value: '{since}'.",
                                "container.invalid")
         self.site.check_state(c, "logs")
+        if c["exec_format_error"]:
+            return 200, c["exec_format_error"] * 3      # one line per start
         if not c["pod"] or not c["docker_id"]:
             return 200, None
         ts = "timestamps" in q and BOOLS[q["timestamps"]]
@@ -858,18 +939,55 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     # ---------------------------------------------------------------- Blazar
 
-    def blazar(self, who, path):
-        leases = [l for l in self.site.leases if l["project_id"] == who["project_id"]]
+    def blazar_error(self, code, message):
+        self.send(code, {"error_code": code, "error_message": message, "error_name": code})
+
+    def blazar(self, who, path, body):
+        with self.site.lock:
+            leases = [l for l in self.site.leases if l["project_id"] == who["project_id"]]
         if path in ("/leases", "/leases/") and self.command == "GET":
             return self.send(200, {"leases": leases})
         m = re.fullmatch(r"/leases/([^/]+)", path)
+        lease = next((l for l in leases if m and l["id"] == m.group(1)), None)
+        if m and not lease and self.command in ("GET", "PUT"):
+            return self.blazar_error(404, f"Object with {{'lease_id': '{m.group(1)}'}} not found")
         if m and self.command == "GET":
-            for l in leases:
-                if l["id"] == m.group(1):
-                    return self.send(200, {"lease": l})
-            return self.send(404, {"error_code": 404, "error_message": f"Object with {{'lease_id': '{m.group(1)}'}} not found",
-                                   "error_name": 404})
-        self.send(404, {"error_code": 404, "error_message": "Not Found", "error_name": 404})
+            return self.send(200, {"lease": lease})
+        if m and self.command == "PUT":
+            return self.blazar_update(lease, body)
+        self.blazar_error(404, "Not Found")
+
+    def blazar_update(self, lease, body):
+        """Blazar's update_lease for a new end_date: the manager's date checks, then
+        the usage enforcement filters (max_lease_duration, an external policy)."""
+        try:
+            values = json.loads(body or b"null")
+        except ValueError:
+            return self.blazar_error(400, "Malformed request body")
+        date = values.get("end_date") if isinstance(values, dict) else None
+        try:
+            end = datetime.datetime.strptime(str(date), "%Y-%m-%d %H:%M")
+        except ValueError:
+            return self.blazar_error(400, f"{date} is an invalid date. Required format: %Y-%m-%d %H:%M")
+        now = datetime.datetime.utcnow()
+        start = datetime.datetime.strptime(lease["start_date"][:19], "%Y-%m-%dT%H:%M:%S")
+        old_end = datetime.datetime.strptime(lease["end_date"][:19], "%Y-%m-%dT%H:%M:%S")
+        policy = self.site.blazar_policy
+        if old_end < now:
+            return self.blazar_error(400, "Terminated leases can only be renamed")
+        if end < now or end < start:
+            return self.blazar_error(400, "End date must be later than current and start date")
+        duration = int((end - start).total_seconds())
+        if 0 <= policy["max_lease_duration"] < duration:
+            return self.blazar_error(400, f"Lease duration of {duration} seconds must be less "
+                                     "than or equal to the maximum lease duration of "
+                                     f"{policy['max_lease_duration']} seconds.")
+        if policy["refuse"]:
+            return self.blazar_error(400, policy["refuse"])
+        with self.site.lock:
+            lease["end_date"] = end.strftime("%Y-%m-%dT%H:%M:%S.000000")
+            lease["updated_at"] = now_iso()
+        self.send(200, {"lease": lease})
 
     # ---------------------------------------------------------------- test control
 
@@ -892,11 +1010,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/_sim/containers":
             with site.lock:
                 return self.send(200, [{"uuid": c["uuid"], "name": c["name"], "status": c["status"],
-                                        "docker_id": c["docker_id"], "port_id": c["port_id"]}
+                                        "docker_id": c["docker_id"], "port_id": c["port_id"],
+                                        "runtime": c["runtime"],
+                                        "device_profiles": c["device_profiles"]}
                                        for c in site.containers.values()])
         if path == "/_sim/lease" and self.command == "POST":
             with site.lock:
                 site.leases.append(json.loads(body))
+            return self.send(200, None)
+        if path == "/_sim/blazar-policy" and self.command == "POST":
+            with site.lock:
+                site.blazar_policy.update(json.loads(body))
+            return self.send(200, site.blazar_policy)
+        if path == "/_sim/quota" and self.command == "POST":
+            with site.lock:
+                site.quota.update(json.loads(body))
+            return self.send(200, site.quota)
+        if path == "/_sim/runtime-policy" and self.command == "POST":
+            with site.lock:
+                site.runtime_for_users = bool(json.loads(body)["users"])
             return self.send(200, None)
         if path == "/_sim/fip" and self.command == "POST":
             with site.lock:
