@@ -48,15 +48,18 @@ zun_edge_error(struct zun *z, const char *ref, struct json_object *doc, berth_ca
 	const char *reason = model_str(doc, "status_reason");
 	const char *detail = model_str(doc, "status_detail");
 	const char *image = model_str(doc, "image");
+	int rl = reason ? (int)strcspn(reason, "\n") : 0;	/* Zun's words, kept */
+	while (rl > 0 && reason[rl - 1] == '.')
+		rl--;
 	if (says(reason, "has no reservaton ID set") || says(reason, "has no reservation"))
-		return xasprintf("%s on %s has no reservation: CHI@Edge runs a container only on a "
-				 "device reserved for it; run it with --reservation ID, the id of a "
-				 "device reservation of an active lease (see berth leases)",
-				 name, z->ep_name);
+		return xasprintf("%s on %s has no reservation (%.*s): CHI@Edge runs a container "
+				 "only on a device reserved for it; run it with --reservation ID, the "
+				 "id of a device reservation of an active lease (see berth leases)",
+				 name, z->ep_name, rl, reason);
 	if (says(detail, "Unschedulable") || says(reason, "node affinity"))
-		return xasprintf("%s on %s has no device to run on: its reservation is not one of "
-				 "an active lease (the lease has not started yet, or has ended; see "
-				 "berth leases)", name, z->ep_name);
+		return xasprintf("%s on %s has no device to run on (%.*s): its reservation is not "
+				 "one of an active lease (the lease has not started yet, or has ended; "
+				 "see berth leases)", name, z->ep_name, rl, reason ? reason : "");
 	if (says(reason, "ErrImagePull") || says(reason, "ImagePullBackOff") ||
 	    says(reason, "pull access denied") || says(reason, "manifest unknown"))
 		return xasprintf("%s on %s: the device cannot pull image %s (%s); check its name "

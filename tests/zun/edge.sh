@@ -47,10 +47,10 @@ check "an amd64 image on the Raspberry Pi: one sentence saying the device is arm
 # ---------------------------------------------------------------- reservations
 bz -H zun run --name edge-nores --wait --timeout 60 $IMG sleep 300
 check "no reservation: one sentence saying to pass one" \
-	eval '[ $RC = 1 ] && has "$ERR" "berth: edge-nores on zun has no reservation: " && has "$ERR" "run it with --reservation ID" && [ "$(printf "%s\n" "$ERR" | grep -vc "^berth: warning: ")" = 1 ]'
+	eval '[ $RC = 1 ] && has "$ERR" "berth: edge-nores on zun has no reservation (container " && has "$ERR" "): CHI@Edge runs a container only on a device reserved for it" && has "$ERR" "run it with --reservation ID" && [ "$(printf "%s\n" "$ERR" | grep -vc "^berth: warning: ")" = 1 ]'
 bz -H zun run --name edge-idle --reservation "$LATER_RES" --wait --timeout 60 $IMG sleep 300
 check "the reservation of a lease not started yet: one sentence saying it is not active" \
-	eval '[ $RC = 1 ] && one_line && has "$ERR" "edge-idle on zun has no device to run on: its reservation is not one of an active lease"'
+	eval '[ $RC = 1 ] && one_line && has "$ERR" "edge-idle on zun has no device to run on (0/4 nodes are available: 4 node(s) didn'"'"'t match Pod'"'"'s node affinity/selector): its reservation is not one of an active lease"'
 
 # ---------------------------------------------------------------- an image the device cannot pull
 bz -H zun run --name edge-pull --reservation "$ZS_RESERVATION" --wait --timeout 4 berth-test/no-such-image:1 true
