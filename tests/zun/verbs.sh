@@ -7,18 +7,10 @@
 
 trap 'zun_site_stop' EXIT
 export ZUN_TOKEN_EXPIRATION=20 ZUNSIM_MAX_LIMIT=2
-zun_site_start; rc=$?
-[ $rc = 77 ] && { echo "1..0 # SKIP keystone, uwsgi or the Docker engine is missing"; exit 0; }
-[ $rc = 0 ] || { echo "Bail out! the test site did not start"; exit 1; }
-
-mkdir -p "$ZS_DIR/home" "$ZS_DIR/work" "$ZS_DIR/state"
+zun_site_tap_start
+zun_client_env
+mkdir -p "$ZS_DIR/work"
 cd "$ZS_DIR/work" || exit 1
-export HOME=$ZS_DIR/home XDG_STATE_HOME=$ZS_DIR/state
-unset XDG_CONFIG_HOME OS_CLOUD OS_CLIENT_CONFIG_FILE BERTH_CONFIG DOCKER_HOST
-for v in $(env | sed -n 's/^\(OS_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
-export OS_AUTH_TYPE=v3applicationcredential OS_AUTH_URL=$ZS_KEYSTONE OS_IDENTITY_API_VERSION=3 \
-	OS_REGION_NAME=CHI@Edge OS_INTERFACE=public OS_APPLICATION_CREDENTIAL_ID=$ZS_APPCRED_ID \
-	OS_APPLICATION_CREDENTIAL_SECRET=$ZS_APPCRED_SECRET
 IMG=berth-test/busybox:latest
 R=$ZS_RESERVATION
 
