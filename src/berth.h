@@ -478,6 +478,7 @@ struct berth_config {
 	int scrollback;			/* log pane lines, default 10000 */
 	char *theme;			/* "default", "mono" */
 	bool mouse;			/* default true */
+	bool bell;			/* ring on trouble notices; default false */
 	struct berth_endpoint_conf *endpoints; size_t nendpoints;
 	struct berth_kv *keys; size_t nkeys;	/* [keys] action = key */
 };

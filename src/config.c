@@ -139,6 +139,8 @@ config_general(struct config_parse *p, const char *key, const char *val)
 		return config_int(p, key, val, 100, 10000000, &c->scrollback);
 	if (strcmp(key, "mouse") == 0)
 		return config_bool(p, key, val, &c->mouse);
+	if (strcmp(key, "bell") == 0)
+		return config_bool(p, key, val, &c->bell);
 	if (strcmp(key, "theme") == 0) {
 		if (!*val)
 			return config_bad(p, "%s needs a value", key);

@@ -68,6 +68,7 @@ void
 dash_rebuild(struct dash *d)
 {
 	table_rebuild(&d->table, d->eps, d->neps);
+	notice_rows(d);
 	log_follow_soon(d);
 	dash_changed(d);
 }

@@ -22,6 +22,7 @@
 
 struct copy_job;
 struct dash_leases;
+struct dash_notice;
 
 struct dash {
 	const struct berth_config *cfg;
@@ -47,6 +48,7 @@ struct dash {
 	bool headless;
 	struct dash_leases *leases;	/* dash-leases.c */
 	struct stats_history *history;	/* stats-history.c: the sampled rows' last ten minutes */
+	struct dash_notice *notice;	/* dash-notice.c: what the last rebuild saw */
 };
 
 /* dash-feed-host.c: the feed of d's endpoints, its host the dashboard. */
@@ -66,6 +68,11 @@ const char *dash_leases_status_text(struct dash *d);
 /* The reservation id, with its lease when Blazar lists it; NULL when id is NULL. */
 char *dash_leases_reservation_text(struct dash *d, const struct dash_ep *e, const char *id);
 void dash_leases_free(struct dash *d);
+
+/* dash-notice.c: a running container that died, a health check that turned
+ * unhealthy, said in the message line (and the bell with bell = yes). */
+void notice_rows(struct dash *d);	/* after the lists changed */
+void notice_free(struct dash *d);
 
 /* dash-warn.c: libberth's warnings in the message line while the screen is ours. */
 void dash_warn_begin(void);		/* from now on, collect them */

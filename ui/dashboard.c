@@ -255,6 +255,7 @@ dash_free(struct dash *d)
 	pool_free(d->pool);
 	dash_leases_free(d);
 	stats_history_free(d->history);
+	notice_free(d);
 	for (size_t i = 0; i < d->neps; i++)
 		feed_free_endpoint(&d->eps[i]);
 	free(d->eps);

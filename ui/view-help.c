@@ -23,7 +23,9 @@ help_open(struct view *v, const void *arg)
 		   "The filter's words ep:NAME keep the rows of the endpoints named NAME (else\n"
 		   "those whose name contains it); Enter in the endpoints view sets one.\n"
 		   "health:unhealthy (starting, healthy, none) and state:exited (running, paused...)\n"
-		   "keep the rows with that health or status.\n");
+		   "keep the rows with that health or status.\n"
+		   "A running container that dies with a non-zero code, or a health check that\n"
+		   "turns unhealthy, is said in the message line (and rings with bell = yes).\n");
 	pane_set_text(pane_new(v, "help"), b.data);
 	buf_free(&b);
 	return true;

@@ -1,7 +1,9 @@
 #!/bin/bash
 # tmux-monitor.sh: health and trouble in the dashboard, in a real terminal
 # against the Docker engine: a container whose health check fails turns
-# unhealthy in the FLAGS column, and the filter's health: and state: words.
+# unhealthy in the FLAGS column, notices in the message line when a running
+# container dies or a check turns unhealthy, and the filter's health: and
+# state: words.
 . "$TOP_SRCDIR/tests/screen/lib.sh"
 need_engine
 need_tmux
@@ -21,11 +23,22 @@ ok $? "a failing health check turns the row unhealthy in the FLAGS column"
 ! screen | grep -F "$P-calm " | grep -q 'healthy\|starting'
 ok $? "a container without a health check shows no health"
 
+# Notices: trouble that starts while the dashboard watches, in the message line.
+dk stop -t 0 $P-calm >/dev/null
+wait_for "$P-calm on unix://$DOCKER_SOCK died (exit 137" 20
+ok $? "a running container stopped by the docker CLI raises a notice with its exit code"
+ctr $P-sick2 --health-cmd 'false' --health-interval 1s "$IMAGE" sleep 100000
+wait_for "$P-sick2 on unix://$DOCKER_SOCK turned unhealthy" 60
+ok $? "a health check that turns unhealthy raises a notice"
+screen | grep -q "filter \"$P\"\|^ *NAME" && ! screen | grep -q "logs $P-sick2"
+ok $? "the notice leaves the focus and the panes as they were"
+dk start $P-calm >/dev/null
+
 set_filter "$P health:unhealthy"
-wait_gone "$P-calm" 10 && shows "$P-sick" && hides "$P-gone"
-ok $? "health:unhealthy keeps the unhealthy container only"
+wait_gone "$P-calm" 10 && shows "$P-sick " && hides "$P-gone"
+ok $? "health:unhealthy keeps the unhealthy containers only"
 set_filter "$P state:exited"
-wait_for "$P-gone" 10 && wait_gone "$P-sick" 10 && hides "$P-calm"
+wait_for "$P-gone" 10 && wait_gone "$P-sick" 10 && wait_gone "$P-calm" 10
 ok $? "state:exited keeps the exited container only"
 set_filter "health:none $P-c"
 wait_for "$P-calm" 10 && hides "$P-sick"
