@@ -28,7 +28,8 @@ wait_row "$P-idle" "exited (137)"
 ok $? "a container stopped with the docker CLI shows exited ($(( $(now_ms) - t1 )) ms after the CLI returned, $(( $(now_ms) - t0 )) ms in all)"
 
 # Filter and sort.
-names() { screen | grep -oE "$P-(web|log|idle)" | tr '\n' ' '; }
+# The rows' names, top to bottom (not the message line's: it may name one).
+names() { screen | sed '$d' | grep -oE "$P-(web|log|idle)" | tr '\n' ' '; }
 [ "$(names)" = "$P-idle $P-log $P-web " ]
 ok $? "rows are sorted by name"
 tm send-keys -t s O

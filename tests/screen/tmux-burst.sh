@@ -19,8 +19,9 @@ done
 wait
 dk start "${names[@]}" >/dev/null
 
-# count TEXT: how many of the numbered rows show TEXT.
-count() { screen | grep -E -- "(^| )$P-[0-9]+ " | grep -cF -- "$1"; }
+# count TEXT: how many of the numbered rows show TEXT (not the message line,
+# which may name one).
+count() { screen | sed '$d' | grep -E -- "(^| )$P-[0-9]+ " | grep -cF -- "$1"; }
 counted() { [ "$(count "$1")" -eq "$2" ]; }
 wait_count() {	# wait_count TEXT N SECONDS
 	wait_until "$3" counted "$1" "$2" || timed_out "$2 rows to show $1 ($(count "$1") do)"
