@@ -59,6 +59,7 @@ static const struct action_info actions[ACT_COUNT] = {
 	[ACT_LOG_SAVE] = { "log_save", "save the log pane to a file", "^s" },
 	[ACT_ENDPOINTS] = { "endpoints", "every endpoint: state, error, back-off; enter filters to one", "H" },
 	[ACT_GROUP] = { "group", "group the rows by endpoint, under a header with its state", "z" },
+	[ACT_STATS] = { "stats", "graphs of the container's last 10 minutes: CPU, memory, I/O, PIDs", "u" },
 };
 
 static unsigned char keymap[KEYMAP_SIZE];

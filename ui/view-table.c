@@ -119,6 +119,7 @@ table_key(struct view *v, enum action a, int key)
 	case ACT_SORT_REVERSE: case ACT_ALL: case ACT_GROUP: toggle(d, a); break;
 	case ACT_MOUSE: dash_set_mouse(d, !d->mouse); break;
 	case ACT_LEASES: view_open(d, "leases", NULL); break;
+	case ACT_STATS: view_open(d, "stats", NULL); break;
 	case ACT_ENDPOINTS: view_open(d, "endpoints", NULL); break;
 	case ACT_HELP: view_open(d, "help", NULL); break;
 	case ACT_DETAILS: view_open(d, "details", NULL); break;

@@ -20,7 +20,8 @@
 	X(endpoints_view) \
 	X(prompt_view) \
 	X(confirm_view) \
-	X(menu_view)
+	X(menu_view) \
+	X(stats_view)
 
 #define DECLARE(ops) extern const struct view_ops ops;
 BUILTIN_VIEWS(DECLARE)

@@ -12,11 +12,12 @@ P=t-dash-mon-$$
 ctr $P-sick --health-cmd 'false' --health-interval 1s "$IMAGE" sleep 100000
 ctr $P-calm "$IMAGE" sleep 100000
 ctr $P-gone "$IMAGE" sh -c 'exit 3'
+ctr $P-burn "$IMAGE" sh -c 'while :; do :; done'
 
 tm_start 160 30 "$BERTH -H unix://$DOCKER_SOCK"
 wait_for "connected" 15 >/dev/null
 set_filter "$P"
-wait_row "$P-calm" running && wait_row "$P-gone" "exited (3)"
+wait_row "$P-calm" running && wait_row "$P-gone" "exited (3)" && wait_row "$P-burn" running
 ok $? "the table shows the three containers"
 wait_row "$P-sick" unhealthy 60 && shows FLAGS
 ok $? "a failing health check turns the row unhealthy in the FLAGS column"
@@ -44,5 +45,31 @@ set_filter "health:none $P-c"
 wait_for "$P-calm" 10 && hides "$P-sick"
 ok $? "health:none with text: the unchecked container whose name matches"
 
+# The stats view: graphs of the burning container's samples, with scales.
+set_filter "$P-burn"
+wait_gone "$P-calm" 10 >/dev/null
+graphed() { screen | grep -qE '^CPU +[0-9.]+% +scale 0 to [0-9.]+%' && screen | grep -q '[▁▂▃▄▅▆▇█]'; }
+tm send-keys -t s u
+wait_for "stats $P-burn on unix://$DOCKER_SOCK" 10 && wait_until 30 graphed
+ok $? "u opens the stats view: the CPU graph of the busy container, with its scale" || screen | sed 's/^/#   /'
+screen | grep -qE '^memory +[0-9.]+ [KM]iB' && screen | grep -qE '^net rx' && screen | grep -qE '^block write' &&
+	screen | grep -qE '^PIDs +1 '
+ok $? "the stats view has memory, network, block I/O and PIDs with units"
+tm send-keys -t s Escape
+wait_gone "stats $P-burn" 5
+ok $? "Esc closes the stats view"
+tm send-keys -t s q
+wait_until 10 gone "$(pane_pid)" >/dev/null
+
+# Under a non-UTF-8 locale the graphs are plain ASCII.
+tm kill-session -t s
+tm_start 160 30 "env LANG=C LC_ALL=C $BERTH -H unix://$DOCKER_SOCK"
+wait_for "connected" 15 >/dev/null
+set_filter "$P-burn"
+wait_row "$P-burn" running 10 >/dev/null
+tm send-keys -t s u
+ascii_graphed() { screen | grep -qE '^PIDs +1 ' && screen | grep -qE '^ *#+ *$' && ! screen | grep -q '█'; }
+wait_for "stats $P-burn" 10 >/dev/null && wait_until 30 ascii_graphed
+ok $? "under LANG=C the graphs are drawn with ASCII characters"
 tm send-keys -t s q
 done_testing
