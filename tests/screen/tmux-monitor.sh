@@ -34,6 +34,7 @@ ok $? "a health check that turns unhealthy raises a notice"
 screen | grep -q "filter \"$P\"\|^ *NAME" && ! screen | grep -q "logs $P-sick2"
 ok $? "the notice leaves the focus and the panes as they were"
 dk start $P-calm >/dev/null
+wait_row "$P-calm" running 30 >/dev/null
 
 set_filter "$P health:unhealthy"
 wait_gone "$P-calm" 10 && shows "$P-sick " && hides "$P-gone"
