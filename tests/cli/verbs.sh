@@ -41,7 +41,7 @@ cleanup()
 trap cleanup EXIT
 
 # ---------------------------------------------------------------- logs --since
-docker run -d --name "${P}log" berth-test/busybox:latest sh -c 'echo early; sleep 2; echo late; sleep 300' >/dev/null
+docker run -d --name "${P}log" berth-test/busybox:latest sh -c 'echo early; sleep 2; echo late; sleep 100000' >/dev/null
 for i in $(seq 50); do docker logs "${P}log" 2>/dev/null | grep -q late && break; sleep 0.2; done
 run B logs --since 10m "${P}log"
 is "$(out)" "$(printf 'early\nlate')" "logs --since 10m: a duration back from now"

@@ -26,7 +26,7 @@ D() { docker -H "$H" "$@"; }
 CTR=t-files-rt-$$
 W=$TAP_TMP/w
 mkdir -p "$W"
-D run -d --name "$CTR" "$TEST_IMAGE" sleep 600 >/dev/null || bail_out "cannot start a container"
+D run -d --name "$CTR" "$TEST_IMAGE" sleep 100000 >/dev/null || bail_out "cannot start a container"
 trap 'D rm -f "$CTR" >/dev/null 2>&1' EXIT
 
 # Type, mode, size, mtime (seconds), link target and checksum of everything under $1.

@@ -40,9 +40,9 @@ cleanup
 # ---------------------------------------------------------------- fixtures
 D run -d --name "${P}burn" "$IMAGE" sh -c 'while :; do :; done' >/dev/null ||
 	bail_out "docker run failed on $ENGINE"
-D run -d --name "${P}idle" -m 64m "$IMAGE" sleep 600 >/dev/null
+D run -d --name "${P}idle" -m 64m "$IMAGE" sleep 100000 >/dev/null
 D run -d --name "${P}sick" --health-cmd 'echo probe-said-no; false' --health-interval 1s \
-	"$IMAGE" sleep 600 >/dev/null
+	"$IMAGE" sleep 100000 >/dev/null
 D run -d --name "${P}flaky" --restart on-failure:3 "$IMAGE" sh -c 'sleep 0.3; exit 1' >/dev/null
 # 64 MiB through a pipe into tail, which keeps the last line (all of it: no
 # newline) in memory, well past the 8 MiB limit.

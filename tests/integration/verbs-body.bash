@@ -84,8 +84,8 @@ D run -d --name "${P}web" -p "127.0.0.1:$HP:80" --expose 8080 "$IMAGE" sh -c \
 	'mkdir -p /www && echo hello >/www/index.html && printf "{\"a\":[1,2],\"b\":\"x\"}" >/www/data.json && exec httpd -f -p 80 -h /www' >/dev/null ||
 	bail_out "docker run failed on $ENGINE"
 D run -d --name "${P}done" "$IMAGE" sh -c 'exit 3' >/dev/null
-D create --name "${P}created" "$IMAGE" sleep 300 >/dev/null
-D run -d --name "${P}sleeper" "$IMAGE" sleep 300 >/dev/null
+D create --name "${P}created" "$IMAGE" sleep 100000 >/dev/null
+D run -d --name "${P}sleeper" "$IMAGE" sleep 100000 >/dev/null
 wait_status "${P}done" exited || bail_out "fixture ${P}done did not exit"
 for i in $(seq 50); do D exec "${P}web" test -s /www/data.json 2>/dev/null && break; sleep 0.2; done
 # A CGI program that echoes the request's method and body, for http -X and -d.
@@ -178,8 +178,8 @@ run B status "${P}sleeper"; is "$(out)" paused "status: paused"
 D unpause "${P}sleeper" >/dev/null
 
 # ---------------------------------------------------------------- start, stop, restart
-D create --name "${P}life" "$IMAGE" sleep 300 >/dev/null
-D create --name "${P}life2" "$IMAGE" sleep 300 >/dev/null
+D create --name "${P}life" "$IMAGE" sleep 100000 >/dev/null
+D create --name "${P}life2" "$IMAGE" sleep 100000 >/dev/null
 run B start "${P}life"
 is "$RC" 0 "start: exit status 0"
 is "$(inspect_field "${P}life" '{{.State.Status}}')" running "start: the container runs"
@@ -209,7 +209,7 @@ trapper() # NAME SIGNAL CODE: a container that exits with CODE on SIGNAL
 	D run -d --name "$1" "$IMAGE" sh -c "trap 'exit $3' $2; echo ready; while :; do sleep 0.1; done" >/dev/null
 	wait_log "$1" ready
 }
-D run -d --name "${P}k1" "$IMAGE" sleep 300 >/dev/null
+D run -d --name "${P}k1" "$IMAGE" sleep 100000 >/dev/null
 run B kill "${P}k1"
 is "$RC" 0 "kill: exit status 0"
 wait_status "${P}k1" exited
@@ -235,7 +235,7 @@ one_error_line; ok $? "kill: a stopped container gives one 'berth: ' line"
 run B rm "${P}k1"
 is "$RC" 0 "rm: a stopped container"
 ! D inspect "${P}k1" >/dev/null 2>&1; ok $? "rm: it is gone"
-D run -d --name "${P}rm1" "$IMAGE" sleep 300 >/dev/null
+D run -d --name "${P}rm1" "$IMAGE" sleep 100000 >/dev/null
 run B rm "${P}rm1"
 is "$RC" 1 "rm: a running container without -f fails with status 1"
 one_error_line; ok $? "rm: without -f, one 'berth: ' line"
@@ -258,7 +258,7 @@ run B wait --timeout 1 "${P}sleeper"
 is "$RC" 124 "wait --timeout 1: exit status 124"
 [ "$MS" -lt 15000 ]; ok $? "wait --timeout 1: gives up, no hang (${MS} ms)"
 one_error_line; ok $? "wait --timeout: one 'berth: ' line"
-D create --name "${P}w2" "$IMAGE" sleep 300 >/dev/null
+D create --name "${P}w2" "$IMAGE" sleep 100000 >/dev/null
 (sleep 1.5; D start "${P}w2" >/dev/null) &
 starter=$!
 run B wait --status running --timeout 30 "${P}w2"
@@ -294,7 +294,7 @@ run B logs "${P}tty"
 D logs "${P}tty" >"$W/dlogs.out" 2>"$W/dlogs.err"
 cmp -s "$OUT" "$W/dlogs.out" && cmp -s "$ERR" "$W/dlogs.err"; ok $? "logs: a TTY container's raw stream equals docker logs" ||
 	{ tap_show_last; diag "docker logs: $(od -c "$W/dlogs.out" | head -5)"; }
-D run -d --name "${P}since" "$IMAGE" sh -c 'echo early; sleep 3; echo late; sleep 300' >/dev/null
+D run -d --name "${P}since" "$IMAGE" sh -c 'echo early; sleep 3; echo late; sleep 100000' >/dev/null
 wait_log "${P}since" early
 since=$(($(date +%s) + 1))
 wait_log "${P}since" late
@@ -592,17 +592,17 @@ ok $? "run -e: the environment"
 is "$(inspect_field "${P}run1" '{{json .Config.Cmd}}')" '["httpd","-f","-p","80","-h","/bin"]' "run: the command"
 is "$(inspect_field "${P}run1" '{{(index (index .HostConfig.PortBindings "80/tcp") 0).HostIp}}:{{(index (index .HostConfig.PortBindings "80/tcp") 0).HostPort}}')" \
 	"127.0.0.1:$HP2" "run -p: the port binding"
-run B run --no-start --name "${P}run2" "$IMAGE" sleep 300
+run B run --no-start --name "${P}run2" "$IMAGE" sleep 100000
 is "$RC" 0 "run --no-start: exit status 0"
 is "$(inspect_field "${P}run2" '{{.State.Status}}')" created "run --no-start: created, not started"
-run B run --wait --name "${P}run3" "$IMAGE" sleep 300
+run B run --wait --name "${P}run3" "$IMAGE" sleep 100000
 is "$RC" 0 "run --wait: exit status 0"
 is "$(inspect_field "${P}run3" '{{.State.Status}}')" running "run --wait: running when it returns"
 first=$(out)
-run B run --idempotent --name "${P}run3" "$IMAGE" sleep 300
+run B run --idempotent --name "${P}run3" "$IMAGE" sleep 100000
 is "$RC:$(out)" "0:$first" "run --idempotent: the same container again"
 is "$(D ps -a --format '{{.Names}}' | grep -c "^${P}run3\$")" 1 "run --idempotent: no second container"
-run B run --name "${P}run3" "$IMAGE" sleep 300
+run B run --name "${P}run3" "$IMAGE" sleep 100000
 is "$RC" 1 "run: a name in use fails with status 1"
 one_error_line; ok $? "run: a name in use gives one 'berth: ' line"
 run B run --name "${P}nocmd" "$IMAGE"

@@ -90,7 +90,7 @@ core_verbs()
 	local label=$1 name=$P$REMOTE_TEST-$2
 	shift 2
 	D rm -f "$name" >/dev/null 2>&1
-	D run -d --name "$name" "$TEST_IMAGE" sh -c 'echo hello-from-$HOSTNAME; exec sleep 600' >/dev/null ||
+	D run -d --name "$name" "$TEST_IMAGE" sh -c 'echo hello-from-$HOSTNAME; exec sleep 100000' >/dev/null ||
 		{ skip 8 "cannot start a container"; return; }
 	local id
 	id=$(D inspect -f '{{.Id}}' "$name")

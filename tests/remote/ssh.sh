@@ -50,14 +50,14 @@ core_verbs "ssh" v -H "$SPEC"
 
 # exec -it over ssh: the hijacked connection runs through ssh too.
 name=${P}ssh-tty
-D run -d --name "$name" "$TEST_IMAGE" sleep 600 >/dev/null
+D run -d --name "$name" "$TEST_IMAGE" sleep 100000 >/dev/null
 run script -qec "$BERTH -H $SPEC exec -it $name sh -c 'tty >/dev/null && echo has-a-tty'" /dev/null
 like "$(out)" "has-a-tty" "exec -it over ssh:// gets a terminal" || tap_show_last
 
 # ---------------------------------------------------------------- the dashboard
 if command -v tmux >/dev/null; then
 	TM="tmux -L berth-remote-ssh-$$ -f /dev/null"
-	$TM new-session -d -s s -x 160 -y 30 "env BERTH_SSH_OPTS='$BERTH_SSH_OPTS' $BERTH -H $SPEC; sleep 600"
+	$TM new-session -d -s s -x 160 -y 30 "env BERTH_SSH_OPTS='$BERTH_SSH_OPTS' $BERTH -H $SPEC; sleep 100000"
 	remote_tmux_kill() { $TM kill-server >/dev/null 2>&1; }
 	trap 'remote_tmux_kill; remote_cleanup' EXIT
 	screen_has()

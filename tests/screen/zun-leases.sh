@@ -30,7 +30,7 @@ lease "$(cat /proc/sys/kernel/random/uuid)" later-lease "$(iso '+1 day')" "$(iso
 
 P=t-dash-$$
 "$BERTH" -H zun run --name $P-edge --reservation "$ZS_RESERVATION" --wait --timeout 60 "$IMAGE" \
-	sleep 600 >/dev/null
+	sleep 100000 >/dev/null
 ok $? "a container runs on the Zun site, created by berth with a reservation"
 at_exit "\"$BERTH\" -H zun rm -f $P-edge >/dev/null 2>&1"
 

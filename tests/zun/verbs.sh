@@ -111,7 +111,7 @@ bze -u OS_AUTH_URL HOME=$PWD/other-home -- -H zun ps
 check "no credentials at all says what to do" has "$ERR" "no OpenStack credentials"
 
 # ---------------------------------------------------------------- create, reservation, show
-bz -H zun run --name noresv $IMG sleep 300
+bz -H zun run --name noresv $IMG sleep 100000
 check "run without a reservation warns before sending" has "$ERR" "without a reservation"
 bz -H zun wait --status running --timeout 30 noresv
 check "... and the container ends in Error, reported with Zun's reason" \
@@ -119,7 +119,7 @@ check "... and the container ends in Error, reported with Zun's reason" \
 bz -H zun rm -f noresv
 
 bz -H zun run --name web --reservation "$R" -p 8080 -e GREETING=hi --wait --timeout 60 $IMG \
-	sh -c 'echo hello; echo oops >&2; exec sleep 600'
+	sh -c 'echo hello; echo oops >&2; exec sleep 100000'
 WEB=$OUT
 ok $RC "run --reservation --wait returns once running" "$(bz_diag)"
 bz -H zun status web
@@ -139,8 +139,8 @@ bz -H zun run --name rt --reservation "$R" --runtime nvidia $IMG sleep 1
 check "run --runtime as a non-admin: Zun's policy refusal in one sentence" \
 	has "$ERR" "Policy doesn't allow container:create:runtime"
 
-bz -H zun run --name third --reservation "$R" $IMG sleep 600
-bz -H zun run --name fourth --reservation "$R" --wait $IMG sleep 600
+bz -H zun run --name third --reservation "$R" $IMG sleep 100000
+bz -H zun run --name fourth --reservation "$R" --wait $IMG sleep 100000
 sim_reset
 bz -H zun ps -a
 check "ps -a follows next across pages (the site's page size is 2)" \

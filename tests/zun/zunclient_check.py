@@ -29,7 +29,7 @@ def main():
     ok(zun.containers.list() == [], "list is empty on a fresh site")
 
     c = zun.containers.create(name="zc-one", image="berth-test/busybox:latest",
-                              command=["sh", "-c", "echo hello; echo oops >&2; sleep 300"],
+                              command=["sh", "-c", "echo hello; echo oops >&2; sleep 100000"],
                               hints={"reservation": env["ZS_RESERVATION"]},
                               exposed_ports={"8080/tcp": {}}, environment={"A": "b"})
     ok(c.status == "Creating" and c.uuid, "create answers Creating with a uuid", c._info)
@@ -112,7 +112,7 @@ def main():
     ok(gone, "delete with stop=True removes it")
 
     bad = zun.containers.create(name="zc-two", image="berth-test/busybox:latest",
-                                command=["sleep", "300"])
+                                command=["sleep", "100000"])
     for _ in range(40):
         got = zun.containers.get(bad.uuid)
         if got.status != "Creating":
