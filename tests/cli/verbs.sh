@@ -75,7 +75,9 @@ run B exec -e A=1 -w /tmp "${P}log" sh -c 'echo $A $PWD'
 is "$(out)" "1 /tmp" "exec -e -w"
 run B exec "${P}log" ls -la /
 is "$RC" 0 "exec: options after CONTAINER belong to the command"
-(sleep 1; printf 'echo hel""lo\n'; sleep 1; printf 'exit 5\n') | B exec -it "${P}log" sh >"$OUT" 2>"$ERR"
+# -it needs a terminal (a pipe is refused, as docker refuses it): script(1) gives it one.
+(sleep 1; printf 'echo hel""lo\n'; sleep 1; printf 'exit 5\n') |
+	script -qec "B exec -it ${P}log sh" /dev/null >"$OUT" 2>"$ERR"
 is "$?" 5 "exec -it: an interactive session, ending with the shell's status"
 grep -q '^hello' "$OUT"; ok $? "exec -it: the session's output" || tap_show_last
 
