@@ -164,7 +164,12 @@ for n in 1 2 3; do D logs -t "${P}log$n" 2>/dev/null | sed "s/^\([^ ]*\) \(.*\)/
 run B logs "${P}log1" "${P}log2" "${P}log3"
 is "$RC" 0 "logs A B C: exit status 0"
 is "$(out)" "$(cat "$W/expected")" "logs A B C: name-prefixed lines in the engine's timestamp order"
-is "$(cat "$W/follow-logs")" "$(cat "$W/expected")" "logs -f A B C: the same order while following"
+# While following, a line waits only a moment for a quiet container, so the
+# order across containers depends on the machine's speed: each one's own lines
+# must come in order, and every line must come.
+by_name() { LC_ALL=C sort -s -t'|' -k1,1 "$1"; }
+is "$(by_name "$W/follow-logs")" "$(by_name "$W/expected")" \
+	"logs -f A B C: each container's lines in its order while following"
 like "$(err)" "${P}log1 +\\| err1" "logs A B C: stderr lines go to stderr, prefixed too"
 run B logs -t "${P}log1" "${P}log2" "${P}log3"
 awk '{ print $3 }' "$OUT" | LC_ALL=C sort -c; ok $? "logs -t A B C: the time stamps ascend"
