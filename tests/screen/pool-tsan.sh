@@ -12,7 +12,7 @@ fi
 $CC -std=gnu11 -g -O1 -fsanitize=thread -fno-omit-frame-pointer -pthread \
 	-I"$TOP_BUILDDIR" -I"$TOP_SRCDIR/src" -I"$TOP_SRCDIR/tests/unit" \
 	"$TOP_SRCDIR/tests/unit/test_pool.c" "$TOP_SRCDIR/src/pool.c" "$TOP_SRCDIR/src/error.c" \
-	"$TOP_SRCDIR/src/util.c" -o "$W/test_pool" 2>"$W/cc.err" ||
+	"$TOP_SRCDIR/src/util.c" "$TOP_SRCDIR/src/thread.c" -o "$W/test_pool" 2>"$W/cc.err" ||
 	{ echo "not ok 1 - building test_pool with ThreadSanitizer"; sed 's/^/# /' "$W/cc.err"; echo "1..1"; exit 1; }
 TSAN_OPTIONS="halt_on_error=1 exitcode=66 $TSAN_OPTIONS" "$W/test_pool" >"$W/out" 2>"$W/err"
 rc=$?
