@@ -5,6 +5,9 @@
 #         `make check` there (ASAN_TESTS="screen/tmux-basic.sh ...": only those);
 #         LeakSanitizer is on, so a leak fails the test that leaked, as does any
 #         UBSan report (-fno-sanitize-recover).
+#         The chaos test runs 40 operations a seed there (BERTH_CHAOS_OPS), not
+#         120: the sanitizer build is several times slower, and make check runs
+#         the full length.
 #   tsan  builds with --enable-tsan and runs the worker pool, the HTTP transport
 #         (streams, the events feed's path) and the dashboard tests under it.
 #
@@ -107,7 +110,7 @@ run_asan()
 	say "make check under ASan + UBSan + LeakSanitizer"
 	ASAN_OPTIONS=detect_leaks=1:exitcode=86:quarantine_size_mb=16:malloc_context_size=10:log_path=$dir/reports/asan:log_exe_name=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86:log_path=$dir/reports/ubsan \
-	LSAN_OPTIONS=exitcode=86 BERTH_SANITIZER=asan \
+	LSAN_OPTIONS=exitcode=86 BERTH_SANITIZER=asan BERTH_CHAOS_OPS=${BERTH_CHAOS_OPS:-40} \
 		make -C "$dir" -j"$JOBS" check "${only[@]}" >"$dir/check.log" 2>&1
 	rc=$?
 	[ "$rc" = 0 ] || { say "make check under ASan failed (status $rc)"; show_failures "$dir"; }
