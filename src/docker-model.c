@@ -10,7 +10,9 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -390,7 +392,9 @@ model_event(struct json_object *o, struct berth_event *ev)
 	ev->exit_code = code ? atoi(code) : -1;
 	ev->time = (time_t)model_int(o, "time");
 	long long ns = model_int(o, "timeNano");
-	ev->time_ns = ns > 0 ? ns : (long long)ev->time * 1000000000LL;
+	/* A hostile or broken time must not overflow the nanoseconds. */
+	bool time_fits = ev->time >= 0 && (long long)ev->time < LLONG_MAX / 1000000000LL;
+	ev->time_ns = ns > 0 ? ns : time_fits ? (long long)ev->time * 1000000000LL : 0;
 	ev->signal = model_str(attrs, "signal");
 	ev->image = model_str(attrs, "image");
 }

@@ -481,10 +481,26 @@ check_trouble_events(const char *engine, const char *file, bool oom_event, bool 
 	ok(ns, "%s: every event keeps its nanoseconds", engine);
 }
 
+/* An event time no engine sends (found by fuzz_docker) must not overflow. */
+static void
+test_event_time_out_of_range(void)
+{
+	struct json_object *o = json_tokener_parse("{\"Action\":\"start\",\"time\":9223372036854775807}");
+	struct berth_event ev;
+	model_event(o, &ev);
+	is_int(ev.time_ns, 0, "an event time too large for nanoseconds gives none");
+	json_object_put(o);
+	o = json_tokener_parse("{\"Action\":\"start\",\"time\":1700000000}");
+	model_event(o, &ev);
+	ok(ev.time_ns == 1700000000LL * 1000000000LL, "an event without timeNano gets its seconds in nanoseconds");
+	json_object_put(o);
+}
+
 int
 main(void)
 {
 	test_parse_list();
+	test_event_time_out_of_range();
 	check_running("Docker", inspect_fixture("docker-inspect-run.json"), "172.17.0.3", 16053,
 		      1795423237, 38471, 38472);
 	check_running("Podman", inspect_fixture("podman-inspect-run.json"), "10.88.0.5", 16241,
