@@ -5,6 +5,11 @@
  * samples, so the first table comes after the second round, one second after
  * the first (with --no-stream too, as docker stats takes two samples). The
  * formulas are libberth's (berth_cpu_percent, model_stats: docker-api.md §6, §8).
+ *
+ * A sample that fails (an engine that stalls past the stall timeout, or that
+ * errs) is said on stderr, once until that container's samples come back; its
+ * row shows -- in every value column, and the verb's status is 1 (docker
+ * stats hides the failure behind a row of zeros; berth does not).
  */
 #include "config.h"
 
@@ -33,6 +38,8 @@ struct stats_target {
 	char *id, *name;
 	struct berth_stats_sample prev, cur;
 	bool have_prev, failed;
+	struct berth_error err;	/* why the last sample failed */
+	bool said;		/* that failure is on stderr already */
 	bool named;		/* given on the command line: shown even when stopped */
 };
 
@@ -40,6 +47,7 @@ struct stats_run {
 	struct stats_target *t;
 	size_t n;
 	size_t next;		/* the next target a sampling thread takes */
+	bool any_failed;	/* a failure was said: the verb exits 1 */
 	pthread_mutex_t lock;
 	berth_cancel *cancel;
 };
@@ -77,12 +85,20 @@ stats_add(struct stats_run *r, berth_endpoint *ep, const struct berth_container 
 					      .name = xstrdup(c->name), .named = named };
 }
 
+/* A container removed since the listing leaves the table quietly, as in docker
+ * stats, unless it was named on the command line. */
+static bool
+stats_vanished(const struct stats_target *t)
+{
+	return t->failed && t->err.code == BERTH_ENOTFOUND && !t->named;
+}
+
 /* A container that stopped (or went) since the listing leaves the table, as
- * in docker stats, unless it was named. */
+ * in docker stats, unless it was named; one whose sample failed stays (--). */
 static bool
 stats_shown(const struct stats_target *t)
 {
-	return t->named || (!t->failed && t->cur.valid);
+	return t->named || (t->failed ? !stats_vanished(t) : t->cur.valid);
 }
 
 /* The running containers of ep, or those named by refs (found[i] set for each
@@ -147,10 +163,9 @@ stats_worker(void *p)
 		if (i >= r->n || berth_cancel_is_set(r->cancel))
 			return NULL;
 		struct stats_target *t = &r->t[i];
-		struct berth_error err = { 0 };
 		t->have_prev = t->cur.read_ns != 0;
 		t->prev = t->cur;
-		t->failed = berth_stats(t->ep, t->id, &t->cur, r->cancel, &err) < 0;
+		t->failed = berth_stats(t->ep, t->id, &t->cur, r->cancel, &t->err) < 0;
 	}
 }
 
@@ -168,6 +183,26 @@ stats_round(struct stats_run *r)
 		stats_worker(r);
 	for (size_t i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
+}
+
+/* Say each new failure once (a stalled engine, an error), on stderr. */
+static void
+stats_say_failures(struct stats_run *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		struct stats_target *t = &r->t[i];
+		if (!t->failed || t->err.code == BERTH_ECANCELLED) {
+			t->said = false;
+			continue;
+		}
+		if (t->said || stats_vanished(t))
+			continue;
+		char *name = cli_clean(t->name);
+		cli_error("stats of %s: %s", name,
+			  t->err.message[0] ? t->err.message : berth_errcode_name(t->err.code));
+		free(name);
+		t->said = r->any_failed = true;
+	}
 }
 
 /* Sleep ms, in slices, returning early once cancel is set. */
@@ -226,6 +261,13 @@ stats_cpu(const struct stats_target *t)
 	return berth_cpu_percent(berth_endpoint_kind(t->ep), &t->prev, &t->cur);
 }
 
+/* A value of the sample, or null when the sample failed. */
+static json_object *
+stats_json_bytes(const struct stats_target *t, uint64_t v)
+{
+	return t->failed ? NULL : json_object_new_uint64(v);
+}
+
 static void
 stats_json_line(const struct stats_target *t)
 {
@@ -237,14 +279,17 @@ stats_json_line(const struct stats_target *t)
 	json_object_object_add(o, "name", json_object_new_string(t->name));
 	json_object_object_add(o, "time", json_object_new_int64((int64_t)time(NULL)));
 	json_object_object_add(o, "cpu_percent", cpu >= 0 ? json_object_new_double(cpu) : NULL);
-	json_object_object_add(o, "mem_usage_bytes", json_object_new_uint64(s->mem_used));
-	json_object_object_add(o, "mem_limit_bytes", json_object_new_uint64(s->mem_limit));
-	json_object_object_add(o, "mem_percent", json_object_new_double(stats_mem_percent(s)));
-	json_object_object_add(o, "net_rx_bytes", json_object_new_uint64(s->net_rx));
-	json_object_object_add(o, "net_tx_bytes", json_object_new_uint64(s->net_tx));
-	json_object_object_add(o, "block_read_bytes", json_object_new_uint64(s->blk_read));
-	json_object_object_add(o, "block_write_bytes", json_object_new_uint64(s->blk_write));
-	json_object_object_add(o, "pids", json_object_new_uint64(s->pids));
+	json_object_object_add(o, "mem_usage_bytes", stats_json_bytes(t, s->mem_used));
+	json_object_object_add(o, "mem_limit_bytes", stats_json_bytes(t, s->mem_limit));
+	json_object_object_add(o, "mem_percent",
+			       t->failed ? NULL : json_object_new_double(stats_mem_percent(s)));
+	json_object_object_add(o, "net_rx_bytes", stats_json_bytes(t, s->net_rx));
+	json_object_object_add(o, "net_tx_bytes", stats_json_bytes(t, s->net_tx));
+	json_object_object_add(o, "block_read_bytes", stats_json_bytes(t, s->blk_read));
+	json_object_object_add(o, "block_write_bytes", stats_json_bytes(t, s->blk_write));
+	json_object_object_add(o, "pids", stats_json_bytes(t, s->pids));
+	if (t->failed)
+		json_object_object_add(o, "error", json_object_new_string(t->err.message));
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
 }
@@ -269,6 +314,12 @@ stats_cells(const struct stats_target *t, char cells[STATS_COLS][64])
 	char *name = cli_clean(t->name);
 	snprintf(cells[1], 64, "%s", name);
 	free(name);
+	snprintf(cells[8], 64, "%s", berth_endpoint_name(t->ep));
+	if (t->failed) {
+		for (int i = 2; i < STATS_COLS - 1; i++)
+			snprintf(cells[i], 64, "--");
+		return;
+	}
 	if (cpu >= 0)
 		snprintf(cells[2], 64, "%.2f%%", cpu);
 	else
@@ -284,7 +335,6 @@ stats_cells(const struct stats_target *t, char cells[STATS_COLS][64])
 	stats_decimal(b, sizeof b, s->blk_write);
 	snprintf(cells[6], 64, "%s / %s", a, b);
 	snprintf(cells[7], 64, "%llu", (unsigned long long)s->pids);
-	snprintf(cells[8], 64, "%s", berth_endpoint_name(t->ep));
 }
 
 /* Columns padded to max(10, their widest cell plus three blanks), as docker's
@@ -338,6 +388,7 @@ stats_loop(struct stats_run *r, const struct stats_args *a, bool several)
 		stats_round(r);
 		if (berth_cancel_is_set(r->cancel))
 			break;
+		stats_say_failures(r);
 		if (round > 0)
 			stats_print(r, a, several, clear);
 		if (round > 0 && a->no_stream)
@@ -368,6 +419,8 @@ cli_stats(struct cli *cli, int argc, char **argv)
 	 * answer leaves the others' rows (and exit status 1), as ps does. */
 	if (rc == CLI_OK || (first == argc && r.n))
 		stats_loop(&r, &a, neps > 1);
+	if (r.any_failed && rc == CLI_OK)
+		rc = CLI_FAILED;
 	if (berth_cancel_is_set(cli->cancel))
 		rc = CLI_INTERRUPTED;
 	for (size_t i = 0; i < r.n; i++) {

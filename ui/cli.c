@@ -143,7 +143,9 @@ static const struct cli_verb cli_verb_table[] = {
 	  "                       net_rx_bytes, net_tx_bytes, block_read_bytes,\n"
 	  "                       block_write_bytes, pids\n"
 	  "\nWithout CONTAINER, the containers running when it starts, refreshed every second\n"
-	  "until Ctrl-C. CPU % is docker stats' formula (Podman: CPU time over wall time).\n" },
+	  "until Ctrl-C. CPU % is docker stats' formula (Podman: CPU time over wall time).\n"
+	  "A sample that fails (a stalled engine, an error) is said on stderr, its row\n"
+	  "shows --, and the exit status is 1.\n" },
 	{ "events", cli_events, "events [--since T] [--until T] [--filter K=V]... [--format json]",
 	  "the engines' events, one line each: time, endpoint, type, action, actor, exit code or signal",
 	  "      --since T        from T on (replayed by the engine)\n"

@@ -90,10 +90,16 @@ done
 BERTH_STALL_TIMEOUT=$STALL run "$BERTH" -H "$(H frozen-events)" events
 stalled "events, the engine frozen" $((2 * STALL * 1000 + 2500))
 [ "$(wc -l <"$OUT")" -ge 1 ]; ok $? "events, the engine frozen: the events that came were printed"
-# stats: a sample that stalls is given up on (the row shows --), not waited for.
+# stats: a sample that stalls is given up on, said once, its row all --, status 1.
 BERTH_STALL_TIMEOUT=$STALL run "$BERTH" -H "$(H stall-stats)" stats --no-stream victim
-[ "$RC" != 137 ] && grep -q 'victim' "$OUT"
-ok $? "stats --no-stream, the samples stalled: ends with the row ($RC after $MS ms)" || tap_show_last
+[ "$RC" = 1 ] && grep -q 'victim' "$OUT"
+ok $? "stats --no-stream, the samples stalled: ends with the row, status 1 ($RC after $MS ms)" || tap_show_last
+like "$(grep victim "$OUT")" 'victim +-- +-- +-- +-- +-- +-- *$' "stats --no-stream, the samples stalled: every value is --"
+is "$(grep -c '^berth: ' "$ERR")" 1 "stats --no-stream, the samples stalled: one error line" || tap_show_last
+like "$(cat "$ERR")" "stats of victim: .*sent nothing for $STALL s" "stats: the line names the container and the silence"
+BERTH_STALL_TIMEOUT=$STALL run "$BERTH" -H "$(H stall-stats)" stats --no-stream --format json victim
+[ "$RC" = 1 ] && grep -q '"pids":null' "$OUT" && grep -q '"error":".*sent nothing' "$OUT"
+ok $? "stats --format json, the samples stalled: null values, the reason, status 1" || tap_show_last
 
 BERTH_STALL_TIMEOUT=soon run "$BERTH" -H "$(H stall-logs)" logs victim
 [ "$RC" != 0 ] && [ "$MS" -lt 10000 ] && [ "$(wc -l <"$ERR")" = 1 ]
