@@ -22,33 +22,30 @@ struct run_args {
 	const char *zun_only;	/* the first Zun-only option given */
 };
 
-enum { RUN_NAME = 1000, RUN_RESERVATION, RUN_RUNTIME, RUN_PROFILE, RUN_NO_START, RUN_WAIT,
-       RUN_TIMEOUT, RUN_IDEMPOTENT };
-
 static int
 run_option(void *ctx, int opt, const char *arg)
 {
 	struct run_args *a = ctx;
 	switch (opt) {
-	case RUN_NAME: a->o.name = arg; break;
+	case CLI_OPT_NAME: a->o.name = arg; break;
 	case 'p': strv_push(&a->ports, &a->nports, arg); break;
 	case 'e': strv_push(&a->env, &a->nenv, arg); break;
-	case RUN_RESERVATION:
+	case CLI_OPT_RESERVATION:
 		a->o.reservation = arg;
 		a->zun_only = a->zun_only ? a->zun_only : "--reservation";
 		break;
-	case RUN_RUNTIME:
+	case CLI_OPT_RUNTIME:
 		a->o.runtime = arg;
 		a->zun_only = a->zun_only ? a->zun_only : "--runtime";
 		break;
-	case RUN_PROFILE:
+	case CLI_OPT_DEVICE_PROFILE:
 		strv_push(&a->profiles, &a->nprofiles, arg);
 		a->zun_only = a->zun_only ? a->zun_only : "--device-profile";
 		break;
-	case RUN_NO_START: a->o.start = false; break;
-	case RUN_WAIT: a->o.wait = true; break;
-	case RUN_IDEMPOTENT: a->o.idempotent = true; break;
-	case RUN_TIMEOUT:
+	case CLI_OPT_NO_START: a->o.start = false; break;
+	case CLI_OPT_WAIT: a->o.wait = true; break;
+	case CLI_OPT_IDEMPOTENT: a->o.idempotent = true; break;
+	case CLI_OPT_TIMEOUT:
 		if (cli_parse_seconds(a->v, "--timeout", arg, &a->timeout) < 0)
 			return CLI_USAGE;
 		break;
@@ -99,23 +96,10 @@ run_create(struct cli *cli, struct run_args *a, int argc, char **argv, int first
 }
 
 int
-cli_run(struct cli *cli, int argc, char **argv)
+cli_run(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "name", required_argument, NULL, RUN_NAME },
-		{ "publish", required_argument, NULL, 'p' },
-		{ "env", required_argument, NULL, 'e' },
-		{ "reservation", required_argument, NULL, RUN_RESERVATION },
-		{ "runtime", required_argument, NULL, RUN_RUNTIME },
-		{ "device-profile", required_argument, NULL, RUN_PROFILE },
-		{ "no-start", no_argument, NULL, RUN_NO_START },
-		{ "wait", no_argument, NULL, RUN_WAIT },
-		{ "timeout", required_argument, NULL, RUN_TIMEOUT },
-		{ "idempotent", no_argument, NULL, RUN_IDEMPOTENT },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct run_args a = { .v = cli_verb_find("run"), .o = { .start = true }, .timeout = 300 };
-	int first, rc = cli_parse(a.v, argc, argv, "p:e:", longopts, run_option, &a, &first);
+	struct run_args a = { .v = v, .o = { .start = true }, .timeout = 300 };
+	int first, rc = cli_parse(v, argc, argv, run_option, &a, &first);
 	if (rc < 0)
 		rc = run_create(cli, &a, argc, argv, first);
 	berth_strv_free(a.ports);
@@ -128,9 +112,8 @@ cli_run(struct cli *cli, int argc, char **argv)
 /* snapshot */
 
 int
-cli_snapshot(struct cli *cli, int argc, char **argv)
+cli_snapshot(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	const struct cli_verb *v = cli_verb_find("snapshot");
 	int first, rc = cli_parse_operands(v, argc, argv, 2, 3, "name a container and a repository",
 					   &first);
 	if (rc >= 0)
@@ -167,9 +150,8 @@ fip_print(struct berth_fip *list, size_t n)
 }
 
 int
-cli_fip(struct cli *cli, int argc, char **argv)
+cli_fip(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	const struct cli_verb *v = cli_verb_find("fip");
 	int first, rc = cli_parse_operands(v, argc, argv, 1, -1,
 					   "name an action: list, associate or dissociate", &first);
 	if (rc >= 0)
@@ -282,9 +264,8 @@ endpoints_specs(struct cli *cli)
 }
 
 int
-cli_endpoints(struct cli *cli, int argc, char **argv)
+cli_endpoints(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	const struct cli_verb *v = cli_verb_find("endpoints");
 	int first, rc = cli_parse_operands(v, argc, argv, 0, 0, NULL, &first);
 	if (rc >= 0)
 		return rc;
@@ -327,9 +308,8 @@ cli_endpoints(struct cli *cli, int argc, char **argv)
 /* version */
 
 int
-cli_version(struct cli *cli, int argc, char **argv)
+cli_version(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	const struct cli_verb *v = cli_verb_find("version");
 	int first, rc = cli_parse_operands(v, argc, argv, 0, 0, NULL, &first);
 	if (rc >= 0)
 		return rc;

@@ -50,16 +50,16 @@ events_option(void *ctx, int opt, const char *arg)
 {
 	struct events_args *a = ctx;
 	switch (opt) {
-	case 'S':
+	case CLI_OPT_SINCE:
 		return events_time(a, "--since", arg, &a->o.since);
-	case 'U':
+	case CLI_OPT_UNTIL:
 		return events_time(a, "--until", arg, &a->o.until);
 	case 'f':
 		if (!strchr(arg, '=') || *arg == '=')
 			return cli_usage(a->v, "--filter takes KEY=VALUE, not '%s'", arg);
 		strv_push(&a->filters, &a->nfilters, arg);
 		break;
-	case 'F':
+	case CLI_OPT_FORMAT:
 		if (strcmp(arg, "json") != 0)
 			return cli_usage(a->v, "--format takes json, not '%s'", arg);
 		a->json = true;
@@ -182,17 +182,10 @@ events_start(struct cli *cli, const struct events_args *a, struct merge **m, siz
 }
 
 int
-cli_events(struct cli *cli, int argc, char **argv)
+cli_events(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "since", required_argument, NULL, 'S' },
-		{ "until", required_argument, NULL, 'U' },
-		{ "filter", required_argument, NULL, 'f' },
-		{ "format", required_argument, NULL, 'F' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct events_args a = { .v = cli_verb_find("events") };
-	int first, rc = cli_parse(a.v, argc, argv, "f:", longopts, events_option, &a, &first);
+	struct events_args a = { .v = v };
+	int first, rc = cli_parse(v, argc, argv, events_option, &a, &first);
 	if (rc < 0)
 		rc = cli_check_operands(a.v, argc, argv, first, 0, 0, NULL);
 	if (rc < 0 && a.o.since && a.o.until && a.o.until < a.o.since)
@@ -257,10 +250,9 @@ top_print(const struct berth_top *t)
 }
 
 int
-cli_top(struct cli *cli, int argc, char **argv)
+cli_top(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	const struct cli_verb *v = cli_verb_find("top");
-	int first, rc = cli_parse(v, argc, argv, "", NULL, NULL, NULL, &first);
+	int first, rc = cli_parse(v, argc, argv, NULL, NULL, &first);
 	if (rc >= 0 || (rc = cli_check_operands(v, argc, argv, first, 1, -1, "name a container")) >= 0)
 		return rc;
 	berth_endpoint *ep;

@@ -29,7 +29,7 @@ ps_option(void *ctx, int opt, const char *arg)
 	case 'q':
 		a->quiet = true;
 		break;
-	case 'F':
+	case CLI_OPT_FORMAT:
 		if (strcmp(arg, "json") == 0)
 			a->json = true;
 		else if (strcmp(arg, "table") == 0)
@@ -169,16 +169,10 @@ ps_print(const struct ps_args *a, struct berth_container **all, size_t nall, boo
 }
 
 int
-cli_ps(struct cli *cli, int argc, char **argv)
+cli_ps(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "format", required_argument, NULL, 'F' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct ps_args a = { .v = cli_verb_find("ps") };
-	int first, rc = cli_parse(a.v, argc, argv, "aq", longopts, ps_option, &a, &first);
+	struct ps_args a = { .v = v };
+	int first, rc = cli_parse(v, argc, argv, ps_option, &a, &first);
 	if (rc >= 0 || (rc = cli_check_operands(a.v, argc, argv, first, 0, 0, NULL)) >= 0)
 		return rc;
 	char **specs = cli_specs(cli);
@@ -213,9 +207,8 @@ cli_ps(struct cli *cli, int argc, char **argv)
 /* Verbs that take containers and no options. */
 
 int
-cli_inspect(struct cli *cli, int argc, char **argv)
+cli_inspect(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	const struct cli_verb *v = cli_verb_find("inspect");
 	int first, rc = cli_parse_operands(v, argc, argv, 1, -1, "name a container", &first);
 	if (rc >= 0)
 		return rc;
@@ -260,9 +253,9 @@ describe(struct cli *cli, const struct cli_verb *v, const char *ref, describe_fn
 
 /* A verb whose only operand is one container, and no options. */
 static int
-describe_verb(struct cli *cli, const char *verb, int argc, char **argv, describe_fn *print)
+describe_verb(struct cli *cli, const struct cli_verb *v, int argc, char **argv,
+	      describe_fn *print)
 {
-	const struct cli_verb *v = cli_verb_find(verb);
 	int first, rc = cli_parse_operands(v, argc, argv, 1, 1, "name a container", &first);
 	if (rc >= 0)
 		return rc;
@@ -360,9 +353,9 @@ show_print(berth_endpoint *ep, const struct berth_container *c, const void *ctx)
 }
 
 int
-cli_show(struct cli *cli, int argc, char **argv)
+cli_show(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	return describe_verb(cli, "show", argc, argv, show_print);
+	return describe_verb(cli, v, argc, argv, show_print);
 }
 
 static void
@@ -374,9 +367,9 @@ status_print(berth_endpoint *ep, const struct berth_container *c, const void *ct
 }
 
 int
-cli_status(struct cli *cli, int argc, char **argv)
+cli_status(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	return describe_verb(cli, "status", argc, argv, status_print);
+	return describe_verb(cli, v, argc, argv, status_print);
 }
 
 static void
@@ -392,9 +385,9 @@ ports_print(berth_endpoint *ep, const struct berth_container *c, const void *ctx
 }
 
 int
-cli_ports(struct cli *cli, int argc, char **argv)
+cli_ports(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	return describe_verb(cli, "ports", argc, argv, ports_print);
+	return describe_verb(cli, v, argc, argv, ports_print);
 }
 
 struct ips_args {
@@ -425,11 +418,10 @@ ips_print(berth_endpoint *ep, const struct berth_container *c, const void *ctx)
 }
 
 int
-cli_ips(struct cli *cli, int argc, char **argv)
+cli_ips(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	const struct cli_verb *v = cli_verb_find("ips");
 	struct ips_args a = { 0 };
-	int first, rc = cli_parse(v, argc, argv, "46", NULL, ips_option, &a, &first);
+	int first, rc = cli_parse(v, argc, argv, ips_option, &a, &first);
 	if (rc >= 0)
 		return rc;
 	if (a.v4 && a.v6)
@@ -448,7 +440,7 @@ pid_print(berth_endpoint *ep, const struct berth_container *c, const void *ctx)
 }
 
 int
-cli_pid(struct cli *cli, int argc, char **argv)
+cli_pid(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	return describe_verb(cli, "pid", argc, argv, pid_print);
+	return describe_verb(cli, v, argc, argv, pid_print);
 }

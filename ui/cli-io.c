@@ -52,13 +52,13 @@ logs_option(void *ctx, int opt, const char *arg)
 	case 't':
 		a->o.timestamps = true;
 		break;
-	case 'T':
+	case CLI_OPT_TAIL:
 		if (strcmp(arg, "all") == 0)
 			a->o.tail = -1;
 		else if (cli_parse_int(a->v, "--tail", arg, 0, 1L << 30, &a->o.tail) < 0)
 			return CLI_USAGE;
 		break;
-	case 'S':
+	case CLI_OPT_SINCE:
 		if (cli_parse_time(arg, &a->o.since) < 0 || a->o.since <= 0)
 			return cli_usage(a->v, "--since takes unix seconds, a date like "
 					 "2024-01-31T12:00:00Z or a duration like 10m, not '%s'", arg);
@@ -68,17 +68,10 @@ logs_option(void *ctx, int opt, const char *arg)
 }
 
 int
-cli_logs(struct cli *cli, int argc, char **argv)
+cli_logs(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "follow", no_argument, NULL, 'f' },
-		{ "timestamps", no_argument, NULL, 't' },
-		{ "tail", required_argument, NULL, 'T' },
-		{ "since", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct logs_args a = { .v = cli_verb_find("logs"), .o = { .tail = -1 } };
-	int first, rc = cli_parse(a.v, argc, argv, "ft", longopts, logs_option, &a, &first);
+	struct logs_args a = { .v = v, .o = { .tail = -1 } };
+	int first, rc = cli_parse(v, argc, argv, logs_option, &a, &first);
 	if (rc >= 0 || (rc = cli_check_operands(a.v, argc, argv, first, 1, -1, "name a container")) >= 0)
 		return rc;
 	if (argc - first > 1)
@@ -181,19 +174,10 @@ exec_session(berth_endpoint *ep, char *const argv[], const struct exec_args *a,
 }
 
 int
-cli_exec(struct cli *cli, int argc, char **argv)
+cli_exec(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "env", required_argument, NULL, 'e' },
-		{ "workdir", required_argument, NULL, 'w' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "interactive", no_argument, NULL, 'i' },
-		{ "tty", no_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const struct cli_verb *v = cli_verb_find("exec");
 	struct exec_args a = { 0 };
-	int first, rc = cli_parse(v, argc, argv, "e:w:u:it", longopts, exec_option, &a, &first);
+	int first, rc = cli_parse(v, argc, argv, exec_option, &a, &first);
 	if (rc < 0 && argc - first < 2)
 		rc = cli_usage(v, "%s", argc - first < 1 ? "name a container and a command"
 							 : "name a command to run");
@@ -261,9 +245,8 @@ cp_run(struct cli *cli, berth_endpoint *ep, const struct cp_side *src, const str
 }
 
 int
-cli_cp(struct cli *cli, int argc, char **argv)
+cli_cp(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	const struct cli_verb *v = cli_verb_find("cp");
 	int first, rc = cli_parse_operands(v, argc, argv, 2, 2, "name a source and a destination",
 					   &first);
 	if (rc >= 0)
@@ -308,9 +291,8 @@ cli_cp(struct cli *cli, int argc, char **argv)
 /* mount */
 
 int
-cli_mount(struct cli *cli, int argc, char **argv)
+cli_mount(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	const struct cli_verb *v = cli_verb_find("mount");
 	int first, rc = cli_parse_operands(v, argc, argv, 2, 2, "name a container and a directory",
 					   &first);
 	if (rc >= 0)

@@ -111,48 +111,60 @@ lease_show(const struct berth_lease *l)
 		show_line("Reservations:", "none");
 }
 
-struct extend_args {
+/* The leases verb's options (verbs.c): --expiring goes with the list, --by and
+ * --end with extend. */
+struct leases_args {
 	const struct cli_verb *v;
+	double expiring;	/* seconds; -1 when not given */
 	double by;		/* seconds; 0 when not given */
 	time_t end;		/* 0 when not given */
 };
 
-enum { EXTEND_BY = 1000, EXTEND_END, LEASES_EXPIRING };
-
 static int
-extend_option(void *ctx, int opt, const char *arg)
+leases_option(void *ctx, int key, const char *arg)
 {
-	struct extend_args *a = ctx;
-	if (opt == EXTEND_BY && (cli_parse_duration(arg, &a->by) < 0 || a->by < 60))
+	struct leases_args *a = ctx;
+	if (key == CLI_OPT_EXPIRING && cli_parse_duration(arg, &a->expiring) < 0)
+		return cli_usage(a->v, "--expiring needs a duration such as 30m or 2h, not '%s'", arg);
+	if (key == CLI_OPT_BY && (cli_parse_duration(arg, &a->by) < 0 || a->by < 60))
 		return cli_usage(a->v, "--by needs a duration of a minute or more such as 30m, "
 				 "2h or 1d, not '%s'", arg);
-	if (opt == EXTEND_END && cli_parse_date(arg, &a->end) < 0)
+	if (key == CLI_OPT_END && cli_parse_date(arg, &a->end) < 0)
 		return cli_usage(a->v, "--end needs a time such as '2026-01-31 18:00' (UTC, as "
 				 "Blazar takes it), not '%s'", arg);
 	return -1;
 }
 
-/* `leases extend LEASE (--by D | --end T)`: argv[0] is LEASE. */
+/* Parse the options at argv (argv[0] is not one) into *a. */
 static int
-leases_extend(berth_endpoint *ep, const struct cli_verb *v, int argc, char **argv,
-	      berth_cancel *cancel)
+leases_parse(const struct cli_verb *v, int argc, char **argv, struct leases_args *a, int *first)
 {
-	static const struct option longopts[] = {
-		{ "by", required_argument, NULL, EXTEND_BY },
-		{ "end", required_argument, NULL, EXTEND_END },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct extend_args a = { .v = v };
-	int first, rc = cli_parse(v, argc, argv, "", longopts, extend_option, &a, &first);
+	*a = (struct leases_args){ .v = v, .expiring = -1 };
+	return cli_parse(v, argc, argv, leases_option, a, first);
+}
+
+/* extend's operands and options (argv[0] is LEASE) into *a. */
+static int
+extend_check(const struct cli_verb *v, int argc, char **argv, struct leases_args *a)
+{
+	int first, rc = leases_parse(v, argc, argv, a, &first);
 	if (rc < 0)
 		rc = cli_check_operands(v, argc, argv, first, 0, 0, NULL);
-	if (rc < 0 && (a.by > 0) == (a.end != 0))
+	if (rc < 0 && a->expiring >= 0)
+		rc = cli_usage(v, "--expiring goes with the list, not with extend");
+	if (rc < 0 && (a->by > 0) == (a->end != 0))
 		rc = cli_usage(v, "extend takes one of --by DURATION and --end TIME");
-	if (rc >= 0)
-		return rc;
+	return rc;
+}
+
+/* `leases extend LEASE (--by D | --end T)`. */
+static int
+leases_extend(berth_endpoint *ep, const char *ref, const struct leases_args *a,
+	      berth_cancel *cancel)
+{
 	struct berth_error err = { 0 };
 	struct berth_lease l;
-	if (berth_lease_extend(ep, argv[0], (long)a.by, a.end, &l, cancel, &err) < 0)
+	if (berth_lease_extend(ep, ref, (long)a->by, a->end, &l, cancel, &err) < 0)
 		return cli_fail(&err);
 	char end[32], left[32];
 	char *name = cli_clean(l.name ? l.name : l.id);
@@ -175,27 +187,20 @@ leases_show(berth_endpoint *ep, const char *ref, berth_cancel *cancel)
 	return CLI_OK;
 }
 
-static int
-expiring_option(void *ctx, int opt, const char *arg)
-{
-	double *within = ctx;
-	if (opt == LEASES_EXPIRING && cli_parse_duration(arg, within) < 0)
-		return cli_usage(cli_verb_find("leases"),
-				 "--expiring needs a duration such as 30m or 2h, not '%s'", arg);
-	return -1;
-}
-
 /* What the operands ask for: the list, show LEASE or extend LEASE ...; CLI_USAGE
  * (after the message) when they make no sense. */
 static int
-leases_check(const struct cli_verb *v, int argc, char **argv, int first, double expiring)
+leases_check(const struct cli_verb *v, int argc, char **argv, int first,
+	     const struct leases_args *a)
 {
+	if (a->by > 0 || a->end)
+		return cli_usage(v, "--by and --end go with extend: leases extend LEASE --by DURATION");
 	if (first == argc)
 		return -1;
 	const char *sub = argv[first];
 	if (strcmp(sub, "show") != 0 && strcmp(sub, "extend") != 0)
 		return cli_usage(v, "unknown subcommand %s (show or extend)", sub);
-	if (expiring >= 0)
+	if (a->expiring >= 0)
 		return cli_usage(v, "--expiring goes with the list, not with %s", sub);
 	if (first + 1 == argc || argv[first + 1][0] == '-')
 		return cli_usage(v, "%s needs a lease first: leases %s LEASE ...", sub, sub);
@@ -205,17 +210,14 @@ leases_check(const struct cli_verb *v, int argc, char **argv, int first, double 
 }
 
 int
-cli_leases(struct cli *cli, int argc, char **argv)
+cli_leases(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "expiring", required_argument, NULL, LEASES_EXPIRING },
-		{ NULL, 0, NULL, 0 },
-	};
-	const struct cli_verb *v = cli_verb_find("leases");
-	double expiring = -1;
-	int first, rc = cli_parse(v, argc, argv, "", longopts, expiring_option, &expiring, &first);
+	struct leases_args a, extend;
+	int first, rc = leases_parse(v, argc, argv, &a, &first);
 	if (rc < 0)
-		rc = leases_check(v, argc, argv, first, expiring);
+		rc = leases_check(v, argc, argv, first, &a);
+	if (rc < 0 && first < argc && strcmp(argv[first], "extend") == 0)
+		rc = extend_check(v, argc - first - 1, argv + first + 1, &extend);
 	if (rc >= 0)
 		return rc;
 	berth_endpoint *ep;
@@ -223,11 +225,11 @@ cli_leases(struct cli *cli, int argc, char **argv)
 		return rc;
 	cli_catch_interrupt(cli);
 	if (first == argc)
-		rc = leases_list(ep, expiring, cli->cancel);
+		rc = leases_list(ep, a.expiring, cli->cancel);
 	else if (strcmp(argv[first], "show") == 0)
 		rc = leases_show(ep, argv[first + 1], cli->cancel);
 	else
-		rc = leases_extend(ep, v, argc - first - 1, argv + first + 1, cli->cancel);
+		rc = leases_extend(ep, argv[first + 1], &extend, cli->cancel);
 	berth_endpoint_free(ep);
 	return rc;
 }

@@ -51,12 +51,11 @@ life_apply(const char *verb, berth_endpoint *ep, const char *ref, const struct l
 	return berth_remove(ep, ref, a->force, NULL, err);
 }
 
-static int
-life_verb(struct cli *cli, const char *verb, const char *shortopts, const struct option *longopts,
-	  int argc, char **argv)
+int
+cli_lifecycle(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	struct life_args a = { .v = cli_verb_find(verb), .timeout = -1 };
-	int first, rc = cli_parse(a.v, argc, argv, shortopts, longopts, life_option, &a, &first);
+	struct life_args a = { .v = v, .timeout = -1 };
+	int first, rc = cli_parse(v, argc, argv, life_option, &a, &first);
 	if (rc >= 0 || (rc = cli_check_operands(a.v, argc, argv, first, 1, -1, "name a container")) >= 0)
 		return rc;
 	berth_endpoint *ep;
@@ -64,7 +63,7 @@ life_verb(struct cli *cli, const char *verb, const char *shortopts, const struct
 		return rc;
 	for (int i = first; i < argc; i++) {
 		struct berth_error err = { 0 };
-		if (life_apply(verb, ep, argv[i], &a, &err) < 0)
+		if (life_apply(v->name, ep, argv[i], &a, &err) < 0)
 			rc = cli_fail(&err);
 		else
 			printf("%s\n", argv[i]);
@@ -72,50 +71,6 @@ life_verb(struct cli *cli, const char *verb, const char *shortopts, const struct
 	}
 	berth_endpoint_free(ep);
 	return rc;
-}
-
-int
-cli_start(struct cli *cli, int argc, char **argv)
-{
-	return life_verb(cli, "start", "", NULL, argc, argv);
-}
-
-static const struct option time_options[] = {
-	{ "time", required_argument, NULL, 't' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ NULL, 0, NULL, 0 },
-};
-
-int
-cli_stop(struct cli *cli, int argc, char **argv)
-{
-	return life_verb(cli, "stop", "t:", time_options, argc, argv);
-}
-
-int
-cli_restart(struct cli *cli, int argc, char **argv)
-{
-	return life_verb(cli, "restart", "t:", time_options, argc, argv);
-}
-
-int
-cli_kill(struct cli *cli, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "signal", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
-	return life_verb(cli, "kill", "s:", longopts, argc, argv);
-}
-
-int
-cli_rm(struct cli *cli, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	return life_verb(cli, "rm", "f", longopts, argc, argv);
 }
 
 struct wait_args {
@@ -129,9 +84,9 @@ static int
 wait_option(void *ctx, int opt, const char *arg)
 {
 	struct wait_args *a = ctx;
-	if (opt == 'T' && cli_parse_seconds(a->v, "--timeout", arg, &a->timeout) < 0)
+	if (opt == CLI_OPT_TIMEOUT && cli_parse_seconds(a->v, "--timeout", arg, &a->timeout) < 0)
 		return CLI_USAGE;
-	if (opt == 'S') {
+	if (opt == CLI_OPT_STATUS) {
 		if (berth_status_parse(arg, &a->status) < 0)
 			return cli_usage(a->v, "unknown status %s (running, exited, created, ...)", arg);
 		a->has_status = true;
@@ -140,15 +95,10 @@ wait_option(void *ctx, int opt, const char *arg)
 }
 
 int
-cli_wait(struct cli *cli, int argc, char **argv)
+cli_wait(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "status", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct wait_args a = { .v = cli_verb_find("wait"), .timeout = -1 };
-	int first, rc = cli_parse(a.v, argc, argv, "", longopts, wait_option, &a, &first);
+	struct wait_args a = { .v = v, .timeout = -1 };
+	int first, rc = cli_parse(v, argc, argv, wait_option, &a, &first);
 	if (rc >= 0 || (rc = cli_check_operands(a.v, argc, argv, first, 1, 1, "name a container")) >= 0)
 		return rc;
 	berth_endpoint *ep;

@@ -25,20 +25,16 @@ static int
 port_open_option(void *ctx, int opt, const char *arg)
 {
 	struct port_open_args *a = ctx;
-	if (opt == 'T' && cli_parse_seconds(a->v, "--timeout", arg, &a->timeout) < 0)
+	if (opt == CLI_OPT_TIMEOUT && cli_parse_seconds(a->v, "--timeout", arg, &a->timeout) < 0)
 		return CLI_USAGE;
 	return -1;
 }
 
 int
-cli_port_open(struct cli *cli, int argc, char **argv)
+cli_port_open(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "timeout", required_argument, NULL, 'T' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct port_open_args a = { .v = cli_verb_find("port-open"), .timeout = 2 };
-	int first, rc = cli_parse(a.v, argc, argv, "", longopts, port_open_option, &a, &first);
+	struct port_open_args a = { .v = v, .timeout = 2 };
+	int first, rc = cli_parse(v, argc, argv, port_open_option, &a, &first);
 	if (rc >= 0 ||
 	    (rc = cli_check_operands(a.v, argc, argv, first, 2, 2, "name a container and a port")) >= 0)
 		return rc;
@@ -81,13 +77,13 @@ http_option(void *ctx, int opt, const char *arg)
 		if (cli_parse_port(a->v, "-p", arg, &a->o.port) < 0)
 			return CLI_USAGE;
 		break;
-	case 'H':
+	case CLI_OPT_HOST:
 		a->o.host = arg;
 		break;
 	case 'd':
 		a->o.data = arg;
 		break;
-	case 'J':
+	case CLI_OPT_JSON:
 		a->json = true;
 		break;
 	}
@@ -121,18 +117,10 @@ http_print_json(const struct buf *body)
 }
 
 int
-cli_http(struct cli *cli, int argc, char **argv)
+cli_http(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "request", required_argument, NULL, 'X' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "data", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'J' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct http_args a = { .v = cli_verb_find("http") };
-	int first, rc = cli_parse(a.v, argc, argv, "X:p:d:", longopts, http_option, &a, &first);
+	struct http_args a = { .v = v };
+	int first, rc = cli_parse(v, argc, argv, http_option, &a, &first);
 	if (rc >= 0 || (rc = cli_check_operands(a.v, argc, argv, first, 1, 2, "name a container")) >= 0)
 		return rc;
 	a.o.path = argc - first == 2 ? argv[first + 1] : "/";
@@ -225,14 +213,10 @@ connect_pump(struct cli *cli, int sock)
 }
 
 int
-cli_connect(struct cli *cli, int argc, char **argv)
+cli_connect(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "port", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct connect_args a = { .v = cli_verb_find("connect") };
-	int first, rc = cli_parse(a.v, argc, argv, "p:", longopts, connect_option, &a, &first);
+	struct connect_args a = { .v = v };
+	int first, rc = cli_parse(v, argc, argv, connect_option, &a, &first);
 	if (rc >= 0 || (rc = cli_check_operands(a.v, argc, argv, first, 1, 1, "name a container")) >= 0)
 		return rc;
 	berth_endpoint *ep;

@@ -56,9 +56,9 @@ static int
 stats_option(void *ctx, int opt, const char *arg)
 {
 	struct stats_args *a = ctx;
-	if (opt == 'n') {
+	if (opt == CLI_OPT_NO_STREAM) {
 		a->no_stream = true;
-	} else if (opt == 'F') {
+	} else if (opt == CLI_OPT_FORMAT) {
 		if (strcmp(arg, "json") != 0 && strcmp(arg, "table") != 0)
 			return cli_usage(a->v, "--format is table or json, not '%s'", arg);
 		a->json = strcmp(arg, "json") == 0;
@@ -398,15 +398,10 @@ stats_loop(struct stats_run *r, const struct stats_args *a, bool several)
 }
 
 int
-cli_stats(struct cli *cli, int argc, char **argv)
+cli_stats(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "no-stream", no_argument, NULL, 'n' },
-		{ "format", required_argument, NULL, 'F' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct stats_args a = { .v = cli_verb_find("stats") };
-	int first, rc = cli_parse(a.v, argc, argv, "", longopts, stats_option, &a, &first);
+	struct stats_args a = { .v = v };
+	int first, rc = cli_parse(v, argc, argv, stats_option, &a, &first);
 	if (rc >= 0)
 		return rc;
 	struct stats_run r = { .cancel = cli->cancel };

@@ -1,9 +1,11 @@
-/* cli.c: the table of verbs, their help, and what every verb shares (option
- * parsing, messages, opening the endpoint, Ctrl-C, output sinks). */
+/* cli.c: what every verb shares: option parsing and help from the verb's
+ * entry in the table of verbs, messages, opening the endpoint, Ctrl-C, output
+ * sinks. It knows no verb by name; the table (verbs.c) is above it. */
 #include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <json-c/json.h>
 #include <math.h>
 #include <signal.h>
@@ -16,169 +18,49 @@
 #include "cli.h"
 #include "util.h"
 
-static const struct cli_verb cli_verb_table[] = {
-	{ "ps", cli_ps, "ps [-a] [-q] [--format table|json]",
-	  "list containers",
-	  "  -a, --all            all containers, not only running ones\n"
-	  "  -q, --quiet          ids only\n"
-	  "      --format FORMAT  table (default) or json: an array of objects with id, name,\n"
-	  "                       image, status, ports, ipv4, ipv6, endpoint (and floating_ip,\n"
-	  "                       reservation when known)\n"
-	  "\nWith several -H, lists the containers of every endpoint (and adds an ENDPOINT\n"
-	  "column to the table).\n" },
-	{ "inspect", cli_inspect, "inspect CONTAINER...",
-	  "the engine's full document of each container, as a JSON array", NULL },
-	{ "show", cli_show, "show CONTAINER",
-	  "a human summary of a container", NULL },
-	{ "status", cli_status, "status CONTAINER",
-	  "one word: created, running, paused, restarting, exited, dead, creating, deleting, "
-	  "error, unknown",
-	  NULL },
-	{ "start", cli_start, "start CONTAINER...", "start containers (already running is fine)", NULL },
-	{ "stop", cli_stop, "stop [-t SECONDS] CONTAINER...",
-	  "stop containers (already stopped is fine)",
-	  "  -t, --time SECONDS   wait this long before killing (default: the engine's)\n" },
-	{ "restart", cli_restart, "restart [-t SECONDS] CONTAINER...", "restart containers",
-	  "  -t, --time SECONDS   wait this long before killing (default: the engine's)\n" },
-	{ "kill", cli_kill, "kill [-s SIGNAL] CONTAINER...", "send a signal to containers",
-	  "  -s, --signal SIGNAL  a name (TERM, SIGTERM) or a number (default: SIGKILL)\n" },
-	{ "rm", cli_rm, "rm [-f] CONTAINER...", "delete containers",
-	  "  -f, --force          stop a running container first\n" },
-	{ "wait", cli_wait, "wait [--timeout S] [--status STATUS] CONTAINER",
-	  "wait until a container stops (and print its exit code) or reaches STATUS",
-	  "      --timeout S      give up after S seconds (exit status 124)\n"
-	  "      --status STATUS  wait for this status instead (running, exited, ...);\n"
-	  "                       fails if the container reaches error instead\n" },
-	{ "logs", cli_logs, "logs [-f] [--tail N] [-t] [--since TIME] CONTAINER...",
-	  "the container's stdout to stdout and stderr to stderr",
-	  "  -f, --follow         keep following until the container stops or Ctrl-C\n"
-	  "      --tail N         only the last N lines (or all)\n"
-	  "  -t, --timestamps     prefix every line with its time\n"
-	  "      --since TIME     from TIME on: unix seconds, 2024-01-31T12:00:00Z, or a\n"
-	  "                       duration back from now such as 90s, 10m, 2h, 1h30m\n"
-	  "\nWith several containers (on one endpoint or across the -H endpoints), every\n"
-	  "line is prefixed with its container's name, in the engines' timestamp order;\n"
-	  "when following, a line waits at most 0.3 s for a quiet container's older ones.\n" },
-	{ "exec", cli_exec, "exec [-it] [-e K=V]... [-w DIR] [-u USER] CONTAINER CMD [ARG...]",
-	  "run a command in a container; berth exits with its status",
-	  "  -e, --env K=V        set an environment variable (repeatable)\n"
-	  "  -w, --workdir DIR    run in DIR\n"
-	  "  -u, --user USER      run as USER\n"
-	  "  -i, --interactive    give stdin to the command; its end closes the command's\n"
-	  "                       stdin only\n"
-	  "  -t, --tty            run the command on a terminal, resized with the window\n"
-	  "                       (-it, an interactive shell, needs stdin to be a terminal)\n" },
-	{ "cp", cli_cp, "cp SRC DEST",
-	  "copy files or directories between a container and the host",
-	  "\nExactly one of SRC and DEST is CONTAINER:PATH. A local path holding ':' must\n"
-	  "start with ./ or /. '-' as SRC reads a tar stream from stdin into the container\n"
-	  "directory DEST; '-' as DEST writes a tar stream of SRC to stdout. A symlink is\n"
-	  "copied as a link, unless given with a trailing / (the directory it points to).\n" },
-	{ "ports", cli_ports, "ports CONTAINER",
-	  "one line per port: 80/tcp -> 127.0.0.1:18080, or 80/tcp when not published", NULL },
-	{ "ips", cli_ips, "ips [-4|-6] CONTAINER", "the container's addresses, one per line",
-	  "  -4                   IPv4 only\n"
-	  "  -6                   IPv6 only\n" },
-	{ "pid", cli_pid, "pid CONTAINER",
-	  "pid of the container's root process on the engine host (0 when not running)", NULL },
-	{ "port-open", cli_port_open, "port-open [--timeout S] CONTAINER PORT",
-	  "exit 0 if a TCP connection to the container's port opens, else 1",
-	  "      --timeout S      how long to try (default 2)\n" },
-	{ "http", cli_http, "http [-X METHOD] [-p PORT] [--host HOST] [-d DATA] [--json] CONTAINER [PATH]",
-	  "an HTTP request to the container; prints the body, exit 1 on a status of 400 or more;\n"
-	  "redirects are followed within the container, at most 5",
-	  "  -X, --request METHOD GET (default), POST, PUT, DELETE, ...\n"
-	  "  -p, --port PORT      the container port (default: its first)\n"
-	  "      --host HOST      the Host to connect to (default: the container's address)\n"
-	  "  -d, --data DATA      the request body\n"
-	  "      --json           send DATA as JSON; check that the reply is JSON and\n"
-	  "                       pretty-print it\n" },
-	{ "connect", cli_connect, "connect [-p PORT] CONTAINER",
-	  "connect stdin and stdout to a TCP port of the container, like nc",
-	  "  -p, --port PORT      the port (default: the only exposed one)\n" },
-	{ "mount", cli_mount, "mount CONTAINER DIR",
-	  "unpack the container's filesystem into DIR", NULL },
-	{ "run", cli_run,
-	  "run [--name N] [-p PORT]... [-e K=V]... [--reservation ID] [--runtime R]\n"
-	  "           [--device-profile P]... [--no-start] [--wait] [--timeout S] [--idempotent]\n"
-	  "           IMAGE [CMD [ARG...]]",
-	  "create and start a container; prints its id",
-	  "      --name NAME          the container's name\n"
-	  "  -p, --publish PORT       [[HOSTIP:]HOSTPORT:]PORT[/PROTO] (repeatable)\n"
-	  "  -e, --env K=V            an environment variable (repeatable)\n"
-	  "      --reservation ID     Blazar reservation (Zun endpoints)\n"
-	  "      --runtime R          container runtime (Zun endpoints)\n"
-	  "      --device-profile P   device profile (Zun endpoints; repeatable)\n"
-	  "      --no-start           create only\n"
-	  "      --wait               block until it runs\n"
-	  "      --timeout S          with --wait: give up after S seconds (default 300;\n"
-	  "                           exit status 124)\n"
-	  "      --idempotent         reuse a container of the same name\n" },
-	{ "snapshot", cli_snapshot, "snapshot CONTAINER REPOSITORY [TAG]",
-	  "commit the container's filesystem as an image; prints the image id", NULL },
-	{ "fip", cli_fip, "fip list | fip associate CONTAINER [IP] | fip dissociate CONTAINER",
-	  "floating IPs (Zun endpoints)",
-	  "  list                 the project's floating IPs\n"
-	  "  associate            give CONTAINER the floating IP IP, or a free one (allocated\n"
-	  "                       from the public network when none is free); prints it\n"
-	  "  dissociate           take CONTAINER's floating IP away\n" },
-	{ "leases", cli_leases,
-	  "leases [--expiring DURATION] | leases show LEASE\n"
-	  "       | leases extend LEASE (--by DURATION | --end TIME)",
-	  "the project's leases: status, end, time left and reservations (Zun sites with Blazar)",
-	  "      --expiring D     only the active leases ending within D (30m, 2h, 1d);\n"
-	  "                       exit 1 when there is one (for scripts and cron)\n"
-	  "  show LEASE           the lease (id or name) in full, with its reservations\n"
-	  "  extend LEASE         Blazar's lease update with a new end: --by DURATION adds to\n"
-	  "                       the lease's current end (as blazar lease-update\n"
-	  "                       --prolong-for does); --end TIME sets it ('2026-01-31\n"
-	  "                       18:00', UTC as Blazar takes it); a refusal by the site's\n"
-	  "                       policy is Blazar's own message\n" },
-	{ "stats", cli_stats, "stats [--no-stream] [--format table|json] [CONTAINER...]",
-	  "docker stats' columns for the running containers of every endpoint",
-	  "      --no-stream      one table (two samples a second apart), then exit\n"
-	  "      --format FORMAT  table (default) or json: one object per line, container\n"
-	  "                       and sample, with endpoint, id, name, cpu_percent,\n"
-	  "                       mem_usage_bytes, mem_limit_bytes, mem_percent,\n"
-	  "                       net_rx_bytes, net_tx_bytes, block_read_bytes,\n"
-	  "                       block_write_bytes, pids\n"
-	  "\nWithout CONTAINER, the containers running when it starts, refreshed every second\n"
-	  "until Ctrl-C. CPU % is docker stats' formula (Podman: CPU time over wall time).\n"
-	  "A sample that fails (a stalled engine, an error) is said on stderr, its row\n"
-	  "shows --, and the exit status is 1.\n" },
-	{ "events", cli_events, "events [--since T] [--until T] [--filter K=V]... [--format json]",
-	  "the engines' events, one line each: time, endpoint, type, action, actor, exit code or signal",
-	  "      --since T        from T on (replayed by the engine)\n"
-	  "      --until T        up to T, then exit (without it: follow until Ctrl-C)\n"
-	  "      --filter K=V     the engine's event filters: type=container, event=die,\n"
-	  "                       container=NAME, image=..., label=K=V (repeatable)\n"
-	  "      --format json    one JSON object per line: time, time_nano, endpoint,\n"
-	  "                       type, action, id, name, image, exit_code, signal\n"
-	  "\nT is unix seconds, a date like 2024-01-31T12:00:00Z, or a duration back from\n"
-	  "now such as 10m. Zun has no events: its endpoints say so.\n" },
-	{ "top", cli_top, "top CONTAINER [PS_OPTIONS]",
-	  "the container's processes, as docker top (Zun has no process list)", NULL },
-	{ "endpoints", cli_endpoints, "endpoints",
-	  "every endpoint, its kind, and whether it answers (with the engine's version)", NULL },
-	{ "version", cli_version, "version", "berth's version, and the engine's when it answers", NULL },
-	{ "help", cli_help, "help [VERB]", "help on berth or on one verb", NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};
+/* Where an option's description starts in berth VERB --help, unless one of
+ * the verb's options is too long for it: then three columns past the longest. */
+#define CLI_HELP_COLUMN 23
 
-const struct cli_verb *
-cli_verb_find(const char *name)
+/* "  -t, --time SECONDS": an option as its help line starts. */
+static char *
+cli_option_synopsis(const struct cli_option *o)
 {
-	for (const struct cli_verb *v = cli_verb_table; v->name; v++)
-		if (strcmp(v->name, name) == 0)
-			return v;
-	return NULL;
+	char letter[8] = "    ";	/* "-t, ", or spaces for an option with no letter */
+	if (o->key < CLI_OPT_LONG_ONLY)
+		snprintf(letter, sizeof letter, o->name ? "-%c, " : "-%c", o->key);
+	return xasprintf("  %s%s%s%s%s", letter, o->name ? "--" : "", o->name ? o->name : "",
+			 o->value ? " " : "", o->value ? o->value : "");
 }
 
-void
-cli_print_verbs(FILE *f)
+static int
+cli_help_column(const struct cli_verb *v)
 {
-	for (const struct cli_verb *v = cli_verb_table; v->name; v++)
-		fprintf(f, "  %-10s %s\n", v->name, v->summary);
+	size_t longest = 0;
+	for (const struct cli_option *o = v->options; o && o->key; o++) {
+		if (!o->help)
+			continue;
+		char *synopsis = cli_option_synopsis(o);
+		if (strlen(synopsis) > longest)
+			longest = strlen(synopsis);
+		free(synopsis);
+	}
+	return longest < CLI_HELP_COLUMN ? CLI_HELP_COLUMN : (int)longest + 3;
+}
+
+/* One option's help: synopsis, then the help's lines under each other at column. */
+static void
+cli_option_help(FILE *f, int column, const char *synopsis, const char *help)
+{
+	fprintf(f, "%-*s", column, synopsis);
+	for (const char *line = help;; line++) {
+		size_t len = strcspn(line, "\n");
+		fprintf(f, "%.*s\n", (int)len, line);
+		line += len;
+		if (!*line)
+			break;
+		fprintf(f, "%*s", column, "");
+	}
 }
 
 void
@@ -186,7 +68,16 @@ cli_verb_help(const struct cli_verb *v, FILE *f)
 {
 	fprintf(f, "usage: berth %s\n\n%c%s.\n\n", v->usage, toupper((unsigned char)v->summary[0]),
 		v->summary + 1);
-	fprintf(f, "  -h, --help           this help\n%s", v->options ? v->options : "");
+	int column = cli_help_column(v);
+	cli_option_help(f, column, "  -h, --help", "this help");
+	for (const struct cli_option *o = v->options; o && o->key; o++) {
+		if (!o->help)
+			continue;
+		char *synopsis = cli_option_synopsis(o);
+		cli_option_help(f, column, synopsis, o->help);
+		free(synopsis);
+	}
+	fputs(v->notes ? v->notes : "", f);
 }
 
 int
@@ -221,34 +112,57 @@ cli_fail(const struct berth_error *err)
 	return cli_error("%s", err->message[0] ? err->message : berth_errcode_name(err->code));
 }
 
-int
-cli_parse(const struct cli_verb *v, int argc, char **argv, const char *shortopts,
-	  const struct option *longopts, int (*handle)(void *ctx, int opt, const char *arg),
-	  void *ctx, int *first)
+/* getopt_long's tables for v: "+:h" and the letters (with ':' for a value),
+ * and every long name with --help. */
+static struct option *
+cli_getopt_tables(const struct cli_verb *v, char **shortopts)
 {
-	static const struct option none[] = { { NULL, 0, NULL, 0 } };
-	struct option *all;
 	size_t n = 0;
-	while (longopts && longopts[n].name)
+	while (v->options && v->options[n].key)
 		n++;
-	all = xcalloc(n + 2, sizeof *all);
-	memcpy(all, longopts ? longopts : none, n * sizeof *all);
-	all[n] = (struct option){ "help", no_argument, NULL, 'h' };
-	char *opts = xasprintf("+:h%s", shortopts);
+	struct option *longopts = xcalloc(n + 2, sizeof *longopts), *l = longopts;
+	char *s = *shortopts = xcalloc(2 * n + 4, 1);
+	s = stpcpy(s, "+:h");
+	for (const struct cli_option *o = v->options; o && o->key; o++) {
+		if (o->name)
+			*l++ = (struct option){ o->name, o->value ? required_argument : no_argument,
+						NULL, o->key };
+		if (o->key < CLI_OPT_LONG_ONLY && !strchr(*shortopts, o->key)) {
+			*s++ = (char)o->key;
+			if (o->value)
+				*s++ = ':';
+		}
+	}
+	*l = (struct option){ "help", no_argument, NULL, 'h' };
+	return longopts;
+}
+
+int
+cli_parse(const struct cli_verb *v, int argc, char **argv,
+	  int (*handle)(void *ctx, int key, const char *value), void *ctx, int *first)
+{
+	char *shortopts;
+	struct option *longopts = cli_getopt_tables(v, &shortopts);
 	int rc = -1, c;
 	optind = 0;
 	opterr = 0;
-	while (rc < 0 && (c = getopt_long(argc, argv, opts, all, NULL)) != -1) {
+	while (rc < 0 && (c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		const char *typed = argv[optind - 1];
 		if (c == 'h') {
 			cli_verb_help(v, stdout);
 			rc = CLI_OK;
+		} else if (c == '?' && !optopt) {
+			rc = cli_usage(v, "unknown option %s", typed);
+		} else if (c == '?' && strncmp(typed, "--", 2) == 0) {
+			/* a known long option given a value it does not take */
+			rc = cli_usage(v, "option %.*s takes no value", (int)strcspn(typed, "="), typed);
 		} else if (c == '?') {
-			rc = optopt ? cli_usage(v, "unknown option -%c", optopt)
-				    : cli_usage(v, "unknown option %s", argv[optind - 1]);
+			rc = cli_usage(v, "unknown option -%c", optopt);
+		} else if (c == ':' && strncmp(typed, "--", 2) == 0) {
+			/* a long option's optopt is its key, not what was typed */
+			rc = cli_usage(v, "option %s needs a value", typed);
 		} else if (c == ':') {
-			/* a long option's optopt is its value (>= 1000 for long-only ones) */
-			rc = optopt > 0 && optopt < 128 ? cli_usage(v, "option -%c needs a value", optopt)
-				    : cli_usage(v, "option %s needs a value", argv[optind - 1]);
+			rc = cli_usage(v, "option -%c needs a value", optopt);
 		} else {
 			int r = handle(ctx, c, optarg);
 			if (r >= 0)
@@ -256,8 +170,8 @@ cli_parse(const struct cli_verb *v, int argc, char **argv, const char *shortopts
 		}
 	}
 	*first = optind;
-	free(opts);
-	free(all);
+	free(shortopts);
+	free(longopts);
 	return rc;
 }
 
@@ -277,7 +191,7 @@ int
 cli_parse_operands(const struct cli_verb *v, int argc, char **argv, int min, int max,
 		   const char *missing, int *first)
 {
-	int rc = cli_parse(v, argc, argv, "", NULL, NULL, NULL, first);
+	int rc = cli_parse(v, argc, argv, NULL, NULL, first);
 	if (rc >= 0)
 		return rc;
 	return cli_check_operands(v, argc, argv, *first, min, max, missing);
@@ -502,39 +416,4 @@ cli_port_string(const struct berth_port *p)
 	bool v6 = strchr(ip, ':') != NULL;
 	return xasprintf("%d/%s -> %s%s%s:%d", p->container_port, proto, v6 ? "[" : "", ip,
 			 v6 ? "]" : "", p->host_port);
-}
-
-int
-cli_help(struct cli *cli, int argc, char **argv)
-{
-	(void)cli;
-	const struct cli_verb *self = cli_verb_find("help");
-	if (argc > 2)
-		return cli_usage(self, "give one verb");
-	if (argc == 2) {
-		bool self_help = strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0;
-		const struct cli_verb *v = self_help ? self : cli_verb_find(argv[1]);
-		if (!v)
-			return cli_usage(self, "unknown verb %s", argv[1]);
-		cli_verb_help(v, stdout);
-		return CLI_OK;
-	}
-	printf("usage: berth [-H ENDPOINT]... [-c FILE] [VERB [ARG...]]\n"
-	       "\n"
-	       "With no verb, berth opens the dashboard. With a verb, it acts once and exits.\n"
-	       "\n"
-	       "Options:\n"
-	       "  -H, --host ENDPOINT  which engine: unix:///PATH, tcp://HOST:PORT (or HOST:PORT),\n"
-	       "                       ssh://[USER@]HOST[:PORT], zun, zun:CLOUD, an endpoint of\n"
-	       "                       the configuration file, or a Docker context; repeatable\n"
-	       "                       for the dashboard and ps.\n"
-	       "  -c, --config FILE    configuration file (default: $BERTH_CONFIG, else\n"
-	       "                       $XDG_CONFIG_HOME/berth/berth.conf)\n"
-	       "      --version        berth's version\n"
-	       "  -h, --help           this help\n"
-	       "\n"
-	       "Verbs:\n");
-	cli_print_verbs(stdout);
-	printf("\nberth help VERB, or berth VERB --help, describes a verb. See berth(1).\n");
-	return CLI_OK;
 }

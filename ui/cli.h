@@ -1,14 +1,13 @@
 /* cli.h: the verbs of the berth program (cli.md) and what they share.
  *
- * Every verb is a function taking the global state and its own argv (argv[0]
- * is the verb). It returns the process exit status: 0 done, 1 failed, 2 usage,
+ * Every verb is a function taking the global state, its own entry of the
+ * table of verbs (verbs.h) and its own argv (argv[0] is the verb). It returns the process exit status: 0 done, 1 failed, 2 usage,
  * 124 a --timeout ran out, or exec's own status. Failures print one line,
  * "berth: ...", on stderr.
  */
 #ifndef BERTH_CLI_H
 #define BERTH_CLI_H
 
-#include <getopt.h>
 #include <stdio.h>
 
 #include "berth.h"
@@ -28,16 +27,37 @@ struct cli {
 	berth_cancel *cancel;		/* triggered by Ctrl-C while a verb runs */
 };
 
-struct cli_verb {
-	const char *name;
-	int (*run)(struct cli *cli, int argc, char **argv);
-	const char *usage;		/* after "berth " */
-	const char *summary;		/* one line for berth --help */
-	const char *options;		/* the option lines of berth VERB --help, or NULL */
+/* One option of a verb, for getopt_long and for the verb's help. A lettered
+ * option (-t) has its letter as key; one with only a long name has a
+ * CLI_OPT_* key. An alias (help NULL) is parsed but not listed. */
+struct cli_option {
+	int key;		/* what the verb's option handler is given */
+	const char *name;	/* the long name (--time), or NULL */
+	const char *value;	/* the value's name in help (SECONDS), or NULL: takes none */
+	const char *help;	/* its lines in berth VERB --help ('\n' between), or NULL */
 };
 
-const struct cli_verb *cli_verb_find(const char *name);
-void cli_print_verbs(FILE *f);
+/* The keys of the options that have no letter (keys below are letters). */
+enum cli_option_key {
+	CLI_OPT_LONG_ONLY = 256,
+	CLI_OPT_FORMAT = CLI_OPT_LONG_ONLY, CLI_OPT_TIMEOUT, CLI_OPT_STATUS, CLI_OPT_TAIL, CLI_OPT_SINCE,
+	CLI_OPT_HOST, CLI_OPT_JSON, CLI_OPT_NAME, CLI_OPT_RESERVATION, CLI_OPT_RUNTIME,
+	CLI_OPT_DEVICE_PROFILE, CLI_OPT_NO_START, CLI_OPT_WAIT, CLI_OPT_IDEMPOTENT,
+	CLI_OPT_NO_STREAM, CLI_OPT_UNTIL, CLI_OPT_EXPIRING, CLI_OPT_BY, CLI_OPT_END,
+};
+
+/* A verb, as the table of verbs (verbs.c) lists it. run is handed its own
+ * entry, for its messages and its options. */
+struct cli_verb {
+	const char *name;
+	int (*run)(struct cli *cli, const struct cli_verb *v, int argc, char **argv);
+	const char *usage;		/* after "berth " */
+	const char *summary;		/* one line for berth --help */
+	const struct cli_option *options; /* ends with a 0 key; NULL: none but -h */
+	const char *notes;		/* text after the options in berth VERB --help, or NULL */
+};
+
+/* berth VERB --help, written from v. */
 void cli_verb_help(const struct cli_verb *v, FILE *f);
 
 /* Print "berth: VERB: MESSAGE" and the usage line on stderr; returns CLI_USAGE. */
@@ -47,12 +67,12 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print err's sentence; returns CLI_FAILED (CLI_INTERRUPTED when cancelled). */
 int cli_fail(const struct berth_error *err);
 
-/* Parse a verb's options with getopt_long (stops at the first operand). Calls
- * handle(ctx, opt, optarg) for each option; -h/--help prints the verb's help.
- * Returns -1 to go on (operands start at *first), or an exit status. */
-int cli_parse(const struct cli_verb *v, int argc, char **argv, const char *shortopts,
-	      const struct option *longopts, int (*handle)(void *ctx, int opt, const char *arg),
-	      void *ctx, int *first);
+/* Parse a verb's options (v->options and -h/--help, which prints the verb's
+ * help) with getopt_long, stopping at the first operand. Calls handle(ctx,
+ * key, value) for each option. Returns -1 to go on (operands start at
+ * *first), or an exit status. */
+int cli_parse(const struct cli_verb *v, int argc, char **argv,
+	      int (*handle)(void *ctx, int key, const char *value), void *ctx, int *first);
 /* Check that a verb got between min and max operands (max < 0: no limit);
  * fewer prints missing ("name a container"). Returns -1 to go on, or CLI_USAGE. */
 int cli_check_operands(const struct cli_verb *v, int argc, char **argv, int first, int min, int max,
@@ -105,36 +125,32 @@ void cli_print_json(struct json_object *doc);
 /* "80/tcp -> 127.0.0.1:18080" or "80/tcp". */
 char *cli_port_string(const struct berth_port *p);
 
-/* The verbs. */
-int cli_ps(struct cli *, int, char **);
-int cli_inspect(struct cli *, int, char **);
-int cli_show(struct cli *, int, char **);
-int cli_status(struct cli *, int, char **);
-int cli_start(struct cli *, int, char **);
-int cli_stop(struct cli *, int, char **);
-int cli_restart(struct cli *, int, char **);
-int cli_kill(struct cli *, int, char **);
-int cli_rm(struct cli *, int, char **);
-int cli_wait(struct cli *, int, char **);
-int cli_ports(struct cli *, int, char **);
-int cli_ips(struct cli *, int, char **);
-int cli_pid(struct cli *, int, char **);
-int cli_logs(struct cli *, int, char **);
-int cli_exec(struct cli *, int, char **);
-int cli_cp(struct cli *, int, char **);
-int cli_mount(struct cli *, int, char **);
-int cli_port_open(struct cli *, int, char **);
-int cli_http(struct cli *, int, char **);
-int cli_connect(struct cli *, int, char **);
-int cli_run(struct cli *, int, char **);
-int cli_snapshot(struct cli *, int, char **);
-int cli_fip(struct cli *, int, char **);
-int cli_leases(struct cli *, int, char **);
-int cli_endpoints(struct cli *, int, char **);
-int cli_version(struct cli *, int, char **);
-int cli_help(struct cli *, int, char **);
-int cli_stats(struct cli *, int, char **);
-int cli_events(struct cli *, int, char **);
-int cli_top(struct cli *, int, char **);
+/* The verbs (verbs.c lists them; the help verb is there too). */
+int cli_ps(struct cli *, const struct cli_verb *, int, char **);
+int cli_inspect(struct cli *, const struct cli_verb *, int, char **);
+int cli_show(struct cli *, const struct cli_verb *, int, char **);
+int cli_status(struct cli *, const struct cli_verb *, int, char **);
+/* start, stop, restart, kill and rm: the action is the verb's name. */
+int cli_lifecycle(struct cli *, const struct cli_verb *, int, char **);
+int cli_wait(struct cli *, const struct cli_verb *, int, char **);
+int cli_ports(struct cli *, const struct cli_verb *, int, char **);
+int cli_ips(struct cli *, const struct cli_verb *, int, char **);
+int cli_pid(struct cli *, const struct cli_verb *, int, char **);
+int cli_logs(struct cli *, const struct cli_verb *, int, char **);
+int cli_exec(struct cli *, const struct cli_verb *, int, char **);
+int cli_cp(struct cli *, const struct cli_verb *, int, char **);
+int cli_mount(struct cli *, const struct cli_verb *, int, char **);
+int cli_port_open(struct cli *, const struct cli_verb *, int, char **);
+int cli_http(struct cli *, const struct cli_verb *, int, char **);
+int cli_connect(struct cli *, const struct cli_verb *, int, char **);
+int cli_run(struct cli *, const struct cli_verb *, int, char **);
+int cli_snapshot(struct cli *, const struct cli_verb *, int, char **);
+int cli_fip(struct cli *, const struct cli_verb *, int, char **);
+int cli_leases(struct cli *, const struct cli_verb *, int, char **);
+int cli_endpoints(struct cli *, const struct cli_verb *, int, char **);
+int cli_version(struct cli *, const struct cli_verb *, int, char **);
+int cli_stats(struct cli *, const struct cli_verb *, int, char **);
+int cli_events(struct cli *, const struct cli_verb *, int, char **);
+int cli_top(struct cli *, const struct cli_verb *, int, char **);
 
 #endif

@@ -1,5 +1,5 @@
-/* main.c: the berth program. Global options, then either a verb (cli*.c) or,
- * with no verb, the dashboard. */
+/* main.c: the berth program. Global options, then either a verb (the table
+ * of verbs, verbs.h) or, with no verb, the dashboard. */
 #include "config.h"
 
 #include <getopt.h>
@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "dashboard.h"
 #include "util.h"
+#include "verbs.h"
 
 #define MAIN_USAGE "usage: berth [-H ENDPOINT]... [-c FILE] [VERB [ARG...]]\n"
 
@@ -41,7 +42,7 @@ main_options(struct cli *cli, int argc, char **argv, int *first)
 			cli->config_path = optarg;
 			break;
 		case 'h':
-			return cli_help(cli, 1, argv);
+			return cli_help(cli, cli_verb_find("help"), 1, argv);
 		case OPT_VERSION:
 			printf("berth %s\n", berth_version_string());
 			return CLI_OK;
@@ -98,7 +99,7 @@ main(int argc, char **argv)
 	cli.cancel = berth_cancel_new();
 	if (verb) {
 		fflush(stdout);
-		rc = verb->run(&cli, argc - first, argv + first);
+		rc = verb->run(&cli, verb, argc - first, argv + first);
 		fflush(stdout);
 	} else {
 		rc = main_dashboard(&cli);

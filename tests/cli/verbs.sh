@@ -24,6 +24,26 @@ missing=
 for v in $verbs; do grep -q "^  $v " "$OUT" || missing="$missing $v"; done
 is "$missing" "" "--help lists every verb"
 
+# Help and parser come from one table (ui/verbs.c): every option a verb's help
+# lists, letter and long name, is one its parser takes, on an endpoint that
+# does not exist ("1" after it is its value, or an operand for a flag).
+for v in $verbs; do
+	# "  -t, --time SECONDS   ..." -> "-t --time"; "      --all  ..." -> "--all"
+	"$BERTH" "$v" --help | awk '/^ +-/ {
+		if ($1 ~ /^-.,?$/) print substr($1, 1, 2)
+		if ($1 ~ /^--/) print $1; else if ($2 ~ /^--/) print $2 }' |
+	while read -r opt; do
+		"$BERTH" -H unix:///nonexistent "$v" "$opt" 1 </dev/null 2>&1 >/dev/null |
+			grep -qE 'unknown option|needs a value|takes no value' && echo "$v:$opt"
+	done
+done >"$TAP_TMP/unparsed"
+is "$(cat "$TAP_TMP/unparsed")" "" "every option a verb's help lists, its parser takes"
+run "$BERTH" run --name
+is "$RC:$(head -n 1 "$ERR")" "2:berth: run: option --name needs a value" \
+	"a long option without its value is named as typed"
+run "$BERTH" ps --all=yes
+is "$RC:$(head -n 1 "$ERR")" "2:berth: ps: option --all takes no value" "a flag given a value"
+
 SOCK=/var/run/docker.sock
 curl -sf --unix-socket "$SOCK" http://d/_ping >/dev/null 2>&1 || { skip 1 "no Docker engine"; tap_done; exit; }
 docker image inspect berth-test/busybox:latest >/dev/null 2>&1 || { skip 1 "no test image"; tap_done; exit; }
