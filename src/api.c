@@ -59,6 +59,13 @@ usable(berth_endpoint *ep, struct berth_error *err)
 	return true;
 }
 
+/* Guard for a call that changes something: refused on a read-only endpoint. */
+static bool
+refused(berth_endpoint *ep, const char *what, struct berth_error *err)
+{
+	return usable(ep, err) && berth_refuse_if_read_only(ep, what, err) < 0;
+}
+
 #define DISPATCH(ep, op, what, plural, err, ...)                                        \
 	(!usable((ep), (err)) ? -1                                                       \
 	 : !ops_of(ep)->op ? unsupported((ep), (what), (plural), (err))                  \
@@ -200,6 +207,8 @@ berth_inspect(berth_endpoint *ep, const char *ref, bool refresh, struct berth_co
 int
 berth_start(berth_endpoint *ep, const char *ref, berth_cancel *cancel, struct berth_error *err)
 {
+	if (refused(ep, "starting containers", err))
+		return -1;
 	return DISPATCH(ep, start, "starting containers", false, err, ref, cancel, err);
 }
 
@@ -207,6 +216,8 @@ int
 berth_stop(berth_endpoint *ep, const char *ref, int timeout_s, berth_cancel *cancel,
 	   struct berth_error *err)
 {
+	if (refused(ep, "stopping containers", err))
+		return -1;
 	return DISPATCH(ep, stop, "stopping containers", false, err, ref, timeout_s, cancel, err);
 }
 
@@ -214,6 +225,8 @@ int
 berth_restart(berth_endpoint *ep, const char *ref, int timeout_s, berth_cancel *cancel,
 	      struct berth_error *err)
 {
+	if (refused(ep, "restarting containers", err))
+		return -1;
 	return DISPATCH(ep, restart, "restarting containers", false, err, ref, timeout_s, cancel,
 			err);
 }
@@ -222,6 +235,8 @@ int
 berth_kill(berth_endpoint *ep, const char *ref, const char *signal, berth_cancel *cancel,
 	   struct berth_error *err)
 {
+	if (refused(ep, "sending signals", err))
+		return -1;
 	return DISPATCH(ep, kill, "sending signals", false, err, ref, signal, cancel, err);
 }
 
@@ -229,6 +244,8 @@ int
 berth_remove(berth_endpoint *ep, const char *ref, bool force, berth_cancel *cancel,
 	     struct berth_error *err)
 {
+	if (refused(ep, "removing containers", err))
+		return -1;
 	if (DISPATCH(ep, remove, "removing containers", false, err, ref, force, cancel, err) < 0)
 		return -1;
 	cache_drop(ep, ref);
@@ -256,6 +273,8 @@ berth_create(berth_endpoint *ep, const struct berth_create_opts *o, char **id,
 	     berth_cancel *cancel, struct berth_error *err)
 {
 	*id = NULL;
+	if (refused(ep, "creating containers", err))
+		return -1;
 	if (usable(ep, err) && !o)
 		return berth_fail(err, BERTH_EUSAGE, "no container specification was given");
 	return DISPATCH(ep, create, "creating containers", false, err, o, id, cancel, err);
@@ -265,6 +284,8 @@ int
 berth_snapshot(berth_endpoint *ep, const char *ref, const char *repository, const char *tag,
 	       char **image_id, berth_cancel *cancel, struct berth_error *err)
 {
+	if (refused(ep, "taking snapshots", err))
+		return -1;
 	return DISPATCH(ep, snapshot, "snapshots", true, err, ref, repository, tag, image_id, cancel,
 			err);
 }
@@ -277,6 +298,8 @@ berth_exec(berth_endpoint *ep, const char *ref, char *const argv[],
 	   const struct berth_exec_opts *o, berth_sink sink, void *ctx, int *exit_code,
 	   berth_cancel *cancel, struct berth_error *err)
 {
+	if (refused(ep, "running commands", err))
+		return -1;
 	return DISPATCH(ep, exec, "running commands", false, err, ref, argv, o, sink, ctx,
 			exit_code, cancel, err);
 }
@@ -285,6 +308,8 @@ int
 berth_exec_interactive(berth_endpoint *ep, const char *ref, char *const argv[],
 		       const struct berth_session *s, int *exit_code, struct berth_error *err)
 {
+	if (refused(ep, "interactive sessions", err))
+		return -1;
 	return DISPATCH(ep, exec_interactive, "interactive sessions", true, err, ref, argv, s,
 			exit_code, err);
 }
@@ -348,6 +373,8 @@ berth_fip_associate(berth_endpoint *ep, const char *ref, const char *address, ch
 {
 	if (assigned)
 		*assigned = NULL;
+	if (refused(ep, "associating floating IPs", err))
+		return -1;
 	return DISPATCH(ep, fip_associate, "floating IPs", true, err, ref, address, assigned, cancel,
 			err);
 }
@@ -356,6 +383,8 @@ int
 berth_fip_dissociate(berth_endpoint *ep, const char *ref, berth_cancel *cancel,
 		     struct berth_error *err)
 {
+	if (refused(ep, "dissociating floating IPs", err))
+		return -1;
 	return DISPATCH(ep, fip_dissociate, "floating IPs", true, err, ref, cancel, err);
 }
 
@@ -382,5 +411,7 @@ berth_lease_extend(berth_endpoint *ep, const char *ref, long by_s, time_t end,
 {
 	if (out)
 		memset(out, 0, sizeof *out);
+	if (refused(ep, "extending leases", err))
+		return -1;
 	return DISPATCH(ep, lease_extend, "leases", true, err, ref, by_s, end, out, cancel, err);
 }

@@ -44,6 +44,7 @@ enum berth_errcode {
 	BERTH_EUNSAFE,		/* refused: would write outside a destination */
 	BERTH_EAUTH,		/* authentication failed */
 	BERTH_EFAILED,		/* a command ran and failed (exec exit code != 0) */
+	BERTH_EREADONLY,	/* refused: the endpoint is in read-only mode */
 };
 
 struct berth_error {
@@ -92,6 +93,7 @@ struct berth_options {
 	double request_timeout;	/* seconds for non-streaming calls; 0 means 60 */
 	bool tls_insecure;	/* skip TLS verification (explicit opt-in only) */
 	const char *config_file;/* NULL: the default search order */
+	bool read_only;		/* refuse every call that changes anything (BERTH_EREADONLY) */
 };
 
 typedef struct berth_endpoint berth_endpoint;
@@ -105,6 +107,13 @@ void berth_endpoint_free(berth_endpoint *ep);
 const char *berth_endpoint_name(const berth_endpoint *ep);	/* as given or resolved */
 const char *berth_endpoint_address(const berth_endpoint *ep);	/* e.g. /var/run/docker.sock */
 enum berth_kind berth_endpoint_kind(const berth_endpoint *ep);	/* PODMAN known after first call */
+/* Read-only mode: berth_options.read_only, read_only = yes in [general] or in
+ * the endpoint's section. Then every call that changes a container, an image,
+ * a file in a container, a floating IP or a lease fails with BERTH_EREADONLY. */
+bool berth_endpoint_read_only(const berth_endpoint *ep);
+/* The refusal's sentence, "read-only: WHAT is refused in read-only mode (ENDPOINT)",
+ * when ep is read-only: fills err and returns -1; else 0. what: "removing containers". */
+int berth_refuse_if_read_only(const berth_endpoint *ep, const char *what, struct berth_error *err);
 const char *berth_kind_name(enum berth_kind k);
 
 /* Check that the engine answers; *version gets e.g. "Docker 20.10.24 (API 1.41)".
@@ -479,6 +488,7 @@ struct berth_config {
 	char *theme;			/* "default", "mono" */
 	bool mouse;			/* default true */
 	bool bell;			/* ring on trouble notices; default false */
+	bool read_only;			/* read_only = yes: every endpoint read-only */
 	struct berth_endpoint_conf *endpoints; size_t nendpoints;
 	struct berth_kv *keys; size_t nkeys;	/* [keys] action = key */
 };

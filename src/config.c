@@ -141,6 +141,8 @@ config_general(struct config_parse *p, const char *key, const char *val)
 		return config_bool(p, key, val, &c->mouse);
 	if (strcmp(key, "bell") == 0)
 		return config_bool(p, key, val, &c->bell);
+	if (strcmp(key, "read_only") == 0)
+		return config_bool(p, key, val, &c->read_only);
 	if (strcmp(key, "theme") == 0) {
 		if (!*val)
 			return config_bad(p, "%s needs a value", key);
@@ -171,6 +173,9 @@ config_endpoint_key(struct config_parse *p, const char *key, const char *val)
 	}
 	if (kv_has(e->opts, e->nopts, key))
 		return config_bad(p, "%s is set twice", key);
+	bool yes;
+	if (strcmp(key, "read_only") == 0 && config_bool(p, key, val, &yes) < 0)
+		return -1;
 	if (config_key_is_secret(key))
 		p->has_secret = true;
 	kv_push(&e->opts, &e->nopts, key, val);

@@ -197,6 +197,9 @@ files_backend(berth_endpoint *ep, enum files_need need, struct berth_error *err)
 		berth_fail(err, BERTH_EUSAGE, "no endpoint is open");
 		return NULL;
 	}
+	if ((need == NEED_PUT || need == NEED_RAW_PUT) &&
+	    berth_refuse_if_read_only(ep, "copying files into a container", err) < 0)
+		return NULL;
 	if (!files_has(ep->backend.ops, need)) {
 		berth_fail(err, BERTH_EUNSUPPORTED, "%s is not supported by %s (a %s endpoint)",
 			   need == NEED_PUT || need == NEED_RAW_PUT ? "copying files into a container" :

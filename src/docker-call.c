@@ -37,13 +37,6 @@ conf_opt(struct backend *b, const char *key)
 	return b->ep->conf ? berth_config_endpoint_opt(b->ep->conf, key) : NULL;
 }
 
-static bool
-conf_yes(const char *v)
-{
-	return v && (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
-		     strcmp(v, "on") == 0);
-}
-
 /* A pinned version from DOCKER_API_VERSION or the endpoint's api_version. */
 static void
 docker_pin_version(struct backend *b, struct docker *d)
@@ -69,14 +62,14 @@ docker_open(struct backend *b, struct berth_error *err)
 		d->what = xasprintf("the %s at %s", podman ? "Podman service" : "Docker engine",
 				    d->unix_path);
 	} else if (str_starts_with(spec, "tcp://")) {
-		bool tls = conf_yes(conf_opt(b, "tls"));
+		bool tls = str_is_yes(conf_opt(b, "tls"));
 		d->base_url = xasprintf("%s://%s", tls ? "https" : "http", spec + 6);
 		d->what = xasprintf("the Docker engine at %s", spec + 6);
 		d->ca_file = xstrdup(conf_opt(b, "tls_ca"));
 		d->cert_file = xstrdup(conf_opt(b, "tls_cert"));
 		d->key_file = xstrdup(conf_opt(b, "tls_key"));
 		const char *verify = conf_opt(b, "tls_verify");
-		d->target.tls_verify = !b->ep->opts.tls_insecure && (!verify || conf_yes(verify));
+		d->target.tls_verify = !b->ep->opts.tls_insecure && (!verify || str_is_yes(verify));
 		if (tls && !d->target.tls_verify)
 			berth_warn("TLS certificate verification is off for %s; anyone on the path "
 				   "can pose as the engine", d->what);

@@ -497,6 +497,8 @@ endpoint_options(berth_endpoint *ep, const struct berth_options *opts,
 	}
 	if (ep->opts.request_timeout <= 0)
 		ep->opts.request_timeout = 60;
+	ep->opts.read_only = ep->opts.read_only || (cfg && cfg->read_only) ||
+			     str_is_yes(berth_config_endpoint_opt(ep->conf, "read_only"));
 }
 
 int
@@ -571,4 +573,19 @@ enum berth_kind
 berth_endpoint_kind(const berth_endpoint *ep)
 {
 	return ep->kind;
+}
+
+bool
+berth_endpoint_read_only(const berth_endpoint *ep)
+{
+	return ep->opts.read_only;
+}
+
+int
+berth_refuse_if_read_only(const berth_endpoint *ep, const char *what, struct berth_error *err)
+{
+	if (!ep || !ep->opts.read_only)
+		return 0;
+	return berth_fail(err, BERTH_EREADONLY, "read-only: %s is refused in read-only mode (%s)", what,
+			  ep->name ? ep->name : ep->address);
 }

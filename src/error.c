@@ -111,7 +111,7 @@ berth_errcode_name(int code)
 		[BERTH_ECONFLICT] = "conflict", [BERTH_EUNSUPPORTED] = "unsupported",
 		[BERTH_EPROTOCOL] = "protocol error", [BERTH_EIO] = "i/o error",
 		[BERTH_EUNSAFE] = "unsafe", [BERTH_EAUTH] = "authentication failed",
-		[BERTH_EFAILED] = "failed",
+		[BERTH_EFAILED] = "failed", [BERTH_EREADONLY] = "read-only",
 	};
 	if (code < 0 || (size_t)code >= sizeof names / sizeof names[0] || !names[code])
 		return "error";

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "berth.h"
@@ -125,6 +126,13 @@ berth_strv_free(char **v)
 	for (size_t i = 0; v && v[i]; i++)
 		free(v[i]);
 	free(v);
+}
+
+bool
+str_is_yes(const char *v)
+{
+	return v && (strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0 ||
+		     strcmp(v, "1") == 0 || strcasecmp(v, "on") == 0);
 }
 
 bool

@@ -32,6 +32,8 @@ char **strv_dup(char *const *v);
 void strv_push(char ***v, size_t *n, const char *s);	/* keeps *v NULL-terminated */
 
 bool str_starts_with(const char *s, const char *prefix);
+/* A configuration word meaning yes: yes, true, on, 1 (any case); false for NULL. */
+bool str_is_yes(const char *v);
 bool str_ends_with(const char *s, const char *suffix);
 
 /* A growable byte buffer, always NUL-terminated. */

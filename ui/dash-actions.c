@@ -9,23 +9,30 @@
 #include "dash-targets.h"
 #include "dash.h"
 
+/* changes: what the action does when it changes something, for the refusal
+ * on a read-only endpoint (a copy is refused when its direction is known). */
 static const struct {
 	enum action a;
 	bool bulk;
 	void (*run)(struct dash *d, enum action a, struct targets *t);
+	const char *changes;
 } actions[] = {
-	{ ACT_START, true, lifecycle_action }, { ACT_STOP, true, lifecycle_action },
-	{ ACT_RESTART, true, lifecycle_action }, { ACT_DELETE, true, lifecycle_action },
-	{ ACT_KILL, true, lifecycle_action }, { ACT_FIP, false, lifecycle_action },
+	{ ACT_START, true, lifecycle_action, "starting containers" },
+	{ ACT_STOP, true, lifecycle_action, "stopping containers" },
+	{ ACT_RESTART, true, lifecycle_action, "restarting containers" },
+	{ ACT_DELETE, true, lifecycle_action, "removing containers" },
+	{ ACT_KILL, true, lifecycle_action, "sending signals" },
+	{ ACT_FIP, false, lifecycle_action, "changing floating IPs" },
 };
 
 /* The actions on one container, which take no action code. */
 static const struct {
 	enum action a;
 	void (*run)(struct dash *d, struct targets *t);
+	const char *changes;
 } single[] = {
-	{ ACT_INSPECT, inspect_start }, { ACT_EXEC, exec_ask }, { ACT_SHELL, shell_start },
-	{ ACT_COPY, copy_ask },
+	{ ACT_INSPECT, inspect_start, NULL }, { ACT_EXEC, exec_ask, "running commands" },
+	{ ACT_SHELL, shell_start, "interactive sessions" }, { ACT_COPY, copy_ask, NULL },
 };
 
 void
@@ -35,7 +42,7 @@ action_run(struct dash *d, enum action a)
 		if (actions[i].a != a)
 			continue;
 		struct targets *t = targets_collect(d, actions[i].bulk);
-		if (t)
+		if (t && !targets_refused(d, t, actions[i].changes))
 			actions[i].run(d, a, t);
 		return;
 	}
@@ -43,7 +50,7 @@ action_run(struct dash *d, enum action a)
 		if (single[i].a != a)
 			continue;
 		struct targets *t = targets_collect(d, false);
-		if (t)
+		if (t && !targets_refused(d, t, single[i].changes))
 			single[i].run(d, t);
 		return;
 	}

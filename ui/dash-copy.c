@@ -142,6 +142,8 @@ static void
 copy_direction_chosen(struct dash *d, const char *text, int choice, void *ctx)
 {
 	struct targets *t = ctx;
+	if (choice == 0 && targets_refused(d, t, "copying files into a container"))
+		return;
 	t->choice = choice;
 	char *q = choice == 0 ? xstrdup("upload host path:")
 		: xasprintf("download path in %s:", t->v[0].name);

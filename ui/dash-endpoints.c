@@ -215,3 +215,18 @@ endpoints_status_draw(struct dash *d, int y, double now)
 		draw_summary(d, v, y, now);
 	free(v);
 }
+
+void
+endpoints_read_only_text(struct dash *d, char *buf, size_t len)
+{
+	struct buf names = { 0 };
+	size_t n = 0;
+	for (size_t i = 0; i < d->neps; i++) {
+		if (!berth_endpoint_read_only(d->eps[i].ep))
+			continue;
+		buf_printf(&names, "%s%s", n++ ? ", " : "", d->eps[i].name);
+	}
+	snprintf(buf, len, "%s%s%s", n ? " · read-only" : "", n && n < d->neps ? ": " : "",
+		 n && n < d->neps ? names.data : "");
+	buf_free(&names);
+}

@@ -61,6 +61,20 @@ targets_collect(struct dash *d, bool bulk)
 	return t;
 }
 
+bool
+targets_refused(struct dash *d, struct targets *t, const char *changes)
+{
+	struct berth_error err = { 0 };
+	for (size_t i = 0; changes && i < t->n; i++) {
+		if (berth_refuse_if_read_only(t->v[i].e->ep, changes, &err) < 0) {
+			dash_message(d, true, "%s", err.message);
+			targets_free(t);
+			return true;
+		}
+	}
+	return false;
+}
+
 char *
 targets_label(const struct targets *t)
 {

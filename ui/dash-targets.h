@@ -31,6 +31,10 @@ void targets_free(void *t);
 /* The marked containers (bulk) when bulk is allowed and any are marked, else
  * the selected one; NULL (with a message) when there is none. */
 struct targets *targets_collect(struct dash *d, bool bulk);
+/* When changes (what the action does: "removing containers") is not NULL and
+ * a target's endpoint is read-only: the refusal in the message line, t freed,
+ * true. */
+bool targets_refused(struct dash *d, struct targets *t, const char *changes);
 /* "web" or "3 containers" */
 char *targets_label(const struct targets *t);
 /* When a target's engine is not answering: " (its engine is not answering

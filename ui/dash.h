@@ -101,6 +101,9 @@ struct ep_line {
 /* Every endpoint's line, in the order they were given (caller frees). */
 struct ep_line *ep_lines(struct dash_ep *eps, size_t neps, double now);
 void endpoints_status_draw(struct dash *d, int y, double now);
+/* For the title line: " · read-only" when every endpoint is read-only,
+ * " · read-only: NAME, NAME" when some are, "" when none is. */
+void endpoints_read_only_text(struct dash *d, char *buf, size_t len);
 
 /* dash-state.c: the shared state's own calls, for the views, the feed and jobs. */
 void dash_message(struct dash *d, bool error, const char *fmt, ...)

@@ -80,7 +80,8 @@ open_endpoints(struct dash *d, char *const *specs, size_t nspecs)
 		nspecs = strv_len(defaults);
 	}
 	struct berth_options opts = { .connect_timeout = d->cfg ? d->cfg->connect_timeout : 0,
-				      .config_file = d->cfg ? d->cfg->path : NULL };
+				      .config_file = d->cfg ? d->cfg->path : NULL,
+				      .read_only = d->cfg && d->cfg->read_only };
 	d->eps = xcalloc(nspecs ? nspecs : 1, sizeof *d->eps);
 	for (size_t i = 0; i < nspecs; i++) {
 		struct dash_ep *e = &d->eps[d->neps];

@@ -161,7 +161,9 @@ draw_title(struct dash *d)
 	if (t->group && n > 0 && (size_t)n < sizeof left)
 		n += snprintf(left + n, sizeof left - (size_t)n, " · by endpoint");
 	if (t->nmarks && n > 0 && (size_t)n < sizeof left)
-		snprintf(left + n, sizeof left - (size_t)n, " · %zu marked", t->nmarks);
+		n += snprintf(left + n, sizeof left - (size_t)n, " · %zu marked", t->nmarks);
+	if (n > 0 && (size_t)n < sizeof left)
+		endpoints_read_only_text(d, left + n, sizeof left - (size_t)n);
 	snprintf(right, sizeof right, "%s? help ", d->mouse ? "" : "mouse off · ");
 	attr_t a = theme_attr(TH_TITLE);
 	draw_fill(0, 0, COLS, a);

@@ -12,9 +12,9 @@
 #include "util.h"
 #include "verbs.h"
 
-#define MAIN_USAGE "usage: berth [-H ENDPOINT]... [-c FILE] [VERB [ARG...]]\n"
+#define MAIN_USAGE "usage: berth [-H ENDPOINT]... [-c FILE] [--read-only] [VERB [ARG...]]\n"
 
-enum { OPT_VERSION = 1000 };
+enum { OPT_VERSION = 1000, OPT_READ_ONLY };
 
 /* Parse the global options into cli; returns -1 to go on, else an exit status. */
 static int
@@ -25,6 +25,7 @@ main_options(struct cli *cli, int argc, char **argv, int *first)
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "read-only", no_argument, NULL, OPT_READ_ONLY },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -43,6 +44,9 @@ main_options(struct cli *cli, int argc, char **argv, int *first)
 			break;
 		case 'h':
 			return cli_help(cli, cli_verb_find("help"), 1, argv);
+		case OPT_READ_ONLY:
+			cli->opts.read_only = true;
+			break;
 		case OPT_VERSION:
 			printf("berth %s\n", berth_version_string());
 			return CLI_OK;
@@ -96,6 +100,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	cli.opts.config_file = cli.config_path;
+	cli.cfg->read_only = cli.cfg->read_only || cli.opts.read_only;
 	cli.cancel = berth_cancel_new();
 	if (verb) {
 		fflush(stdout);

@@ -271,7 +271,7 @@ cli_help(struct cli *cli, const struct cli_verb *self, int argc, char **argv)
 		cli_verb_help(v, stdout);
 		return CLI_OK;
 	}
-	printf("usage: berth [-H ENDPOINT]... [-c FILE] [VERB [ARG...]]\n"
+	printf("usage: berth [-H ENDPOINT]... [-c FILE] [--read-only] [VERB [ARG...]]\n"
 	       "\n"
 	       "With no verb, berth opens the dashboard. With a verb, it acts once and exits.\n"
 	       "\n"
@@ -282,6 +282,8 @@ cli_help(struct cli *cli, const struct cli_verb *self, int argc, char **argv)
 	       "                       for the dashboard and ps.\n"
 	       "  -c, --config FILE    configuration file (default: $BERTH_CONFIG, else\n"
 	       "                       $XDG_CONFIG_HOME/berth/berth.conf)\n"
+	       "      --read-only      refuse every action that changes anything (kill, rm,\n"
+	       "                       run, cp into a container, exec...); reading verbs work\n"
 	       "      --version        berth's version\n"
 	       "  -h, --help           this help\n"
 	       "\n"

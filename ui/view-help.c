@@ -25,7 +25,10 @@ help_open(struct view *v, const void *arg)
 		   "health:unhealthy (starting, healthy, none) and state:exited (running, paused...)\n"
 		   "keep the rows with that health or status.\n"
 		   "A running container that dies with a non-zero code, or a health check that\n"
-		   "turns unhealthy, is said in the message line (and rings with bell = yes).\n");
+		   "turns unhealthy, is said in the message line (and rings with bell = yes).\n"
+		   "In read-only mode (berth --read-only, read_only = yes) the title line says\n"
+		   "read-only and every action that changes something is refused (start, stop,\n"
+		   "restart, kill, delete, exec, shell, a copy into a container, floating IPs).\n");
 	pane_set_text(pane_new(v, "help"), b.data);
 	buf_free(&b);
 	return true;

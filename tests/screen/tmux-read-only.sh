@@ -1,0 +1,62 @@
+#!/bin/bash
+# tmux-read-only.sh: the dashboard in read-only mode (berth --read-only, and
+# read_only = yes in one endpoint's section). The title line says read-only;
+# kill, delete, stop, exec and a copy into the container are refused at once
+# with the sentence naming the mode (no dialog asks first), and the engine
+# shows the container untouched. A copy out of the container still asks on.
+. "$TOP_SRCDIR/tests/screen/lib.sh"
+need_engine
+need_tmux
+
+P=t-act-ro-$$
+ctr $P-web "$IMAGE" sleep 100000
+ok $? "a running container"
+
+tm_start 150 20 "exec $BERTH --read-only -H unix://$DOCKER_SOCK"
+wait_for "connected" 15 >/dev/null
+set_filter "$P-web"
+wait_row "$P-web" running >/dev/null
+wait_line 1 "read-only" 5
+ok $? "the title line says read-only"
+
+# refused KEY WHAT: the key's action is refused in the message line.
+refused() {
+	tm send-keys -t s "$1"
+	wait_for "read-only: $2 is refused in read-only mode" 5
+}
+refused K "sending signals"
+ok $? "K (kill) is refused, naming the mode"
+hides "Signal to send"
+ok $? "no dialog asked for a signal first"
+refused d "removing containers"
+ok $? "d (delete) is refused"
+refused S "stopping containers"
+ok $? "S (stop) is refused"
+refused e "running commands"
+ok $? "e (exec) is refused"
+tm send-keys -t s c
+wait_for "Copy files" 5 >/dev/null
+tm send-keys -t s Enter
+wait_for "read-only: copying files into a container is refused" 5
+ok $? "c, then the upload direction, is refused"
+tm send-keys -t s c
+wait_for "Copy files" 5 >/dev/null
+tm send-keys -t s Down Enter
+wait_for "download path in $P-web:" 5
+ok $? "a copy out of the container still asks for its path"
+tm send-keys -t s Escape
+[ "$(dk inspect -f '{{.State.Running}}' $P-web)" = true ]
+ok $? "the engine shows the container still running"
+tm send-keys -t s q
+tm kill-server >/dev/null 2>&1
+
+# One endpoint read-only in the configuration file, the other not.
+CONF=$(mktemp)
+at_exit "rm -f $CONF"
+printf '[endpoint shown]\nhost = unix://%s\nread_only = yes\n[endpoint free]\nhost = unix://%s\n' \
+	"$DOCKER_SOCK" "$DOCKER_SOCK" >"$CONF"
+tm_start 150 20 "exec $BERTH -c $CONF -H shown -H free"
+wait_line 1 "read-only: shown" 15
+ok $? "with one endpoint read-only the title line names it"
+tm send-keys -t s q
+done_testing
