@@ -1,54 +1,20 @@
 /* dash-state.c: the calls of the dashboard's shared state (dash.h), below
- * the views and the feed: the message line, the table rebuilt after the data
- * changed, the log follow that goes with the selection, and the one call that
- * asks for a frame when something changes outside a key. Nothing here reaches
- * the loop or a view. */
+ * the views and the feed: the table rebuilt after the data changed (and the
+ * trouble notices it may raise), the log follow that goes with the selection,
+ * the mouse, and whether jobs are running. It sits above the table and the
+ * notices it drives; what they call in turn (the clock, the message line, the
+ * request for a frame) is in dash-base.c, below them all. Nothing here
+ * reaches the loop or a view. */
 #include "config.h"
 
 #include <curses.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dash.h"
-#include "sanitize.h"
 #include "util.h"
 
 #define LOG_DEBOUNCE_S 0.15
-
-double
-dash_now(void)
-{
-	return now_monotonic();
-}
-
-size_t
-dash_scrollback(const struct dash *d)
-{
-	return d->cfg && d->cfg->scrollback > 0 ? (size_t)d->cfg->scrollback : 10000;
-}
-
-void
-dash_changed(struct dash *d)
-{
-	d->dirty = true;
-}
-
-void
-dash_message(struct dash *d, bool error, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *raw = xvasprintf(fmt, ap);
-	va_end(ap);
-	char *s = sanitize_str(raw);	/* messages quote engine text and names */
-	snprintf(d->msg, sizeof d->msg, "%s", s);
-	free(s);
-	free(raw);
-	d->msg_error = error;
-	dash_changed(d);
-}
 
 /* Follow the selection with the log pane after a short pause (holding j
  * down must not open a log stream per row). */

@@ -105,16 +105,18 @@ void endpoints_status_draw(struct dash *d, int y, double now);
  * " · read-only: NAME, NAME" when some are, "" when none is. */
 void endpoints_read_only_text(struct dash *d, char *buf, size_t len);
 
-/* dash-state.c: the shared state's own calls, for the views, the feed and jobs. */
+/* dash-base.c: the bottom of the shared state, for every file of the dashboard. */
 void dash_message(struct dash *d, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void dash_rebuild(struct dash *d);	/* after the data changed */
-void dash_selection_moved(struct dash *d);	/* the log pane follows it, soon */
 void dash_changed(struct dash *d);	/* something shown changed: draw a frame */
-bool dash_busy(struct dash *d);		/* jobs the spinner stands for are running */
-void dash_set_mouse(struct dash *d, bool on);
 double dash_now(void);
 size_t dash_scrollback(const struct dash *d);	/* lines a text pane keeps */
+
+/* dash-state.c: the shared state's own calls, for the views, the feed and jobs. */
+void dash_rebuild(struct dash *d);	/* after the data changed */
+void dash_selection_moved(struct dash *d);	/* the log pane follows it, soon */
+bool dash_busy(struct dash *d);		/* jobs the spinner stands for are running */
+void dash_set_mouse(struct dash *d, bool on);
 
 /* The frame's calls (struct frame_ops), for views and jobs. */
 static inline struct view *

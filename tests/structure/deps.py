@@ -130,7 +130,7 @@ def main():
     print("1..%d" % (len(LIBRARIES) + 1))
     for number, (directory, archive) in enumerate(LIBRARIES, 1):
         graph = reference_graph(symbols(os.path.join(top_builddir, archive)))
-        bad = []
+        bad, passed = [], False
         for component in circles(graph):
             entry = next((i for i, (d, names) in enumerate(allowed)
                           if d == directory and component <= names), None)
@@ -138,10 +138,11 @@ def main():
                 bad.append(component)
             else:
                 still_used.add(entry)
+                passed = True
                 print("# allowed for now (%s): %s" % (directory, one_circle(graph, component)))
         print("%s %d - %s/: no circle of references among its %d files%s" % (
             "not ok" if bad else "ok", number, directory, len(graph),
-            "" if bad else " but the allowed ones"))
+            " but the allowed ones" if passed and not bad else ""))
         for component in bad:
             print("# a circle of %s: %s" % (", ".join(sorted(component)),
                                             one_circle(graph, component)))
