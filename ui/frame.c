@@ -360,12 +360,11 @@ mouse_event(struct dash *d)
 		honour(d, to, to->ops->mouse(to, &ev));
 }
 
+/* The terminal changed size: every view fits itself to its new area when it
+ * is drawn; every cell is painted again. */
 static void
 on_resize(struct dash *d)
 {
-	for (struct view *v = top; v; v = v->below)
-		if (v->ops->resize)
-			v->ops->resize(v);
 	d->full_redraw = true;
 	dash_changed(d);
 }

@@ -451,8 +451,14 @@ logpane_draw(struct logpane *lp, int y, int height, int width)
 	lp->height = height;
 	if (height <= 0)
 		return;
-	if (lp->at_top)
-		lp->anchor = top_anchor(lp, height, width);
+	/* At the top, or scrolled back less than the pane is now high (it grew
+	 * with the terminal, or the pane beside it closed): the first line at the
+	 * top and every row filled, never blank rows under the text. */
+	if (!lp->follow) {
+		uint64_t first_page_bottom = top_anchor(lp, height, width);
+		if (lp->at_top || lp->anchor < first_page_bottom)
+			lp->anchor = first_page_bottom;
+	}
 	/* Walk up from the bottom line until the rows are full, then draw top
 	 * down: a pane with less text than rows starts at its top. */
 	struct { uint64_t seq; int skip, n; } *v = xcalloc((size_t)height, sizeof *v);

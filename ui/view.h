@@ -20,6 +20,9 @@
  *   4. .draw only draws: it must not change the dashboard's state (a view may
  *      remember where it drew, for its mouse and its paging). Something that
  *      changes outside a key (a job finishing) calls dash_changed(v->d).
+ *      A view's area changes with the terminal and with the views beside it:
+ *      draw fits what it shows (the selection, a scroll offset) to the area
+ *      it is given; there is no resize hook.
  *   5. Add one line to BUILTIN_VIEWS in views.c, and the file to dashboard.am.
  *
  * A view asks the frame for nothing but what struct frame_ops offers, through
@@ -73,8 +76,6 @@ struct view_ops {
 	int (*key)(struct view *v, enum action a, int key);
 	/* A mouse event inside the view's area. */
 	int (*mouse)(struct view *v, const MEVENT *ev);
-	/* The terminal changed size. */
-	void (*resize)(struct view *v);
 	/* The pane header the frame draws over the view ("help · lines 1-20 of 54"),
 	 * in buf; NULL: the view draws its whole area. */
 	void (*title)(struct view *v, char *buf, size_t len);

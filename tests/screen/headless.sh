@@ -2,7 +2,7 @@
 # headless.sh: the dashboard without a terminal (BERTH_NO_DISPLAY, a key
 # script in BERTH_SCRIPT, screen dumps with :save-display), against the Docker
 # engine: table, filter, sort, help (compared with a golden screen), resize to
-# 40x10, keys remapped from the config file, a bad [keys] line; the table's
+# 40x10 and to one row (the selection stays in sight), keys remapped from the config file, a bad [keys] line; the table's
 # rows dumped with :dump-model after a :wait-file.
 # GENERATE=1 rewrites the golden files.
 . "$TOP_SRCDIR/tests/screen/lib.sh"
@@ -81,6 +81,29 @@ ok $? "the help screen matches tests/screen/help.screen"
 	sed -n 1p "$W/small.screen" | grep -q "berth" && sed -n 2p "$W/small.screen" | grep -q NAME &&
 	grep -q "t-dash-" "$W/small.screen" && sed -n 9p "$W/small.screen" | grep -q "connected"
 ok $? "at 40x10: title, header, rows and status line fit"
+
+# The terminal shrinks to one row of the table: the selected row (the last,
+# after G) stays in sight, not the first.
+cat >"$W/s3" <<EOS
+:wait connected
+/<^u>$P<enter>
+:wait $P-a
+:wait $P-b
+G
+:save-display $W/sel-big.screen
+:resize 100 5
+:wait NAME
+:save-display $W/sel-small.screen
+q
+EOS
+run "$W/s3"
+ok $? "a run that shrinks the screen ends with status 0"
+first=$(grep -oE "$P-[ab]" "$W/sel-big.screen" | head -1)
+last=$(grep -oE "$P-[ab]" "$W/sel-big.screen" | tail -1)
+[ "$first" != "$last" ] && grep -q "$last" "$W/sel-small.screen" && ! grep -q "$first" "$W/sel-small.screen"
+r=$?
+ok $r "at 100x5 the one row shown is the selected one ($last), not the first ($first)"
+[ $r = 0 ] || sed 's/^/# /' "$W/sel-small.screen"
 
 # Keys from the config file.
 cat >"$W/berth.conf" <<EOC

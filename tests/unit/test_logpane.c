@@ -13,6 +13,30 @@
 #include "logpane.h"
 #include "tap.h"
 
+/* A pane scrolled back to its top, then drawn taller (the terminal grew, or
+ * the pane beside it closed): it fills its rows, leaving none blank under its
+ * text; scrolling on moves from what it shows. */
+static void
+pane_grows(struct logpane *lp)
+{
+	char flags[200];
+	logpane_clear(lp);
+	for (int i = 0; i < 100; i++)
+		logpane_add_text(lp, BERTH_STDOUT, "a line");
+	logpane_draw(lp, 0, 10, 80);
+	logpane_scroll(lp, -1000);
+	logpane_draw(lp, 0, 10, 80);
+	logpane_flags(lp, flags, sizeof flags);
+	is_str(flags, "lines 1-10 of 100", "scrolled back to the top of a 10-row pane");
+	logpane_draw(lp, 0, 30, 80);
+	logpane_flags(lp, flags, sizeof flags);
+	is_str(flags, "lines 1-30 of 100", "drawn 30 rows high, it shows 30 lines, not 10 and blanks");
+	logpane_scroll(lp, 1);
+	logpane_draw(lp, 0, 30, 80);
+	logpane_flags(lp, flags, sizeof flags);
+	is_str(flags, "lines 2-31 of 100", "one line on moves from what was shown");
+}
+
 /* Issue 16: a pane drawn with many lines, then cleared and given fewer than
  * it has rows (help, then a container's details), names lines it keeps:
  * before it is drawn again, and after. */
@@ -42,6 +66,7 @@ title_lines(struct logpane *lp)
 	logpane_draw(lp, 0, 20, 80);
 	logpane_flags(lp, flags, sizeof flags);
 	is_str(flags, "lines 1-8 of 8", "drawn taller than its text, it shows every line");
+	pane_grows(lp);
 	endwin();
 	delscreen(scr);
 	fclose(out);
