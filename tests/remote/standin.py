@@ -66,7 +66,13 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_HEAD(self):
-        self.send(200, b"OK", "text/plain")
+        # Headers only: a body after a HEAD reply would be read as the start
+        # of the next reply on the kept-alive connection ("HTTP/0.9").
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Api-Version", "1.41")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
 
     def do_GET(self):
         s = self.server.standin
