@@ -85,6 +85,7 @@ berth_kind_name(enum berth_kind k)
 int
 berth_init(void)
 {
+	berth_raise_nofile_limit();	/* a fleet holds a stream or two per endpoint */
 	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
 }
 

@@ -45,7 +45,11 @@ enum berth_errcode {
 	BERTH_EAUTH,		/* authentication failed */
 	BERTH_EFAILED,		/* a command ran and failed (exec exit code != 0) */
 	BERTH_EREADONLY,	/* refused: the endpoint is in read-only mode */
+	BERTH_ENOFILES,		/* berth ran out of file descriptors (EMFILE, ENFILE) */
 };
+
+/* The start of a BERTH_ENOFILES message: the engine was not reached at all. */
+#define BERTH_NOFILES_SENTENCE "too many open files: raise ulimit -n"
 
 struct berth_error {
 	int code;		/* enum berth_errcode */
@@ -509,7 +513,8 @@ int berth_default_endpoints(const struct berth_config *cfg, char ***specs, struc
 char **berth_docker_contexts(void);
 void berth_strv_free(char **v);
 
-/* Library-wide setup (curl_global_init); call once before any thread starts. */
+/* Library-wide setup (curl_global_init; the soft limit on open files raised to
+ * the hard one); call once before any thread starts. */
 int berth_init(void);
 const char *berth_version_string(void);
 

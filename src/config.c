@@ -344,6 +344,20 @@ config_find(const char *path, bool *required)
 	return NULL;
 }
 
+/* Why the configuration file could not be opened (errno e), in err. */
+static void
+config_unreadable(const char *file, int e, struct berth_error *err)
+{
+	if (errno_is_nofiles(e)) {
+		char *what = xasprintf("the configuration file %s was not read", file);
+		berth_fail_nofiles(err, what);
+		free(what);
+		return;
+	}
+	berth_fail(err, e == ENOENT ? BERTH_ENOTFOUND : BERTH_EIO,
+		   "cannot read the configuration file %s: %s", file, strerror(e));
+}
+
 int
 berth_config_load(const char *path, struct berth_config **out, struct berth_error *err)
 {
@@ -355,8 +369,7 @@ berth_config_load(const char *path, struct berth_config **out, struct berth_erro
 	if (!f) {
 		int e = errno;
 		if (file && (required || e != ENOENT)) {
-			berth_fail(err, e == ENOENT ? BERTH_ENOTFOUND : BERTH_EIO,
-				   "cannot read the configuration file %s: %s", file, strerror(e));
+			config_unreadable(file, e, err);
 			free(file);
 			berth_config_free(c);
 			return -1;

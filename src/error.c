@@ -1,12 +1,14 @@
 /* error.c: one-sentence errors and cancellation flags. */
 #include "config.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "berth.h"
 #include "util.h"
@@ -112,6 +114,7 @@ berth_errcode_name(int code)
 		[BERTH_EPROTOCOL] = "protocol error", [BERTH_EIO] = "i/o error",
 		[BERTH_EUNSAFE] = "unsafe", [BERTH_EAUTH] = "authentication failed",
 		[BERTH_EFAILED] = "failed", [BERTH_EREADONLY] = "read-only",
+		[BERTH_ENOFILES] = "too many open files",
 	};
 	if (code < 0 || (size_t)code >= sizeof names / sizeof names[0] || !names[code])
 		return "error";
@@ -147,4 +150,29 @@ bool
 berth_cancel_is_set(const berth_cancel *c)
 {
 	return c && atomic_load(&((berth_cancel *)c)->set);
+}
+
+bool
+errno_is_nofiles(int e)
+{
+	return e == EMFILE || e == ENFILE;
+}
+
+int
+berth_fail_nofiles(struct berth_error *err, const char *what_failed)
+{
+	struct rlimit rl = { 0 };
+	getrlimit(RLIMIT_NOFILE, &rl);
+	return berth_fail(err, BERTH_ENOFILES, BERTH_NOFILES_SENTENCE " (it allows %llu; %s)",
+			  (unsigned long long)rl.rlim_cur, what_failed);
+}
+
+void
+berth_raise_nofile_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }

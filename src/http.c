@@ -122,6 +122,7 @@ struct xfer {
 	size_t max_body;
 	size_t body_cap;	/* allocated size of resp->body */
 	struct buf pending;	/* sink-bound bytes of this round of reads */
+	int socket_errno;	/* why libcurl could not open a socket, or 0 */
 };
 
 /* Hand the bytes read so far to the sink; true when it asked to stop. */
@@ -320,12 +321,36 @@ tls_problem(const struct http_target *t, CURLcode rc, const char *detail, bool f
 	return out;
 }
 
-/* Turn a failed transfer into one sentence. */
+/* BERTH_ENOFILES: the engine was not reached, whether it answers or not. */
+static int
+fail_nofiles(const struct http_target *t, struct berth_error *err)
+{
+	char *what = xasprintf("%s was not reached", what_of(t));
+	berth_fail_nofiles(err, what);
+	free(what);
+	return -1;
+}
+
+/* Open libcurl's sockets, keeping socket()'s errno: libcurl reports running
+ * out of descriptors as "couldn't connect", with no OS error. */
+static curl_socket_t
+open_socket(void *p, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	(void)purpose;
+	int *socket_errno = p;
+	curl_socket_t s = socket(a->family, a->socktype, a->protocol);
+	*socket_errno = s == CURL_SOCKET_BAD ? errno : 0;
+	return s;
+}
+
+/* Turn a failed transfer into one sentence; socket_errno is open_socket's. */
 static int
 transfer_error(const struct http_target *t, const struct http_request *rq, CURL *easy,
-	       CURLcode rc, const char *errbuf, struct berth_error *err)
+	       CURLcode rc, const char *errbuf, int socket_errno, struct berth_error *err)
 {
 	const char *what = what_of(t);
+	if (errno_is_nofiles(socket_errno))
+		return fail_nofiles(t, err);
 	long os_errno = 0;
 	curl_off_t connect_us = 0, pretransfer_us = 0;
 	curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
@@ -391,9 +416,11 @@ request_headers(const struct http_request *rq)
 }
 
 static void
-setup_target(CURL *easy, const struct http_target *t, char *errbuf)
+setup_target(CURL *easy, const struct http_target *t, char *errbuf, int *socket_errno)
 {
 	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, socket_errno);
 	curl_easy_setopt(easy, CURLOPT_USERAGENT, "berth/" PACKAGE_VERSION);
 	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf);
 	if (t->unix_path) {
@@ -531,6 +558,8 @@ http_perform(const struct http_target *t, struct http_request *rq, struct http_r
 		return berth_fail(err, BERTH_ECANCELLED, "cancelled");
 	bool temporary;
 	struct http_handles *h = handles_acquire(&temporary);
+	if (!h && errno_is_nofiles(errno))
+		return fail_nofiles(t, err);
 	if (!h)
 		return berth_fail(err, BERTH_EIO, "cannot set up an HTTP transfer (libcurl failed)");
 	CURL *easy = h->easy;
@@ -542,7 +571,7 @@ http_perform(const struct http_target *t, struct http_request *rq, struct http_r
 	char *url = xasprintf("%s%s", t->base_url, rq->path ? rq->path : "/");
 	struct curl_slist *hdrs = request_headers(rq);
 
-	setup_target(easy, t, errbuf);
+	setup_target(easy, t, errbuf, &x.socket_errno);
 	curl_easy_setopt(easy, CURLOPT_URL, url);
 	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, hdrs);
 	setup_method(easy, rq);
@@ -584,7 +613,7 @@ http_perform(const struct http_target *t, struct http_request *rq, struct http_r
 	} else if (rc == CURLE_WRITE_ERROR && resp->sink_stopped) {
 		ret = 0;
 	} else if (rc != CURLE_OK) {
-		ret = transfer_error(t, rq, easy, rc, errbuf, err);
+		ret = transfer_error(t, rq, easy, rc, errbuf, x.socket_errno, err);
 	}
 	if (ret == 0 && !resp->body)
 		resp->body = xstrdup("");
@@ -777,13 +806,14 @@ http_hijack(const struct http_target *t, const char *method, const char *path,
 	if (!easy)
 		return berth_fail(err, BERTH_EIO, "cannot set up an HTTP transfer (libcurl failed)");
 	char errbuf[CURL_ERROR_SIZE] = "";
-	setup_target(easy, t, errbuf);
+	int socket_errno = 0;
+	setup_target(easy, t, errbuf, &socket_errno);
 	curl_easy_setopt(easy, CURLOPT_URL, t->base_url);
 	curl_easy_setopt(easy, CURLOPT_CONNECT_ONLY, 1L);
 	CURLcode rc = curl_easy_perform(easy);
 	if (rc != CURLE_OK) {
 		struct http_request rq = { 0 };
-		transfer_error(t, &rq, easy, rc, errbuf, err);
+		transfer_error(t, &rq, easy, rc, errbuf, socket_errno, err);
 		curl_easy_cleanup(easy);
 		return -1;
 	}
@@ -796,6 +826,8 @@ http_hijack(const struct http_target *t, const char *method, const char *path,
 		s = sock == CURL_SOCKET_BAD ? -1 : dup(sock);
 		curl_easy_cleanup(easy);
 	}
+	if (s < 0 && errno_is_nofiles(errno))
+		return fail_nofiles(t, err);
 	if (s < 0)
 		return berth_fail(err, BERTH_EIO, "cannot open a connection to %s", what);
 

@@ -26,6 +26,15 @@ void berth_secret_add(const char *s);
 /* One warning sentence to the program's handler (berth_set_warning_handler), else stderr. */
 void berth_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Descriptors (error.c). EMFILE or ENFILE: berth, not the engine, ran short. */
+bool errno_is_nofiles(int e);
+/* Fill err with BERTH_ENOFILES: BERTH_NOFILES_SENTENCE, the limit and what
+ * failed ("the engine was not reached"); returns -1. */
+struct berth_error;
+int berth_fail_nofiles(struct berth_error *err, const char *what_failed);
+/* Raise the soft limit on open files to the hard limit (berth_init does). */
+void berth_raise_nofile_limit(void);
+
 /* NULL-terminated string vectors. */
 size_t strv_len(char *const *v);
 char **strv_dup(char *const *v);

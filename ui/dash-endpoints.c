@@ -55,6 +55,10 @@ trouble_gist(const struct feed_ep_state *st, double now, char *buf, size_t len)
 		snprintf(buf, len, "not answering for %.0f s", now - st->since);
 		return;
 	}
+	if (st->nofiles) {
+		snprintf(buf, len, "%s", BERTH_NOFILES_SENTENCE);
+		return;
+	}
 	const char *src = st->reason;
 	const char *p = strrchr(src, ':');
 	if (p && p[1] == ' ' && p[2])
@@ -165,7 +169,9 @@ draw_each(struct dash *d, const struct ep_line *v, int y)
 }
 
 /* "50 endpoints: 47 up, 2 stalled, 1 down (s07.sock: not answering for 5 s;
- * …)": the counts, then the down and stalled ones named, worst first. */
+ * …)": the counts, then the down and stalled ones named, worst first; those
+ * berth could not reach for want of descriptors are counted in one sentence
+ * before them ("too many open files: raise ulimit -n: 497 not reached"). */
 static void
 draw_summary(struct dash *d, const struct ep_line *v, int y, double now)
 {
@@ -185,9 +191,14 @@ draw_summary(struct dash *d, const struct ep_line *v, int y, double now)
 		first = false;
 	}
 	struct buf worst = { 0 };
+	size_t nofiles = 0;
+	for (size_t i = 0; i < d->neps; i++)
+		nofiles += v[i].st.nofiles;
+	if (nofiles)
+		buf_printf(&worst, " (%s: %zu not reached", BERTH_NOFILES_SENTENCE, nofiles);
 	for (int c = FEED_DOWN; c <= FEED_STALLED; c++)
 		for (size_t i = 0; i < d->neps && worst.len < 600; i++) {
-			if (v[i].st.cls != (enum feed_class)c)
+			if (v[i].st.cls != (enum feed_class)c || v[i].st.nofiles)
 				continue;
 			char gist[300];
 			trouble_gist(&v[i].st, now, gist, sizeof gist);

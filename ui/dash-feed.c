@@ -554,8 +554,9 @@ list_failed(struct feed *f, struct dash_ep *e, struct list_job *j, double now)
 {
 	int code = j->err.code;
 	e->stalled = code == BERTH_ECANCELLED;
+	e->nofiles = code == BERTH_ENOFILES;
 	e->no_reply = code == BERTH_ECANCELLED || code == BERTH_ECONNECT || code == BERTH_ETIMEOUT ||
-		      code == BERTH_EIO;
+		      code == BERTH_EIO || e->nofiles;
 	if (e->stalled) {
 		e->reason[0] = '\0';
 	} else {
@@ -1047,6 +1048,7 @@ feed_ep_state(const struct dash_ep *e, double now)
 	} else if (e->state == EP_UNREACHABLE) {
 		st.cls = e->stalled ? FEED_STALLED : FEED_DOWN;
 		st.reason = e->stalled ? "" : e->reason;
+		st.nofiles = !e->stalled && e->nofiles;
 		st.since = e->stalled ? e->waiting_since : e->down_since;
 		st.retrying = e->list_job != NULL;
 		st.next_retry = e->list_job ? 0 : e->next_list;

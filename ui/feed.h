@@ -55,6 +55,7 @@ struct dash_ep {
 	char reason[600];		/* why unreachable: the engine's error sentence */
 	bool stalled;			/* unreachable because the last list got no reply */
 	bool no_reply;			/* the last failed list had no reply (refused, cut, cancelled) */
+	bool nofiles;			/* ... because berth ran out of descriptors (BERTH_ENOFILES) */
 	bool listed;			/* a list succeeded at least once */
 	double last_ok;			/* when the engine last answered; 0: never */
 	double waiting_since;		/* the oldest request without a reply since; 0: none */
@@ -82,6 +83,7 @@ enum feed_class { FEED_DOWN, FEED_STALLED, FEED_SLOW, FEED_CONNECTING, FEED_UP, 
 struct feed_ep_state {
 	enum feed_class cls;
 	const char *reason;	/* FEED_DOWN: the engine's error sentence; else "" */
+	bool nofiles;		/* FEED_DOWN: not the engine: berth ran out of descriptors */
 	double since;		/* DOWN: failing since; STALLED, SLOW: unanswered since */
 	bool retrying;		/* DOWN, STALLED: a new attempt is under way */
 	double next_retry;	/* DOWN, STALLED, no attempt under way: when the next starts */

@@ -33,6 +33,18 @@ remote_cleanup()
 	return 0
 }
 
+# Scripted stand-ins (tests/remote/standin.py) in directory $1: $2 of them with
+# $3 containers each, the last $4 stalling; waits until they listen.
+standins_start()
+{
+	mkdir -p "$1"
+	setsid /usr/bin/python3 "$TOP_SRCDIR/tests/remote/standin.py" "$@" </dev/null >"$TAP_TMP/standin.log" 2>&1 &
+	remote_started $!
+	local i
+	for i in $(seq 100); do [ -e "$1/ready" ] && return 0; sleep 0.1; done
+	bail_out "the stand-ins did not start: $(tail -3 "$TAP_TMP/standin.log")"
+}
+
 # A TCP port on 127.0.0.1 that nothing listens on right now.
 free_port()
 {

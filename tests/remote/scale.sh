@@ -17,11 +17,7 @@ HOSTS=(-H "unix://$DOCKER_SOCK")
 if engine_podman_ensure; then HOSTS+=(-H "unix://$PODMAN_SOCK"); fi
 NSTAND=$((50 - ${#HOSTS[@]} / 2 - 3))
 SD=$TAP_TMP/standins
-mkdir -p "$SD"
-setsid /usr/bin/python3 "$TOP_SRCDIR/tests/remote/standin.py" "$SD" "$NSTAND" 100 3 </dev/null >"$TAP_TMP/standin.log" 2>&1 &
-remote_started $!
-for i in $(seq 100); do [ -e "$SD/ready" ] && break; sleep 0.1; done
-[ -e "$SD/ready" ] || bail_out "the stand-ins did not start: $(tail -3 "$TAP_TMP/standin.log")"
+standins_start "$SD" "$NSTAND" 100 3
 for s in $(seq 0 $((NSTAND - 1))); do HOSTS+=(-H "unix://$SD/s$(printf %02d "$s").sock"); done
 for s in 1 2 3; do HOSTS+=(-H "unix://$SD/refused$s.sock"); done
 diag "$((${#HOSTS[@]} / 2)) endpoints: ${NSTAND} stand-ins (3 stalling), 3 refusing, and the real engines"
