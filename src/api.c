@@ -292,6 +292,41 @@ berth_snapshot(berth_endpoint *ep, const char *ref, const char *repository, cons
 }
 
 /* ------------------------------------------------------------------ */
+/* Images. */
+
+int
+berth_image_list(berth_endpoint *ep, struct berth_image **out, size_t *n, berth_cancel *cancel,
+		 struct berth_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	return DISPATCH(ep, image_list, "listing images", false, err, out, n, cancel, err);
+}
+
+int
+berth_image_pull(berth_endpoint *ep, const char *ref, berth_pull_cb progress, void *ctx,
+		 berth_cancel *cancel, struct berth_error *err)
+{
+	if (refused(ep, "pulling images", err))
+		return -1;
+	if (!ref || !*ref)
+		return berth_fail(err, BERTH_EUSAGE, "no image was named");
+	return DISPATCH(ep, image_pull, "pulling images", false, err, ref, progress, ctx, cancel,
+			err);
+}
+
+int
+berth_image_remove(berth_endpoint *ep, const char *ref, bool force, berth_cancel *cancel,
+		   struct berth_error *err)
+{
+	if (refused(ep, "removing images", err))
+		return -1;
+	if (!ref || !*ref)
+		return berth_fail(err, BERTH_EUSAGE, "no image was named");
+	return DISPATCH(ep, image_remove, "removing images", false, err, ref, force, cancel, err);
+}
+
+/* ------------------------------------------------------------------ */
 /* Exec and logs. */
 
 int

@@ -47,6 +47,13 @@ struct backend_ops {
 	int (*snapshot)(struct backend *b, const char *ref, const char *repo, const char *tag,
 			char **image_id, berth_cancel *, struct berth_error *);
 
+	int (*image_list)(struct backend *b, struct berth_image **out, size_t *n, berth_cancel *,
+			  struct berth_error *);
+	int (*image_pull)(struct backend *b, const char *ref, berth_pull_cb progress, void *ctx,
+			  berth_cancel *, struct berth_error *);
+	int (*image_remove)(struct backend *b, const char *ref, bool force, berth_cancel *,
+			    struct berth_error *);
+
 	int (*exec)(struct backend *b, const char *ref, char *const argv[],
 		    const struct berth_exec_opts *o, berth_sink sink, void *ctx, int *exit_code,
 		    berth_cancel *, struct berth_error *);

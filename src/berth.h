@@ -258,6 +258,41 @@ int berth_snapshot(berth_endpoint *ep, const char *ref, const char *repository,
 		   const char *tag, char **image_id, berth_cancel *cancel, struct berth_error *err);
 
 /* ------------------------------------------------------------------ */
+/* Images (Docker and Podman; BERTH_EUNSUPPORTED on Zun, whose API lists images
+ * to administrators only). */
+
+struct berth_image {
+	char *id;		/* "sha256:..." */
+	char *repository;	/* "busybox"; "<none>" when untagged */
+	char *tag;		/* "latest"; "<none>" when untagged */
+	long long size;		/* bytes */
+	time_t created;
+	int containers;		/* containers made from it, in any state */
+};
+/* One entry per repository:tag (an untagged image once), by repository and tag. */
+int berth_image_list(berth_endpoint *ep, struct berth_image **out, size_t *n,
+		     berth_cancel *cancel, struct berth_error *err);
+void berth_image_list_free(struct berth_image *v, size_t n);
+
+/* A pull's progress, after each message of the engine. */
+struct berth_pull_progress {
+	const char *status;	/* the engine's last status: "Downloading", "Pull complete" */
+	int layers, layers_done;
+	unsigned long long bytes_done, bytes_total;	/* over the layers whose size is known */
+};
+typedef void (*berth_pull_cb)(void *ctx, const struct berth_pull_progress *p);
+/* Pull ref (NAME[:TAG] or NAME@DIGEST; :latest when neither is given);
+ * progress (may be NULL) is called on the calling thread. A failure is one
+ * sentence ending in the engine's message (a registry that cannot be reached,
+ * an image that does not exist). */
+int berth_image_pull(berth_endpoint *ep, const char *ref, berth_pull_cb progress, void *ctx,
+		     berth_cancel *cancel, struct berth_error *err);
+/* Remove an image by name or id; force: even when containers use it or it has
+ * several tags. */
+int berth_image_remove(berth_endpoint *ep, const char *ref, bool force, berth_cancel *cancel,
+		       struct berth_error *err);
+
+/* ------------------------------------------------------------------ */
 /* Exec and logs. */
 
 struct berth_exec_opts {

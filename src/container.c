@@ -67,6 +67,17 @@ berth_container_list_free(struct berth_container **list, size_t n)
 	free(list);
 }
 
+void
+berth_image_list_free(struct berth_image *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++) {
+		free(v[i].id);
+		free(v[i].repository);
+		free(v[i].tag);
+	}
+	free(v);
+}
+
 /* A copy of n strings, kept NULL-terminated like the originals may be. */
 static char **
 strs_dup(char *const *v, size_t n)

@@ -234,50 +234,18 @@ docker_stats(struct backend *b, const char *ref, struct berth_stats_sample *out,
 /* Events. */
 
 struct events_ctx {
-	json_tokener *tok;
 	berth_event_cb cb;
 	void *ctx;
-	bool bad;		/* the stream is not JSON */
 };
 
 /* Hand one event document to the callback; non-zero stops. */
 static int
-event_deliver(struct events_ctx *e, struct json_object *o)
+event_deliver(void *ctx, struct json_object *o)
 {
+	struct events_ctx *e = ctx;
 	struct berth_event ev;
 	model_event(o, &ev);
 	return e->cb(e->ctx, &ev);
-}
-
-static int
-events_sink(void *ctx, enum berth_stream s, const char *buf, size_t len)
-{
-	struct events_ctx *e = ctx;
-	while (len) {
-		struct json_object *o = json_tokener_parse_ex(e->tok, buf, (int)len);
-		enum json_tokener_error jerr = json_tokener_get_error(e->tok);
-		size_t used = json_tokener_get_parse_end(e->tok);
-		if (!o) {
-			if (jerr == json_tokener_continue)
-				return 0;
-			e->bad = true;
-			return 1;
-		}
-		int stop = json_object_is_type(o, json_type_object) ? event_deliver(e, o) : 0;
-		json_object_put(o);
-		json_tokener_reset(e->tok);
-		if (stop)
-			return 1;
-		if (used == 0 || used > len)
-			return 0;
-		buf += used;
-		len -= used;
-		while (len && (*buf == '\n' || *buf == '\r' || *buf == ' ')) {
-			buf++;
-			len--;
-		}
-	}
-	return 0;
 }
 
 /* Docker's filters document, {"KEY":["VALUE",...]}, from "KEY=VALUE" words
@@ -369,8 +337,9 @@ docker_events(struct backend *b, const struct berth_events_opts *o, bool type_co
 	char *path = events_path(o, type_container, err);
 	if (!path)
 		return -1;
-	struct events_ctx e = { .tok = json_tokener_new(), .cb = cb, .ctx = ctx };
-	struct http_request rq = { .path = path, .cancel = cancel, .sink = events_sink, .sink_ctx = &e,
+	struct events_ctx e = { .cb = cb, .ctx = ctx };
+	struct json_stream js = { .tok = json_tokener_new(), .each = event_deliver, .ctx = &e };
+	struct http_request rq = { .path = path, .cancel = cancel, .sink = json_stream_sink, .sink_ctx = &js,
 				   .stall_s = probe.timeout_s, .on_stall = engine_frozen,
 				   .stall_ctx = &probe };
 	struct http_response resp;
@@ -380,12 +349,12 @@ docker_events(struct backend *b, const struct berth_events_opts *o, bool type_co
 		if (resp.status < 200 || resp.status >= 300)
 			rc = docker_fail_reply(b, &resp, "follow the events of",
 					       ((struct docker *)b->priv)->what, err);
-		else if (e.bad)
+		else if (js.bad)
 			rc = berth_fail(err, BERTH_EPROTOCOL, "%s sent events that are not JSON",
 					((struct docker *)b->priv)->what);
 		http_response_done(&resp);
 	}
-	json_tokener_free(e.tok);
+	json_tokener_free(js.tok);
 	return rc;
 }
 

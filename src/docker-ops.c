@@ -1,6 +1,6 @@
 /* docker-ops.c: the Docker backend's table of operations (Docker Engine API, and
  * Podman's compatible service), above the files that implement them: docker.c,
- * docker-exec.c, docker-data.c and docker-call.c. */
+ * docker-exec.c, docker-data.c, docker-images.c and docker-call.c. */
 #include "config.h"
 
 #include "docker-priv.h"
@@ -21,6 +21,9 @@ const struct backend_ops docker_backend_ops = {
 	.wait_status = docker_wait_status,
 	.create = docker_create,
 	.snapshot = docker_snapshot,
+	.image_list = docker_image_list,
+	.image_pull = docker_image_pull,
+	.image_remove = docker_image_remove,
 	.exec = docker_exec,
 	.exec_interactive = docker_exec_interactive,
 	.logs = docker_logs,

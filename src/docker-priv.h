@@ -104,6 +104,14 @@ int docker_create(struct backend *b, const struct berth_create_opts *o, char **i
 int docker_snapshot(struct backend *b, const char *ref, const char *repo, const char *tag,
 		    char **image_id, berth_cancel *cancel, struct berth_error *err);
 
+/* docker-images.c */
+int docker_image_list(struct backend *b, struct berth_image **out, size_t *n,
+		      berth_cancel *cancel, struct berth_error *err);
+int docker_image_pull(struct backend *b, const char *ref, berth_pull_cb progress, void *ctx,
+		      berth_cancel *cancel, struct berth_error *err);
+int docker_image_remove(struct backend *b, const char *ref, bool force, berth_cancel *cancel,
+			struct berth_error *err);
+
 /* docker-exec.c */
 int docker_exec(struct backend *b, const char *ref, char *const argv[],
 		const struct berth_exec_opts *o, berth_sink sink, void *ctx, int *exit_code,

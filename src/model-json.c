@@ -100,3 +100,34 @@ model_parse_port_key(const char *key, int *port, char proto[8])
 	snprintf(proto, 8, "%s", *end == '/' && end[1] ? end + 1 : "tcp");
 	return 0;
 }
+
+int
+json_stream_sink(void *ctx, enum berth_stream s, const char *buf, size_t len)
+{
+	struct json_stream *js = ctx;
+	while (len) {
+		struct json_object *o = json_tokener_parse_ex(js->tok, buf, (int)len);
+		enum json_tokener_error jerr = json_tokener_get_error(js->tok);
+		size_t used = json_tokener_get_parse_end(js->tok);
+		if (!o) {
+			if (jerr == json_tokener_continue)
+				return 0;
+			js->bad = true;
+			return 1;
+		}
+		int stop = json_object_is_type(o, json_type_object) ? js->each(js->ctx, o) : 0;
+		json_object_put(o);
+		json_tokener_reset(js->tok);
+		if (stop)
+			return 1;
+		if (used == 0 || used > len)
+			return 0;
+		buf += used;
+		len -= used;
+		while (len && (*buf == '\n' || *buf == '\r' || *buf == ' ')) {
+			buf++;
+			len--;
+		}
+	}
+	return 0;
+}

@@ -23,4 +23,15 @@ struct json_object *model_obj(struct json_object *o, const char *key);	/* any ty
 /* The value under key when it has type t, else NULL. */
 struct json_object *model_typed(struct json_object *o, const char *key, enum json_type t);
 
+/* A stream of JSON documents (Docker's events, a pull's progress): a berth_sink
+ * whose ctx is a struct json_stream hands each object to each (non-zero stops
+ * the stream); bad is set, and the stream stopped, on a byte that is not JSON. */
+struct json_stream {
+	json_tokener *tok;		/* json_tokener_new(); the caller frees it */
+	int (*each)(void *ctx, struct json_object *o);
+	void *ctx;
+	bool bad;
+};
+int json_stream_sink(void *ctx, enum berth_stream s, const char *buf, size_t len);
+
 #endif

@@ -238,8 +238,8 @@ stats_binary(char *buf, size_t len, uint64_t v)
 	stats_size(buf, len, (double)v, 1024, u, 4);
 }
 
-static void
-stats_decimal(char *buf, size_t len, uint64_t v)
+void
+cli_size_decimal(char *buf, size_t len, uint64_t v)
 {
 	static const char *const u[] = { "B", "kB", "MB", "GB", "TB", "PB", NULL };
 	stats_size(buf, len, (double)v, 1000, u, 3);
@@ -328,11 +328,11 @@ stats_cells(const struct stats_target *t, char cells[STATS_COLS][64])
 	stats_binary(b, sizeof b, s->mem_limit);
 	snprintf(cells[3], 64, "%s / %s", a, b);
 	snprintf(cells[4], 64, "%.2f%%", stats_mem_percent(s));
-	stats_decimal(a, sizeof a, s->net_rx);
-	stats_decimal(b, sizeof b, s->net_tx);
+	cli_size_decimal(a, sizeof a, s->net_rx);
+	cli_size_decimal(b, sizeof b, s->net_tx);
 	snprintf(cells[5], 64, "%s / %s", a, b);
-	stats_decimal(a, sizeof a, s->blk_read);
-	stats_decimal(b, sizeof b, s->blk_write);
+	cli_size_decimal(a, sizeof a, s->blk_read);
+	cli_size_decimal(b, sizeof b, s->blk_write);
 	snprintf(cells[6], 64, "%s / %s", a, b);
 	snprintf(cells[7], 64, "%llu", (unsigned long long)s->pids);
 }

@@ -122,6 +122,10 @@ int cli_sink_stdio(void *ctx, enum berth_stream s, const char *buf, size_t len);
 char *cli_clean(const char *s);
 /* Print a JSON document indented, on stdout. */
 void cli_print_json(struct json_object *doc);
+/* docker's decimal sizes (units.HumanSizeWithPrecision 3): "1.98MB" (cli-stats.c). */
+void cli_size_decimal(char *buf, size_t len, uint64_t v);
+/* docker's "4 hours ago" (units.HumanDuration) for a time before now (cli-images.c). */
+void cli_ago(time_t t, time_t now, char *buf, size_t len);
 /* "80/tcp -> 127.0.0.1:18080" or "80/tcp". */
 char *cli_port_string(const struct berth_port *p);
 
@@ -151,6 +155,9 @@ int cli_endpoints(struct cli *, const struct cli_verb *, int, char **);
 int cli_version(struct cli *, const struct cli_verb *, int, char **);
 int cli_stats(struct cli *, const struct cli_verb *, int, char **);
 int cli_events(struct cli *, const struct cli_verb *, int, char **);
+int cli_images(struct cli *, const struct cli_verb *, int, char **);
+int cli_pull(struct cli *, const struct cli_verb *, int, char **);
+int cli_rmi(struct cli *, const struct cli_verb *, int, char **);
 int cli_top(struct cli *, const struct cli_verb *, int, char **);
 
 #endif

@@ -20,6 +20,19 @@ static const struct cli_option ps_options[] = {
 	{ 0 },
 };
 
+static const struct cli_option images_options[] = {
+	{ 'q', "quiet", NULL, "image ids only, each once" },
+	{ CLI_OPT_FORMAT, "format", "FORMAT",
+	  "table (default) or json: an array of objects with repository,\n"
+	  "tag, id, size (bytes), created (unix seconds), containers" },
+	{ 0 },
+};
+
+static const struct cli_option rmi_options[] = {
+	{ 'f', "force", NULL, "remove it even when containers use it or it has other tags" },
+	{ 0 },
+};
+
 static const struct cli_option stop_options[] = {
 	{ 't', "time", "SECONDS", "wait this long before killing (default: the engine's)" },
 	{ 't', "timeout", "SECONDS", NULL },
@@ -212,6 +225,20 @@ const struct cli_verb cli_verbs[] = {
 	  "create and start a container; prints its id", run_options, NULL },
 	{ "snapshot", cli_snapshot, "snapshot CONTAINER REPOSITORY [TAG]",
 	  "commit the container's filesystem as an image; prints the image id", NULL, NULL },
+	{ "images", cli_images, "images [-q] [--format table|json]",
+	  "the endpoint's images: repository, tag, id, created, size, and how many\n"
+	  "containers (in any state) were made from each", images_options,
+	  "\nDocker and Podman; a Zun site's API lists images to administrators only, so a\n"
+	  "Zun endpoint says it cannot.\n" },
+	{ "pull", cli_pull, "pull IMAGE",
+	  "pull IMAGE (NAME[:TAG], :latest by default, or NAME@DIGEST) from its registry;\n"
+	  "prints it when done", NULL,
+	  "\nOn a terminal a progress line shows the engine's status, the layers done and\n"
+	  "the bytes downloaded; on a pipe nothing but the result is printed. A failure\n"
+	  "(no such image, a registry that cannot be reached) ends with the engine's own\n"
+	  "message.\n" },
+	{ "rmi", cli_rmi, "rmi [-f] IMAGE...", "remove images (by name or id); prints each one removed",
+	  rmi_options, NULL },
 	{ "fip", cli_fip, "fip list | fip associate CONTAINER [IP] | fip dissociate CONTAINER",
 	  "floating IPs (Zun endpoints)", NULL,
 	  "  list                 the project's floating IPs\n"
