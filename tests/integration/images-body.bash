@@ -107,4 +107,5 @@ run env OS_AUTH_URL=http://127.0.0.1:9/v3 OS_USERNAME=u OS_PASSWORD=p OS_PROJECT
 	"$BERTH" -H zun images
 is "$RC" 1 "images on a Zun endpoint: exit 1"
 is "$(err)" "berth: listing images is not supported by Zun; zun is a Zun site" "... in one sentence"
+cleanup	# now: tap_done removes the directory that holds D
 tap_done
