@@ -4,7 +4,9 @@
  * event changes its row at once; a new container asks for a list, at most one
  * per LIST_GAP seconds; the periodic list slows to LIST_SAFETY while events
  * flow), one-shot stats for the running rows on screen (CPU% from berth's own
- * previous sample), and the log follower of the selected container.
+ * previous sample), one inspect per row on screen for its restart count and
+ * OOM flag (again after each of its start and die events), and the log
+ * follower of the selected container.
  *
  * Stall handling: a liveness probe after PING_EVERY seconds of silence (see
  * "liveness" below) says a frozen engine within a few seconds; a list that gets
@@ -166,6 +168,7 @@ stats_rebuild(struct dash_ep *e)
 			v[i] = xcalloc(1, sizeof *v[i]);
 			v[i]->id = xstrdup(e->ctrs[i]->id);
 			v[i]->cpu = -1;
+			v[i]->facts_due = true;
 		}
 	}
 	qsort(v, e->nctrs, sizeof *v, stats_cmp);
@@ -179,6 +182,15 @@ stats_rebuild(struct dash_ep *e)
 	free(e->stats);
 	e->stats = v;
 	e->nstats = e->nctrs;
+}
+
+/* An event of container id made its restart count or OOM flag old. */
+static void
+facts_due(struct dash_ep *e, const char *id)
+{
+	struct dash_stats *st = feed_stats_find(e, id);
+	if (st)
+		st->facts_due = true;
 }
 
 /* ---------------------------------------------------------------- events */
@@ -466,6 +478,8 @@ events_note(struct pool_job *pj)
 		 * policy) only a list says: "restarting", or "exited". */
 		if (recs[i].kind == EV_EXITED)
 			relist = true;
+		if (recs[i].kind == EV_EXITED || recs[i].kind == EV_RUNNING)
+			facts_due(e, recs[i].id);
 		if (recs[i].time > e->events_seen)
 			e->events_seen = recs[i].time;
 	}
@@ -758,22 +772,57 @@ ping_start(struct feed *f, struct dash_ep *e, double now)
 
 /* ---------------------------------------------------------------- stats */
 
-struct stats_job {
+/* A one-shot call about one container (a stats sample, an inspect); the
+ * job's own struct starts with it. */
+struct ctr_job {
 	struct pool_job job;
 	struct feed *f;
 	struct dash_ep *e;
 	berth_endpoint *ep;
 	char *id;
-	struct berth_stats_sample s;
 	int rc;
 	struct berth_error err;
+};
+
+/* Submit j (allocated by the caller) about container id of e, counted in e's
+ * budget of calls in flight; false, j freed, when the pool refuses it. */
+static bool
+ctr_job_submit(struct ctr_job *j, struct feed *f, struct dash_ep *e, const char *id,
+	       void (*run)(struct pool_job *), void (*done)(struct pool_job *), double now)
+{
+	feed_job_init(&j->job, run, done, POOL_BULK, now + STATS_DEADLINE);
+	j->f = f;
+	j->e = e;
+	j->ep = e->ep;
+	j->id = xstrdup(id);
+	if (pool_submit(f->pool, &j->job, &j->err) < 0) {
+		free(j->id);
+		free(j);
+		return false;
+	}
+	e->nstats_inflight++;
+	return true;
+}
+
+/* A finished one-shot call leaves e's budget; the entry of its container, if
+ * still listed. */
+static struct dash_stats *
+ctr_job_finish(struct ctr_job *j)
+{
+	j->e->nstats_inflight--;
+	return feed_stats_find(j->e, j->id);
+}
+
+struct stats_job {
+	struct ctr_job c;
+	struct berth_stats_sample s;
 };
 
 static void
 stats_run(struct pool_job *pj)
 {
 	struct stats_job *j = (struct stats_job *)pj;
-	j->rc = j->f->ops->stats(j->ep, j->id, &j->s, pj->cancel, &j->err);
+	j->c.rc = j->c.f->ops->stats(j->c.ep, j->c.id, &j->s, pj->cancel, &j->c.err);
 }
 
 /* The stats history's hook: every valid sample goes into the host's rings. */
@@ -789,27 +838,27 @@ static void
 stats_done(struct pool_job *pj)
 {
 	struct stats_job *j = (struct stats_job *)pj;
-	struct dash_ep *e = j->e;
-	e->nstats_inflight--;
-	struct dash_stats *st = feed_stats_find(e, j->id);
+	struct dash_ep *e = j->c.e;
+	struct feed *f = j->c.f;
+	struct dash_stats *st = ctr_job_finish(&j->c);
 	if (st)
 		st->inflight = false;
-	if (j->rc < 0 && j->err.code == BERTH_EUNSUPPORTED)
+	if (j->c.rc < 0 && j->c.err.code == BERTH_EUNSUPPORTED)
 		e->no_stats = true;
-	if (j->rc == 0 && !j->f->quit)
-		engine_answered(j->f, e, j->f->ops->now());
-	if (st && j->rc == 0 && j->s.valid) {
+	if (j->c.rc == 0 && !f->quit)
+		engine_answered(f, e, f->ops->now());
+	if (st && j->c.rc == 0 && j->s.valid) {
 		double cpu = berth_cpu_percent(e->kind, &st->prev, &j->s);
-		stats_record_history(j->f, j->id, &j->s, cpu);
+		stats_record_history(f, j->c.id, &j->s, cpu);
 		if (cpu >= 0)
 			st->cpu = cpu;
 		st->prev = j->s;
 		st->mem = j->s.mem_used;
 		st->mem_limit = j->s.mem_limit;
 		st->have_mem = true;
-		feed_changed(j->f, false);
+		feed_changed(f, false);
 	}
-	free(j->id);
+	free(j->c.id);
 	free(j);
 }
 
@@ -817,31 +866,99 @@ static void
 stats_start(struct feed *f, struct dash_ep *e, struct dash_stats *st, double now)
 {
 	struct stats_job *j = xcalloc(1, sizeof *j);
-	feed_job_init(&j->job, stats_run, stats_done, POOL_BULK, now + STATS_DEADLINE);
-	j->f = f;
-	j->e = e;
-	j->ep = e->ep;
-	j->id = xstrdup(st->id);
-	if (pool_submit(f->pool, &j->job, &j->err) < 0) {
-		free(j->id);
-		free(j);
+	if (!ctr_job_submit(&j->c, f, e, st->id, stats_run, stats_done, now))
 		return;
-	}
 	st->inflight = true;
 	st->last = now;
-	e->nstats_inflight++;
 }
 
-/* Sample the running rows on screen (never the whole list). */
+/* ---------------------------------------------------------------- trouble facts */
+
+struct facts_job {
+	struct ctr_job c;
+	struct berth_container *ctr;	/* what the inspect says */
+};
+
+static void
+facts_run(struct pool_job *pj)
+{
+	struct facts_job *j = (struct facts_job *)pj;
+	j->c.rc = j->c.f->ops->inspect(j->c.ep, j->c.id, true, &j->ctr, pj->cancel, &j->c.err);
+}
+
+static void
+facts_done(struct pool_job *pj)
+{
+	struct facts_job *j = (struct facts_job *)pj;
+	struct dash_stats *st = ctr_job_finish(&j->c);
+	if (st)
+		st->facts_inflight = false;
+	if (st && j->c.rc == 0 && !j->c.f->quit) {
+		bool changed = !st->facts_known || st->restarts != j->ctr->restart_count ||
+			       st->oom != j->ctr->oom_killed;
+		st->restarts = j->ctr->restart_count;
+		st->oom = j->ctr->oom_killed;
+		st->facts_known = true;
+		if (changed)
+			feed_changed(j->c.f, true);
+	}
+	if (j->ctr)
+		berth_container_free(j->ctr);
+	free(j->c.id);
+	free(j);
+}
+
+static void
+facts_start(struct feed *f, struct dash_ep *e, struct dash_stats *st, double now)
+{
+	struct facts_job *j = xcalloc(1, sizeof *j);
+	if (!ctr_job_submit(&j->c, f, e, st->id, facts_run, facts_done, now))
+		return;
+	st->facts_due = false;
+	st->facts_inflight = true;
+}
+
+/* Whether a container's trouble facts are to be asked now (Zun has neither). */
+static bool
+facts_wanted(const struct feed *f, const struct dash_ep *e, const struct dash_stats *st)
+{
+	return f->ops->inspect && st && st->facts_due && !st->facts_inflight &&
+	       e->kind != BERTH_KIND_ZUN && e->state == EP_CONNECTED && !e->unanswered &&
+	       e->nstats_inflight < STATS_INFLIGHT_MAX;
+}
+
+/* Every container killed by SIGKILL (exit 137, as the OOM killer ends them)
+ * is asked about, on screen or not, so the oom filter finds them all; they are
+ * few. */
+static void
+facts_of_killed(struct feed *f, double now)
+{
+	for (size_t i = 0; i < f->neps; i++) {
+		struct dash_ep *e = &f->eps[i];
+		for (size_t k = 0; k < e->nctrs; k++) {
+			const struct berth_container *c = e->ctrs[k];
+			struct dash_stats *st;
+			if (c->status == BERTH_ST_EXITED && c->exit_code == 137 &&
+			    (st = feed_stats_find(e, c->id)) && facts_wanted(f, e, st))
+				facts_start(f, e, st, now);
+		}
+	}
+}
+
+/* Sample the running rows on screen (never the whole list), and ask the
+ * trouble facts of those whose facts are due. */
 static void
 stats_tick(struct feed *f, double now)
 {
 	if (now < f->next_stats)
 		return;
 	f->next_stats = now + f->refresh_s;
+	facts_of_killed(f, now);
 	struct feed_row r;
 	for (size_t i = 0; f->host.shown_row(f->host.ctx, i, &r); i++) {
 		struct dash_ep *e = r.e;
+		if (facts_wanted(f, e, r.st))
+			facts_start(f, e, r.st, now);
 		if (!r.c->running || !r.st || r.st->inflight || e->no_stats ||
 		    e->state != EP_CONNECTED || e->unanswered ||
 		    e->nstats_inflight >= STATS_INFLIGHT_MAX)
@@ -1082,6 +1199,7 @@ const struct feed_ops feed_engine_ops = {
 	.list = berth_list,
 	.events = berth_events,
 	.stats = berth_stats,
+	.inspect = berth_inspect,
 	.logs = berth_logs,
 	.ping = berth_ping,
 };

@@ -30,6 +30,13 @@ struct dash_stats {
 	bool have_mem;
 	bool inflight;
 	double last;			/* when the last sample was asked for */
+	/* Trouble only an inspect tells (a listing does not): asked once for
+	 * a row on screen, and again after each start or die event of it. */
+	int restarts;			/* the engine's restart count */
+	bool oom;			/* the last exit was an OOM kill */
+	bool facts_known;		/* restarts and oom are the engine's */
+	bool facts_due;			/* an event made them old: ask again */
+	bool facts_inflight;
 };
 
 /* Where the lists stand: the feed's own bookkeeping (views read
@@ -107,6 +114,9 @@ struct feed_ops {
 		     berth_cancel *cancel, struct berth_error *err);
 	int (*logs)(berth_endpoint *ep, const char *id, const struct berth_logs_opts *o,
 		    berth_sink sink, void *ctx, berth_cancel *cancel, struct berth_error *err);
+	/* NULL: no restart counts or OOM flags in the table. */
+	int (*inspect)(berth_endpoint *ep, const char *ref, bool refresh,
+		       struct berth_container **out, berth_cancel *cancel, struct berth_error *err);
 };
 
 /* libberth's calls and the monotonic clock: what the program uses. */

@@ -105,6 +105,7 @@ struct row_filter {
 	bool *ep_ok;		/* per endpoint */
 	int health;		/* enum berth_health wanted, or -1 */
 	int state;		/* enum berth_status wanted, or -1 */
+	bool oom;		/* only the OOM-killed */
 	char *text;		/* allocated */
 };
 
@@ -141,6 +142,8 @@ filter_condition(struct row_filter *f, const char *w, struct dash_ep *eps, size_
 		f->health = filter_health(w + 7);
 	} else if (strncasecmp(w, "state:", 6) == 0 && berth_status_parse(w + 6, &st) == 0) {
 		f->state = (int)st;
+	} else if (strcasecmp(w, "oom") == 0) {
+		f->oom = true;
 	} else {
 		return false;
 	}
@@ -156,6 +159,7 @@ filter_parse(struct row_filter *f, const char *filter, struct dash_ep *eps, size
 	buf_append(&rest, "", 0);
 	f->ep_ok = xcalloc(neps ? neps : 1, sizeof *f->ep_ok);
 	f->health = f->state = -1;
+	f->oom = false;
 	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
 		if (filter_condition(f, w, eps, neps, &any_ep))
 			any_condition = true;
@@ -184,14 +188,17 @@ filter_done(struct row_filter *f)
 static bool
 filter_hides_rows(const struct row_filter *f)
 {
-	return *f->text || f->health >= 0 || f->state >= 0;
+	return *f->text || f->health >= 0 || f->state >= 0 || f->oom;
 }
 
 static bool
-row_matches(const struct row_filter *f, const struct berth_container *c, const struct dash_ep *e)
+row_matches(const struct row_filter *f, const struct berth_container *c, const struct dash_ep *e,
+	    const struct dash_stats *facts)
 {
 	char st[32];
 	if ((f->health >= 0 && (int)c->health != f->health) || (f->state >= 0 && (int)c->status != f->state))
+		return false;
+	if (f->oom && !(facts && facts->facts_known && facts->oom))
 		return false;
 	if (!*f->text)
 		return true;
@@ -236,19 +243,41 @@ row_mem(const struct row *r)
 	return r->st && r->c->running && r->st->have_mem ? (double)r->st->mem : -1;
 }
 
-const char *
-table_flags_text(const struct berth_container *c, char *buf, size_t len)
+/* The words of a row's flags; short: the symbols, for a narrow column. */
+static const char *
+flags_text(const struct berth_container *c, const struct dash_stats *st, bool short_form,
+	   char *buf, size_t len)
 {
-	bool sick = c->health == BERTH_HEALTH_UNHEALTHY || c->health == BERTH_HEALTH_STARTING;
-	snprintf(buf, len, "%s", sick ? berth_health_name(c->health) : "");
+	struct buf b = { 0 };
+	buf_append(&b, "", 0);
+	if (c->health == BERTH_HEALTH_UNHEALTHY || c->health == BERTH_HEALTH_STARTING)
+		buf_printf(&b, "%s", short_form ? (c->health == BERTH_HEALTH_UNHEALTHY ? "!" : "~")
+						: berth_health_name(c->health));
+	if (st && st->facts_known && st->oom)
+		buf_printf(&b, "%s%s", b.len && !short_form ? " " : "", short_form ? "M" : "oom");
+	if (st && st->facts_known && st->restarts > 0)
+		buf_printf(&b, "%s%s%d", b.len && !short_form ? " " : "",
+			   short_form ? "R" : "restarts ", st->restarts);
+	snprintf(buf, len, "%s", b.data);
+	buf_free(&b);
 	return buf;
 }
 
-/* Trouble first: unhealthy, then starting. */
-static int
-row_trouble(const struct berth_container *c)
+const char *
+table_flags_text(const struct berth_container *c, const struct dash_stats *st, char *buf,
+		 size_t len)
 {
-	return (c->health == BERTH_HEALTH_UNHEALTHY) * 2 + (c->health == BERTH_HEALTH_STARTING);
+	return flags_text(c, st, false, buf, len);
+}
+
+/* Trouble first: unhealthy, OOM-killed, restarted, then starting. */
+static int
+row_trouble(const struct row *r)
+{
+	const struct berth_container *c = r->c;
+	bool known = r->st && r->st->facts_known;
+	return (c->health == BERTH_HEALTH_UNHEALTHY) * 8 + (known && r->st->oom) * 4 +
+	       (known && r->st->restarts > 0) * 2 + (c->health == BERTH_HEALTH_STARTING);
 }
 
 static int
@@ -272,7 +301,7 @@ cmp_col(const struct row *a, const struct row *b, int col)
 	case COL_CPU: return cmp_num(row_cpu(b), row_cpu(a));	/* busiest first */
 	case COL_MEM: return cmp_num(row_mem(b), row_mem(a));
 	case COL_ENDPOINT: return cmp_str(a->ep->name, b->ep->name);
-	case COL_FLAGS: return cmp_num(row_trouble(y), row_trouble(x));
+	case COL_FLAGS: return cmp_num(row_trouble(b), row_trouble(a));
 	}
 	return 0;
 }
@@ -371,16 +400,17 @@ table_rebuild(struct table *t, struct dash_ep *eps, size_t neps)
 	for (size_t e = 0; e < neps; e++)
 		for (size_t k = 0; k < eps[e].nctrs; k++) {
 			struct berth_container *c = eps[e].ctrs[k];
+			struct dash_stats *st = feed_stats_find(&eps[e], c->id);
 			t->total++;
 			t->running += c->running;
-			if ((!t->all && !c->running) || !f.ep_ok[e] || !row_matches(&f, c, &eps[e]))
+			if ((!t->all && !c->running) || !f.ep_ok[e] || !row_matches(&f, c, &eps[e], st))
 				continue;
 			if (t->nrows == t->cap) {
 				t->cap = t->cap ? 2 * t->cap : 64;
 				t->rows = xrealloc(t->rows, t->cap * sizeof *t->rows);
 			}
 			t->rows[t->nrows++] = (struct row) {
-				.c = c, .ep = &eps[e], .st = feed_stats_find(&eps[e], c->id),
+				.c = c, .ep = &eps[e], .st = st,
 				.marked = t->nmarks && table_is_marked(t, eps[e].name, c->id),
 			};
 		}
@@ -532,7 +562,7 @@ cell_text(const struct row *r, int col)
 		fmt_bytes(row_mem(r), buf, sizeof buf);
 		return xstrdup(buf);
 	case COL_ENDPOINT: return sanitize_str(r->ep->name);
-	case COL_FLAGS: return xstrdup(table_flags_text(c, buf, sizeof buf));
+	case COL_FLAGS: return xstrdup(table_flags_text(c, r->st, buf, sizeof buf));
 	}
 	return xstrdup("");
 }
@@ -579,7 +609,7 @@ layout(struct table *t, int width, bool multi_ep)
 	bool flags = false;
 	char fb[64];
 	for (size_t i = first; i < t->nrows && i < last && !flags; i++)
-		flags = *table_flags_text(t->rows[i].c, fb, sizeof fb) != '\0';
+		flags = *table_flags_text(t->rows[i].c, t->rows[i].st, fb, sizeof fb) != '\0';
 	int used = MARK_W, need[NCOLS];
 	for (int p = 0; p < NCOLS; p++)
 		for (int c = 0; c < NCOLS; c++) {
@@ -668,6 +698,11 @@ draw_row(struct table *t, size_t i, int y, int width, bool focused)
 		if ((c == COL_STATUS || c == COL_FLAGS) && !stale)
 			a = sel && focused ? base | (theme_attr(th) & ~A_DIM) : theme_attr(th);
 		char *s = stale && c == COL_UP ? stale_age(&st, now) : cell_text(r, c);
+		if (c == COL_FLAGS && text_width(s) > t->col_w[c]) {	/* narrow: symbols */
+			char fb[64];
+			free(s);
+			s = xstrdup(flags_text(r->c, r->st, true, fb, sizeof fb));
+		}
 		if (c == COL_CPU || c == COL_MEM)	/* numbers align right */
 			draw_str(y, t->col_x[c] + t->col_w[c] - text_width(s), t->col_w[c], s, a);
 		else

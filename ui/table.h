@@ -14,7 +14,7 @@ struct berth_container;
 enum column {
 	COL_NAME, COL_ID, COL_IMAGE, COL_STATUS, COL_UP, COL_PORTS, COL_IP, COL_CPU,
 	COL_MEM, COL_ENDPOINT,
-	COL_FLAGS,	/* health trouble: "unhealthy", "starting" */
+	COL_FLAGS,	/* trouble: "unhealthy", "starting", "oom", "restarts 3" */
 	NCOLS
 };
 
@@ -72,8 +72,10 @@ long table_row_at(const struct table *t, int k);
 int table_col_at(const struct table *t, int x);
 /* "45s", "3m", "2h", "5d": a duration in its largest whole unit. */
 const char *table_duration_text(long s, char *buf, size_t len);
-/* The flags of c: "unhealthy", "starting", "" when none. */
-const char *table_flags_text(const struct berth_container *c, char *buf, size_t len);
+/* The flags of c (st: its feed entry, or NULL): "unhealthy oom restarts 3",
+ * "starting", "" when none. */
+const char *table_flags_text(const struct berth_container *c, const struct dash_stats *st,
+			     char *buf, size_t len);
 /* "exited (1)" */
 const char *table_status_text(const struct berth_container *c, char *buf, size_t len);
 

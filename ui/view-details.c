@@ -1,6 +1,7 @@
 /* view-details.c: a summary of the selected container from the last list
- * (no engine call): names, image, state, times, ports, addresses, its lease,
- * the last stats sample and labels. */
+ * (no engine call): names, image, state, health, restarts and OOM kill (as
+ * the feed learned them), times, ports, addresses, its lease, the last stats
+ * sample and labels. */
 #include "config.h"
 
 #include <stdio.h>
@@ -47,6 +48,14 @@ details_open(struct view *v, const void *arg)
 	add_field(&b, "Status", table_status_text(c, st, sizeof st));
 	add_field(&b, "State", c->state_text);
 	add_field(&b, "Reason", c->status_reason);
+	add_field(&b, "Health", berth_health_name(c->health));	/* none: nothing */
+	if (r->st && r->st->facts_known && r->st->restarts > 0) {
+		tmp = xasprintf("%d", r->st->restarts);
+		add_field(&b, "Restarts", tmp);
+		free(tmp);
+	}
+	if (r->st && r->st->facts_known && r->st->oom)
+		add_field(&b, "OOM-killed", "yes (its last exit)");
 	add_field(&b, "Endpoint", r->ep->name);
 	add_time(&b, "Created", c->created);
 	add_time(&b, "Started", c->started);

@@ -1,9 +1,11 @@
 #!/bin/bash
 # tmux-monitor.sh: health and trouble in the dashboard, in a real terminal
 # against the Docker engine: a container whose health check fails turns
-# unhealthy in the FLAGS column, notices in the message line when a running
-# container dies or a check turns unhealthy, and the filter's health: and
-# state: words.
+# unhealthy in the FLAGS column, one restarted by its policy shows its restart
+# count there (a symbol, R3, in a narrow terminal), one killed past its memory
+# limit shows oom, notices in the message line when a running
+# container dies or a check turns unhealthy, and the filter's health:,
+# state: and oom words.
 . "$TOP_SRCDIR/tests/screen/lib.sh"
 need_engine
 need_tmux
@@ -13,6 +15,14 @@ ctr $P-sick --health-cmd 'false' --health-interval 1s "$IMAGE" sleep 100000
 ctr $P-calm "$IMAGE" sleep 100000
 ctr $P-gone "$IMAGE" sh -c 'exit 3'
 ctr $P-burn "$IMAGE" sh -c 'while :; do :; done'
+ctr $P-flaky --restart on-failure:3 "$IMAGE" sh -c 'sleep 0.3; exit 1'
+ctr $P-hog -m 8m --memory-swap 8m "$IMAGE" sh -c 'head -c 64m /dev/zero | tail >/dev/null'
+
+# The rows, not the message line: a notice there (the last one stays until
+# another replaces it) may name any container.
+rows() { screen | sed '$d'; }
+row_gone() { ! rows | grep -qF -- "$1"; }
+wait_row_gone() { wait_until "$2" row_gone "$1" || timed_out "the row of $1 to go"; }
 
 tm_start 160 30 "$BERTH -H unix://$DOCKER_SOCK"
 wait_for "connected" 15 >/dev/null
@@ -23,6 +33,16 @@ wait_row "$P-sick" unhealthy 60 && shows FLAGS
 ok $? "a failing health check turns the row unhealthy in the FLAGS column"
 ! screen | grep -F "$P-calm " | grep -q 'healthy\|starting'
 ok $? "a container without a health check shows no health"
+wait_row "$P-flaky" "restarts 3" 60
+ok $? "a container its policy restarted three times shows restarts 3 in FLAGS"
+wait_row "$P-hog" "exited (137)" 30 && wait_row "$P-hog" oom 30
+ok $? "a container killed past its memory limit shows oom in FLAGS"
+set_filter "$P oom"
+only_hog() { rows | grep -qF "$P-hog " && ! rows | grep -qF "$P-flaky" && ! rows | grep -qF "$P-calm"; }
+wait_until 10 only_hog && ! rows | grep -qF "$P-gone"
+ok $? "the filter word oom keeps the OOM-killed containers only"
+set_filter "$P"
+wait_for "$P-calm" 10 >/dev/null
 
 # Notices: trouble that starts while the dashboard watches, in the message line.
 dk stop -t 0 $P-calm >/dev/null
@@ -37,13 +57,13 @@ dk start $P-calm >/dev/null
 wait_row "$P-calm" running 30 >/dev/null
 
 set_filter "$P health:unhealthy"
-wait_gone "$P-calm" 10 && shows "$P-sick " && hides "$P-gone"
+wait_row_gone "$P-calm" 10 && shows "$P-sick " && row_gone "$P-gone"
 ok $? "health:unhealthy keeps the unhealthy containers only"
 set_filter "$P state:exited"
-wait_for "$P-gone" 10 && wait_gone "$P-sick" 10 && wait_gone "$P-calm" 10
+wait_for "$P-gone" 10 && wait_row_gone "$P-sick" 10 && wait_row_gone "$P-calm" 10
 ok $? "state:exited keeps the exited container only"
 set_filter "health:none $P-c"
-wait_for "$P-calm" 10 && hides "$P-sick"
+wait_for "$P-calm" 10 && row_gone "$P-sick"
 ok $? "health:none with text: the unchecked container whose name matches"
 
 # The stats view: graphs of the burning container's samples, with scales.
@@ -59,6 +79,17 @@ ok $? "the stats view has memory, network, block I/O and PIDs with units"
 tm send-keys -t s Escape
 wait_gone "stats $P-burn" 5
 ok $? "Esc closes the stats view"
+tm send-keys -t s q
+wait_until 10 gone "$(pane_pid)" >/dev/null
+
+# A narrow terminal: the flags as symbols (R3 for three restarts).
+tm kill-session -t s
+tm_start 72 30 "$BERTH -H unix://$DOCKER_SOCK"
+wait_for "connected" 15 >/dev/null
+set_filter "$P-flaky"
+flag_symbols() { rows | grep -F 'exited (1)' | grep -qE ' R3 *$'; }
+wait_until 20 flag_symbols && ! shows "restarts 3"
+ok $? "a narrow terminal shows the restart count as a symbol (R3)"
 tm send-keys -t s q
 wait_until 10 gone "$(pane_pid)" >/dev/null
 

@@ -40,6 +40,8 @@ struct truth {
 	char id[32], name[32];
 	enum berth_status status;
 	int exit_code;
+	int restarts;		/* what an inspect says */
+	bool oom;
 };
 
 struct qev {
@@ -65,6 +67,7 @@ static struct {
 	bool stream_up;
 	int nstreams;
 	int nstats;
+	int ninspects;
 	int npings;
 	int nlogs;
 	bool end_logs;
@@ -209,6 +212,44 @@ fake_stats(berth_endpoint *ep, const char *id, struct berth_stats_sample *out,
 	return 0;
 }
 
+/* The restart count and OOM flag of the engine's truth. */
+static int
+fake_inspect(berth_endpoint *ep, const char *ref, bool refresh, struct berth_container **out,
+	     berth_cancel *cancel, struct berth_error *err)
+{
+	(void)ep, (void)refresh;
+	pthread_mutex_lock(&lock);
+	while (eng.frozen && !berth_cancel_is_set(cancel))
+		nap();
+	eng.ninspects++;
+	size_t i = 0;
+	while (i < eng.n && strcmp(eng.c[i].id, ref) != 0)
+		i++;
+	struct truth t = i < eng.n ? eng.c[i] : (struct truth){ 0 };
+	pthread_mutex_unlock(&lock);
+	if (berth_cancel_is_set(cancel))
+		return berth_fail(err, BERTH_ECANCELLED, "cancelled");
+	if (!*t.id)
+		return berth_fail(err, BERTH_ENOTFOUND, "no such container: %s", ref);
+	*out = ctr_new(&t);
+	(*out)->restart_count = t.restarts;
+	(*out)->oom_killed = t.oom;
+	return 0;
+}
+
+/* Set what an inspect of id says. */
+static void
+engine_set_facts(const char *id, int restarts, bool oom)
+{
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; i < eng.n; i++)
+		if (strcmp(eng.c[i].id, id) == 0) {
+			eng.c[i].restarts = restarts;
+			eng.c[i].oom = oom;
+		}
+	pthread_mutex_unlock(&lock);
+}
+
 /* One line, then the stream stays open until ended or cancelled. */
 static int
 fake_logs(berth_endpoint *ep, const char *id, const struct berth_logs_opts *o, berth_sink sink,
@@ -257,7 +298,7 @@ fake_kind(const berth_endpoint *ep)
 
 static const struct feed_ops fake_ops = {
 	.now = fake_now, .kind = fake_kind, .list = fake_list, .events = fake_events,
-	.stats = fake_stats, .logs = fake_logs, .ping = fake_ping,
+	.stats = fake_stats, .logs = fake_logs, .ping = fake_ping, .inspect = fake_inspect,
 };
 
 /* ---------------------------------------------------------------- the host */
@@ -659,6 +700,41 @@ test_stats(void)
 	teardown();
 }
 
+/* The restart count and OOM flag: one inspect per row on screen, again after
+ * a start or die event of it, none otherwise. */
+static void
+test_trouble_facts(void)
+{
+	setup_connected();
+	engine_set("k", BERTH_ST_EXITED, 137);
+	engine_set_facts("k", 0, true);
+	engine_set_facts("a", 2, false);
+	clock_now = ep0.next_list;
+	tick_list();
+	clock_now = f.next_stats;
+	tick_list();
+	UNTIL(ENG(ninspects) == 2 && !ep0.nstats_inflight);
+	struct dash_stats *a = feed_stats_find(&ep0, "a"), *k = feed_stats_find(&ep0, "k");
+	ok(a && a->facts_known && a->restarts == 2 && !a->oom, "a row's restart count comes from an inspect");
+	ok(k && k->facts_known && k->oom, "an OOM-killed row is flagged");
+	clock_now = f.next_stats;
+	tick_list();
+	is_int(ENG(ninspects), 2, "no inspect again without an event");
+	engine_set_facts("a", 3, false);
+	engine_event("die", "a", 1);
+	engine_event("start", "a", -1);
+	UNTIL(!ENG(nq));
+	drain_once();
+	clock_now = f.next_stats;
+	tick_list();
+	UNTIL(ENG(ninspects) == 3 && !ep0.nstats_inflight);
+	a = feed_stats_find(&ep0, "a");
+	ok(a && a->restarts == 3, "after its start event, the row's restart count is asked again (%d)",
+	   a ? a->restarts : -1);
+	is_int(ENG(ninspects), 3, "... once for the die and start that came together");
+	teardown();
+}
+
 static void
 test_log_follow(void)
 {
@@ -874,6 +950,7 @@ main(void)
 	test_engine_error_backoff();
 	test_stall_deadline();
 	test_stats();
+	test_trouble_facts();
 	test_log_follow();
 	test_frozen_engine();
 	test_probe_refused();
