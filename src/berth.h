@@ -517,6 +517,13 @@ struct berth_endpoint_conf {
 	struct berth_kv *opts; size_t nopts;	/* every other key of the section */
 };
 
+/* [group NAME]: endpoints used together as -H @NAME. */
+struct berth_group_conf {
+	char *name;
+	char **members; size_t nmembers;	/* endpoints = ...: specs as -H takes them */
+	char **globs; size_t nglobs;		/* match = ...: over [endpoint] names */
+};
+
 struct berth_config {
 	char *path;			/* the file read, or NULL when none */
 	double refresh_s;		/* re-list interval, default 2 */
@@ -529,6 +536,7 @@ struct berth_config {
 	bool bell;			/* ring on trouble notices; default false */
 	bool read_only;			/* read_only = yes: every endpoint read-only */
 	struct berth_endpoint_conf *endpoints; size_t nendpoints;
+	struct berth_group_conf *groups; size_t ngroups;
 	struct berth_kv *keys; size_t nkeys;	/* [keys] action = key */
 };
 
@@ -538,6 +546,12 @@ struct berth_config {
 int berth_config_load(const char *path, struct berth_config **out, struct berth_error *err);
 void berth_config_free(struct berth_config *c);
 const char *berth_config_endpoint_opt(const struct berth_endpoint_conf *e, const char *key);
+/* Append the endpoints of group name (without its '@') to *specs (NULL-terminated,
+ * *n entries), each once: its endpoints = list in order, then the [endpoint]
+ * names its match = globs take, in the file's order. An unknown group, or one
+ * that names no endpoint, is an error. */
+int berth_config_group(const struct berth_config *cfg, const char *name, char ***specs,
+		       size_t *n, struct berth_error *err);
 
 /* The endpoints berth uses with no -H (cli.md): DOCKER_HOST, the current Docker
  * context, /var/run/docker.sock, Podman's sockets, then the config file's endpoints.

@@ -1,14 +1,16 @@
 /* config.c: the configuration file (berth.conf(5)).
  *
  * An INI-style file: a [general] section of settings, [endpoint NAME] sections
- * (host = SPEC plus any other key, kept for the backend), and a [keys] section
- * (action = keys, kept verbatim: the dashboard's key map checks the names).
+ * (host = SPEC plus any other key, kept for the backend), [group NAME] sections
+ * (endpoints = SPEC..., match = GLOB...: what -H @NAME stands for), and a [keys]
+ * section (action = keys, kept verbatim: the dashboard's key map checks the names).
  * Whole-line comments start with '#' or ';'. Every bad line is an error
  * "FILE:LINE: what is wrong".
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -21,14 +23,14 @@
 #include "berth.h"
 #include "util.h"
 
-enum config_section { SEC_NONE, SEC_GENERAL, SEC_ENDPOINT, SEC_KEYS };
+enum config_section { SEC_NONE, SEC_GENERAL, SEC_ENDPOINT, SEC_GROUP, SEC_KEYS };
 
 struct config_parse {
 	struct berth_config *cfg;
 	const char *file;
 	int line;
 	enum config_section section;
-	int endpoint_line;		/* line of the current [endpoint] header */
+	int endpoint_line;		/* line of the current [endpoint] or [group] header */
 	bool has_secret;
 	struct berth_error *err;
 };
@@ -182,6 +184,35 @@ config_endpoint_key(struct config_parse *p, const char *key, const char *val)
 	return 0;
 }
 
+/* endpoints = and match = take words apart by blanks or commas; a key given
+ * again adds to the list. */
+static int
+config_group_key(struct config_parse *p, const char *key, const char *val)
+{
+	struct berth_group_conf *g = &p->cfg->groups[p->cfg->ngroups - 1];
+	bool members = strcmp(key, "endpoints") == 0;
+	if (!members && strcmp(key, "match") != 0)
+		return config_bad(p, "unknown key %s in [group %s] (endpoints = or match =)", key,
+				  g->name);
+	char *words = xstrdup(val), *save = NULL;
+	size_t added = 0;
+	for (char *w = strtok_r(words, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+		if (*w == '@') {
+			config_bad(p, "[group %s] names %s: a group lists endpoints, not groups",
+				   g->name, w);
+			free(words);
+			return -1;
+		}
+		if (members)
+			strv_push(&g->members, &g->nmembers, w);
+		else
+			strv_push(&g->globs, &g->nglobs, w);
+		added++;
+	}
+	free(words);
+	return added ? 0 : config_bad(p, "%s needs a value in [group %s]", key, g->name);
+}
+
 static int
 config_keys(struct config_parse *p, const char *key, const char *val)
 {
@@ -194,10 +225,23 @@ config_keys(struct config_parse *p, const char *key, const char *val)
 	return 0;
 }
 
+/* A group without a line naming its endpoints. */
+static int
+config_close_group(struct config_parse *p)
+{
+	const struct berth_group_conf *g = &p->cfg->groups[p->cfg->ngroups - 1];
+	if (g->nmembers || g->nglobs)
+		return 0;
+	p->line = p->endpoint_line;
+	return config_bad(p, "[group %s] has no endpoints = or match = line", g->name);
+}
+
 /* A section whose host was left out: Zun when it carries Zun settings. */
 static int
 config_close_endpoint(struct config_parse *p)
 {
+	if (p->section == SEC_GROUP)
+		return config_close_group(p);
 	if (p->section != SEC_ENDPOINT)
 		return 0;
 	struct berth_endpoint_conf *e = &p->cfg->endpoints[p->cfg->nendpoints - 1];
@@ -212,6 +256,27 @@ config_close_endpoint(struct config_parse *p)
 		p->line = p->endpoint_line;
 		return config_bad(p, "[endpoint %s] has no host = line", e->name);
 	}
+	return 0;
+}
+
+/* A new [endpoint NAME] or [group NAME] (word says which). */
+static int
+config_new_section(struct config_parse *p, const char *word, const char *name)
+{
+	struct berth_config *c = p->cfg;
+	bool group = *word == 'g';
+	size_t n = group ? c->ngroups : c->nendpoints;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(group ? c->groups[i].name : c->endpoints[i].name, name) == 0)
+			return config_bad(p, "%s %s is defined twice", word, name);
+	if (group) {
+		c->groups = xrealloc(c->groups, (n + 1) * sizeof *c->groups);
+		c->groups[c->ngroups++] = (struct berth_group_conf){ .name = xstrdup(name) };
+	} else {
+		c->endpoints = xrealloc(c->endpoints, (n + 1) * sizeof *c->endpoints);
+		c->endpoints[c->nendpoints++] = (struct berth_endpoint_conf){ .name = xstrdup(name) };
+	}
+	p->section = group ? SEC_GROUP : SEC_ENDPOINT;
 	return 0;
 }
 
@@ -233,22 +298,18 @@ config_header(struct config_parse *p, char *s)
 		p->section = SEC_KEYS;
 		return 0;
 	}
-	if (strncmp(name, "endpoint", 8) != 0 || (name[8] != ' ' && name[8] != '\t' && name[8]))
+	const char *word = strncmp(name, "group", 5) == 0 ? "group" : "endpoint";
+	size_t wl = strlen(word);
+	if (strncmp(name, word, wl) != 0 || (name[wl] != ' ' && name[wl] != '\t' && name[wl]))
 		return config_bad(p, "unknown section [%s]", name);
-	char *ename = config_trim(name + 8);
-	if (!*ename)
-		return config_bad(p, "%s", "[endpoint] needs a name: [endpoint NAME]");
-	if (strpbrk(ename, " \t:/"))
-		return config_bad(p, "endpoint name '%s' may not contain spaces, ':' or '/'", ename);
-	struct berth_config *c = p->cfg;
-	for (size_t i = 0; i < c->nendpoints; i++)
-		if (strcmp(c->endpoints[i].name, ename) == 0)
-			return config_bad(p, "endpoint %s is defined twice", ename);
-	c->endpoints = xrealloc(c->endpoints, (c->nendpoints + 1) * sizeof *c->endpoints);
-	c->endpoints[c->nendpoints++] = (struct berth_endpoint_conf){ .name = xstrdup(ename) };
-	p->section = SEC_ENDPOINT;
+	char *sname = config_trim(name + wl);
+	if (!*sname)
+		return config_bad(p, "[%s] needs a name: [%s NAME]", word, word);
+	if (strpbrk(sname, " \t:/@"))
+		return config_bad(p, "%s name '%s' may not contain spaces, ':', '/' or '@'", word,
+				  sname);
 	p->endpoint_line = p->line;
-	return 0;
+	return config_new_section(p, word, sname);
 }
 
 /* Strip one pair of matching double quotes around a value. */
@@ -284,12 +345,15 @@ config_line(struct config_parse *p, char *raw)
 		return config_general(p, key, val);
 	case SEC_ENDPOINT:
 		return config_endpoint_key(p, key, val);
+	case SEC_GROUP:
+		return config_group_key(p, key, val);
 	case SEC_KEYS:
 		return config_keys(p, key, val);
 	case SEC_NONE:
 		break;
 	}
-	return config_bad(p, "%s is outside a section ([general], [endpoint NAME] or [keys])", key);
+	return config_bad(p, "%s is outside a section ([general], [endpoint NAME], [group NAME] "
+			  "or [keys])", key);
 }
 
 /* Warn once per process about a file with secrets that others may read. */
@@ -403,6 +467,12 @@ berth_config_free(struct berth_config *c)
 		berth_kv_free(c->endpoints[i].opts, c->endpoints[i].nopts);
 	}
 	free(c->endpoints);
+	for (size_t i = 0; i < c->ngroups; i++) {
+		free(c->groups[i].name);
+		berth_strv_free(c->groups[i].members);
+		berth_strv_free(c->groups[i].globs);
+	}
+	free(c->groups);
 	berth_kv_free(c->keys, c->nkeys);
 	free(c->theme);
 	free(c->path);
@@ -418,4 +488,45 @@ berth_config_endpoint_opt(const struct berth_endpoint_conf *e, const char *key)
 		if (strcmp(e->opts[i].key, key) == 0)
 			return e->opts[i].value;
 	return NULL;
+}
+
+static bool
+group_matches(const struct berth_group_conf *g, const char *endpoint)
+{
+	for (size_t i = 0; i < g->nglobs; i++)
+		if (fnmatch(g->globs[i], endpoint, 0) == 0)
+			return true;
+	return false;
+}
+
+int
+berth_config_group(const struct berth_config *cfg, const char *name, char ***specs, size_t *n,
+		   struct berth_error *err)
+{
+	const struct berth_group_conf *g = NULL;
+	for (size_t i = 0; cfg && i < cfg->ngroups && !g; i++)
+		if (strcmp(cfg->groups[i].name, name) == 0)
+			g = &cfg->groups[i];
+	if (!g && cfg && cfg->path)
+		return berth_fail(err, BERTH_EUSAGE, "no [group %s] in %s", name, cfg->path);
+	if (!g)
+		return berth_fail(err, BERTH_EUSAGE, "no [group %s]: there is no configuration file",
+				  name);
+	size_t named = g->nmembers;
+	for (size_t i = 0; i < g->nmembers; i++)
+		strv_push_new(specs, n, g->members[i]);
+	for (size_t i = 0; i < cfg->nendpoints; i++)
+		if (group_matches(g, cfg->endpoints[i].name)) {
+			strv_push_new(specs, n, cfg->endpoints[i].name);
+			named++;
+		}
+	if (named)
+		return 0;
+	struct buf globs = { 0 };
+	for (size_t i = 0; i < g->nglobs; i++)
+		buf_printf(&globs, "%s%s", i ? " " : "", g->globs[i]);
+	berth_fail(err, BERTH_EUSAGE, "[group %s] names no endpoint: no [endpoint NAME] of %s "
+		   "matches %s", name, cfg->path, globs.data);
+	buf_free(&globs);
+	return -1;
 }

@@ -121,6 +121,15 @@ strv_push(char ***v, size_t *n, const char *s)
 }
 
 void
+strv_push_new(char ***v, size_t *n, const char *s)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*v)[i], s) == 0)
+			return;
+	strv_push(v, n, s);
+}
+
+void
 berth_strv_free(char **v)
 {
 	for (size_t i = 0; v && v[i]; i++)

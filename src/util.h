@@ -39,6 +39,7 @@ void berth_raise_nofile_limit(void);
 size_t strv_len(char *const *v);
 char **strv_dup(char *const *v);
 void strv_push(char ***v, size_t *n, const char *s);	/* keeps *v NULL-terminated */
+void strv_push_new(char ***v, size_t *n, const char *s);	/* strv_push unless s is in *v */
 
 bool str_starts_with(const char *s, const char *prefix);
 /* A configuration word meaning yes: yes, true, on, 1 (any case); false for NULL. */

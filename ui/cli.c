@@ -338,6 +338,26 @@ cli_open_and_list(struct cli *cli, const char *spec, bool all, berth_endpoint **
 	return CLI_OK;
 }
 
+int
+cli_expand_groups(struct cli *cli)
+{
+	char **specs = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < cli->nhosts; i++) {
+		struct berth_error err = { 0 };
+		if (cli->hosts[i][0] != '@') {
+			strv_push_new(&specs, &n, cli->hosts[i]);
+		} else if (berth_config_group(cli->cfg, cli->hosts[i] + 1, &specs, &n, &err) < 0) {
+			berth_strv_free(specs);
+			return cli_fail(&err);
+		}
+	}
+	berth_strv_free(cli->hosts);
+	cli->hosts = specs;
+	cli->nhosts = n;
+	return -1;
+}
+
 char **
 cli_specs(struct cli *cli)
 {

@@ -102,6 +102,9 @@ int cli_open_container(struct cli *cli, const struct cli_verb *v, const char *re
  * (NULL otherwise); *list is the caller's. */
 int cli_open_and_list(struct cli *cli, const char *spec, bool all, berth_endpoint **ep,
 		      struct berth_container ***list, size_t *n);
+/* Replace every -H @GROUP by the group's endpoints (berth.conf(5)), each
+ * endpoint once; -1 to go on, else the exit status after its error. */
+int cli_expand_groups(struct cli *cli);
 /* The specs a verb spanning endpoints works on: -H, else the defaults. */
 char **cli_specs(struct cli *cli);
 

@@ -99,6 +99,8 @@ main(int argc, char **argv)
 		rc = cli_fail(&err);
 		goto out;
 	}
+	if ((rc = cli_expand_groups(&cli)) >= 0)
+		goto out;
 	cli.opts.config_file = cli.config_path;
 	cli.cfg->read_only = cli.cfg->read_only || cli.opts.read_only;
 	cli.cancel = berth_cancel_new();

@@ -146,6 +146,13 @@ test_bad_lines(void)
 		{ "[keys]\nquit = q\nquit = x\n", 3, "quit is bound twice" },
 		{ "[keys]\nquit =\n", 2, "quit needs a key" },
 		{ "[endpoint last]\n", 1, "has no host" },
+		{ "[group]\n", 1, "[group] needs a name" },
+		{ "[group e@x]\nmatch = *\n", 1, "may not contain" },
+		{ "[group g]\nmatch = a\n[group g]\nmatch = b\n", 3, "group g is defined twice" },
+		{ "[group g]\n\n[keys]\n", 1, "[group g] has no endpoints = or match = line" },
+		{ "[group g]\nendpoints = ,\n", 2, "endpoints needs a value" },
+		{ "[group g]\nhost = zun\n", 2, "unknown key host in [group g]" },
+		{ "[group g]\nendpoints = a @h\n", 2, "names @h: a group lists endpoints" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char name[32];
@@ -166,6 +173,51 @@ test_bad_lines(void)
 		   "case %zu: '%s' names line %d and says '%s'", i, err.message, cases[i].line,
 		   cases[i].what);
 	}
+}
+
+/* [group NAME]: its endpoints = list in order, then the [endpoint] names its
+ * globs take in the file's order, each once; what fails says why. */
+static void
+test_groups(void)
+{
+	char *path = write_file("groups.conf",
+				"[endpoint edge-1]\nhost = tcp://e1:2375\n"
+				"[endpoint core]\nhost = unix:///c.sock\n"
+				"[endpoint edge-2]\nhost = tcp://e2:2375\n"
+				"[group edge]\nmatch = edge-*\n"
+				"[group mixed]\nendpoints = unix:///x.sock, edge-2\nmatch = edge-? core\n"
+				"endpoints = core\n"
+				"[group empty]\nmatch = none-*\n", 0600);
+	struct berth_config *c = NULL;
+	struct berth_error err = { 0 };
+	ok(berth_config_load(path, &c, &err) == 0, "a file with groups loads (%s)", err.message);
+	char **specs = NULL;
+	size_t n = 0;
+	ok(berth_config_group(c, "edge", &specs, &n, &err) == 0 && n == 2 &&
+	   strcmp(specs[0], "edge-1") == 0 && strcmp(specs[1], "edge-2") == 0 && !specs[2],
+	   "match = edge-* takes edge-1 and edge-2, in the file's order");
+	berth_strv_free(specs);
+	specs = NULL;
+	n = 0;
+	ok(berth_config_group(c, "mixed", &specs, &n, &err) == 0 && n == 4,
+	   "a group with both keys: %zu endpoints", n);
+	is_str(specs[0], "unix:///x.sock", "... its endpoints = lines in order (a spec as -H takes it)");
+	is_str(specs[1], "edge-2", "... ...");
+	is_str(specs[2], "core", "... and the second endpoints = line adds to the first");
+	is_str(specs[3], "edge-1", "... then what its globs take that is not there yet");
+	ok(berth_config_group(c, "edge", &specs, &n, &err) == 0 && n == 4 && !specs[4],
+	   "a group added after another adds none of the endpoints already there");
+	berth_strv_free(specs);
+	specs = NULL;
+	n = 0;
+	ok(berth_config_group(c, "empty", &specs, &n, &err) < 0 && err.code == BERTH_EUSAGE &&
+	   strstr(err.message, "[group empty] names no endpoint") && strstr(err.message, "none-*"),
+	   "a group whose globs take no endpoint is an error: %s", err.message);
+	ok(berth_config_group(c, "nope", &specs, &n, &err) < 0 &&
+	   strstr(err.message, "no [group nope] in ") && strstr(err.message, path),
+	   "an unknown group is an error naming the file: %s", err.message);
+	berth_strv_free(specs);
+	berth_config_free(c);
 }
 
 static void
@@ -267,6 +319,7 @@ main(void)
 	test_good_file();
 	test_defaults();
 	test_bad_lines();
+	test_groups();
 	test_search_order();
 	test_secret_warning();
 	char cmd[600];
