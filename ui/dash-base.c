@@ -1,13 +1,15 @@
 /* dash-base.c: the bottom of the dashboard's shared state (dash.h): the
- * clock, the request for a frame, the message line and the scrollback size.
- * Every file of the dashboard may call these, the table and the notices
- * included; they call nothing of the dashboard's but sanitize.c, so no
- * circle can pass through them. */
+ * clock, the request for a frame, the message line, the scrollback size and
+ * whether graphs are drawn in ASCII. Every file of the dashboard may call
+ * these, the table and the notices included; they call nothing of the
+ * dashboard's but sanitize.c, so no circle can pass through them. */
 #include "config.h"
 
+#include <langinfo.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dash.h"
 #include "sanitize.h"
@@ -44,4 +46,13 @@ dash_message(struct dash *d, bool error, const char *fmt, ...)
 	free(raw);
 	d->msg_error = error;
 	dash_changed(d);
+}
+
+/* Block characters need a UTF-8 terminal, and say nothing in the mono theme. */
+bool
+dash_graphs_ascii(const struct dash *d)
+{
+	const char *no_color = getenv("NO_COLOR");
+	return strcmp(nl_langinfo(CODESET), "UTF-8") != 0 || (no_color && *no_color) ||
+	       (d->cfg && d->cfg->theme && strcmp(d->cfg->theme, "mono") == 0);
 }

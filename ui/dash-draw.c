@@ -133,3 +133,18 @@ text_cut(const char *s, size_t len, int cols)
 	int used;
 	return walk(s, len, cols, NULL, &nw, &used);
 }
+
+const char *
+draw_graph_cell(double v, double top, int row, int rows, bool ascii)
+{
+	static const char *const blocks[] = { " ", "\u2581", "\u2582", "\u2583", "\u2584",
+					      "\u2585", "\u2586", "\u2587", "\u2588" };
+	static const char *const plain[] = { " ", ".", ".", ":", ":", "=", "=", "#", "#" };
+	if (v < 0)
+		return " ";
+	int eighths = (int)(v / top * rows * 8 + 0.5) - row * 8;
+	if (v > 0 && row == 0 && eighths < 1)
+		eighths = 1;	/* a little is not nothing */
+	eighths = eighths < 0 ? 0 : eighths > 8 ? 8 : eighths;
+	return ascii ? plain[eighths] : blocks[eighths];
+}

@@ -23,5 +23,9 @@ int text_width(const char *s);
 size_t text_tail(const char *s, int cols);
 /* The byte offset where the first cols columns of s end. */
 size_t text_cut(const char *s, size_t len, int cols);
+/* The cell of graph row `row` (0 at the bottom, of rows) for value v of a
+ * scale 0 to top: a block character, or ASCII; v < 0 (not known) is blank. A
+ * sparkline is the one row of rows 1. */
+const char *draw_graph_cell(double v, double top, int row, int rows, bool ascii);
 
 #endif

@@ -774,7 +774,7 @@ ping_start(struct feed *f, struct dash_ep *e, double now)
 
 /* A one-shot call about one container (a stats sample, an inspect); the
  * job's own struct starts with it. */
-struct ctr_job {
+struct sample_job {
 	struct pool_job job;
 	struct feed *f;
 	struct dash_ep *e;
@@ -787,7 +787,7 @@ struct ctr_job {
 /* Submit j (allocated by the caller) about container id of e, counted in e's
  * budget of calls in flight; false, j freed, when the pool refuses it. */
 static bool
-ctr_job_submit(struct ctr_job *j, struct feed *f, struct dash_ep *e, const char *id,
+sample_job_submit(struct sample_job *j, struct feed *f, struct dash_ep *e, const char *id,
 	       void (*run)(struct pool_job *), void (*done)(struct pool_job *), double now)
 {
 	feed_job_init(&j->job, run, done, POOL_BULK, now + STATS_DEADLINE);
@@ -807,14 +807,14 @@ ctr_job_submit(struct ctr_job *j, struct feed *f, struct dash_ep *e, const char 
 /* A finished one-shot call leaves e's budget; the entry of its container, if
  * still listed. */
 static struct dash_stats *
-ctr_job_finish(struct ctr_job *j)
+sample_job_finish(struct sample_job *j)
 {
 	j->e->nstats_inflight--;
 	return feed_stats_find(j->e, j->id);
 }
 
 struct stats_job {
-	struct ctr_job c;
+	struct sample_job c;
 	struct berth_stats_sample s;
 };
 
@@ -840,7 +840,7 @@ stats_done(struct pool_job *pj)
 	struct stats_job *j = (struct stats_job *)pj;
 	struct dash_ep *e = j->c.e;
 	struct feed *f = j->c.f;
-	struct dash_stats *st = ctr_job_finish(&j->c);
+	struct dash_stats *st = sample_job_finish(&j->c);
 	if (st)
 		st->inflight = false;
 	if (j->c.rc < 0 && j->c.err.code == BERTH_EUNSUPPORTED)
@@ -866,7 +866,7 @@ static void
 stats_start(struct feed *f, struct dash_ep *e, struct dash_stats *st, double now)
 {
 	struct stats_job *j = xcalloc(1, sizeof *j);
-	if (!ctr_job_submit(&j->c, f, e, st->id, stats_run, stats_done, now))
+	if (!sample_job_submit(&j->c, f, e, st->id, stats_run, stats_done, now))
 		return;
 	st->inflight = true;
 	st->last = now;
@@ -875,7 +875,7 @@ stats_start(struct feed *f, struct dash_ep *e, struct dash_stats *st, double now
 /* ---------------------------------------------------------------- trouble facts */
 
 struct facts_job {
-	struct ctr_job c;
+	struct sample_job c;
 	struct berth_container *ctr;	/* what the inspect says */
 };
 
@@ -890,7 +890,7 @@ static void
 facts_done(struct pool_job *pj)
 {
 	struct facts_job *j = (struct facts_job *)pj;
-	struct dash_stats *st = ctr_job_finish(&j->c);
+	struct dash_stats *st = sample_job_finish(&j->c);
 	if (st)
 		st->facts_inflight = false;
 	if (st && j->c.rc == 0 && !j->c.f->quit) {
@@ -912,7 +912,7 @@ static void
 facts_start(struct feed *f, struct dash_ep *e, struct dash_stats *st, double now)
 {
 	struct facts_job *j = xcalloc(1, sizeof *j);
-	if (!ctr_job_submit(&j->c, f, e, st->id, facts_run, facts_done, now))
+	if (!sample_job_submit(&j->c, f, e, st->id, facts_run, facts_done, now))
 		return;
 	st->facts_due = false;
 	st->facts_inflight = true;

@@ -111,6 +111,8 @@ void dash_message(struct dash *d, bool error, const char *fmt, ...)
 void dash_changed(struct dash *d);	/* something shown changed: draw a frame */
 double dash_now(void);
 size_t dash_scrollback(const struct dash *d);	/* lines a text pane keeps */
+/* Graphs in ASCII: a non-UTF-8 locale, NO_COLOR, the mono theme. */
+bool dash_graphs_ascii(const struct dash *d);
 
 /* dash-state.c: the shared state's own calls, for the views, the feed and jobs. */
 void dash_rebuild(struct dash *d);	/* after the data changed */

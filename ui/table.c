@@ -12,6 +12,7 @@
 #include "dash-draw.h"
 #include "dash.h"
 #include "sanitize.h"
+#include "stats-history.h"
 #include "table.h"
 #include "theme.h"
 #include "util.h"
@@ -22,6 +23,8 @@ struct col_spec {
 	int priority;		/* lower is kept first on narrow screens */
 	bool keep_end;		/* cut at the start: the end tells values apart */
 };
+
+#define SPARK_POINTS 12	/* samples in the CPU sparkline column */
 
 static const struct col_spec cols[NCOLS] = {
 	[COL_NAME] = { "NAME", 12, 32, 0 },
@@ -38,6 +41,9 @@ static const struct col_spec cols[NCOLS] = {
 	[COL_ENDPOINT] = { "ENDPOINT", 12, 24, 5, true },
 	/* Shown only while a row on screen has a flag. */
 	[COL_FLAGS] = { "FLAGS", 6, 24, 1 },
+	/* The last samples, the newest at the right; shown while a row on
+	 * screen has any, last of all where room is short. */
+	[COL_CPU_HIST] = { "CPU HIST", SPARK_POINTS, SPARK_POINTS, 10 },
 };
 
 #define MARK_W 2	/* "* " before the name */
@@ -302,6 +308,7 @@ cmp_col(const struct row *a, const struct row *b, int col)
 	case COL_MEM: return cmp_num(row_mem(b), row_mem(a));
 	case COL_ENDPOINT: return cmp_str(a->ep->name, b->ep->name);
 	case COL_FLAGS: return cmp_num(row_trouble(b), row_trouble(a));
+	case COL_CPU_HIST: return cmp_num(row_cpu(b), row_cpu(a));
 	}
 	return 0;
 }
@@ -563,6 +570,7 @@ cell_text(const struct row *r, int col)
 		return xstrdup(buf);
 	case COL_ENDPOINT: return sanitize_str(r->ep->name);
 	case COL_FLAGS: return xstrdup(table_flags_text(c, r->st, buf, sizeof buf));
+	case COL_CPU_HIST: return xstrdup("");	/* drawn by draw_sparkline */
 	}
 	return xstrdup("");
 }
@@ -606,16 +614,18 @@ layout(struct table *t, int width, bool multi_ep)
 				if (w > want[c])
 					want[c] = w < cols[c].cap ? w : cols[c].cap;
 			}
-	bool flags = false;
+	bool flags = false, spark = false;
 	char fb[64];
 	for (size_t i = first; i < t->nrows && i < last && !flags; i++)
 		flags = *table_flags_text(t->rows[i].c, t->rows[i].st, fb, sizeof fb) != '\0';
+	for (size_t i = first; t->history && i < t->nrows && i < last && !spark; i++)
+		spark = t->rows[i].c->running && stats_history_last(t->history, t->rows[i].c->id);
 	int used = MARK_W, need[NCOLS];
 	for (int p = 0; p < NCOLS; p++)
 		for (int c = 0; c < NCOLS; c++) {
 			need[c] = want[c] < cols[c].min ? want[c] : cols[c].min;
 			if (cols[c].priority == p && (c != COL_ENDPOINT || multi_ep) &&
-			    (c != COL_FLAGS || flags) &&
+			    (c != COL_FLAGS || flags) && (c != COL_CPU_HIST || spark) &&
 			    used + need[c] + 1 <= width) {
 				on[c] = true;
 				used += need[c] + 1;
@@ -676,6 +686,24 @@ stale_age(const struct feed_ep_state *st, double now)
 	return xasprintf("seen %s", table_duration_text((long)(now - st->last_ok), buf, sizeof buf));
 }
 
+/* A running row's last CPU % samples, one cell each, the newest at the right,
+ * on a scale of 0 to its highest (at least 1%), as the stats view draws them. */
+static void
+draw_sparkline(const struct table *t, const struct row *r, int y, attr_t a)
+{
+	struct stats_point pts[SPARK_POINTS];
+	int w = t->col_w[COL_CPU_HIST] < SPARK_POINTS ? t->col_w[COL_CPU_HIST] : SPARK_POINTS;
+	size_t n = r->c->running ? stats_history_series(t->history, r->c->id, pts, SPARK_POINTS) : 0;
+	size_t first = n > (size_t)w ? n - (size_t)w : 0;
+	double top = 1;
+	for (size_t i = first; i < n; i++)
+		if (pts[i].cpu > top)
+			top = pts[i].cpu;
+	for (size_t i = first; i < n; i++)
+		draw_str(y, t->col_x[COL_CPU_HIST] + w - (int)(n - i), 1,
+			 draw_graph_cell(pts[i].cpu, top, 0, 1, t->graph_ascii), a);
+}
+
 static void
 draw_row(struct table *t, size_t i, int y, int width, bool focused)
 {
@@ -703,7 +731,9 @@ draw_row(struct table *t, size_t i, int y, int width, bool focused)
 			free(s);
 			s = xstrdup(flags_text(r->c, r->st, true, fb, sizeof fb));
 		}
-		if (c == COL_CPU || c == COL_MEM)	/* numbers align right */
+		if (c == COL_CPU_HIST)
+			draw_sparkline(t, r, y, a);
+		else if (c == COL_CPU || c == COL_MEM)	/* numbers align right */
 			draw_str(y, t->col_x[c] + t->col_w[c] - text_width(s), t->col_w[c], s, a);
 		else
 			draw_str_cut(y, t->col_x[c], t->col_w[c], s, a, cols[c].keep_end);

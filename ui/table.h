@@ -9,12 +9,14 @@
 
 struct dash_ep;
 struct dash_stats;
+struct stats_history;
 struct berth_container;
 
 enum column {
 	COL_NAME, COL_ID, COL_IMAGE, COL_STATUS, COL_UP, COL_PORTS, COL_IP, COL_CPU,
 	COL_MEM, COL_ENDPOINT,
 	COL_FLAGS,	/* trouble: "unhealthy", "starting", "oom", "restarts 3" */
+	COL_CPU_HIST,	/* a sparkline of the last CPU % samples */
 	NCOLS
 };
 
@@ -50,6 +52,9 @@ struct table {
 	char **marks;			/* "endpoint\nid" */
 	size_t nmarks;
 	int col_x[NCOLS], col_w[NCOLS];	/* layout of the last draw; w 0: hidden */
+	/* The CPU sparkline's source and characters, set by the view that draws. */
+	const struct stats_history *history;	/* NULL: no sparkline column */
+	bool graph_ascii;
 };
 
 void table_init(struct table *t);

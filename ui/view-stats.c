@@ -84,22 +84,6 @@ graph_scale(const struct graph *g, const struct stats_point *p, size_t n)
 	return top;
 }
 
-/* The cell of graph row `row` (0 at the bottom, of rows) for value v of top. */
-static const char *
-graph_cell(double v, double top, int row, int rows, bool ascii)
-{
-	static const char *const blocks[] = { " ", "\u2581", "\u2582", "\u2583", "\u2584",
-					      "\u2585", "\u2586", "\u2587", "\u2588" };
-	static const char *const plain[] = { " ", ".", ".", ":", ":", "=", "=", "#", "#" };
-	if (v < 0)
-		return " ";
-	int eighths = (int)(v / top * rows * 8 + 0.5) - row * 8;
-	if (v > 0 && row == 0 && eighths < 1)
-		eighths = 1;	/* a little is not nothing */
-	eighths = eighths < 0 ? 0 : eighths > 8 ? 8 : eighths;
-	return ascii ? plain[eighths] : blocks[eighths];
-}
-
 /* One graph: its line (label, last value, scale), then rows of cells. */
 static void
 graph_draw(const struct stats_view *s, const struct graph *g, size_t n, int y, int x, int w,
@@ -117,7 +101,7 @@ graph_draw(const struct stats_view *s, const struct graph *g, size_t n, int y, i
 		draw_fill(y + rows - r, x, w, theme_attr(TH_NORMAL));
 		for (size_t i = 0; i < shown; i++)
 			draw_str(y + rows - r, x + w - (int)shown + (int)i, 1,
-				 graph_cell(g->fig(&s->pts[first + i]), scale, r, rows, s->ascii),
+				 draw_graph_cell(g->fig(&s->pts[first + i]), scale, r, rows, s->ascii),
 				 theme_attr(TH_RUNNING));
 	}
 }
@@ -154,15 +138,6 @@ stats_title(struct view *v, char *buf, size_t len)
 		 HISTORY_SECONDS / 60);
 }
 
-/* Block characters need a UTF-8 terminal, and say nothing in the mono theme. */
-static bool
-stats_ascii(const struct dash *d)
-{
-	const char *no_color = getenv("NO_COLOR");
-	return strcmp(nl_langinfo(CODESET), "UTF-8") != 0 || (no_color && *no_color) ||
-	       (d->cfg && d->cfg->theme && strcmp(d->cfg->theme, "mono") == 0);
-}
-
 static bool
 stats_open(struct view *v, const void *arg)
 {
@@ -178,7 +153,7 @@ stats_open(struct view *v, const void *arg)
 	s->ep = sanitize_str(r->ep->name);
 	s->cap = stats_history_capacity(v->d->history);
 	s->pts = xcalloc(s->cap, sizeof *s->pts);
-	s->ascii = stats_ascii(v->d);
+	s->ascii = dash_graphs_ascii(v->d);
 	v->priv = s;
 	return true;
 }

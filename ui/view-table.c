@@ -160,6 +160,8 @@ table_mouse(struct view *v, const MEVENT *ev)
 static void
 table_view_draw(struct view *v, const struct view_area *a, bool focused)
 {
+	v->d->table.history = v->d->history;
+	v->d->table.graph_ascii = dash_graphs_ascii(v->d);
 	table_draw(&v->d->table, a->y, a->h, a->w, v->d->neps > 1, focused);
 }
 

@@ -4,8 +4,8 @@
 # unhealthy in the FLAGS column, one restarted by its policy shows its restart
 # count there (a symbol, R3, in a narrow terminal), one killed past its memory
 # limit shows oom, notices in the message line when a running
-# container dies or a check turns unhealthy, and the filter's health:,
-# state: and oom words.
+# container dies or a check turns unhealthy, the filter's health:, state:
+# and oom words, and the CPU HIST sparkline (ASCII under LANG=C).
 . "$TOP_SRCDIR/tests/screen/lib.sh"
 need_engine
 need_tmux
@@ -69,6 +69,9 @@ ok $? "health:none with text: the unchecked container whose name matches"
 # The stats view: graphs of the burning container's samples, with scales.
 set_filter "$P-burn"
 wait_gone "$P-calm" 10 >/dev/null
+sparkline() { rows | grep -F "$P-burn " | grep -q '[▁▂▃▄▅▆▇█]'; }
+shows "CPU HIST" && wait_until 30 sparkline
+ok $? "the table's CPU HIST column draws the busy container's last samples" || screen | sed 's/^/#   /'
 graphed() { screen | grep -qE '^CPU +[0-9.]+% +scale 0 to [0-9.]+%' && screen | grep -q '[▁▂▃▄▅▆▇█]'; }
 tm send-keys -t s u
 wait_for "stats $P-burn on unix://$DOCKER_SOCK" 10 && wait_until 30 graphed
@@ -99,6 +102,9 @@ tm_start 160 30 "env LANG=C LC_ALL=C $BERTH -H unix://$DOCKER_SOCK"
 wait_for "connected" 15 >/dev/null
 set_filter "$P-burn"
 wait_row "$P-burn" running 10 >/dev/null
+ascii_sparkline() { rows | grep -F "$P-burn " | grep -q '#'; }
+wait_until 30 ascii_sparkline && ! shows '█'
+ok $? "under LANG=C the CPU HIST column is drawn with ASCII characters"
 tm send-keys -t s u
 ascii_graphed() { screen | grep -qE '^PIDs +1 ' && screen | grep -qE '^ *#+ *$' && ! screen | grep -q '█'; }
 wait_for "stats $P-burn" 10 >/dev/null && wait_until 30 ascii_graphed
