@@ -60,6 +60,8 @@ static const struct action_info actions[ACT_COUNT] = {
 	[ACT_ENDPOINTS] = { "endpoints", "every endpoint: state, error, back-off; enter filters to one", "H" },
 	[ACT_GROUP] = { "group", "group the rows by endpoint, under a header with its state", "z" },
 	[ACT_STATS] = { "stats", "graphs of the container's last 10 minutes: CPU, memory, I/O, PIDs", "u" },
+	[ACT_IMAGES] = { "images", "the images view: d removes (after confirming), P pulls", "I" },
+	[ACT_PULL] = { "pull", "pull an image (in the images view), its progress in the title", "P" },
 };
 
 static unsigned char keymap[KEYMAP_SIZE];

@@ -21,7 +21,8 @@
 	X(prompt_view) \
 	X(confirm_view) \
 	X(menu_view) \
-	X(stats_view)
+	X(stats_view) \
+	X(images_view)
 
 #define DECLARE(ops) extern const struct view_ops ops;
 BUILTIN_VIEWS(DECLARE)
