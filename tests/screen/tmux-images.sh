@@ -70,6 +70,7 @@ ok $? "Esc closes the view"
 tm send-keys -t s q
 tm kill-server >/dev/null 2>&1
 
+TMUX_L=$TMUX_L-2	# a server of its own: the first may still be shutting down
 tm_start 220 30 "exec $BERTH --read-only -H unix://$PODMAN_SOCK"
 wait_for "connected" 15 >/dev/null
 tm send-keys -t s I

@@ -69,6 +69,7 @@ CONF=$(mktemp)
 at_exit "rm -f $CONF"
 printf '[endpoint shown]\nhost = unix://%s\nread_only = yes\n[endpoint free]\nhost = unix://%s\n' \
 	"$DOCKER_SOCK" "$DOCKER_SOCK" >"$CONF"
+TMUX_L=$TMUX_L-2	# a server of its own: the first may still be shutting down
 tm_start 150 20 "exec $BERTH -c $CONF -H shown -H free"
 wait_line 1 "read-only: shown" 15
 ok $? "with one endpoint read-only the title line names it"
