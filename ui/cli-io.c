@@ -259,9 +259,6 @@ cli_cp(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 	if (src.container && dst.container && slash)
 		rc = cli_usage(v, "%s is read as CONTAINER:PATH; a local path holding ':' must "
 			       "start with ./ or /", strchr(src.container, '/') ? src.arg : dst.arg);
-	else if (src.container && dst.container)
-		rc = cli_usage(v, "copying between two containers is not supported; "
-			       "copy to the host first");
 	else if (!src.container && !dst.container)
 		rc = cli_usage(v, "one of SRC and DEST must be CONTAINER:PATH "
 			       "(a local path holding ':' must start with ./ or /)");
@@ -273,9 +270,11 @@ cli_cp(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 		 (dst.container && !*src.path))
 		rc = cli_usage(v, "a path is missing");
 	berth_endpoint *ep = NULL;
-	if (rc < 0)
+	if (rc < 0 && src.container && dst.container)
+		rc = cli_cp_between(cli, src.container, src.path, dst.container, dst.path);
+	else if (rc < 0)
 		rc = cli_open(cli, v, &ep);
-	if (rc == CLI_OK) {
+	if (rc == CLI_OK && ep) {
 		cli_catch_interrupt(cli);
 		struct berth_error err = { 0 };
 		if (cp_run(cli, ep, &src, &dst, &err) < 0)

@@ -111,6 +111,10 @@ char **cli_specs(struct cli *cli);
 /* TIME as logs --since and events take it: unix seconds, an RFC 3339 date, or a
  * duration back from now (90s, 10m, 1h30m); -1 when it is none of these. */
 int cli_parse_time(const char *s, time_t *out);
+/* berth cp CTR1:PATH CTR2:DIR, each container found on the -H endpoints
+ * (cli-cp-between.c). */
+int cli_cp_between(struct cli *cli, const char *src_ref, const char *src_path, const char *dst_ref,
+		   const char *dst_dir);
 /* berth logs with several containers (cli-logs-merged.c). */
 int cli_logs_merged(struct cli *cli, const struct berth_logs_opts *o, char **refs, int nrefs);
 

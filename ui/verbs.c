@@ -192,8 +192,10 @@ const struct cli_verb cli_verbs[] = {
 	{ "exec", cli_exec, "exec [-it] [-e K=V]... [-w DIR] [-u USER] CONTAINER CMD [ARG...]",
 	  "run a command in a container; berth exits with its status", exec_options, NULL },
 	{ "cp", cli_cp, "cp SRC DEST",
-	  "copy files or directories between a container and the host", NULL,
-	  "\nExactly one of SRC and DEST is CONTAINER:PATH. A local path holding ':' must\n"
+	  "copy files or directories between a container and the host, or two containers", NULL,
+	  "\nCTR1:PATH CTR2:DIR copies into the existing directory DIR of another container,\n"
+	  "found on any -H endpoint (one name on several is an error naming them), streamed.\n"
+	  "Otherwise exactly one of SRC and DEST is CONTAINER:PATH. A local path holding ':' must\n"
 	  "start with ./ or /. '-' as SRC reads a tar stream from stdin into the container\n"
 	  "directory DEST; '-' as DEST writes a tar stream of SRC to stdout. A symlink is\n"
 	  "copied as a link, unless given with a trailing / (the directory it points to).\n" },
