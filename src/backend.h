@@ -66,7 +66,7 @@ struct backend_ops {
 	/* Archives: a tar stream of ctr_src is written to sink; put reads a tar from
 	 * the reader and unpacks it into the existing directory ctr_dir. */
 	int (*archive_stat)(struct backend *b, const char *ref, const char *path,
-			    struct archive_stat *st, struct berth_error *);
+			    struct archive_stat *st, berth_cancel *, struct berth_error *);
 	int (*archive_get)(struct backend *b, const char *ref, const char *ctr_src,
 			   berth_sink sink, void *ctx, berth_cancel *, struct berth_error *);
 	int (*archive_put)(struct backend *b, const char *ref, const char *ctr_dir,

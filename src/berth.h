@@ -118,6 +118,10 @@ bool berth_endpoint_read_only(const berth_endpoint *ep);
 /* The refusal's sentence, "read-only: WHAT is refused in read-only mode (ENDPOINT)",
  * when ep is read-only: fills err and returns -1; else 0. what: "removing containers". */
 int berth_refuse_if_read_only(const berth_endpoint *ep, const char *what, struct berth_error *err);
+/* How long a stream, a transfer or a session may go without a sign of life from
+ * the engine before it is given up on: BERTH_STALL_TIMEOUT, else the endpoint's
+ * stall_timeout, else 60 s; 0: never. -1 (err) when the value is no number. */
+int berth_stall_timeout(const berth_endpoint *ep, double *out, struct berth_error *err);
 const char *berth_kind_name(enum berth_kind k);
 
 /* Check that the engine answers; *version gets e.g. "Docker 20.10.24 (API 1.41)".

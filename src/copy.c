@@ -228,16 +228,16 @@ note_skipped(const struct extract_stats *st, struct berth_error *err)
  * *resolved gets the path that was finally looked at. */
 static int
 stat_in_container(struct backend *b, const char *ref, const char *path, struct archive_stat *st,
-		  char **resolved, struct berth_error *err)
+		  char **resolved, berth_cancel *cancel, struct berth_error *err)
 {
 	*resolved = xstrdup(path);
-	if (b->ops->archive_stat(b, ref, path, st, err) < 0)
+	if (b->ops->archive_stat(b, ref, path, st, cancel, err) < 0)
 		return -1;
 	if (!st->exists || !st->is_link)
 		return 0;
 	free(*resolved);
 	*resolved = cp_link_join(path, st->link_target);
-	if (b->ops->archive_stat(b, ref, *resolved, st, err) < 0)
+	if (b->ops->archive_stat(b, ref, *resolved, st, cancel, err) < 0)
 		return -1;
 	if (st->exists && st->is_link)
 		return berth_fail(err, BERTH_EUSAGE, "the destination %s:%s is a symlink to a symlink",
@@ -291,7 +291,7 @@ berth_copy_to(berth_endpoint *ep, const char *host_src, const char *ref,
 	struct archive_stat dst;
 	char *dst_path, *label = xasprintf("%s:%s", ref, ctr_dest);
 	struct cp_plan plan = { 0 };
-	int rc = stat_in_container(b, ref, ctr_dest, &dst, &dst_path, err);
+	int rc = stat_in_container(b, ref, ctr_dest, &dst, &dst_path, cancel, err);
 	if (rc == 0)
 		rc = cp_plan_make(host_src, S_ISDIR(sst.st_mode), dst_path, dst.exists, dst.is_dir,
 				  label, &plan, err);
@@ -347,7 +347,7 @@ berth_copy_to_tar(berth_endpoint *ep, int tar_fd, const char *ref, const char *c
 		return -1;
 	struct archive_stat st;
 	char *dir;
-	int rc = stat_in_container(b, ref, ctr_dir, &st, &dir, err);
+	int rc = stat_in_container(b, ref, ctr_dir, &st, &dir, cancel, err);
 	if (rc == 0 && (!st.exists || !st.is_dir))
 		rc = berth_fail(err, st.exists ? BERTH_EUSAGE : BERTH_ENOTFOUND,
 				"the destination %s:%s %s; a tar stream is unpacked into a directory",
@@ -374,7 +374,7 @@ berth_copy_from(berth_endpoint *ep, const char *ref, const char *ctr_src,
 	if (!b)
 		return -1;
 	struct archive_stat sst;
-	if (b->ops->archive_stat(b, ref, ctr_src, &sst, err) < 0)
+	if (b->ops->archive_stat(b, ref, ctr_src, &sst, cancel, err) < 0)
 		return -1;
 	if (!sst.exists)
 		return berth_fail(err, BERTH_ENOTFOUND, "there is no %s in the container %s", ctr_src,

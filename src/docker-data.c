@@ -112,11 +112,12 @@ stat_refusal(struct backend *b, const char *ref, const char *path,
 
 int
 docker_archive_stat(struct backend *b, const char *ref, const char *path,
-		    struct archive_stat *st, struct berth_error *err)
+		    struct archive_stat *st, berth_cancel *cancel, struct berth_error *err)
 {
 	memset(st, 0, sizeof *st);
 	char *p = archive_path(ref, path, NULL);
-	struct http_request rq = { .method = "HEAD", .path = p, .timeout_s = docker_timeout(b) };
+	struct http_request rq = { .method = "HEAD", .path = p, .timeout_s = docker_timeout(b),
+				   .cancel = cancel };
 	struct http_response resp;
 	int rc = docker_call(b, &rq, &resp, err);
 	free(p);
@@ -144,7 +145,7 @@ get_stream(struct backend *b, const char *path, const char *action, const char *
 {
 	struct http_request rq = { .path = path, .cancel = cancel, .sink = sink, .sink_ctx = ctx };
 	struct http_response resp;
-	if (docker_stall_timeout(b, &rq.stall_s, err) < 0 || docker_call(b, &rq, &resp, err) < 0)
+	if (berth_stall_timeout(b->ep, &rq.stall_s, err) < 0 || docker_call(b, &rq, &resp, err) < 0)
 		return -1;
 	int rc = 0;
 	if (resp.status < 200 || resp.status >= 300)
@@ -173,7 +174,7 @@ docker_archive_put(struct backend *b, const char *ref, const char *ctr_dir,
 	struct http_request rq = { .method = "PUT", .path = p, .upload = rd,
 				   .content_type = "application/x-tar", .cancel = cancel };
 	struct http_response resp;
-	int rc = docker_stall_timeout(b, &rq.stall_s, err);
+	int rc = berth_stall_timeout(b->ep, &rq.stall_s, err);
 	if (rc == 0)
 		rc = docker_call(b, &rq, &resp, err);
 	free(p);
@@ -209,7 +210,7 @@ docker_stats(struct backend *b, const char *ref, struct berth_stats_sample *out,
 	char *p = docker_ctr_path(ref, "/stats?stream=false&one-shot=true");
 	struct http_request rq = { .path = p, .timeout_s = docker_timeout(b), .cancel = cancel };
 	struct http_response resp;
-	int rc = docker_stall_timeout(b, &rq.stall_s, err);
+	int rc = berth_stall_timeout(b->ep, &rq.stall_s, err);
 	if (rc == 0)
 		rc = docker_call(b, &rq, &resp, err);
 	free(p);
@@ -332,7 +333,7 @@ docker_events(struct backend *b, const struct berth_events_opts *o, bool type_co
 	      berth_event_cb cb, void *ctx, berth_cancel *cancel, struct berth_error *err)
 {
 	struct events_probe probe = { .b = b, .cancel = cancel };
-	if (docker_stall_timeout(b, &probe.timeout_s, err) < 0)
+	if (berth_stall_timeout(b->ep, &probe.timeout_s, err) < 0)
 		return -1;
 	char *path = events_path(o, type_container, err);
 	if (!path)

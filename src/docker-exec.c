@@ -131,26 +131,6 @@ demux_sink(void *ctx, enum berth_stream s, const char *buf, size_t len)
 	return demux_feed(ctx, buf, len) != 0;
 }
 
-int
-docker_stall_timeout(struct backend *b, double *out, struct berth_error *err)
-{
-	const char *v = getenv("BERTH_STALL_TIMEOUT");
-	const char *what = "BERTH_STALL_TIMEOUT";
-	if (!v || !*v) {
-		v = berth_config_endpoint_opt(b->ep->conf, "stall_timeout");
-		what = "stall_timeout";
-	}
-	*out = 60;
-	if (!v)
-		return 0;
-	char *end;
-	*out = strtod(v, &end);
-	if (end == v || *end || !(*out >= 0))	/* NaN too */
-		return berth_fail(err, BERTH_EUSAGE, "%s must be a number of seconds, 0 for none (not %s)",
-				  what, v);
-	return 0;
-}
-
 /* Whether the engine says exec id's command still runs: 1, 0, or -1 when it
  * could not be asked within timeout_s. */
 static int
@@ -192,7 +172,8 @@ docker_exec(struct backend *b, const char *ref, char *const argv[],
 {
 	char *id = NULL;
 	double stall;
-	if (docker_stall_timeout(b, &stall, err) < 0 || exec_create(b, ref, argv, o, false, false, &id, cancel, err) < 0)
+	if (berth_stall_timeout(b->ep, &stall, err) < 0 ||
+	    exec_create(b, ref, argv, o, false, false, &id, cancel, err) < 0)
 		return -1;
 	char *path = xasprintf("/exec/%s/start", id);
 	struct exec_probe probe = { .b = b, .id = id, .timeout_s = stall };
@@ -424,7 +405,7 @@ docker_exec_interactive(struct backend *b, const char *ref, char *const argv[],
 {
 	char *id = NULL;
 	double stall;
-	if (docker_stall_timeout(b, &stall, err) < 0 ||
+	if (berth_stall_timeout(b->ep, &stall, err) < 0 ||
 	    exec_create(b, ref, argv, s->opts, s->tty, s->in_fd >= 0, &id, s->cancel, err) < 0)
 		return -1;
 	int code = -1;
@@ -450,7 +431,7 @@ docker_logs(struct backend *b, const char *ref, const struct berth_logs_opts *o,
 	if (o->no_stdout && o->no_stderr)
 		return berth_fail(err, BERTH_EUSAGE, "logs with neither stdout nor stderr show nothing");
 	double stall = 0;	/* a followed log is silent while the container is */
-	if (!o->follow && docker_stall_timeout(b, &stall, err) < 0)
+	if (!o->follow && berth_stall_timeout(b->ep, &stall, err) < 0)
 		return -1;
 	struct json_object *ins;
 	if (docker_inspect_raw(b, ref, &ins, cancel, err) < 0)

@@ -233,7 +233,7 @@ docker_image_pull(struct backend *b, const char *ref, berth_pull_cb progress, vo
 	if (!image_ref_ok(ref))
 		return berth_fail(err, BERTH_EUSAGE, "%s is not an image name", ref);
 	double stall_s;
-	if (docker_stall_timeout(b, &stall_s, err) < 0)
+	if (berth_stall_timeout(b->ep, &stall_s, err) < 0)
 		return -1;
 	struct pull p = { .progress = progress, .ctx = ctx };
 	struct json_stream js = { .tok = json_tokener_new(), .each = pull_message, .ctx = &p };

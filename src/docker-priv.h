@@ -118,15 +118,12 @@ int docker_exec(struct backend *b, const char *ref, char *const argv[],
 		berth_cancel *cancel, struct berth_error *err);
 int docker_exec_interactive(struct backend *b, const char *ref, char *const argv[],
 			    const struct berth_session *s, int *exit_code, struct berth_error *err);
-/* How long a stream may send nothing: BERTH_STALL_TIMEOUT, else the endpoint's
- * stall_timeout, else 60 s; 0 turns the check off. */
-int docker_stall_timeout(struct backend *b, double *out, struct berth_error *err);
 int docker_logs(struct backend *b, const char *ref, const struct berth_logs_opts *o,
 		berth_sink sink, void *ctx, berth_cancel *cancel, struct berth_error *err);
 
 /* docker-data.c */
 int docker_archive_stat(struct backend *b, const char *ref, const char *path,
-			struct archive_stat *st, struct berth_error *err);
+			struct archive_stat *st, berth_cancel *cancel, struct berth_error *err);
 int docker_archive_get(struct backend *b, const char *ref, const char *ctr_src, berth_sink sink,
 		       void *ctx, berth_cancel *cancel, struct berth_error *err);
 int docker_archive_put(struct backend *b, const char *ref, const char *ctr_dir,

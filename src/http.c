@@ -118,6 +118,7 @@ struct xfer {
 	bool cancelled;
 	bool stalled;		/* nothing arrived for rq->stall_s */
 	unsigned long moved, moved_seen;	/* pieces received or sent; as of last_moved */
+	curl_off_t body_sent;	/* of an in-memory body, as curl last reported it */
 	double last_moved;	/* when moved was last seen to change (now_monotonic) */
 	size_t max_body;
 	size_t body_cap;	/* allocated size of resp->body */
@@ -255,6 +256,10 @@ on_progress(void *p, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 	if (berth_cancel_is_set(x->rq->cancel)) {
 		x->cancelled = true;
 		return 1;
+	}
+	if (un > x->body_sent) {	/* a body the engine takes is no stall either */
+		x->body_sent = un;
+		x->moved++;
 	}
 	return 0;
 }

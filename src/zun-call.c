@@ -12,10 +12,12 @@
 #include "model-json.h"
 #include "zun-priv.h"
 
-int
-zun_call(struct zun *z, const char *method, const char *path, const char *body,
-	 double timeout_s, berth_cancel *cancel, struct http_response *resp,
-	 struct berth_error *err)
+/* zun_call with a stall timeout too (stall_s > 0: given up on when Zun sends
+ * nothing, nor takes any of the body, for that long). */
+static int
+call_watched(struct zun *z, const char *method, const char *path, const char *body,
+	     double timeout_s, double stall_s, berth_cancel *cancel, struct http_response *resp,
+	     struct berth_error *err)
 {
 	static const char *const headers[] = {
 		"OpenStack-API-Version: container 1.41",
@@ -25,8 +27,16 @@ zun_call(struct zun *z, const char *method, const char *path, const char *body,
 	struct http_request rq = { .method = method, .path = path, .headers = headers,
 				   .body = body, .body_len = body ? strlen(body) : 0,
 				   .content_type = body ? "application/json" : NULL,
-				   .timeout_s = timeout_s, .cancel = cancel };
+				   .timeout_s = timeout_s, .stall_s = stall_s, .cancel = cancel };
 	return os_request(z->os, OS_SVC_CONTAINER, &rq, resp, err);
+}
+
+int
+zun_call(struct zun *z, const char *method, const char *path, const char *body,
+	 double timeout_s, berth_cancel *cancel, struct http_response *resp,
+	 struct berth_error *err)
+{
+	return call_watched(z, method, path, body, timeout_s, 0, cancel, resp, err);
 }
 
 enum berth_status
@@ -105,15 +115,16 @@ resolve_prefix(struct zun *z, const char *prefix, berth_cancel *cancel)
 	return found;
 }
 
-int
-zun_action(struct zun *z, const char *method, const char *ref, const char *suffix,
-	   const char *body, double timeout_s, berth_cancel *cancel,
-	   struct http_response *resp, struct berth_error *err)
+/* zun_action with a stall timeout (call_watched). */
+static int
+action_watched(struct zun *z, const char *method, const char *ref, const char *suffix,
+	       const char *body, double timeout_s, double stall_s, berth_cancel *cancel,
+	       struct http_response *resp, struct berth_error *err)
 {
 	char *esc = http_escape(ref);
 	char *path = xasprintf("/containers/%s%s", esc, suffix ? suffix : "");
 	free(esc);
-	int rc = zun_call(z, method, path, body, timeout_s, cancel, resp, err);
+	int rc = call_watched(z, method, path, body, timeout_s, stall_s, cancel, resp, err);
 	free(path);
 	if (rc < 0 || resp->status != 404 || !looks_like_prefix(ref))
 		return rc;
@@ -122,10 +133,26 @@ zun_action(struct zun *z, const char *method, const char *ref, const char *suffi
 		return 0;
 	http_response_done(resp);
 	path = xasprintf("/containers/%s%s", uuid, suffix ? suffix : "");
-	rc = zun_call(z, method, path, body, timeout_s, cancel, resp, err);
+	rc = call_watched(z, method, path, body, timeout_s, stall_s, cancel, resp, err);
 	free(path);
 	free(uuid);
 	return rc;
+}
+
+int
+zun_action(struct zun *z, const char *method, const char *ref, const char *suffix,
+	   const char *body, double timeout_s, berth_cancel *cancel,
+	   struct http_response *resp, struct berth_error *err)
+{
+	return action_watched(z, method, ref, suffix, body, timeout_s, 0, cancel, resp, err);
+}
+
+int
+zun_transfer(struct zun *z, const char *method, const char *ref, const char *suffix,
+	     const char *body, double stall_s, berth_cancel *cancel,
+	     struct http_response *resp, struct berth_error *err)
+{
+	return action_watched(z, method, ref, suffix, body, -1, stall_s, cancel, resp, err);
 }
 
 int

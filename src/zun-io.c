@@ -279,16 +279,16 @@ b64_decode(const char *s, struct buf *out)
 /* ------------------------------------------------------------------ */
 /* Archives. */
 
-/* GET /get_archive?path=P, decoded. */
+/* GET /get_archive?path=P, decoded; given up on after stall_s of silence. */
 static int
-archive_fetch(struct zun *z, const char *ref, const char *path, struct buf *tar,
+archive_fetch(struct zun *z, const char *ref, const char *path, double stall_s, struct buf *tar,
 	      berth_cancel *cancel, struct berth_error *err)
 {
 	char *esc = http_escape(path);
 	char *suffix = xasprintf("/get_archive?path=%s", esc);
 	free(esc);
 	struct http_response resp;
-	int rc = zun_action(z, "GET", ref, suffix, NULL, 0, cancel, &resp, err);
+	int rc = zun_transfer(z, "GET", ref, suffix, NULL, stall_s, cancel, &resp, err);
 	free(suffix);
 	if (rc < 0)
 		return -1;
@@ -455,8 +455,8 @@ dir_name(const char *path)
 /* A file outside the workdir: copy it into a fresh directory in the container,
  * archive that directory (which Zun does right), then remove it. */
 static int
-archive_staged(struct zun *z, const char *ref, const char *src, berth_sink sink, void *ctx,
-	       berth_cancel *cancel, struct berth_error *err)
+archive_staged(struct zun *z, const char *ref, const char *src, double stall_s, berth_sink sink,
+	       void *ctx, berth_cancel *cancel, struct berth_error *err)
 {
 	char *const stage[] = { "sh", "-c",
 		"d=/tmp/.berth-cp.$$ && mkdir -p \"$d\" && cp -pP \"$1\" \"$d/\" && echo \"$d\"",
@@ -479,7 +479,7 @@ archive_staged(struct zun *z, const char *ref, const char *src, berth_sink sink,
 		out.data[--out.len] = '\0';
 	char *dir = buf_steal(&out);
 	struct buf tar = { 0 };
-	int rc = archive_fetch(z, ref, dir, &tar, cancel, err);
+	int rc = archive_fetch(z, ref, dir, stall_s, &tar, cancel, err);
 	if (rc == 0)
 		rc = tar_emit(z, &tar, true, NULL, sink, ctx, err);
 	buf_free(&tar);
@@ -497,12 +497,13 @@ zun_archive_get(struct backend *b, const char *ref, const char *ctr_src, berth_s
 {
 	struct zun *z = zun_of(b);
 	struct json_object *doc = NULL;
-	if (zun_fetch(z, ref, &doc, cancel, err) < 0)
+	double stall_s;
+	if (berth_stall_timeout(b->ep, &stall_s, err) < 0 || zun_fetch(z, ref, &doc, cancel, err) < 0)
 		return -1;
 	char *workdir = xstrdup(model_str(doc, "workdir"));
 	json_object_put(doc);
 	struct buf tar = { 0 };
-	int rc = archive_fetch(z, ref, ctr_src, &tar, cancel, err);
+	int rc = archive_fetch(z, ref, ctr_src, stall_s, &tar, cancel, err);
 	bool dir_form = false;
 	size_t count = 0;
 	char *first = NULL;
@@ -515,7 +516,7 @@ zun_archive_get(struct backend *b, const char *ref, const char *ctr_src, berth_s
 		 strcmp(first, base) == 0)
 		rc = tar_emit(z, &tar, false, NULL, sink, ctx, err);
 	else if (rc == 0)
-		rc = archive_staged(z, ref, ctr_src, sink, ctx, cancel, err);
+		rc = archive_staged(z, ref, ctr_src, stall_s, sink, ctx, cancel, err);
 	free(first);
 	free(base);
 	free(parent);
@@ -526,7 +527,7 @@ zun_archive_get(struct backend *b, const char *ref, const char *ctr_src, berth_s
 
 int
 zun_archive_stat(struct backend *b, const char *ref, const char *path,
-		 struct archive_stat *st, struct berth_error *err)
+		 struct archive_stat *st, berth_cancel *cancel, struct berth_error *err)
 {
 	struct zun *z = zun_of(b);
 	memset(st, 0, sizeof *st);
@@ -538,7 +539,7 @@ zun_archive_stat(struct backend *b, const char *ref, const char *path,
 	struct buf out = { 0 };
 	int code;
 	bool missing;
-	if (zun_exec_collect(z, ref, argv, &out, &code, &missing, NULL, err) < 0) {
+	if (zun_exec_collect(z, ref, argv, &out, &code, &missing, cancel, err) < 0) {
 		buf_free(&out);
 		if (err && err->code == BERTH_ECONFLICT) {
 			char why[sizeof err->message];
@@ -581,6 +582,9 @@ zun_archive_put(struct backend *b, const char *ref, const char *ctr_dir,
 		struct tar_reader *rd, berth_cancel *cancel, struct berth_error *err)
 {
 	struct zun *z = zun_of(b);
+	double stall_s;
+	if (berth_stall_timeout(b->ep, &stall_s, err) < 0)
+		return -1;
 	struct buf tar = { 0 };
 	char chunk[65536];
 	for (;;) {
@@ -610,7 +614,7 @@ zun_archive_put(struct backend *b, const char *ref, const char *ctr_dir,
 	char *suffix = xasprintf("/put_archive?path=%s", esc);
 	free(esc);
 	struct http_response resp;
-	int rc = zun_action(z, "POST", ref, suffix, body, 0, cancel, &resp, err);
+	int rc = zun_transfer(z, "POST", ref, suffix, body, stall_s, cancel, &resp, err);
 	free(suffix);
 	free(body);
 	if (rc < 0)

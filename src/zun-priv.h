@@ -31,6 +31,12 @@ int zun_fetch(struct zun *z, const char *ref, struct json_object **doc, berth_ca
 int zun_action(struct zun *z, const char *method, const char *ref, const char *suffix,
 	       const char *body, double timeout_s, berth_cancel *cancel,
 	       struct http_response *resp, struct berth_error *err);
+/* The same for an archive, whose size sets how long it takes: no total
+ * timeout, given up on when Zun sends nothing (nor takes any of the body) for
+ * stall_s seconds (0: never). */
+int zun_transfer(struct zun *z, const char *method, const char *ref, const char *suffix,
+		 const char *body, double stall_s, berth_cancel *cancel,
+		 struct http_response *resp, struct berth_error *err);
 /* One sentence for a failed Zun answer: "cannot VERB REF on ENDPOINT: <title>". */
 int zun_fail(struct zun *z, const struct http_response *resp, const char *verb, const char *ref,
 	     struct berth_error *err);
@@ -105,7 +111,7 @@ int zun_exec(struct backend *b, const char *ref, char *const argv[],
 int zun_logs(struct backend *b, const char *ref, const struct berth_logs_opts *o,
 	     berth_sink sink, void *ctx, berth_cancel *cancel, struct berth_error *err);
 int zun_archive_stat(struct backend *b, const char *ref, const char *path,
-		     struct archive_stat *st, struct berth_error *err);
+		     struct archive_stat *st, berth_cancel *cancel, struct berth_error *err);
 int zun_archive_get(struct backend *b, const char *ref, const char *ctr_src, berth_sink sink,
 		    void *ctx, berth_cancel *cancel, struct berth_error *err);
 int zun_archive_put(struct backend *b, const char *ref, const char *ctr_dir,
