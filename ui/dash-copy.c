@@ -80,8 +80,9 @@ copy_progress_text(struct dash *d, char *buf, size_t len)
 	uint64_t t = atomic_load(&j->total_bytes);
 	fmt_size(atomic_load(&j->done_bytes), done, sizeof done);
 	fmt_size(t, total, sizeof total);
-	snprintf(buf, len, "copying %s %s: %s%s%s", j->up ? "to" : "from", j->c.name, done,
-		 t ? " of " : "", t ? total : "");
+	char note[120];
+	snprintf(buf, len, "copying %s %s: %s%s%s%s", j->up ? "to" : "from", j->c.name, done,
+		 t ? " of " : "", t ? total : "", ep_wait_note(j->c.watch.e, note, sizeof note));
 	return true;
 }
 
@@ -103,7 +104,8 @@ copy_dest_given(struct dash *d, const char *text, int choice, void *ctx)
 	if (answer_missing(d, text, "destination", t))
 		return;
 	struct copy_job *j = xcalloc(1, sizeof *j);
-	ctr_job_init(&j->c, d, &t->v[0], copy_run, copy_done, POOL_STREAM);
+	ctr_job_init(&j->c, d, &t->v[0], t->choice == 0 ? "copy into" : "copy from", copy_run,
+		     copy_done, POOL_STREAM);
 	j->up = t->choice == 0;
 	j->src = xstrdup(t->arg);
 	j->dst = xstrdup(text);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dash-actions.h"
+#include "dash-stall.h"
 #include "dash-targets.h"
 #include "dash.h"
 #include "dialog.h"
@@ -36,6 +37,7 @@ struct act_job {
 	char *assigned;
 	int rc;
 	struct berth_error err;
+	struct stall_watch watch;	/* given up on when its engine stops answering */
 };
 
 static void
@@ -96,6 +98,7 @@ act_done(struct pool_job *pj)
 {
 	struct act_job *j = (struct act_job *)pj;
 	struct bulk *b = j->bulk;
+	stall_watch_end(j->d, &j->watch, &j->err);
 	b->done++;
 	if (j->rc < 0) {
 		if (!b->failed++)
@@ -140,10 +143,16 @@ act_submit(struct dash *d, enum action a, struct targets *t, bool dissociate)
 		j->arg = b->arg;
 		j->force = true;	/* confirmed: delete even if it started since */
 		j->dissociate = dissociate;
+		char *what = a == ACT_FIP ? xasprintf("the floating IP of %s", t->v[i].name)
+			: xasprintf("%s %s", action_name(a), t->v[i].name);
+		stall_watch_init(&j->watch, t->v[i].e, what);
+		free(what);
 		d->nactions++;
 		if (pool_submit(d->pool, &j->job, &j->err) < 0) {
 			j->rc = -1;
 			act_done(&j->job);
+		} else {
+			stall_watch_begin(d, &j->watch, &j->job);
 		}
 	}
 	char note[400];

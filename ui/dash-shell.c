@@ -111,12 +111,12 @@ shell_start(struct dash *d, struct targets *t)
 		return;
 	}
 	struct shell_job *j = xcalloc(1, sizeof *j);
-	ctr_job_init(&j->c, d, &t->v[0], shell_run, shell_done, POOL_STREAM);
+	ctr_job_init(&j->c, d, &t->v[0], "shell in", shell_run, shell_done, POOL_STREAM);
 	targets_free(t);
 	if (!ctr_job_submit(&j->c)) {
 		ctr_job_free(&j->c);
 		return;
 	}
-	dash_message(d, false, "looking for a shell in %s…", j->c.name);
+	dash_message(d, j->c.wait_note[0], "looking for a shell in %s%s…", j->c.name, j->c.wait_note);
 }
 

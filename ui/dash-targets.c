@@ -81,17 +81,32 @@ targets_label(const struct targets *t)
 	return t->n == 1 ? xstrdup(t->v[0].name) : xasprintf("%zu containers", t->n);
 }
 
+/* Every ctr_job's done(): the watch ends first, so the job's own done() finds
+ * the sentence of a job given up on in its err. */
+static void
+ctr_job_done(struct pool_job *pj)
+{
+	struct ctr_job *j = (struct ctr_job *)pj;
+	stall_watch_end(j->d, &j->watch, &j->err);
+	j->then(pj);
+}
+
 void
-ctr_job_init(struct ctr_job *j, struct dash *d, const struct target *g,
+ctr_job_init(struct ctr_job *j, struct dash *d, const struct target *g, const char *verb,
 	     void (*run)(struct pool_job *), void (*done)(struct pool_job *), enum pool_class klass)
 {
 	j->job.run = run;
-	j->job.done = done;
+	j->job.done = ctr_job_done;
+	j->then = done;
 	j->job.klass = klass;
 	j->d = d;
 	j->ep = g->e->ep;
 	j->id = xstrdup(g->id);
 	j->name = xstrdup(g->name);
+	ep_wait_note(g->e, j->wait_note, sizeof j->wait_note);
+	char *what = xasprintf("%s %s", verb, j->name);
+	stall_watch_init(&j->watch, g->e, what);
+	free(what);
 }
 
 void
@@ -105,22 +120,31 @@ ctr_job_free(struct ctr_job *j)
 bool
 ctr_job_submit(struct ctr_job *j)
 {
-	if (pool_submit(j->d->pool, &j->job, &j->err) == 0)
+	if (pool_submit(j->d->pool, &j->job, &j->err) == 0) {
+		stall_watch_begin(j->d, &j->watch, &j->job);
 		return true;
+	}
 	dash_message(j->d, true, "%s", j->err.message);
 	return false;
 }
 
 const char *
-targets_wait_note(const struct targets *t, char *buf, size_t len)
+ep_wait_note(const struct dash_ep *e, char *buf, size_t len)
 {
 	double now = dash_now();
+	struct feed_ep_state st = feed_ep_state(e, now);
 	buf[0] = '\0';
-	for (size_t i = 0; i < t->n && !buf[0]; i++) {
-		struct feed_ep_state st = feed_ep_state(t->v[i].e, now);
-		if (st.cls == FEED_STALLED)
-			snprintf(buf, len, " (its engine is not answering for %.0f s; this waits for it)",
-				 now - st.since);
-	}
+	if (st.cls == FEED_STALLED)
+		snprintf(buf, len, " (its engine is not answering for %.0f s; this waits for it)",
+			 now - st.since);
+	return buf;
+}
+
+const char *
+targets_wait_note(const struct targets *t, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < t->n && !buf[0]; i++)
+		ep_wait_note(t->v[i].e, buf, len);
 	return buf;
 }

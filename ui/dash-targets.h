@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "berth.h"
+#include "dash-stall.h"
 #include "pool.h"
 
 struct dash;
@@ -40,6 +41,8 @@ char *targets_label(const struct targets *t);
 /* When a target's engine is not answering: " (its engine is not answering
  * for 12 s; this waits for it)", so an action never waits silently; else "". */
 const char *targets_wait_note(const struct targets *t, char *buf, size_t len);
+/* The same for one endpoint. */
+const char *ep_wait_note(const struct dash_ep *e, char *buf, size_t len);
 
 /* What every job on one container (inspect, exec, shell, copy) starts with. */
 struct ctr_job {
@@ -49,10 +52,14 @@ struct ctr_job {
 	char *id, *name;
 	int rc;
 	struct berth_error err;
+	char wait_note[120];		/* targets_wait_note's, for the job's first message */
+	struct stall_watch watch;	/* given up on when its engine stops answering */
+	void (*then)(struct pool_job *);	/* the job's own done() */
 };
 
-/* j is the first member of a calloc'ed job; g its container. */
-void ctr_job_init(struct ctr_job *j, struct dash *d, const struct target *g,
+/* j is the first member of a calloc'ed job; g its container; verb says what the
+ * job does to it ("exec in"), for the sentence of a job given up on. */
+void ctr_job_init(struct ctr_job *j, struct dash *d, const struct target *g, const char *verb,
 		  void (*run)(struct pool_job *), void (*done)(struct pool_job *),
 		  enum pool_class klass);
 void ctr_job_free(struct ctr_job *j);

@@ -23,6 +23,7 @@
 struct copy_job;
 struct dash_leases;
 struct dash_notice;
+struct stall_watch;
 
 struct dash {
 	const struct berth_config *cfg;
@@ -49,6 +50,7 @@ struct dash {
 	struct dash_leases *leases;	/* dash-leases.c */
 	struct stats_history *history;	/* stats-history.c: the sampled rows' last ten minutes */
 	struct dash_notice *notice;	/* dash-notice.c: what the last rebuild saw */
+	struct stall_watch *stall_watches;	/* dash-stall.c: the jobs given a stall timeout */
 };
 
 /* dash-feed-host.c: the feed of d's endpoints, its host the dashboard. */

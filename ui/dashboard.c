@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "dash-script.h"
+#include "dash-stall.h"
 #include "dash.h"
 #include "dashboard.h"
 #include "frame.h"
@@ -184,6 +185,9 @@ poll_timeout(struct dash *d, struct dash_script *sc, double now)
 	double leases = dash_leases_next_deadline(d, now);
 	if (leases < next)
 		next = leases;
+	double watches = stall_watch_next_deadline(d, now);
+	if (watches < next)
+		next = watches;
 	if (d->dirty && d->last_frame + FRAME_S < next)
 		next = d->last_frame + FRAME_S;
 	if (dash_busy(d) && now + 0.1 < next)
@@ -231,6 +235,7 @@ run_loop(struct dash *d, struct dash_script *sc)
 		now = dash_now();
 		feed_tick(&d->feed, now);
 		dash_leases_tick(d, now);
+		stall_watch_tick(d, now);
 		frame_tick(d, now);
 		if (dash_busy(d)) {
 			unsigned spin = (unsigned)(now * 10);

@@ -133,7 +133,7 @@ exec_command_given(struct dash *d, const char *text, int choice, void *ctx)
 		return;
 	}
 	struct exec_job *j = xcalloc(1, sizeof *j);
-	ctr_job_init(&j->c, d, &t->v[0], exec_run, exec_done, POOL_STREAM);
+	ctr_job_init(&j->c, d, &t->v[0], "exec in", exec_run, exec_done, POOL_STREAM);
 	j->argv = argv;
 	outbuf_init(&j->out, d->pool, &j->c.job, exec_note);
 	char *cmd = sanitize_str(text);
@@ -149,7 +149,7 @@ exec_command_given(struct dash *d, const char *text, int choice, void *ctx)
 		j->pane = v->priv;
 		j->pane->owner = j;
 		d->nactions++;
-		dash_message(d, false, "running in %s…", j->c.name);
+		dash_message(d, j->c.wait_note[0], "running in %s%s…", j->c.name, j->c.wait_note);
 	}
 	targets_free(t);
 }

@@ -49,7 +49,7 @@ void
 inspect_start(struct dash *d, struct targets *t)
 {
 	struct inspect_job *j = xcalloc(1, sizeof *j);
-	ctr_job_init(&j->c, d, &t->v[0], inspect_run, inspect_done, POOL_FAST);
+	ctr_job_init(&j->c, d, &t->v[0], "inspect", inspect_run, inspect_done, POOL_FAST);
 	j->c.job.deadline = dash_now() + 20;	/* a frozen engine must not hold a worker */
 	char note[400];
 	if (!ctr_job_submit(&j->c))

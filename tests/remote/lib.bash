@@ -7,6 +7,7 @@
 : "${BERTH:=$TOP_BUILDDIR/ui/berth}"
 . "$TOP_SRCDIR/tests/lib/tap.sh"
 . "$TOP_SRCDIR/tests/lib/engines.sh"
+. "$TOP_SRCDIR/tests/lib/certs.sh"
 
 [ -x "$BERTH" ] || bail_out "berth is not built at $BERTH"
 unset DOCKER_HOST DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_TLS DOCKER_CERT_PATH BERTH_CONFIG BERTH_SSH_OPTS
@@ -60,29 +61,6 @@ wait_port()
 		sleep 0.1
 	done
 	return 1
-}
-
-# A CA, a server certificate for 127.0.0.1 and a client certificate in $1
-# (ca.pem, server.pem, server-key.pem, cert.pem, key.pem), as testing.md makes them;
-# also an expired server certificate (old.pem, old-key.pem), an expired client
-# certificate (oldcert.pem), and a second CA that signed nothing (other-ca.pem).
-make_certs()
-{
-	local d=$1
-	mkdir -p "$d" && (
-		cd "$d" || exit 1
-		openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 2 -subj /CN=test-ca
-		openssl req -x509 -newkey rsa:2048 -nodes -keyout other-ca-key.pem -out other-ca.pem -days 2 -subj /CN=other-ca
-		printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >srv.ext
-		printf 'extendedKeyUsage=clientAuth\n' >cli.ext
-		openssl req -new -newkey rsa:2048 -nodes -keyout server-key.pem -subj /CN=127.0.0.1 -out server.csr
-		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out server.pem -days 2 -extfile srv.ext
-		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out old.pem -days -1 -extfile srv.ext
-		cp server-key.pem old-key.pem
-		openssl req -new -newkey rsa:2048 -nodes -keyout key.pem -subj /CN=client -out client.csr
-		openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out cert.pem -days 2 -extfile cli.ext
-		openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out oldcert.pem -days -1 -extfile cli.ext
-	) >"$d/openssl.log" 2>&1
 }
 
 # A mutual-TLS front end (socat) on 127.0.0.1:$1 for the shared engine's socket,

@@ -163,17 +163,36 @@ pd_start() {
 	pd_launch
 }
 
+# pd_engine TAG: the test's engine is a private dockerd (bridge TAG$$), or the
+# test is skipped; DOCKER_SOCK then names it.
+pd_engine() {
+	need_private_dockerd
+	PD_DIR=$(mktemp -d "/tmp/berth-$1.XXXXXX")
+	PD_BRIDGE=$(printf '%.4s' "$1")$$
+	at_exit pd_cleanup
+	pd_start "$PD_DIR" || { sed 's/^/# /' "$PD_DIR/dockerd.log" | tail -n 20; skip_all "the private dockerd did not start"; }
+	pd_load_image
+	DOCKER_SOCK=$PD_SOCK
+}
+
+# wait_ping SOCK: an engine answers GET /_ping on unix socket SOCK (15 s at most).
+wait_ping() {
+	local i
+	for i in $(seq 150); do
+		curl -sf --max-time 1 --unix-socket "$1" http://d/_ping >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# PD_ARGS: more dockerd options (another -H, TLS), word-split.
 pd_launch() {
 	setsid dockerd --data-root "$PD_DIR/data" --exec-root "$PD_DIR/exec" -p "$PD_DIR/docker.pid" \
-		-H "unix://$PD_SOCK" -b "$PD_BRIDGE" --iptables=false --ip-masq=false \
+		-H "unix://$PD_SOCK" $PD_ARGS -b "$PD_BRIDGE" --iptables=false --ip-masq=false \
 		--containerd-namespace "berth-dash-$$" --containerd-plugins-namespace "berth-dash-$$-p" \
 		>>"$PD_DIR/dockerd.log" 2>&1 &
 	PD_LAUNCHER=$!
-	local i
-	for i in $(seq 150); do
-		curl -sf --max-time 1 --unix-socket "$PD_SOCK" http://d/_ping >/dev/null 2>&1 && break
-		sleep 0.1
-	done
+	wait_ping "$PD_SOCK"
 	PD_PID=$(cat "$PD_DIR/docker.pid" 2>/dev/null)
 	[ -n "$PD_PID" ] && curl -sf --max-time 1 --unix-socket "$PD_SOCK" http://d/_ping >/dev/null
 }
@@ -230,4 +249,34 @@ set_filter() {
 	tm send-keys -t s -l "$1"
 	tm send-keys -t s Enter
 	wait_for "filter \"$1\"" 5 >/dev/null
+}
+
+# ---------------------------------------------------------------- a frozen endpoint
+# freeze KIND LABEL PID NAME: the dashboard shows endpoint LABEL with container
+# NAME; after a quiet while, PID (its engine) is stopped (SIGSTOP). The status
+# line must say LABEL is not answering and NAME's row when it was last
+# confirmed. FROZEN_MS: how long the status line took (a figure; 20 s bounds a
+# hang).
+freeze() {
+	local kind=$1 label=$2 pid=$3 name=$4 t0
+	sleep 3
+	t0=$(now_ms)
+	kill -STOP "$pid"
+	at_exit "kill -CONT $pid 2>/dev/null"
+	wait_for "$label: not answering for" 20 >/dev/null
+	ok $? "$kind: with the engine stopped, the status line says it is not answering"
+	FROZEN_MS=$(( $(now_ms) - t0 ))
+	wait_row "$name" "seen " 10
+	ok $? "$kind: its row says when it was last confirmed ($(screen | grep -F "$name " | sed 's/  */ /g'))"
+}
+
+# thaw KIND LABEL PID NAME: after SIGCONT, LABEL is connected and NAME's row
+# confirmed again. THAWED_MS: how long that took (a figure).
+thaw() {
+	local kind=$1 label=$2 pid=$3 name=$4 t0
+	t0=$(now_ms)
+	kill -CONT "$pid"
+	wait_for "$label: connected" 30 >/dev/null && wait_until 30 eval "! row_shows $name 'seen '"
+	ok $? "$kind: after SIGCONT it is connected again and the row confirmed"
+	THAWED_MS=$(( $(now_ms) - t0 ))
 }

@@ -9,16 +9,9 @@
 # measured and printed (a figure, not an assertion: tests never assert speed;
 # 15 s only bounds a hang).
 . "$TOP_SRCDIR/tests/screen/lib.sh"
-need_private_dockerd
 need_engine
 need_tmux
-
-PD_DIR=$(mktemp -d /tmp/berth-feed-freeze.XXXXXX)
-PD_BRIDGE=bf$$
-at_exit pd_cleanup
-pd_start "$PD_DIR" || { sed 's/^/# /' "$PD_DIR/dockerd.log" | tail -n 20; skip_all "the private dockerd did not start"; }
-pd_load_image
-DOCKER_SOCK=$PD_SOCK
+pd_engine feed-freeze
 P=t-feed-freeze-$$
 dk create --name $P-a "$IMAGE" sleep 100000 >/dev/null
 ok $? "a private engine has one container, not running"
