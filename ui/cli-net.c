@@ -166,9 +166,8 @@ connect_option(void *ctx, int opt, const char *arg)
 	return -1;
 }
 
-/* Copy what is readable on from to to; 0 at end of input, -1 on error. */
-static int
-pump_once(int from, int to)
+int
+cli_pump_once(int from, int to)
 {
 	char buf[16384];
 	ssize_t r = read(from, buf, sizeof buf);
@@ -193,14 +192,14 @@ connect_pump(struct cli *cli, int sock)
 			return cli_error("cannot wait for input: %s", strerror(errno));
 		}
 		if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-			int r = pump_once(sock, 1);
+			int r = cli_pump_once(sock, 1);
 			if (r < 0)
 				return cli_error("the connection failed: %s", strerror(errno));
 			if (r == 0)
 				return CLI_OK;
 		}
 		if (in_open && fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			int r = pump_once(0, sock);
+			int r = cli_pump_once(0, sock);
 			if (r < 0)
 				return cli_error("cannot send to the container: %s", strerror(errno));
 			if (r == 0) {

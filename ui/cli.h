@@ -121,6 +121,8 @@ int cli_logs_merged(struct cli *cli, const struct berth_logs_opts *o, char **ref
 /* Catch Ctrl-C into cli->cancel while a long call runs (a second one kills). */
 void cli_catch_interrupt(struct cli *cli);
 
+/* Copy what is readable on from to to; 0 at end of input, -1 on error (cli-net.c). */
+int cli_pump_once(int from, int to);
 /* Write all of buf to fd; -1 on error (errno set). */
 int cli_write_all(int fd, const char *buf, size_t len);
 /* A sink writing BERTH_STDOUT to fd 1 and BERTH_STDERR to fd 2 byte for byte. */
@@ -162,6 +164,7 @@ int cli_endpoints(struct cli *, const struct cli_verb *, int, char **);
 int cli_version(struct cli *, const struct cli_verb *, int, char **);
 int cli_stats(struct cli *, const struct cli_verb *, int, char **);
 int cli_events(struct cli *, const struct cli_verb *, int, char **);
+int cli_forward(struct cli *, const struct cli_verb *, int, char **);
 int cli_images(struct cli *, const struct cli_verb *, int, char **);
 int cli_pull(struct cli *, const struct cli_verb *, int, char **);
 int cli_rmi(struct cli *, const struct cli_verb *, int, char **);

@@ -218,6 +218,12 @@ const struct cli_verb cli_verbs[] = {
 	{ "connect", cli_connect, "connect [-p PORT] CONTAINER",
 	  "connect stdin and stdout to a TCP port of the container, like nc",
 	  connect_options, NULL },
+	{ "forward", cli_forward, "forward CONTAINER PORT [LOCAL_PORT]",
+	  "relay connections to 127.0.0.1:LOCAL_PORT to the container's PORT, until Ctrl-C", NULL,
+	  "\nLOCAL_PORT is PORT when not given, any free port when 0; berth prints\n"
+	  "127.0.0.1:LOCAL_PORT once it listens. Each connection goes the way connect does\n"
+	  "(the container's address, or its published port on the engine's host), so it\n"
+	  "works for remote engines too.\n" },
 	{ "mount", cli_mount, "mount CONTAINER DIR",
 	  "unpack the container's filesystem into DIR", NULL, NULL },
 	{ "run", cli_run,
