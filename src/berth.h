@@ -378,6 +378,11 @@ int berth_resolve_port(const struct berth_container *c, int port, char *host, si
 /* 1 if a TCP connection opens within timeout_s, 0 if not, -1 on error. */
 int berth_port_open(berth_endpoint *ep, const struct berth_container *c, int port,
 		    double timeout_s, berth_cancel *cancel, struct berth_error *err);
+/* "http://HOST:PORT/" as reached from elsewhere: the floating IP, or the port as
+ * published on the engine's host (port <= 0: the only one exposed); NULL when
+ * the port is neither. */
+char *berth_published_url(const berth_endpoint *ep, const struct berth_container *c, int port,
+			  struct berth_error *err);
 /* A connected TCP socket (caller closes it). */
 int berth_open_connection(berth_endpoint *ep, const struct berth_container *c, int port,
 			  int *fd, berth_cancel *cancel, struct berth_error *err);

@@ -19,34 +19,6 @@
 #define GO_MODE_DIR (1u << 31)
 #define GO_MODE_SYMLINK (1u << 27)
 
-/* Standard base64 (Go's StdEncoding) into a NUL-terminated string; NULL when bad. */
-static char *
-base64_decode(const char *in)
-{
-	static const char alphabet[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t n = strlen(in);
-	char *out = xmalloc(n / 4 * 3 + 4);
-	size_t o = 0;
-	unsigned acc = 0;
-	int bits = 0;
-	for (size_t i = 0; i < n && in[i] != '='; i++) {
-		const char *p = strchr(alphabet, in[i]);
-		if (!p || !in[i]) {
-			free(out);
-			return NULL;
-		}
-		acc = acc << 6 | (unsigned)(p - alphabet);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (char)(acc >> bits & 0xff);
-		}
-	}
-	out[o] = '\0';
-	return out;
-}
-
 static char *
 archive_path(const char *ref, const char *path, const char *extra)
 {

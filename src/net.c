@@ -143,6 +143,38 @@ berth_resolve_port(const struct berth_container *c, int port, char *host, size_t
 	return net_resolve(NULL, c, port, host, hostlen, host_port, err);
 }
 
+/* Where people outside reach a port: the floating IP, or the port as published
+ * on the engine's host (never the container's own address, local to that host). */
+char *
+berth_published_url(const berth_endpoint *ep, const struct berth_container *c, int port,
+		    struct berth_error *err)
+{
+	int cport = c ? only_port(c, port, err) : berth_fail(err, BERTH_EUSAGE, "no container was given");
+	if (cport < 0)
+		return NULL;
+	char ehost[256];
+	bool has_host = engine_host(ep, ehost, sizeof ehost);
+	const char *host = NULL;
+	int hport = cport;
+	if (c->floating_ip && c->floating_ip[0])
+		host = c->floating_ip;
+	for (size_t i = 0; !host && i < c->nports; i++) {
+		const struct berth_port *p = &c->ports[i];
+		if (p->container_port != cport || p->host_port <= 0 || strcmp(p->proto, "tcp"))
+			continue;
+		hport = p->host_port;
+		host = !is_wildcard(p->host_ip) ? p->host_ip : has_host ? ehost
+			: ep && ep->kind == BERTH_KIND_ZUN ? NULL : "127.0.0.1";
+	}
+	if (!host) {
+		berth_fail(err, BERTH_ENOTFOUND,
+			   "the port %d of %s is not published (and it has no floating IP)", cport, ctr_name(c));
+		return NULL;
+	}
+	bool v6 = strchr(host, ':') != NULL;
+	return xasprintf("http://%s%s%s:%d/", v6 ? "[" : "", host, v6 ? "]" : "", hport);
+}
+
 /* Connect fd to ai within the deadline; 0, or -1 with errno set (ECANCELED when
  * cancel is set, seen within a tenth of a second). */
 static int

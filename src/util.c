@@ -207,6 +207,52 @@ buf_free(struct buf *b)
 	b->len = b->cap = 0;
 }
 
+static const char base64_alphabet[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+char *
+base64_encode(const void *data, size_t len)
+{
+	const unsigned char *in = data;
+	char *out = xmalloc((len + 2) / 3 * 4 + 1), *o = out;
+	for (size_t i = 0; i < len; i += 3) {
+		unsigned v = (unsigned)in[i] << 16 | (i + 1 < len ? (unsigned)in[i + 1] << 8 : 0) |
+			     (i + 2 < len ? in[i + 2] : 0);
+		*o++ = base64_alphabet[v >> 18 & 63];
+		*o++ = base64_alphabet[v >> 12 & 63];
+		*o++ = i + 1 < len ? base64_alphabet[v >> 6 & 63] : '=';
+		*o++ = i + 2 < len ? base64_alphabet[v & 63] : '=';
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Standard base64 (Go's StdEncoding) into a NUL-terminated string; NULL when bad. */
+char *
+base64_decode(const char *in)
+{
+	size_t n = strlen(in);
+	char *out = xmalloc(n / 4 * 3 + 4);
+	size_t o = 0;
+	unsigned acc = 0;
+	int bits = 0;
+	for (size_t i = 0; i < n && in[i] != '='; i++) {
+		const char *p = strchr(base64_alphabet, in[i]);
+		if (!p || !in[i]) {
+			free(out);
+			return NULL;
+		}
+		acc = acc << 6 | (unsigned)(p - base64_alphabet);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (char)(acc >> bits & 0xff);
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
 double
 now_monotonic(void)
 {

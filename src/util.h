@@ -46,6 +46,10 @@ bool str_starts_with(const char *s, const char *prefix);
 bool str_is_yes(const char *v);
 bool str_ends_with(const char *s, const char *suffix);
 
+/* Standard base64 (Go's StdEncoding), NUL-terminated; decode gives NULL when bad. */
+char *base64_encode(const void *data, size_t len);
+char *base64_decode(const char *in);
+
 /* A growable byte buffer, always NUL-terminated. */
 struct buf {
 	char *data;

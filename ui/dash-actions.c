@@ -33,6 +33,7 @@ static const struct {
 } single[] = {
 	{ ACT_INSPECT, inspect_start, NULL }, { ACT_EXEC, exec_ask, "running commands" },
 	{ ACT_SHELL, shell_start, "interactive sessions" }, { ACT_COPY, copy_ask, NULL },
+	{ ACT_PORT, port_ask, NULL }, { ACT_YANK, yank_ask, NULL },
 };
 
 void

@@ -33,4 +33,15 @@ void copy_ask(struct dash *d, struct targets *t);
 /* "copying to web: 1.2 MiB of 3.0 MiB" while a copy runs: true and buf set. */
 bool copy_progress_text(struct dash *d, char *buf, size_t len);
 
+/* dash-ports.c: probe a port, GET /, show the result and the URL for others. */
+void port_ask(struct dash *d, struct targets *t);
+
+/* dash-yank.c: the container's id, name or URL to the clipboard (OSC 52). */
+void yank_ask(struct dash *d, struct targets *t);
+
+/* What the output view (view-output.c) opens with: a title and its text. */
+struct output_text {
+	const char *title, *text;
+};
+
 #endif

@@ -62,6 +62,8 @@ static const struct action_info actions[ACT_COUNT] = {
 	[ACT_STATS] = { "stats", "graphs of the container's last 10 minutes: CPU, memory, I/O, PIDs", "u" },
 	[ACT_IMAGES] = { "images", "the images view: d removes (after confirming), P pulls", "I" },
 	[ACT_PULL] = { "pull", "pull an image (in the images view), its progress in the title", "P" },
+	[ACT_PORT] = { "port", "probe a port of the container, GET / on it, and show the URL for others", "W" },
+	[ACT_YANK] = { "yank", "copy the container's id, name or URL to the clipboard (OSC 52)", "y" },
 };
 
 static unsigned char keymap[KEYMAP_SIZE];

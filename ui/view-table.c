@@ -129,6 +129,7 @@ table_key(struct view *v, enum action a, int key)
 		return VIEW_HANDLED | VIEW_REPAINT;
 	case ACT_INSPECT: case ACT_EXEC: case ACT_SHELL: case ACT_COPY: case ACT_KILL:
 	case ACT_FIP: case ACT_START: case ACT_STOP: case ACT_RESTART: case ACT_DELETE:
+	case ACT_PORT: case ACT_YANK:
 		action_run(d, a);
 		break;
 	default: return move_key(d, a);

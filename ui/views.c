@@ -22,7 +22,8 @@
 	X(confirm_view) \
 	X(menu_view) \
 	X(stats_view) \
-	X(images_view)
+	X(images_view) \
+	X(output_view)
 
 #define DECLARE(ops) extern const struct view_ops ops;
 BUILTIN_VIEWS(DECLARE)
