@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli-fleet.h"
 #include "cli.h"
 #include "util.h"
 
@@ -168,6 +169,21 @@ ps_print(const struct ps_args *a, struct berth_container **all, size_t nall, boo
 	}
 }
 
+/* One endpoint's list (on a thread of the fleet); the list in e->data. */
+struct ps_list {
+	struct berth_container **list;
+	size_t n;
+};
+
+static int
+ps_list_one(struct fleet_ep *e, void *ctx)
+{
+	const struct ps_args *a = ctx;
+	struct ps_list *l = xcalloc(1, sizeof *l);
+	e->data = l;
+	return berth_list(e->ep, a->all, &l->list, &l->n, e->fleet->cli->cancel, &e->err);
+}
+
 int
 cli_ps(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
@@ -176,30 +192,31 @@ cli_ps(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 	if (rc >= 0 || (rc = cli_check_operands(a.v, argc, argv, first, 0, 0, NULL)) >= 0)
 		return rc;
 	char **specs = cli_specs(cli);
-	bool several = strv_len(specs) > 1;
+	struct fleet f;
+	cli_catch_interrupt(cli);
+	fleet_run(&f, cli, specs, ps_list_one, &a);
 	struct berth_container **all = NULL;
 	size_t nall = 0, answered = 0;
-	rc = CLI_OK;
-	for (size_t s = 0; specs[s]; s++) {
-		berth_endpoint *ep;
-		struct berth_container **list;
-		size_t n;
-		if (cli_open_and_list(cli, specs[s], a.all, &ep, &list, &n) != CLI_OK) {
-			rc = CLI_FAILED;
-		} else {
-			all = xrealloc(all, (nall + n + 1) * sizeof *all);
-			if (n)	/* an empty list may be NULL */
-				memcpy(all + nall, list, n * sizeof *list);
-			nall += n;
+	for (size_t i = 0; i < f.n; i++) {
+		struct ps_list *l = f.eps[i].data;
+		if (l && f.eps[i].rc == 0) {
+			all = xrealloc(all, (nall + l->n + 1) * sizeof *all);
+			if (l->n)	/* an empty list may be NULL */
+				memcpy(all + nall, l->list, l->n * sizeof *l->list);
+			nall += l->n;
 			answered++;
-			free(list);
+			free(l->list);
+		} else if (l) {
+			berth_container_list_free(l->list, l->n);
 		}
-		berth_endpoint_free(ep);
+		free(l);
 	}
-	berth_strv_free(specs);
+	rc = fleet_report(&f);
 	if (answered)
-		ps_print(&a, all, nall, several);
+		ps_print(&a, all, nall, f.n > 1);
 	berth_container_list_free(all, nall);
+	fleet_free(&f);
+	berth_strv_free(specs);
 	return rc;
 }
 

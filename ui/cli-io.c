@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli-fleet.h"
 #include "cli.h"
 #include "util.h"
 
@@ -74,7 +75,7 @@ cli_logs(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 	int first, rc = cli_parse(v, argc, argv, logs_option, &a, &first);
 	if (rc >= 0 || (rc = cli_check_operands(a.v, argc, argv, first, 1, -1, "name a container")) >= 0)
 		return rc;
-	if (argc - first > 1)
+	if (argc - first > 1 || cli->nhosts > 1)
 		return cli_logs_merged(cli, &a.o, argv + first, argc - first);
 	berth_endpoint *ep;
 	if ((rc = cli_open(cli, a.v, &ep)) != CLI_OK)
@@ -173,6 +174,41 @@ exec_session(berth_endpoint *ep, char *const argv[], const struct exec_args *a,
 	return rc;
 }
 
+/* exec on every endpoint of the fleet: argv is CONTAINER CMD [ARG...]. */
+struct exec_fleet {
+	const struct exec_args *a;
+	char **argv;
+};
+
+static int
+exec_on_one(struct fleet_ep *e, void *ctx)
+{
+	const struct exec_fleet *x = ctx;
+	struct berth_exec_opts o = { .env = x->a->env, .workdir = x->a->workdir, .user = x->a->user };
+	int code = 0;
+	if (berth_exec(e->ep, x->argv[0], x->argv + 1, &o, fleet_sink, e, &code,
+		       e->fleet->cli->cancel, &e->err) < 0)
+		return -1;
+	if (code != 0)
+		return berth_fail(&e->err, BERTH_EFAILED, "%s in %s exited with status %d",
+				  x->argv[1], x->argv[0], code);
+	return 0;
+}
+
+/* Each endpoint's output lines labelled with it, as they come; then one
+ * sentence per endpoint that failed (or whose command did); 0 when none. */
+static int
+exec_fleet(struct cli *cli, const struct exec_args *a, char **argv)
+{
+	struct exec_fleet x = { .a = a, .argv = argv };
+	struct fleet f;
+	cli_catch_interrupt(cli);
+	fleet_run(&f, cli, cli->hosts, exec_on_one, &x);
+	int rc = fleet_report(&f);
+	fleet_free(&f);
+	return rc;
+}
+
 int
 cli_exec(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
@@ -181,6 +217,10 @@ cli_exec(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 	if (rc < 0 && argc - first < 2)
 		rc = cli_usage(v, "%s", argc - first < 1 ? "name a container and a command"
 							 : "name a command to run");
+	if (rc < 0 && cli->nhosts > 1 && (a.tty || a.interactive))
+		rc = cli_usage(v, "-i and -t work on one endpoint; give a single -H");
+	else if (rc < 0 && cli->nhosts > 1)
+		rc = exec_fleet(cli, &a, argv + first);
 	berth_endpoint *ep = NULL;
 	if (rc < 0 && (rc = cli_open(cli, v, &ep)) == CLI_OK)
 		rc = -1;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli-fleet.h"
 #include "cli-merge.h"
 #include "cli.h"
 #include "thread.h"
@@ -25,7 +26,7 @@
 struct mlog_source {
 	struct merge *m;
 	size_t index;
-	berth_endpoint *ep;	/* where it was found (owned) */
+	berth_endpoint *ep;	/* where it was found (the fleet's) */
 	char *id, *name;
 	const struct berth_logs_opts *o;
 	bool keep_stamps;	/* -t */
@@ -111,42 +112,74 @@ mlog_emit(void *ctx, size_t src, int fd, const char *line, size_t len)
 		fflush(f);
 }
 
-/* Find ref on the endpoints: exactly one must have it. */
+/* The containers of refs on one endpoint (on a thread of the fleet): found[k]
+ * the container refs[k] names there, or NULL. */
+struct mlog_lookup {
+	char **refs;
+	int nrefs;
+};
+
 static int
-mlog_find(struct cli *cli, char **specs, const char *ref, struct mlog_source *s)
+mlog_lookup_one(struct fleet_ep *e, void *ctx)
 {
-	struct berth_error err = { 0 };
-	int found = 0;
-	for (size_t i = 0; specs[i]; i++) {
-		berth_endpoint *ep;
-		struct berth_container *c;
-		if (berth_endpoint_open(specs[i], &cli->opts, &ep, &err) < 0)
-			return cli_fail(&err);
-		if (berth_inspect(ep, ref, true, &c, cli->cancel, &err) < 0) {
-			berth_endpoint_free(ep);
-			if (err.code == BERTH_ENOTFOUND)
-				continue;
-			return cli_fail(&err);
+	const struct mlog_lookup *l = ctx;
+	struct berth_container **found = xcalloc((size_t)l->nrefs, sizeof *found);
+	e->data = found;
+	for (int k = 0; k < l->nrefs; k++) {
+		struct berth_error err = { 0 };
+		if (berth_inspect(e->ep, l->refs[k], true, &found[k], e->fleet->cli->cancel, &err) == 0)
+			continue;
+		found[k] = NULL;
+		if (err.code != BERTH_ENOTFOUND) {
+			e->err = err;
+			return -1;
 		}
-		if (found++) {
-			berth_container_free(c);
-			berth_endpoint_free(ep);
-			return cli_error("%s is on several endpoints (%s and %s): give one -H",
-					 ref, berth_endpoint_name(s->ep), specs[i]);
-		}
-		s->ep = ep;
-		s->id = xstrdup(c->id);
-		s->name = cli_clean(c->name);
-		berth_container_free(c);
 	}
-	return found ? CLI_OK : cli_error("no such container: %s", ref);
+	return 0;
+}
+
+/* A source for each endpoint that has the container refs[k] (labelled with
+ * the endpoint when there are several); false when none has it. */
+static bool
+mlog_add_sources(struct fleet *f, int k, struct mlog_source **src, size_t *n,
+		 const struct mlog_source *proto)
+{
+	bool any = false;
+	for (size_t i = 0; i < f->n; i++) {
+		struct berth_container **found = f->eps[i].data;
+		struct berth_container *c = found ? found[k] : NULL;
+		if (!c)
+			continue;
+		*src = xrealloc(*src, (*n + 1) * sizeof **src);
+		struct mlog_source *s = &(*src)[*n];
+		*s = *proto;
+		s->index = (*n)++;
+		s->ep = f->eps[i].ep;
+		s->id = xstrdup(c->id);
+		char *name = cli_clean(c->name);
+		s->name = f->n > 1 ? xasprintf("%s/%s", berth_endpoint_name(s->ep), name) : name;
+		if (f->n > 1)
+			free(name);
+		any = true;
+	}
+	return any;
+}
+
+static void
+mlog_lookup_free(struct fleet *f, int nrefs)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		struct berth_container **found = f->eps[i].data;
+		for (int k = 0; found && k < nrefs; k++)
+			berth_container_free(found[k]);
+		free(found);
+	}
 }
 
 static void
 mlog_sources_free(struct mlog_source *src, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		berth_endpoint_free(src[i].ep);
 		free(src[i].id);
 		free(src[i].name);
 		for (int fd = 1; fd <= 2; fd++)
@@ -183,26 +216,38 @@ mlog_run(struct cli *cli, struct mlog_source *src, size_t n, struct merge *m)
 	return rc;
 }
 
+/* Each container is looked for on every endpoint at once (cli-fleet.c), and
+ * followed on each that has it; one that is nowhere is an error before any
+ * log is read. An endpoint that fails (refusing, stalled) is one sentence,
+ * and the others' logs are read all the same (exit status 1). */
 int
 cli_logs_merged(struct cli *cli, const struct berth_logs_opts *user, char **refs, int nrefs)
 {
 	struct berth_logs_opts o = *user;
 	o.timestamps = true;
 	char **specs = cli_specs(cli);
-	struct mlog_source *src = xcalloc((size_t)nrefs, sizeof *src);
-	struct merge *m = merge_new((size_t)nrefs, o.follow);
+	struct mlog_lookup lookup = { .refs = refs, .nrefs = nrefs };
+	struct fleet f;
+	cli_catch_interrupt(cli);
+	fleet_run(&f, cli, specs, mlog_lookup_one, &lookup);
+	struct mlog_source *src = NULL, proto = { .o = &o, .keep_stamps = user->timestamps,
+						  .cancel = cli->cancel };
+	size_t n = 0;
 	int rc = CLI_OK;
-	for (int i = 0; i < nrefs && rc == CLI_OK; i++) {
-		src[i] = (struct mlog_source){ .m = m, .index = (size_t)i, .o = &o,
-					       .keep_stamps = user->timestamps, .cancel = cli->cancel };
-		rc = mlog_find(cli, specs, refs[i], &src[i]);
+	for (int k = 0; k < nrefs; k++)
+		if (!mlog_add_sources(&f, k, &src, &n, &proto))
+			rc = cli_error("no such container: %s", refs[k]);
+	mlog_lookup_free(&f, nrefs);
+	int failed = fleet_report(&f);
+	if (rc == CLI_OK && n) {
+		struct merge *m = merge_new(n, o.follow);
+		for (size_t i = 0; i < n; i++)
+			src[i].m = m;
+		rc = mlog_run(cli, src, n, m);
+		merge_free(m);
 	}
+	mlog_sources_free(src, n);
+	fleet_free(&f);
 	berth_strv_free(specs);
-	if (rc == CLI_OK) {
-		cli_catch_interrupt(cli);
-		rc = mlog_run(cli, src, (size_t)nrefs, m);
-	}
-	merge_free(m);
-	mlog_sources_free(src, (size_t)nrefs);
-	return rc;
+	return rc == CLI_OK ? failed : rc;
 }

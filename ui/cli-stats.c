@@ -20,8 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli-fleet.h"
 #include "cli.h"
-#include "thread.h"
 #include "util.h"
 
 #define STATS_THREADS 8		/* samples taken at once */
@@ -50,6 +50,7 @@ struct stats_run {
 	bool any_failed;	/* a failure was said: the verb exits 1 */
 	pthread_mutex_t lock;
 	berth_cancel *cancel;
+	bool missing;		/* a container named on the command line is nowhere */
 };
 
 static int
@@ -117,33 +118,44 @@ stats_pick(struct stats_run *r, berth_endpoint *ep, struct berth_container **lis
 	}
 }
 
-/* Open every endpoint and pick the containers; eps gets the open endpoints. */
+/* One endpoint's list (on a thread of the fleet): all containers when some
+ * are named, else the running ones. */
+struct stats_list {
+	struct berth_container **list;
+	size_t n;
+};
+
 static int
-stats_targets(struct cli *cli, struct stats_run *r, char **refs, int nrefs, berth_endpoint ***eps,
-	      size_t *neps)
+stats_list_one(struct fleet_ep *e, void *ctx)
+{
+	const bool *all = ctx;
+	struct stats_list *l = xcalloc(1, sizeof *l);
+	e->data = l;
+	return berth_list(e->ep, *all, &l->list, &l->n, e->fleet->cli->cancel, &e->err);
+}
+
+/* List every endpoint at once (f keeps them open) and pick the containers. */
+static int
+stats_targets(struct cli *cli, struct stats_run *r, char **refs, int nrefs, struct fleet *f)
 {
 	char **specs = cli_specs(cli);
+	bool all = nrefs > 0;
+	fleet_run(f, cli, specs, stats_list_one, &all);
 	bool *found = xcalloc((size_t)nrefs + 1, sizeof *found);
-	int rc = CLI_OK;
-	for (size_t s = 0; specs[s]; s++) {
-		berth_endpoint *ep;
-		struct berth_container **list;
-		size_t n;
-		int listed = cli_open_and_list(cli, specs[s], nrefs > 0, &ep, &list, &n);
-		if (ep) {
-			*eps = xrealloc(*eps, (*neps + 1) * sizeof **eps);
-			(*eps)[(*neps)++] = ep;
-		}
-		if (listed != CLI_OK) {
-			rc = listed;
-			continue;
-		}
-		stats_pick(r, ep, list, n, refs, nrefs, found);
-		berth_container_list_free(list, n);
+	for (size_t i = 0; i < f->n; i++) {
+		struct stats_list *l = f->eps[i].data;
+		if (l && f->eps[i].rc == 0)
+			stats_pick(r, f->eps[i].ep, l->list, l->n, refs, nrefs, found);
+		if (l)
+			berth_container_list_free(l->list, l->n);
+		free(l);
 	}
+	int rc = fleet_report(f);
 	for (int k = 0; k < nrefs; k++)
-		if (!found[k])
+		if (!found[k]) {
 			rc = cli_error("no such container: %s", refs[k]);
+			r->missing = true;
+		}
 	free(found);
 	berth_strv_free(specs);
 	return rc;
@@ -156,33 +168,22 @@ static void *
 stats_worker(void *p)
 {
 	struct stats_run *r = p;
-	for (;;) {
-		pthread_mutex_lock(&r->lock);
-		size_t i = r->next++;
-		pthread_mutex_unlock(&r->lock);
-		if (i >= r->n || berth_cancel_is_set(r->cancel))
-			return NULL;
+	size_t i;
+	while ((i = fleet_take(&r->lock, &r->next)) < r->n && !berth_cancel_is_set(r->cancel)) {
 		struct stats_target *t = &r->t[i];
 		t->have_prev = t->cur.read_ns != 0;
 		t->prev = t->cur;
 		t->failed = berth_stats(t->ep, t->id, &t->cur, r->cancel, &t->err) < 0;
 	}
+	return NULL;
 }
 
 /* One round: every target sampled once, STATS_THREADS at a time. */
 static void
 stats_round(struct stats_run *r)
 {
-	pthread_t th[STATS_THREADS];
-	size_t nth = r->n < STATS_THREADS ? r->n : STATS_THREADS, started = 0;
 	r->next = 0;
-	for (size_t i = 0; i < nth; i++)
-		if (berth_thread_start(&th[started], 0, false, stats_worker, r) == 0)
-			started++;
-	if (!started)
-		stats_worker(r);
-	for (size_t i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
+	fleet_threads(r->n < STATS_THREADS ? r->n : STATS_THREADS, stats_worker, r);
 }
 
 /* Say each new failure once (a stalled engine, an error), on stderr. */
@@ -406,14 +407,13 @@ cli_stats(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 		return rc;
 	struct stats_run r = { .cancel = cli->cancel };
 	pthread_mutex_init(&r.lock, NULL);
-	berth_endpoint **eps = NULL;
-	size_t neps = 0;
+	struct fleet f;
 	cli_catch_interrupt(cli);
-	rc = stats_targets(cli, &r, argv + first, argc - first, &eps, &neps);
+	rc = stats_targets(cli, &r, argv + first, argc - first, &f);
 	/* A named container that is nowhere is an error; an endpoint that did not
 	 * answer leaves the others' rows (and exit status 1), as ps does. */
-	if (rc == CLI_OK || (first == argc && r.n))
-		stats_loop(&r, &a, neps > 1);
+	if (!r.missing && (rc == CLI_OK || r.n))
+		stats_loop(&r, &a, f.n > 1);
 	if (r.any_failed && rc == CLI_OK)
 		rc = CLI_FAILED;
 	if (berth_cancel_is_set(cli->cancel))
@@ -423,9 +423,7 @@ cli_stats(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 		free(r.t[i].name);
 	}
 	free(r.t);
-	for (size_t i = 0; i < neps; i++)
-		berth_endpoint_free(eps[i]);
-	free(eps);
+	fleet_free(&f);
 	pthread_mutex_destroy(&r.lock);
 	return rc;
 }

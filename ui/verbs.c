@@ -162,8 +162,9 @@ static const struct cli_option leases_options[] = {
 const struct cli_verb cli_verbs[] = {
 	{ "ps", cli_ps, "ps [-a] [-q] [--format table|json]",
 	  "list containers", ps_options,
-	  "\nWith several -H, lists the containers of every endpoint (and adds an ENDPOINT\n"
-	  "column to the table).\n" },
+	  "\nWith several -H (or a -H @GROUP), lists the containers of every endpoint at once,\n"
+	  "at most 8 at a time, with an ENDPOINT column; an endpoint that fails is one\n"
+	  "line naming it, and the exit status is 1.\n" },
 	{ "inspect", cli_inspect, "inspect CONTAINER...",
 	  "the engine's full document of each container, as a JSON array", NULL, NULL },
 	{ "show", cli_show, "show CONTAINER",
@@ -188,9 +189,15 @@ const struct cli_verb cli_verbs[] = {
 	  "the container's stdout to stdout and stderr to stderr", logs_options,
 	  "\nWith several containers (on one endpoint or across the -H endpoints), every\n"
 	  "line is prefixed with its container's name, in the engines' timestamp order;\n"
-	  "when following, a line waits at most 0.3 s for a quiet container's older ones.\n" },
+	  "when following, a line waits at most 0.3 s for a quiet container's older ones.\n"
+	  "With several -H, each container is followed on every endpoint that has it\n"
+	  "(ENDPOINT/NAME | line); an endpoint that fails is one line naming it (exit 1).\n" },
 	{ "exec", cli_exec, "exec [-it] [-e K=V]... [-w DIR] [-u USER] CONTAINER CMD [ARG...]",
-	  "run a command in a container; berth exits with its status", exec_options, NULL },
+	  "run a command in a container; berth exits with its status", exec_options,
+	  "\nWith several -H (or a -H @GROUP), runs it in the container of that name on\n"
+	  "every endpoint at once (at most 8 at a time), each output line labelled\n"
+	  "ENDPOINT | ; an endpoint where it fails or exits non-zero is one line, and the\n"
+	  "exit status is 1 (0 when all exited 0). -i and -t take one endpoint.\n" },
 	{ "cp", cli_cp, "cp SRC DEST",
 	  "copy files or directories between a container and the host, or two containers", NULL,
 	  "\nCTR1:PATH CTR2:DIR copies into the existing directory DIR of another container,\n"
@@ -266,7 +273,8 @@ const struct cli_verb cli_verbs[] = {
 	  "\nWithout CONTAINER, the containers running when it starts, refreshed every second\n"
 	  "until Ctrl-C. CPU % is docker stats' formula (Podman: CPU time over wall time).\n"
 	  "A sample that fails (a stalled engine, an error) is said on stderr, its row\n"
-	  "shows --, and the exit status is 1.\n" },
+	  "shows --, and the exit status is 1. The endpoints are listed at once (at most\n"
+	  "8 at a time); one that fails is one line naming it, the others' rows come.\n" },
 	{ "events", cli_events, "events [--since T] [--until T] [--filter K=V]... [--format json]",
 	  "the engines' events, one line each: time, endpoint, type, action, actor, exit code or signal",
 	  events_options,
