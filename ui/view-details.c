@@ -1,13 +1,17 @@
 /* view-details.c: a summary of the selected container from the last list
  * (no engine call): names, image, state, health, restarts and OOM kill (as
  * the feed learned them), times, ports, addresses, its lease, the last stats
- * sample and labels. */
+ * sample and labels; under it the container's processes (the engine's top
+ * call on the pool), asked again every refresh interval while the view is
+ * open. Zun has no process list: one sentence says so, once. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include "dash-targets.h"
 #include "dash.h"
 #include "sanitize.h"
 #include "util.h"
@@ -29,7 +33,141 @@ add_time(struct buf *b, const char *label, time_t t)
 		add_field(b, label, s);
 }
 
-/* A summary of the selected container from the last list (no network). */
+/* ---------------------------------------------------------------- processes */
+
+struct top_job;
+
+/* What the details view keeps besides its pane (the pane's owner). */
+struct details {
+	struct pane *pane;
+	char *summary;			/* the text above the processes */
+	struct target g;		/* the container (its endpoint borrowed) */
+	struct top_job *job;		/* in flight, or NULL */
+	double next_top;		/* when to ask again; 0: never (not running, Zun) */
+};
+
+struct top_job {
+	struct ctr_job c;
+	struct berth_top *top;
+	struct details *det;		/* NULL once the view closed */
+};
+
+static void
+top_run(struct pool_job *pj)
+{
+	struct top_job *j = (struct top_job *)pj;
+	j->c.rc = berth_top(j->c.ep, j->c.id, NULL, &j->top, pj->cancel, &j->c.err);
+}
+
+/* The processes as docker top lays them out, tighter: every column but the
+ * last padded to its widest cell and two blanks. */
+static void
+top_text(struct buf *b, const struct berth_top *t)
+{
+	size_t *width = xcalloc(t->ncols + 1, sizeof *width);
+	for (size_t r = 0; r <= t->nrows; r++)
+		for (size_t c = 0; c < t->ncols; c++) {
+			const char *cell = r ? t->cells[(r - 1) * t->ncols + c] : t->titles[c];
+			if (strlen(cell) + 2 > width[c])
+				width[c] = strlen(cell) + 2;
+		}
+	for (size_t r = 0; r <= t->nrows; r++) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			const char *cell = r ? t->cells[(r - 1) * t->ncols + c] : t->titles[c];
+			buf_printf(b, "%-*s", c + 1 < t->ncols ? (int)width[c] : 0, cell);
+		}
+		buf_printf(b, "\n");
+	}
+	free(width);
+}
+
+/* The summary, then the processes section saying what is known. */
+static void
+details_show(struct details *det, const char *procs)
+{
+	char *text = xasprintf("%s\nProcesses\n%s", det->summary, procs);
+	pane_replace_text(det->pane, text);
+	free(text);
+}
+
+static void
+top_done(struct pool_job *pj)
+{
+	struct top_job *j = (struct top_job *)pj;
+	struct details *det = j->det;
+	if (det && !j->c.d->quit) {
+		struct buf b = { 0 };
+		det->job = NULL;
+		det->next_top = dash_now() + j->c.d->refresh_s;
+		if (j->c.rc == 0) {
+			top_text(&b, j->top);
+		} else if (j->c.err.code == BERTH_EUNSUPPORTED) {
+			buf_printf(&b, "%s has no process list.\n",
+				   det->g.e->kind == BERTH_KIND_ZUN ? "Zun" : "This engine");
+			det->next_top = 0;
+		} else {
+			buf_printf(&b, "(%s)\n", j->c.err.message);
+		}
+		details_show(det, b.data ? b.data : "");
+		buf_free(&b);
+		dash_changed(j->c.d);
+	}
+	if (j->top)
+		berth_top_free(j->top);
+	ctr_job_free(&j->c);
+}
+
+static void
+top_start(struct details *det, struct dash *d)
+{
+	struct top_job *j = xcalloc(1, sizeof *j);
+	ctr_job_init(&j->c, d, &det->g, "the processes of", top_run, top_done, POOL_BULK);
+	j->c.job.deadline = dash_now() + 20;	/* a frozen engine must not hold a worker */
+	j->det = det;
+	if (!ctr_job_submit(&j->c)) {
+		ctr_job_free(&j->c);
+		det->next_top = dash_now() + d->refresh_s;
+		return;
+	}
+	det->job = j;
+}
+
+static double
+details_deadline(struct view *v, double now)
+{
+	struct details *det = ((struct pane *)v->priv)->owner;
+	(void)now;
+	return det->next_top && !det->job ? det->next_top : 1e300;
+}
+
+static int
+details_tick(struct view *v, double now)
+{
+	struct details *det = ((struct pane *)v->priv)->owner;
+	if (det->next_top && !det->job && now >= det->next_top)
+		top_start(det, v->d);
+	return 0;
+}
+
+static void
+details_close(struct view *v)
+{
+	struct details *det = ((struct pane *)v->priv)->owner;
+	if (det->job) {	/* its done() frees it */
+		det->job->det = NULL;
+		pool_cancel(&det->job->c.job);
+	}
+	free(det->summary);
+	free(det->g.id);
+	free(det->g.name);
+	free(det);
+	pane_view_close(v);
+}
+
+/* ---------------------------------------------------------------- summary */
+
+/* A summary of the selected container from the last list (no network), and
+ * its processes from the engine. */
 static bool
 details_open(struct view *v, const void *arg)
 {
@@ -103,15 +241,24 @@ details_open(struct view *v, const void *arg)
 	}
 	char *name = sanitize_str(c->name);
 	char *title = xasprintf("details %s", name);
-	pane_set_text(pane_new(v, title), b.data ? b.data : "");
+	struct details *det = xcalloc(1, sizeof *det);
+	det->pane = pane_new(v, title);
+	det->pane->owner = det;
+	det->summary = b.data ? b.data : xstrdup("");
+	det->g = (struct target){ .e = r->ep, .id = xstrdup(c->id), .name = xstrdup(c->name),
+				  .running = c->running };
+	pane_set_text(det->pane, "");
+	details_show(det, c->running ? "(asking the engine)\n" : "none: it is not running\n");
+	logpane_home(&det->pane->lp);
+	if (c->running)
+		top_start(det, d);
 	free(title);
 	free(name);
-	buf_free(&b);
 	return true;
 }
 
 const struct view_ops details_view = {
 	.name = "details", PANE_VIEW_HOOKS, .open = details_open,
-	.close = pane_view_close,
+	.deadline = details_deadline, .tick = details_tick, .close = details_close,
 };
 

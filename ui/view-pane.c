@@ -112,6 +112,25 @@ pane_set_text(struct pane *p, const char *text)
 	logpane_home(&p->lp);
 }
 
+void
+pane_replace_text(struct pane *p, const char *text)
+{
+	struct logpane *lp = &p->lp;
+	bool top = lp->at_top, follow = lp->follow;
+	uint64_t from_first = lp->anchor - lp->first_seq;
+	char search[sizeof lp->search];
+	memcpy(search, lp->search, sizeof search);
+	logpane_clear(lp);
+	logpane_add_text(lp, BERTH_STDOUT, text);
+	memcpy(lp->search, search, sizeof search);
+	if (top) {
+		logpane_home(lp);
+	} else if (!follow && lp->count) {
+		lp->follow = false;
+		lp->anchor = lp->first_seq + (from_first < lp->count ? from_first : lp->count - 1);
+	}
+}
+
 int
 pane_view_key(struct view *v, enum action a, int key)
 {

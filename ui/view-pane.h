@@ -29,6 +29,9 @@ struct pane {
 struct pane *pane_new(struct view *v, const char *title);
 /* Replace its text with text, shown from the top. */
 void pane_set_text(struct pane *p, const char *text);
+/* Replace its text with text, the reader's place (top, a line, the bottom) and
+ * search kept: a text refreshed while shown. */
+void pane_replace_text(struct pane *p, const char *text);
 /* The overlay hooks: every key stays in it; Esc, q and the details key close it. */
 int pane_view_key(struct view *v, enum action a, int key);
 int pane_view_mouse(struct view *v, const MEVENT *ev);

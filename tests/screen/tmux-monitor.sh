@@ -5,7 +5,8 @@
 # count there (a symbol, R3, in a narrow terminal), one killed past its memory
 # limit shows oom, notices in the message line when a running
 # container dies or a check turns unhealthy, the filter's health:, state:
-# and oom words, and the CPU HIST sparkline (ASCII under LANG=C).
+# and oom words, the CPU HIST sparkline (ASCII under LANG=C), and the
+# processes in details.
 . "$TOP_SRCDIR/tests/screen/lib.sh"
 need_engine
 need_tmux
@@ -65,6 +66,18 @@ ok $? "state:exited keeps the exited container only"
 set_filter "health:none $P-c"
 wait_for "$P-calm" 10 && row_gone "$P-sick"
 ok $? "health:none with text: the unchecked container whose name matches"
+
+# Details: the container's processes, asked again while the view is open.
+set_filter "$P-calm"
+wait_row "$P-calm" running 10 >/dev/null
+tm send-keys -t s Enter
+wait_for "details $P-calm" 10 && wait_until 20 shows "sleep 100000" && shows "Processes" && shows "PID"
+ok $? "details show the container's processes (docker top's columns)" || screen | sed 's/^/#   /'
+dk exec -d $P-calm sleep 4242
+wait_until 30 shows "sleep 4242"
+ok $? "details ask for the processes again while open: a new one shows"
+tm send-keys -t s Escape
+wait_gone "details $P-calm" 5 >/dev/null
 
 # The stats view: graphs of the burning container's samples, with scales.
 set_filter "$P-burn"

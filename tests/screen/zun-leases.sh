@@ -109,6 +109,8 @@ details "$P-edge"
 screen | grep "^Reservation" | sed 's/^/#   /'
 screen | grep "^Reservation" | grep -F "$ZS_RESERVATION (lease edge-demo, ACTIVE, ends " | grep -Eq "[12]h [0-9]{2}m left\)"
 ok $? "the details show the container's reservation and its lease"
+wait_until 10 shows "Zun has no process list."
+ok $? "the details say once that Zun has no process list" || screen | sed 's/^/#   /'
 quit
 grep -q "^berth: warning: TLS certificate verification is off for Keystone" "$W/tls.err"
 ok $? "after quitting, the warning is printed on stderr"
