@@ -9,6 +9,9 @@
 # engine answers, the headless dashboard's rows (its script's :dump-model: id,
 # name, status word, exit code when exited) must equal `docker ps -a`, read
 # before and after the dump, within CONVERGE_S (a hang bound, not a speed claim).
+# Then, on each engine, the time the rows take to become the engine's again
+# after a freeze (a container exited meanwhile) and after an engine restart is
+# measured and printed (a figure, not an assertion).
 #
 # Engines: a PRIVATE dockerd (tests/screen/lib.sh pd_start) and a private
 # Podman service of its own (own storage and socket), never the shared ones.
@@ -248,10 +251,44 @@ run_seed() {
 	ek ps -aq | xargs -r timeout 60 docker -H "unix://$ENGINE_SOCK" rm -f >/dev/null 2>&1
 }
 
+# ---------------------------------------------------------------- recovery, measured
+# recovered WHAT: once the engine answers again, the rows become the engine's;
+# how long that took (from the first answer to a comparison that agrees, so a
+# comparison's time too) is added to RECOVERY: a figure, CONVERGE_S a hang bound.
+recovered() {
+	local t0
+	wait_until 60 engines_ping "$ENGINE_SOCK"
+	t0=$(now_ms)
+	wait_until "$CONVERGE_S" converged
+	ok $? "$ENGINE: after $1, the dashboard's rows are the engine's again" || {
+		diff <(printf '%s\n' "$TRUTH") <(printf '%s\n' "$MODEL") | grep '^[<>]' | sed 's/^/#   /'; }
+	RECOVERY="$RECOVERY $1: $(( $(now_ms) - t0 )) ms;"
+}
+
+# measure_recovery: a container that exits while the engine is frozen, then an
+# engine restart (running containers stop, an always one comes back).
+measure_recovery() {
+	RECOVERY=
+	dash_start "$ENGINE-recovery"
+	ek run -d --network none --name $P-r1 "$IMAGE" sh -c "$LOOP" >/dev/null
+	ek run -d --network none --restart always --name $P-r2 "$IMAGE" sh -c "$LOOP" >/dev/null
+	wait_until "$CONVERGE_S" converged
+	ek run -d --network none --name $P-r3 "$IMAGE" sh -c "sleep 2; exit 7" >/dev/null
+	local pid; pid=$(engine_pid)
+	kill -STOP "$pid"; sleep 5; kill -CONT "$pid"
+	recovered "SIGSTOP for 5 s (a container exited meanwhile)"
+	engine_restart
+	recovered "an engine restart"
+	dash_stop
+	diag "measured on $ENGINE, from the engine's first answer to the dashboard's rows equal to docker ps -a:$RECOVERY"
+	ek ps -aq | xargs -r timeout 60 docker -H "unix://$ENGINE_SOCK" rm -f >/dev/null 2>&1
+}
+
 run_engine() {
 	local seed
 	proxy_start || { ok 1 "$ENGINE: the proxy started"; return; }
 	for seed in $(seeds "$@"); do run_seed "$seed"; done
+	measure_recovery
 	proxy_stop
 }
 
