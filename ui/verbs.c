@@ -162,9 +162,9 @@ static const struct cli_option leases_options[] = {
 const struct cli_verb cli_verbs[] = {
 	{ "ps", cli_ps, "ps [-a] [-q] [--format table|json]",
 	  "list containers", ps_options,
-	  "\nWith several -H (or a -H @GROUP), lists the containers of every endpoint at once,\n"
-	  "at most 8 at a time, with an ENDPOINT column; an endpoint that fails is one\n"
-	  "line naming it, and the exit status is 1.\n" },
+	  "\nWith several -H (or a -H @GROUP), lists the containers of every endpoint at\n"
+	  "once, at most 8 at a time, with an ENDPOINT column; an endpoint that fails is\n"
+	  "one line naming it, and the exit status is 1.\n" },
 	{ "inspect", cli_inspect, "inspect CONTAINER...",
 	  "the engine's full document of each container, as a JSON array", NULL, NULL },
 	{ "show", cli_show, "show CONTAINER",
