@@ -271,12 +271,15 @@ freeze() {
 }
 
 # thaw KIND LABEL PID NAME: after SIGCONT, LABEL is connected and NAME's row
-# confirmed again. THAWED_MS: how long that took (a figure).
+# confirmed again. THAWED_MS: how long until the status line said connected,
+# CONFIRMED_MS until the row was confirmed (figures).
 thaw() {
 	local kind=$1 label=$2 pid=$3 name=$4 t0
 	t0=$(now_ms)
 	kill -CONT "$pid"
-	wait_for "$label: connected" 30 >/dev/null && wait_until 30 eval "! row_shows $name 'seen '"
-	ok $? "$kind: after SIGCONT it is connected again and the row confirmed"
+	wait_for "$label: connected" 30 >/dev/null
 	THAWED_MS=$(( $(now_ms) - t0 ))
+	wait_until 30 eval "! row_shows $name 'seen '"
+	ok $? "$kind: after SIGCONT it is connected again and the row confirmed"
+	CONFIRMED_MS=$(( $(now_ms) - t0 ))
 }

@@ -29,7 +29,7 @@ freeze_case() {
 	ok $? "$kind: the dashboard shows the endpoint connected and its container"
 	freeze "$kind" "$label" "$pid" "$name"
 	thaw "$kind" "$label" "$pid" "$name"
-	TIMES="$TIMES $kind $FROZEN_MS ms (thawed in $THAWED_MS ms);"
+	TIMES="$TIMES $kind $FROZEN_MS ms (after SIGCONT: connected in $THAWED_MS ms, the row in $CONFIRMED_MS ms);"
 	tm kill-server
 }
 

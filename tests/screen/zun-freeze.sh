@@ -59,5 +59,5 @@ wait_for "its engine has not answered for" 60 >/dev/null &&
 	screen | tail -1 | grep -qE "^.{0,2}the floating IP of $P-edge: its engine has not answered for [0-9]+ s, so berth gave up"
 ok $? "... and ends after the stall timeout in one sentence ($(screen | tail -1 | sed 's/  */ /g'))"
 thaw Zun zun "$ZS_SIM_PID" $P-edge
-diag "measured: SIGSTOP to the status line saying so: $FROZEN_MS ms; SIGCONT to connected and confirmed: $THAWED_MS ms"
+diag "measured: SIGSTOP to the status line saying so: $FROZEN_MS ms; SIGCONT to connected: $THAWED_MS ms, to the row confirmed: $CONFIRMED_MS ms"
 done_testing
