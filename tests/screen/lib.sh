@@ -274,12 +274,13 @@ freeze() {
 # confirmed again. THAWED_MS: how long until the status line said connected,
 # CONFIRMED_MS until the row was confirmed (figures).
 thaw() {
-	local kind=$1 label=$2 pid=$3 name=$4 t0
+	local kind=$1 label=$2 pid=$3 name=$4 t0 said
 	t0=$(now_ms)
 	kill -CONT "$pid"
 	wait_for "$label: connected" 30 >/dev/null
+	said=$?
 	THAWED_MS=$(( $(now_ms) - t0 ))
-	wait_until 30 eval "! row_shows $name 'seen '"
+	wait_until 30 eval "! row_shows $name 'seen '" && [ $said = 0 ]
 	ok $? "$kind: after SIGCONT it is connected again and the row confirmed"
 	CONFIRMED_MS=$(( $(now_ms) - t0 ))
 }
