@@ -49,9 +49,12 @@ run "$BERTH" -c "$TAP_TMP/nested.conf" ps
 like "$RC $(err)" "^1 berth: .*nested.conf:2: \[group broken\] names @edge: a group lists endpoints, not groups" \
 	"a group naming a group: the file's line says why" || tap_show_last
 
-# The dashboard with -H @edge: the rows of the group's endpoints, no others.
+# The dashboard with -H @edge: the rows of the group's endpoints, no others
+# (each endpoint's rows come when its list does: wait for all three).
 cat >"$TAP_TMP/script" <<EOS
 :timeout 60
+:wait standin-00-001
+:wait standin-01-001
 :wait standin-02-001
 :dump-model $TAP_TMP/model
 :wait-file $TAP_TMP/model
