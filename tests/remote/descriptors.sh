@@ -39,7 +39,7 @@ unlike "$(cat "$TAP_TMP/raised.err")" "too many open files|connection failed" \
 	"... and follows the events of $NSTAND endpoints without running short"
 
 # The hard limit lowered too: the streams that cannot open say why.
-sh -c "ulimit -n $LIMIT && exec timeout -s INT 5 \"\$0\" \"\$@\"" "$BERTH" "${HOSTS[@]}" events >/dev/null 2>"$TAP_TMP/low.err"
+sh -c "ulimit -n $LIMIT && exec timeout -s INT 10 \"\$0\" \"\$@\"" "$BERTH" "${HOSTS[@]}" events >/dev/null 2>"$TAP_TMP/low.err"
 diag "$(sort "$TAP_TMP/low.err" | uniq -c | sort -rn | head -3)"
 like "$(cat "$TAP_TMP/low.err")" "^berth: too many open files: raise ulimit -n \(it allows $LIMIT; " \
 	"events under ulimit -n $LIMIT: what could not open says too many open files"
