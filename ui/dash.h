@@ -76,6 +76,12 @@ void dash_leases_free(struct dash *d);
 void notice_rows(struct dash *d);	/* after the lists changed */
 void notice_free(struct dash *d);
 
+/* dash-compose.c: compose projects. */
+/* The project in docker compose's or podman-compose's labels, or NULL. */
+const char *compose_project(const struct berth_container *c);
+/* Mark every row of the selected container's project on its endpoint. */
+void compose_mark_project(struct dash *d);
+
 /* dash-warn.c: libberth's warnings in the message line while the screen is ours. */
 void dash_warn_begin(void);		/* from now on, collect them */
 void dash_warn_attach(struct dash *d);	/* the screen is up: show them */

@@ -64,6 +64,7 @@ static const struct action_info actions[ACT_COUNT] = {
 	[ACT_PULL] = { "pull", "pull an image (in the images view), its progress in the title", "P" },
 	[ACT_PORT] = { "port", "probe a port of the container, GET / on it, and show the URL for others", "W" },
 	[ACT_YANK] = { "yank", "copy the container's id, name or URL to the clipboard (OSC 52)", "y" },
+	[ACT_PROJECT] = { "project", "mark every container of the selected one's compose project", "M" },
 };
 
 static unsigned char keymap[KEYMAP_SIZE];

@@ -485,6 +485,16 @@ table_toggle_mark(struct table *t)
 }
 
 void
+table_mark(struct table *t, struct row *r)
+{
+	if (r->marked)
+		return;
+	t->marks = xrealloc(t->marks, (t->nmarks + 1) * sizeof *t->marks);
+	t->marks[t->nmarks++] = mark_key(r->ep->name, r->c->id);
+	r->marked = true;
+}
+
+void
 table_clear_marks(struct table *t)
 {
 	for (size_t i = 0; i < t->nmarks; i++)

@@ -65,6 +65,7 @@ struct row *table_selected(struct table *t);
 void table_move(struct table *t, long delta);	/* clamps */
 void table_select(struct table *t, size_t i);
 void table_toggle_mark(struct table *t);
+void table_mark(struct table *t, struct row *r);	/* marked already: nothing */
 void table_clear_marks(struct table *t);
 bool table_is_marked(const struct table *t, const char *ep, const char *id);
 const char *table_col_name(enum column c);
