@@ -40,6 +40,8 @@ from docker import Docker, DockerError  # noqa: E402
 
 MIN_VER = (1, 1)
 MAX_VER = (1, 41)
+# Keystone (one uwsgi worker) can take seconds a token on a loaded machine: wait for it.
+KEYSTONE_TIMEOUT_S = 45
 CREATE_DELAY = float(os.environ.get("ZUNSIM_CREATE_DELAY", "1.0"))
 START_DELAY = float(os.environ.get("ZUNSIM_START_DELAY", "0.7"))
 EXEC_TIMEOUT = float(os.environ.get("ZUNSIM_EXEC_TIMEOUT", "5"))
@@ -114,7 +116,7 @@ class Keystone:
             "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}
         rq = urllib.request.Request(self.url + "/auth/tokens", data=json.dumps(body).encode(),
                                     headers={"Content-Type": "application/json"}, method="POST")
-        with urllib.request.urlopen(rq, timeout=10) as r:
+        with urllib.request.urlopen(rq, timeout=KEYSTONE_TIMEOUT_S) as r:
             doc = json.loads(r.read())
             self.service_token = r.headers["X-Subject-Token"]
             self.service_expires = parse_time(doc["token"]["expires_at"]) - 10
@@ -132,7 +134,7 @@ class Keystone:
             rq = urllib.request.Request(self.url + "/auth/tokens", headers={
                 "X-Auth-Token": self.service_token, "X-Subject-Token": token})
             try:
-                with urllib.request.urlopen(rq, timeout=10) as r:
+                with urllib.request.urlopen(rq, timeout=KEYSTONE_TIMEOUT_S) as r:
                     doc = json.loads(r.read())["token"]
             except urllib.error.HTTPError as e:
                 if e.code in (401, 404):
@@ -178,7 +180,7 @@ class Site:
 
     # ---------------------------------------------------------------- faults
 
-    def take_fault(self, method, path):
+    def take_fault(self, method, path, token):
         with self.lock:
             for f in self.faults:
                 if f["count"] <= 0:
@@ -186,6 +188,8 @@ class Site:
                 if f.get("method") and f["method"] != method:
                     continue
                 if f.get("match") and f["match"] not in path:
+                    continue
+                if f["kind"] == "revoked" and f.setdefault("token", token) != token:
                     continue
                 f["count"] -= 1
                 return dict(f)
@@ -581,7 +585,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                              if self.headers.get("X-Auth-Token") else None,
                              "t": time.time()})
             entry = site.log[-1]
-        fault = site.take_fault(self.command, self.path)
+        fault = site.take_fault(self.command, self.path, entry["token"])
         if fault:
             kind = fault["kind"]
             if kind == "slow":
@@ -595,7 +599,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.send(500, {"NeutronError": {"type": "HTTPInternalServerError",
                                                         "message": "Request Failed: internal server error while processing your request.",
                                                         "detail": ""}})
-            elif kind == "401":
+            elif kind in ("401", "revoked"):
                 return self.unauthorized()
         q = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
         try:
@@ -624,7 +628,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         token = self.headers.get("X-Auth-Token")
         if not token:
             return None
-        return self.site.ks.validate(token)
+        try:
+            return self.site.ks.validate(token)
+        except OSError as e:  # keystonemiddleware's answer when Keystone does not
+            raise ApiError(503, "Service Unavailable", detail=f"Keystone did not answer the token check: {e}")
 
     def unauthorized(self):
         self.send(401, {"error": {"code": 401, "title": "Unauthorized",
