@@ -290,4 +290,5 @@ skip 1 "TestCpSymlinkFromConToHostFollowSymlink: berth cp has no -L"
 skip 1 "TestCpToContainerWithPermissions: berth cp has no -a"
 skip 1 "TestCpUnprivilegedUser: needs a user 'unprivilegeduser' allowed on the engine's socket"
 
+cleanup	# now: tap_done removes the directory that holds D
 tap_done
