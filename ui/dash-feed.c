@@ -205,39 +205,94 @@ struct events_job {
 	struct ev_rec *pending;
 	size_t npending;
 	bool overflow;		/* more than EVENTS_PENDING_MAX were waiting */
+	struct feed_event *logged;	/* for the events view; beyond the max, dropped */
+	size_t nlogged;
 	time_t since;		/* the engine's time of the last event seen, or 0 */
 	int rc;
 	struct berth_error err;
 };
 
+/* What an event's action does to the table; *noise: not worth the events
+ * view either. */
 static enum ev_kind
-event_kind(const char *action)
+event_kind(const char *action, bool *noise)
 {
-	static const struct { const char *word; enum ev_kind kind; } map[] = {
-		{ "start", EV_RUNNING }, { "restart", EV_RUNNING }, { "unpause", EV_RUNNING },
-		{ "die", EV_EXITED }, { "pause", EV_PAUSED }, { "destroy", EV_DESTROY },
-		{ "remove", EV_DESTROY }, { "rename", EV_RENAME },
+	static const struct { const char *word; enum ev_kind kind; bool noise; } map[] = {
+		{ "start", EV_RUNNING, false }, { "restart", EV_RUNNING, false },
+		{ "unpause", EV_RUNNING, false }, { "die", EV_EXITED, false },
+		{ "pause", EV_PAUSED, false }, { "destroy", EV_DESTROY, false },
+		{ "remove", EV_DESTROY, false }, { "rename", EV_RENAME, false },
 		/* The health the table's FLAGS show comes with the list. */
-		{ "health_status", EV_RELIST },
+		{ "health_status", EV_RELIST, false },
 		/* Followed by "die" when they end the container. */
-		{ "kill", EV_IGNORE }, { "stop", EV_IGNORE }, { "oom", EV_IGNORE },
-		/* Nothing the table shows. */
-		{ "exec_", EV_IGNORE }, { "top", EV_IGNORE }, { "resize", EV_IGNORE },
-		{ "attach", EV_IGNORE }, { "detach", EV_IGNORE }, { "copy", EV_IGNORE },
-		{ "export", EV_IGNORE }, { "commit", EV_IGNORE }, { "archive-path", EV_IGNORE },
-		{ "extract-to-dir", EV_IGNORE },
-		{ "mount", EV_IGNORE }, { "unmount", EV_IGNORE }, { "checkpoint", EV_IGNORE },
-		{ "init", EV_IGNORE }, { "cleanup", EV_IGNORE }, { "sync", EV_IGNORE },
+		{ "kill", EV_IGNORE, false }, { "stop", EV_IGNORE, false },
+		{ "oom", EV_IGNORE, false },
+		/* Nothing the table or the events view shows. */
+		{ "exec_", EV_IGNORE, true }, { "top", EV_IGNORE, true },
+		{ "resize", EV_IGNORE, true }, { "attach", EV_IGNORE, true },
+		{ "detach", EV_IGNORE, true }, { "copy", EV_IGNORE, true },
+		{ "export", EV_IGNORE, true }, { "commit", EV_IGNORE, true },
+		{ "archive-path", EV_IGNORE, true }, { "extract-to-dir", EV_IGNORE, true },
+		{ "mount", EV_IGNORE, true }, { "unmount", EV_IGNORE, true },
+		{ "checkpoint", EV_IGNORE, true }, { "init", EV_IGNORE, true },
+		{ "cleanup", EV_IGNORE, true }, { "sync", EV_IGNORE, true },
 	};
+	*noise = false;
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
 		size_t n = strlen(map[i].word);
 		/* "exec_" is a prefix; the others are whole words ("die", not
 		 * "died"), maybe with details ("health_status: healthy"). */
 		if (strncmp(action, map[i].word, n) == 0 &&
-		    (map[i].word[n - 1] == '_' || action[n] == '\0' || action[n] == ':'))
+		    (map[i].word[n - 1] == '_' || action[n] == '\0' || action[n] == ':')) {
+			*noise = map[i].noise;
 			return map[i].kind;
+		}
 	}
 	return EV_RELIST;
+}
+
+/* ---------------------------------------------------------------- the events kept */
+
+static void
+feed_event_clear(struct feed_event *ev)
+{
+	free(ev->id);
+	free(ev->name);
+	free(ev->action);
+	free(ev->signal);
+}
+
+/* Keep ev (its strings now the ring's), the oldest giving way. */
+static void
+feed_event_keep(struct feed *f, struct feed_event *ev)
+{
+	if (!f->events)
+		f->events = xcalloc(FEED_EVENTS_MAX, sizeof *f->events);
+	size_t at = (f->events_head + f->events_count) % FEED_EVENTS_MAX;
+	if (f->events_count == FEED_EVENTS_MAX) {
+		feed_event_clear(&f->events[f->events_head]);
+		f->events_head = (f->events_head + 1) % FEED_EVENTS_MAX;
+	} else {
+		f->events_count++;
+	}
+	f->events[at] = *ev;
+	f->events_seq++;
+}
+
+const struct feed_event *
+feed_event_newest(const struct feed *f, size_t i)
+{
+	return &f->events[(f->events_head + f->events_count - 1 - i) % FEED_EVENTS_MAX];
+}
+
+void
+feed_events_free(struct feed *f)
+{
+	for (size_t i = 0; i < f->events_count; i++)
+		feed_event_clear(&f->events[(f->events_head + i) % FEED_EVENTS_MAX]);
+	free(f->events);
+	f->events = NULL;
+	f->events_count = f->events_head = 0;
 }
 
 static void
@@ -261,10 +316,23 @@ static int
 events_cb(void *ctx, const struct berth_event *ev)
 {
 	struct events_job *j = ctx;
-	enum ev_kind k = ev->action ? event_kind(ev->action) : EV_IGNORE;
-	if ((ev->type && strcmp(ev->type, "container") != 0) || k == EV_IGNORE)
+	bool noise = true;
+	enum ev_kind k = ev->action ? event_kind(ev->action, &noise) : EV_IGNORE;
+	if ((ev->type && strcmp(ev->type, "container") != 0) || (k == EV_IGNORE && noise))
 		return berth_cancel_is_set(j->job.cancel);
 	pthread_mutex_lock(&j->lock);
+	if (!noise && j->nlogged < EVENTS_PENDING_MAX) {
+		j->logged = xrealloc(j->logged, (j->nlogged + 1) * sizeof *j->logged);
+		j->logged[j->nlogged++] = (struct feed_event){
+			.time = ev->time, .endpoint = j->e->name, .id = xstrdup(ev->id ? ev->id : ""),
+			.name = ev->name ? xstrdup(ev->name) : NULL, .action = xstrdup(ev->action),
+			.signal = ev->signal ? xstrdup(ev->signal) : NULL, .exit_code = ev->exit_code };
+	}
+	if (k == EV_IGNORE) {
+		pthread_mutex_unlock(&j->lock);
+		pool_notify(j->f->pool, &j->note);
+		return berth_cancel_is_set(j->job.cancel);
+	}
 	if (j->npending < EVENTS_PENDING_MAX && ev->id && *ev->id) {
 		j->pending = xrealloc(j->pending, (j->npending + 1) * sizeof *j->pending);
 		j->pending[j->npending++] = (struct ev_rec){
@@ -459,12 +527,20 @@ events_note(struct pool_job *pj)
 	struct dash_ep *e = j->e;
 	pthread_mutex_lock(&j->lock);
 	struct ev_rec *recs = j->pending;
-	size_t n = j->npending;
+	size_t n = j->npending, nlogged = j->nlogged;
 	bool overflow = j->overflow;
+	struct feed_event *logged = j->logged;
 	j->pending = NULL;
 	j->npending = 0;
 	j->overflow = false;
+	j->logged = NULL;
+	j->nlogged = 0;
 	pthread_mutex_unlock(&j->lock);
+	for (size_t i = 0; i < nlogged; i++)
+		feed_event_keep(j->f, &logged[i]);
+	free(logged);
+	if (nlogged)
+		feed_changed(j->f, false);
 	bool relist = overflow, changed = false;
 	double now = j->f->ops->now();
 	for (size_t i = 0; i < n && !j->f->quit; i++) {
@@ -511,6 +587,9 @@ events_done(struct pool_job *pj)
 	if (!j->f->quit && !e->no_events)
 		request_list(j->f, e);
 	ev_rec_free(j->pending, j->npending);
+	for (size_t i = 0; i < j->nlogged; i++)
+		feed_event_clear(&j->logged[i]);
+	free(j->logged);
 	pthread_mutex_destroy(&j->lock);
 	free(j);
 }

@@ -259,6 +259,7 @@ dash_free(struct dash *d)
 	frame_close_all(d);
 	feed_shutdown(&d->feed);
 	pool_free(d->pool);
+	feed_events_free(&d->feed);
 	dash_leases_free(d);
 	stats_history_free(d->history);
 	notice_free(d);

@@ -129,6 +129,18 @@ struct feed_row {
 	struct dash_stats *st;
 };
 
+/* One engine event, kept for the events view: every container event of every
+ * endpoint but the noise (exec_*, attach, resize, top...). */
+struct feed_event {
+	time_t time;
+	const char *endpoint;		/* borrowed: the endpoint's name */
+	char *id, *name, *action;	/* name may be NULL */
+	char *signal;			/* a kill's signal, or NULL */
+	int exit_code;			/* a die's exit code, or -1 */
+};
+
+#define FEED_EVENTS_MAX 1000	/* events kept, the oldest giving way */
+
 /* What the feed tells its host, and asks it. */
 struct feed_host {
 	void *ctx;
@@ -158,7 +170,16 @@ struct feed {
 	double log_start_at;		/* debounced start of the log follow; 0: none */
 	double trim_at, trimmed_at;	/* malloc_trim: when next, when last */
 	struct stats_history *history;	/* the host's resource history (stats-history.c), or NULL */
+	/* The last FEED_EVENTS_MAX events, a ring; events_seq counts every one. */
+	struct feed_event *events;
+	size_t events_head, events_count;
+	uint64_t events_seq;
 };
+
+/* The i-th newest event kept (i < f->events_count). */
+const struct feed_event *feed_event_newest(const struct feed *f, size_t i);
+/* Free the kept events (the feed's end). */
+void feed_events_free(struct feed *f);
 
 /* Start every endpoint's feed (f's fields above ops..logs set). */
 void feed_start(struct feed *f);

@@ -120,6 +120,7 @@ table_key(struct view *v, enum action a, int key)
 	case ACT_MOUSE: dash_set_mouse(d, !d->mouse); break;
 	case ACT_LEASES: view_open(d, "leases", NULL); break;
 	case ACT_STATS: view_open(d, "stats", NULL); break;
+	case ACT_EVENTS: view_open(d, "events", NULL); break;
 	case ACT_ENDPOINTS: view_open(d, "endpoints", NULL); break;
 	case ACT_IMAGES: view_open(d, "images", NULL); break;
 	case ACT_PROJECT: compose_mark_project(d); break;

@@ -23,7 +23,8 @@
 	X(menu_view) \
 	X(stats_view) \
 	X(images_view) \
-	X(output_view)
+	X(output_view) \
+	X(events_view)
 
 #define DECLARE(ops) extern const struct view_ops ops;
 BUILTIN_VIEWS(DECLARE)

@@ -6,7 +6,7 @@
 # limit shows oom, notices in the message line when a running
 # container dies or a check turns unhealthy, the filter's health:, state:
 # and oom words, the CPU HIST sparkline (ASCII under LANG=C), and the
-# processes in details.
+# processes in details, and the events view.
 . "$TOP_SRCDIR/tests/screen/lib.sh"
 need_engine
 need_tmux
@@ -54,6 +54,20 @@ wait_for "$P-sick2 on unix://$DOCKER_SOCK turned unhealthy" 60
 ok $? "a health check that turns unhealthy raises a notice"
 screen | grep -q "filter \"$P\"\|^ *NAME" && ! screen | grep -q "logs $P-sick2"
 ok $? "the notice leaves the focus and the panes as they were"
+
+# The events view: the docker stop above, newest first, filterable.
+tm send-keys -t s v
+wait_for "events" 5 && wait_until 20 shows "$P-calm  die  exit 137" && shows "$P-calm  kill  signal"
+ok $? "v opens the events view: the stopped container's kill and die, with signal and exit code" ||
+	screen | sed 's/^/#   /'
+set_filter "$P-calm die"
+wait_until 10 shows "$P-calm  die  exit 137" && ! rows | grep -q "  kill  "
+ok $? "the events view's filter keeps the matching events only"
+tm send-keys -t s Escape
+wait_gone 'events · filter' 5 && shows "$P-calm  kill  signal"
+ok $? "Esc clears the events view's filter"
+tm send-keys -t s Escape
+wait_for "NAME" 5 >/dev/null
 dk start $P-calm >/dev/null
 wait_row "$P-calm" running 30 >/dev/null
 

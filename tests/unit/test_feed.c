@@ -387,6 +387,7 @@ teardown(void)
 {
 	feed_shutdown(&f);
 	pool_free(pool);
+	feed_events_free(&f);
 	feed_free_endpoint(&ep0);
 	logpane_done(&logs);
 }
@@ -735,6 +736,25 @@ test_trouble_facts(void)
 	teardown();
 }
 
+/* The events view's source: every container event but the noise, newest first. */
+static void
+test_events_kept(void)
+{
+	setup_connected();
+	engine_event("exec_start: sh", "a", -1);
+	engine_event("kill", "a", -1);
+	engine_event("die", "a", 137);
+	UNTIL(!ENG(nq) && f.events_count == 2);
+	drain_once();
+	is_int((long)f.events_count, 2, "the kill and the die are kept, the exec is not");
+	const struct feed_event *ev = f.events_count ? feed_event_newest(&f, 0) : NULL;
+	ok(ev && strcmp(ev->action, "die") == 0 && ev->exit_code == 137 &&
+	   strcmp(ev->endpoint, ep0.name) == 0, "the newest first: the die, its exit code, its endpoint");
+	ev = f.events_count == 2 ? feed_event_newest(&f, 1) : NULL;
+	ok(ev && strcmp(ev->action, "kill") == 0, "then the kill");
+	teardown();
+}
+
 static void
 test_log_follow(void)
 {
@@ -951,6 +971,7 @@ main(void)
 	test_stall_deadline();
 	test_stats();
 	test_trouble_facts();
+	test_events_kept();
 	test_log_follow();
 	test_frozen_engine();
 	test_probe_refused();
