@@ -36,17 +36,18 @@ OPS = os.path.join(HERE, "dockerpy_ops.py")
 FULL = dict(n_total=1000, n_running=100, seq=1000000, big_mib=256, tree_files=200,
             rounds=dict(ps=(5, 15, 50), inspect=(9, 31, 20), logs=(2, 9, 80),
                         exec=(5, 21, 30), cp_in=(3, 9, 60), cp_out=(3, 9, 60),
-                        tree_in=(5, 15, 30), tree_out=(5, 15, 30), version=(9, 31, 20)),
+                        tree_in=(5, 15, 30), tree_out=(5, 15, 30), version=(9, 31, 20),
+                        stats=(3, 9, 60)),
             hyperfine_runs=20, callgrind=True, dash=dashboard.FULL)
 SMOKE = dict(n_total=30, n_running=4, seq=20000, big_mib=8, tree_files=200,
              rounds={k: (1, 1, 0) for k in ("ps", "inspect", "logs", "exec", "cp_in", "cp_out",
-                                            "tree_in", "tree_out", "version")},
+                                            "tree_in", "tree_out", "version", "stats")},
              hyperfine_runs=0, callgrind=False, dash=dashboard.SMOKE)
 
 
 # What --only can select.
 ROWS = ("ps", "inspect", "logs", "exec", "cp_in", "cp_out", "tree_in", "tree_out", "version",
-        "dashboard")
+        "stats", "dashboard")
 
 T0 = time.monotonic()
 
@@ -91,7 +92,8 @@ class Workload:
         self.create(self.logs, ["seq", str(p["seq"])])
         self.eng.start(self.logs)
         parallel(lambda n: self.create(n, ["sleep", "86400"]), fill)
-        parallel(self.eng.start, [self.run, self.cp, self.stop] + fill[:nrun])
+        self.running = [self.run, self.cp, self.stop] + fill[:nrun]
+        parallel(self.eng.start, self.running)
         self.eng.wait(self.logs)
         log("containers ready in %.0f s" % (time.monotonic() - t0))
         self._files()
@@ -389,6 +391,18 @@ class Bench:
             self.dockercli(["version"]),
             *self.dockerpy(lambda _: ["version"]),
             self.berth(["version"], check=self.check_contains("1.41"))])
+
+        # Polling as lazydocker-style tools do, without a stream: one one-shot
+        # sample per running container, in turn, from one shell.
+        poll = " ".join("%s -o /dev/null '%s/containers/%s/stats?stream=false&one-shot=true';"
+                        % (" ".join(c), BASE, n) for n in w.running)
+        running = len(w.running)
+        self.row("stats", [
+            Cmd("floor", "floor", argv=["sh", "-c", poll],
+                show="curl --unix-socket %s %s/containers/ID/stats?stream=false&one-shot=true, "
+                     "once per running container, in turn" % (SOCK, BASE)),
+            self.dockercli(["stats", "--no-stream"], check=self.check_lines_with(w.pfx, running)),
+            self.berth(["stats", "--no-stream"], check=self.check_lines_with(w.pfx, running))])
 
     # -- cross-checks ---------------------------------------------------------
 

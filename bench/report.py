@@ -29,6 +29,8 @@ ROWS = {
                  "≤ docker CLI", "(measure)"),
     "version": ("start-up: `berth version` against the engine", "floor", 1.2, None, "≤ 1.2x floor",
                 "docker CLI 1.5x of curl /version"),
+    "stats": ("`stats --no-stream`, {n_running} running containers", "docker", 1.0, None,
+              "≤ docker CLI (time and peak RSS)", "(measure)"),
 }
 
 
