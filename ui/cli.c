@@ -80,27 +80,37 @@ cli_verb_help(const struct cli_verb *v, FILE *f)
 	fputs(v->notes ? v->notes : "", f);
 }
 
+static FILE *captured;	/* cli_capture_messages */
+
+void
+cli_capture_messages(FILE *f)
+{
+	captured = f;
+}
+
 int
 cli_usage(const struct cli_verb *v, const char *fmt, ...)
 {
+	FILE *f = captured ? captured : stderr;
 	va_list ap;
-	fprintf(stderr, "berth: %s: ", v->name);
+	fprintf(f, "berth: %s: ", v->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(f, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: berth %s\n", v->usage);
+	fprintf(f, "\nusage: berth %s\n", v->usage);
 	return CLI_USAGE;
 }
 
 int
 cli_error(const char *fmt, ...)
 {
+	FILE *f = captured ? captured : stderr;
 	va_list ap;
-	fprintf(stderr, "berth: ");
+	fprintf(f, "berth: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(f, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputc('\n', f);
 	return CLI_FAILED;
 }
 
@@ -149,7 +159,7 @@ cli_parse(const struct cli_verb *v, int argc, char **argv,
 	while (rc < 0 && (c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		const char *typed = argv[optind - 1];
 		if (c == 'h') {
-			cli_verb_help(v, stdout);
+			cli_verb_help(v, captured ? captured : stdout);
 			rc = CLI_OK;
 		} else if (c == '?' && !optopt) {
 			rc = cli_usage(v, "unknown option %s", typed);
@@ -407,6 +417,42 @@ cli_sink_stdio(void *ctx, enum berth_stream s, const char *buf, size_t len)
 {
 	(void)ctx;
 	return cli_write_all(s == BERTH_STDERR ? 2 : 1, buf, len) < 0;
+}
+
+char **
+cli_split_words(const char *s)
+{
+	char **v = NULL;
+	size_t n = 0;
+	struct buf w = { 0 };
+	bool in_word = false;
+	char quote = 0;
+	for (;; s++) {
+		char c = *s;
+		if (!c || (!quote && (c == ' ' || c == '\t'))) {
+			if (in_word) {
+				buf_append(&w, "", 0);
+				strv_push(&v, &n, w.data);
+				w.len = 0;
+				in_word = false;
+			}
+			if (!c)
+				break;
+		} else if (quote && c == quote) {
+			quote = 0;
+		} else if (!quote && (c == '\'' || c == '"')) {
+			quote = c;
+			in_word = true;
+		} else if (c == '\\' && quote != '\'' && s[1]) {
+			buf_append(&w, ++s, 1);
+			in_word = true;
+		} else {
+			buf_append(&w, &c, 1);
+			in_word = true;
+		}
+	}
+	buf_free(&w);
+	return v;
 }
 
 char *

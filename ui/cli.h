@@ -46,6 +46,14 @@ enum cli_option_key {
 	CLI_OPT_NO_STREAM, CLI_OPT_UNTIL, CLI_OPT_EXPIRING, CLI_OPT_BY, CLI_OPT_END,
 };
 
+/* What a verb's first operand is, for the dashboard's command line, which
+ * fills it with the selected (or marked) containers when it is not given. */
+enum cli_target {
+	CLI_TARGET_NONE,	/* no container operand */
+	CLI_TARGET_ONE,		/* CONTAINER first */
+	CLI_TARGET_MANY,	/* CONTAINER... */
+};
+
 /* A verb, as the table of verbs (verbs.c) lists it. run is handed its own
  * entry, for its messages and its options. */
 struct cli_verb {
@@ -55,10 +63,16 @@ struct cli_verb {
 	const char *summary;		/* one line for berth --help */
 	const struct cli_option *options; /* ends with a 0 key; NULL: none but -h */
 	const char *notes;		/* text after the options in berth VERB --help, or NULL */
+	enum cli_target target;		/* its container operand */
 };
 
 /* berth VERB --help, written from v. */
 void cli_verb_help(const struct cli_verb *v, FILE *f);
+
+/* Where cli_usage and cli_error write, and cli_parse the help of -h: f, or
+ * (NULL) stderr and stdout again. The dashboard's command line parses with
+ * the verbs' own tables and shows what they say. */
+void cli_capture_messages(FILE *f);
 
 /* Print "berth: VERB: MESSAGE" and the usage line on stderr; returns CLI_USAGE. */
 int cli_usage(const struct cli_verb *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -127,6 +141,9 @@ int cli_pump_once(int from, int to);
 int cli_write_all(int fd, const char *buf, size_t len);
 /* A sink writing BERTH_STDOUT to fd 1 and BERTH_STDERR to fd 2 byte for byte. */
 int cli_sink_stdio(void *ctx, enum berth_stream s, const char *buf, size_t len);
+/* A command line split into words on blanks, with '...' and "..." quoting and
+ * \ escapes (NULL-terminated; NULL when there is none). */
+char **cli_split_words(const char *s);
 /* A copy of s with control characters replaced by '?', for tables. */
 char *cli_clean(const char *s);
 /* Print a JSON document indented, on stdout. */

@@ -66,6 +66,7 @@ static const struct action_info actions[ACT_COUNT] = {
 	[ACT_YANK] = { "yank", "copy the container's id, name or URL to the clipboard (OSC 52)", "y" },
 	[ACT_PROJECT] = { "project", "mark every container of the selected one's compose project", "M" },
 	[ACT_EVENTS] = { "events", "the last events of every endpoint, newest first (/ filters)", "v" },
+	[ACT_COMMAND] = { "command", "command line: berth's verbs (:stop, :logs, :run ...), Tab, history", ":" },
 };
 
 static unsigned char keymap[KEYMAP_SIZE];

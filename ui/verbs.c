@@ -164,40 +164,52 @@ const struct cli_verb cli_verbs[] = {
 	  "list containers", ps_options,
 	  "\nWith several -H (or a -H @GROUP), lists the containers of every endpoint at\n"
 	  "once, at most 8 at a time, with an ENDPOINT column; an endpoint that fails is\n"
-	  "one line naming it, and the exit status is 1.\n" },
+	  "one line naming it, and the exit status is 1.\n",
+	  .target = CLI_TARGET_NONE },
 	{ "inspect", cli_inspect, "inspect CONTAINER...",
-	  "the engine's full document of each container, as a JSON array", NULL, NULL },
+	  "the engine's full document of each container, as a JSON array", NULL, NULL,
+	  .target = CLI_TARGET_MANY },
 	{ "show", cli_show, "show CONTAINER",
-	  "a human summary of a container", NULL, NULL },
+	  "a human summary of a container", NULL, NULL,
+	  .target = CLI_TARGET_ONE },
 	{ "status", cli_status, "status CONTAINER",
 	  "one word: created, running, paused, restarting, exited, dead, creating, deleting, "
 	  "error, unknown",
-	  NULL, NULL },
+	  NULL, NULL,
+	  .target = CLI_TARGET_ONE },
 	{ "start", cli_lifecycle, "start CONTAINER...", "start containers (already running is fine)",
-	  NULL, NULL },
+	  NULL, NULL,
+	  .target = CLI_TARGET_MANY },
 	{ "stop", cli_lifecycle, "stop [-t SECONDS] CONTAINER...",
-	  "stop containers (already stopped is fine)", stop_options, NULL },
+	  "stop containers (already stopped is fine)", stop_options, NULL,
+	  .target = CLI_TARGET_MANY },
 	{ "restart", cli_lifecycle, "restart [-t SECONDS] CONTAINER...", "restart containers",
-	  stop_options, NULL },
+	  stop_options, NULL,
+	  .target = CLI_TARGET_MANY },
 	{ "kill", cli_lifecycle, "kill [-s SIGNAL] CONTAINER...", "send a signal to containers",
-	  kill_options, NULL },
-	{ "rm", cli_lifecycle, "rm [-f] CONTAINER...", "delete containers", rm_options, NULL },
+	  kill_options, NULL,
+	  .target = CLI_TARGET_MANY },
+	{ "rm", cli_lifecycle, "rm [-f] CONTAINER...", "delete containers", rm_options, NULL,
+	  .target = CLI_TARGET_MANY },
 	{ "wait", cli_wait, "wait [--timeout S] [--status STATUS] CONTAINER",
 	  "wait until a container stops (and print its exit code) or reaches STATUS",
-	  wait_options, NULL },
+	  wait_options, NULL,
+	  .target = CLI_TARGET_ONE },
 	{ "logs", cli_logs, "logs [-f] [--tail N] [-t] [--since TIME] CONTAINER...",
 	  "the container's stdout to stdout and stderr to stderr", logs_options,
 	  "\nWith several containers (on one endpoint or across the -H endpoints), every\n"
 	  "line is prefixed with its container's name, in the engines' timestamp order;\n"
 	  "when following, a line waits at most 0.3 s for a quiet container's older ones.\n"
 	  "With several -H, each container is followed on every endpoint that has it\n"
-	  "(ENDPOINT/NAME | line); an endpoint that fails is one line naming it (exit 1).\n" },
+	  "(ENDPOINT/NAME | line); an endpoint that fails is one line naming it (exit 1).\n",
+	  .target = CLI_TARGET_MANY },
 	{ "exec", cli_exec, "exec [-it] [-e K=V]... [-w DIR] [-u USER] CONTAINER CMD [ARG...]",
 	  "run a command in a container; berth exits with its status", exec_options,
 	  "\nWith several -H (or a -H @GROUP), runs it in the container of that name on\n"
 	  "every endpoint at once (at most 8 at a time), each output line labelled\n"
 	  "ENDPOINT | ; an endpoint where it fails or exits non-zero is one line, and the\n"
-	  "exit status is 1 (0 when all exited 0). -i and -t take one endpoint.\n" },
+	  "exit status is 1 (0 when all exited 0). -i and -t take one endpoint.\n",
+	  .target = CLI_TARGET_ONE },
 	{ "cp", cli_cp, "cp SRC DEST",
 	  "copy files or directories between a container and the host, or two containers", NULL,
 	  "\nCTR1:PATH CTR2:DIR copies into the existing directory DIR of another container,\n"
@@ -205,61 +217,76 @@ const struct cli_verb cli_verbs[] = {
 	  "Otherwise exactly one of SRC and DEST is CONTAINER:PATH. A local path holding ':' must\n"
 	  "start with ./ or /. '-' as SRC reads a tar stream from stdin into the container\n"
 	  "directory DEST; '-' as DEST writes a tar stream of SRC to stdout. A symlink is\n"
-	  "copied as a link, unless given with a trailing / (the directory it points to).\n" },
+	  "copied as a link, unless given with a trailing / (the directory it points to).\n",
+	  .target = CLI_TARGET_NONE },
 	{ "ports", cli_ports, "ports CONTAINER",
 	  "one line per port: 80/tcp -> 127.0.0.1:18080, or 80/tcp when not published",
-	  NULL, NULL },
+	  NULL, NULL,
+	  .target = CLI_TARGET_ONE },
 	{ "ips", cli_ips, "ips [-4|-6] CONTAINER", "the container's addresses, one per line",
-	  ips_options, NULL },
+	  ips_options, NULL,
+	  .target = CLI_TARGET_ONE },
 	{ "pid", cli_pid, "pid CONTAINER",
 	  "pid of the container's root process on the engine host (0 when not running)",
-	  NULL, NULL },
+	  NULL, NULL,
+	  .target = CLI_TARGET_ONE },
 	{ "port-open", cli_port_open, "port-open [--timeout S] CONTAINER PORT",
 	  "exit 0 if a TCP connection to the container's port opens, else 1",
-	  port_open_options, NULL },
+	  port_open_options, NULL,
+	  .target = CLI_TARGET_ONE },
 	{ "http", cli_http,
 	  "http [-X METHOD] [-p PORT] [--host HOST] [-d DATA] [--json] CONTAINER [PATH]",
 	  "an HTTP request to the container; prints the body, exit 1 on a status of 400 or more;\n"
 	  "redirects are followed within the container, at most 5",
-	  http_options, NULL },
+	  http_options, NULL,
+	  .target = CLI_TARGET_ONE },
 	{ "connect", cli_connect, "connect [-p PORT] CONTAINER",
 	  "connect stdin and stdout to a TCP port of the container, like nc",
-	  connect_options, NULL },
+	  connect_options, NULL,
+	  .target = CLI_TARGET_ONE },
 	{ "forward", cli_forward, "forward CONTAINER PORT [LOCAL_PORT]",
 	  "relay connections to 127.0.0.1:LOCAL_PORT to the container's PORT, until Ctrl-C", NULL,
 	  "\nLOCAL_PORT is PORT when not given, any free port when 0; berth prints\n"
 	  "127.0.0.1:LOCAL_PORT once it listens. Each connection goes the way connect does\n"
 	  "(the container's address, or its published port on the engine's host), so it\n"
-	  "works for remote engines too.\n" },
+	  "works for remote engines too.\n",
+	  .target = CLI_TARGET_ONE },
 	{ "mount", cli_mount, "mount CONTAINER DIR",
-	  "unpack the container's filesystem into DIR", NULL, NULL },
+	  "unpack the container's filesystem into DIR", NULL, NULL,
+	  .target = CLI_TARGET_ONE },
 	{ "run", cli_run,
 	  "run [--name N] [-p PORT]... [-e K=V]... [--reservation ID] [--runtime R]\n"
 	  "           [--device-profile P]... [--no-start] [--wait] [--timeout S] [--idempotent]\n"
 	  "           IMAGE [CMD [ARG...]]",
-	  "create and start a container; prints its id", run_options, NULL },
+	  "create and start a container; prints its id", run_options, NULL,
+	  .target = CLI_TARGET_NONE },
 	{ "snapshot", cli_snapshot, "snapshot CONTAINER REPOSITORY [TAG]",
-	  "commit the container's filesystem as an image; prints the image id", NULL, NULL },
+	  "commit the container's filesystem as an image; prints the image id", NULL, NULL,
+	  .target = CLI_TARGET_ONE },
 	{ "images", cli_images, "images [-q] [--format table|json]",
 	  "the endpoint's images: repository, tag, id, created, size, and how many\n"
 	  "containers (in any state) were made from each", images_options,
 	  "\nDocker and Podman; a Zun site's API lists images to administrators only, so a\n"
-	  "Zun endpoint says it cannot.\n" },
+	  "Zun endpoint says it cannot.\n",
+	  .target = CLI_TARGET_NONE },
 	{ "pull", cli_pull, "pull IMAGE",
 	  "pull IMAGE (NAME[:TAG], :latest by default, or NAME@DIGEST) from its registry;\n"
 	  "prints it when done", NULL,
 	  "\nOn a terminal a progress line shows the engine's status, the layers done and\n"
 	  "the bytes downloaded; on a pipe nothing but the result is printed. A failure\n"
 	  "(no such image, a registry that cannot be reached) ends with the engine's own\n"
-	  "message.\n" },
+	  "message.\n",
+	  .target = CLI_TARGET_NONE },
 	{ "rmi", cli_rmi, "rmi [-f] IMAGE...", "remove images (by name or id); prints each one removed",
-	  rmi_options, NULL },
+	  rmi_options, NULL,
+	  .target = CLI_TARGET_NONE },
 	{ "fip", cli_fip, "fip list | fip associate CONTAINER [IP] | fip dissociate CONTAINER",
 	  "floating IPs (Zun endpoints)", NULL,
 	  "  list                 the project's floating IPs\n"
 	  "  associate            give CONTAINER the floating IP IP, or a free one (allocated\n"
 	  "                       from the public network when none is free); prints it\n"
-	  "  dissociate           take CONTAINER's floating IP away\n" },
+	  "  dissociate           take CONTAINER's floating IP away\n",
+	  .target = CLI_TARGET_NONE },
 	{ "leases", cli_leases,
 	  "leases [--expiring DURATION] | leases show LEASE\n"
 	  "       | leases extend LEASE (--by DURATION | --end TIME)",
@@ -267,28 +294,35 @@ const struct cli_verb cli_verbs[] = {
 	  leases_options,
 	  "  show LEASE           the lease (id or name) in full, with its reservations\n"
 	  "  extend LEASE         Blazar's lease update with a new end (--by or --end); a\n"
-	  "                       refusal by the site's policy is Blazar's own message\n" },
+	  "                       refusal by the site's policy is Blazar's own message\n",
+	  .target = CLI_TARGET_NONE },
 	{ "stats", cli_stats, "stats [--no-stream] [--format table|json] [CONTAINER...]",
 	  "docker stats' columns for the running containers of every endpoint", stats_options,
 	  "\nWithout CONTAINER, the containers running when it starts, refreshed every second\n"
 	  "until Ctrl-C. CPU % is docker stats' formula (Podman: CPU time over wall time).\n"
 	  "A sample that fails (a stalled engine, an error) is said on stderr, its row\n"
 	  "shows --, and the exit status is 1. The endpoints are listed at once (at most\n"
-	  "8 at a time); one that fails is one line naming it, the others' rows come.\n" },
+	  "8 at a time); one that fails is one line naming it, the others' rows come.\n",
+	  .target = CLI_TARGET_MANY },
 	{ "events", cli_events, "events [--since T] [--until T] [--filter K=V]... [--format json]",
 	  "the engines' events, one line each: time, endpoint, type, action, actor, exit code or signal",
 	  events_options,
 	  "\nT is unix seconds, a date like 2024-01-31T12:00:00Z, or a duration back from\n"
-	  "now such as 10m. Zun has no events: its endpoints say so.\n" },
+	  "now such as 10m. Zun has no events: its endpoints say so.\n",
+	  .target = CLI_TARGET_NONE },
 	{ "top", cli_top, "top CONTAINER [PS_OPTIONS]",
-	  "the container's processes, as docker top (Zun has no process list)", NULL, NULL },
+	  "the container's processes, as docker top (Zun has no process list)", NULL, NULL,
+	  .target = CLI_TARGET_ONE },
 	{ "endpoints", cli_endpoints, "endpoints",
 	  "every endpoint, its kind, and whether it answers (with the engine's version)",
-	  NULL, NULL },
+	  NULL, NULL,
+	  .target = CLI_TARGET_NONE },
 	{ "version", cli_version, "version", "berth's version, and the engine's when it answers",
-	  NULL, NULL },
-	{ "help", cli_help, "help [VERB]", "help on berth or on one verb", NULL, NULL },
-	{ NULL, NULL, NULL, NULL, NULL, NULL },
+	  NULL, NULL,
+	  .target = CLI_TARGET_NONE },
+	{ "help", cli_help, "help [VERB]", "help on berth or on one verb", NULL, NULL,
+	  .target = CLI_TARGET_NONE },
+	{ .name = NULL },
 };
 
 const struct cli_verb *

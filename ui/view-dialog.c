@@ -59,29 +59,35 @@ dialog_submit(struct view *v)
 	return VIEW_HANDLED | VIEW_REDRAW | VIEW_CLOSE;
 }
 
+bool
+dialog_line_edit(char *text, size_t *len, size_t size, int key)
+{
+	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+		while (*len > 0 && ((unsigned char)text[*len - 1] & 0xc0) == 0x80)
+			(*len)--;
+		if (*len > 0)
+			(*len)--;
+	} else if (key == 21) {	/* ^U */
+		*len = 0;
+	} else if (key == 23) {	/* ^W */
+		while (*len > 0 && text[*len - 1] == ' ')
+			(*len)--;
+		while (*len > 0 && text[*len - 1] != ' ')
+			(*len)--;
+	} else if (key >= 32 && key < 256 && key != 127 && *len + 1 < size) {
+		text[(*len)++] = (char)key;
+	} else {
+		return false;
+	}
+	text[*len] = '\0';
+	return true;
+}
+
 static void
 prompt_edit(struct view *v, int key)
 {
 	struct dialog *g = v->priv;
-	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
-		while (g->len > 0 && ((unsigned char)g->text[g->len - 1] & 0xc0) == 0x80)
-			g->len--;
-		if (g->len > 0)
-			g->len--;
-	} else if (key == 21) {	/* ^U */
-		g->len = 0;
-	} else if (key == 23) {	/* ^W */
-		while (g->len > 0 && g->text[g->len - 1] == ' ')
-			g->len--;
-		while (g->len > 0 && g->text[g->len - 1] != ' ')
-			g->len--;
-	} else if (key >= 32 && key < 256 && key != 127 && g->len + 1 < sizeof g->text) {
-		g->text[g->len++] = (char)key;
-	} else {
-		return;
-	}
-	g->text[g->len] = '\0';
-	if (g->change)
+	if (dialog_line_edit(g->text, &g->len, sizeof g->text, key) && g->change)
 		g->change(v->d, g->text);
 }
 
@@ -173,9 +179,15 @@ line_draw(struct view *v, const struct view_area *a, bool focused)
 		return;
 	}
 	x += draw_str(y, x, COLS - x, " ", n);
+	dialog_draw_text(y, x, g->text);
+}
+
+void
+dialog_draw_text(int y, int x, const char *text)
+{
 	/* Show the end of a long text; it is typed by the user, but may hold
 	 * pasted controls, so sanitize it too. */
-	char *shown = sanitize_str(g->text);
+	char *shown = sanitize_str(text);
 	int tw = text_width(shown), room = COLS - x - 1;
 	const char *s = shown;
 	while (tw > room && *s) {
@@ -184,7 +196,7 @@ line_draw(struct view *v, const struct view_area *a, bool focused)
 			s++;
 		tw = text_width(s);
 	}
-	x += draw_str(y, x, room, s, n);
+	x += draw_str(y, x, room, s, theme_attr(TH_NORMAL));
 	draw_str(y, x, 1, " ", A_REVERSE);
 	free(shown);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cli.h"
 #include "dash-actions.h"
 #include "dash-outbuf.h"
 #include "dash-targets.h"
@@ -85,48 +86,11 @@ exec_orphan(struct exec_job *j)
 	pool_cancel(&j->c.job);
 }
 
-/* Split a command line on blanks, with '...' and "..." quoting and \ escapes. */
-static char **
-split_words(const char *s)
-{
-	char **v = NULL;
-	size_t n = 0;
-	struct buf w = { 0 };
-	bool in_word = false;
-	char quote = 0;
-	for (;; s++) {
-		char c = *s;
-		if (!c || (!quote && (c == ' ' || c == '\t'))) {
-			if (in_word) {
-				buf_append(&w, "", 0);
-				strv_push(&v, &n, w.data);
-				w.len = 0;
-				in_word = false;
-			}
-			if (!c)
-				break;
-		} else if (quote && c == quote) {
-			quote = 0;
-		} else if (!quote && (c == '\'' || c == '"')) {
-			quote = c;
-			in_word = true;
-		} else if (c == '\\' && quote != '\'' && s[1]) {
-			buf_append(&w, ++s, 1);
-			in_word = true;
-		} else {
-			buf_append(&w, &c, 1);
-			in_word = true;
-		}
-	}
-	buf_free(&w);
-	return v;
-}
-
 static void
 exec_command_given(struct dash *d, const char *text, int choice, void *ctx)
 {
 	struct targets *t = ctx;
-	char **argv = split_words(text);
+	char **argv = cli_split_words(text);
 	if (!argv) {
 		dash_message(d, true, "no command given");
 		targets_free(t);
@@ -163,14 +127,6 @@ exec_ask(struct dash *d, struct targets *t)
 }
 
 
-/* arg: the title. */
-static bool
-exec_view_open(struct view *v, const void *arg)
-{
-	pane_new(v, arg)->lp.live = true;
-	return true;
-}
-
 static void
 exec_view_close(struct view *v)
 {
@@ -181,6 +137,6 @@ exec_view_close(struct view *v)
 }
 
 const struct view_ops exec_view = {
-	.name = "exec", PANE_VIEW_HOOKS, .open = exec_view_open,
+	.name = "exec", PANE_VIEW_HOOKS, .open = pane_view_open_live,
 	.close = exec_view_close,
 };

@@ -30,7 +30,12 @@ help_open(struct view *v, const void *arg)
 		   "turns unhealthy, is said in the message line (and rings with bell = yes).\n"
 		   "In read-only mode (berth --read-only, read_only = yes) the title line says\n"
 		   "read-only and every action that changes something is refused (start, stop,\n"
-		   "restart, kill, delete, exec, shell, a copy into a container, floating IPs).\n");
+		   "restart, kill, delete, exec, shell, a copy into a container, floating IPs).\n"
+		   "The command line (:) takes berth's verbs as berth VERB does (:stop -t 0,\n"
+		   ":exec ls /tmp, :kill -s TERM, :version); a verb that needs a container and\n"
+		   "names none acts on the selected (or marked) ones. What it prints shows in a\n"
+		   "view; :logs, :stats, :leases, :endpoints, :events alone open theirs. Tab\n"
+		   "completes verbs, options and container names; Up/Down walk the history.\n");
 	pane_set_text(pane_new(v, "help"), b.data);
 	buf_free(&b);
 	return true;

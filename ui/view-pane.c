@@ -172,6 +172,13 @@ pane_view_title(struct view *v, char *buf, size_t len)
 	snprintf(buf, len, "%s · %s", p->title, flags);
 }
 
+bool
+pane_view_open_live(struct view *v, const void *arg)
+{
+	pane_new(v, arg)->lp.live = true;
+	return true;
+}
+
 void
 pane_view_close(struct view *v)
 {

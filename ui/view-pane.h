@@ -38,6 +38,8 @@ int pane_view_mouse(struct view *v, const MEVENT *ev);
 void pane_view_draw(struct view *v, const struct view_area *a, bool focused);
 void pane_view_title(struct view *v, char *buf, size_t len);
 void pane_view_close(struct view *v);
+/* An open hook for a view of a command's output as it comes (arg: the title). */
+bool pane_view_open_live(struct view *v, const void *arg);
 
 /* An overlay text view's hooks, for its struct view_ops (tig's DEFINE_VIEW):
  * { .name = "help", PANE_VIEW_HOOKS, .open = help_open, .close = pane_view_close } */

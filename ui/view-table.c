@@ -124,6 +124,7 @@ table_key(struct view *v, enum action a, int key)
 	case ACT_ENDPOINTS: view_open(d, "endpoints", NULL); break;
 	case ACT_IMAGES: view_open(d, "images", NULL); break;
 	case ACT_PROJECT: compose_mark_project(d); break;
+	case ACT_COMMAND: view_open(d, "command", NULL); break;
 	case ACT_HELP: view_open(d, "help", NULL); break;
 	case ACT_DETAILS: view_open(d, "details", NULL); break;
 	case ACT_REFRESH:

@@ -21,6 +21,8 @@
 	X(prompt_view) \
 	X(confirm_view) \
 	X(menu_view) \
+	X(command_view) \
+	X(output_view) \
 	X(stats_view) \
 	X(images_view) \
 	X(output_view) \
