@@ -589,23 +589,3 @@ berth_refuse_if_read_only(const berth_endpoint *ep, const char *what, struct ber
 	return berth_fail(err, BERTH_EREADONLY, "read-only: %s is refused in read-only mode (%s)", what,
 			  ep->name ? ep->name : ep->address);
 }
-
-int
-berth_stall_timeout(const berth_endpoint *ep, double *out, struct berth_error *err)
-{
-	const char *v = getenv("BERTH_STALL_TIMEOUT");
-	const char *what = "BERTH_STALL_TIMEOUT";
-	if (!v || !*v) {
-		v = berth_config_endpoint_opt(ep->conf, "stall_timeout");
-		what = "stall_timeout";
-	}
-	*out = 60;
-	if (!v)
-		return 0;
-	char *end;
-	*out = strtod(v, &end);
-	if (end == v || *end || !(*out >= 0))	/* NaN too */
-		return berth_fail(err, BERTH_EUSAGE, "%s must be a number of seconds, 0 for none (not %s)",
-				  what, v);
-	return 0;
-}
