@@ -228,7 +228,8 @@ event_kind(const char *action, bool *noise)
 		{ "kill", EV_IGNORE, false }, { "stop", EV_IGNORE, false },
 		{ "oom", EV_IGNORE, false },
 		/* Nothing the table or the events view shows. */
-		{ "exec_", EV_IGNORE, true }, { "top", EV_IGNORE, true },
+		{ "exec_", EV_IGNORE, true }, { "exec", EV_IGNORE, true },	/* Podman's */
+		{ "top", EV_IGNORE, true },
 		{ "resize", EV_IGNORE, true }, { "attach", EV_IGNORE, true },
 		{ "detach", EV_IGNORE, true }, { "copy", EV_IGNORE, true },
 		{ "export", EV_IGNORE, true }, { "commit", EV_IGNORE, true },
