@@ -2,8 +2,9 @@
 # tmux-read-only.sh: the dashboard in read-only mode (berth --read-only, and
 # read_only = yes in one endpoint's section). The title line says read-only;
 # kill, delete, stop, exec and a copy into the container are refused at once
-# with the sentence naming the mode (no dialog asks first), and the engine
-# shows the container untouched. A copy out of the container still asks on.
+# with the sentence naming the mode (no dialog asks first), and so is :run
+# on the dashboard's command line; the engine shows the container untouched.
+# A copy out of the container still asks on.
 . "$TOP_SRCDIR/tests/screen/lib.sh"
 need_engine
 need_tmux
@@ -58,6 +59,19 @@ wait_for "Copy files" 5 >/dev/null
 tm send-keys -t s Down Enter
 wait_for "download path in $P-web:" 5
 ok $? "a copy out of the container still asks for its path"
+tm send-keys -t s Escape
+wait_gone "download path in" 5 >/dev/null
+
+# run, from the dashboard's command line (:), is refused the same way.
+at_exit "dk rm -f $P-new >/dev/null 2>&1"
+tm send-keys -t s :
+tm send-keys -t s -l "run --name $P-new $IMAGE true"
+wait_for ":run --name $P-new" 5 >/dev/null
+tm send-keys -t s Enter
+wait_for "berth: read-only: creating containers is refused in read-only mode" 15
+ok $? ":run is refused, naming the mode"
+! dk inspect "$P-new" >/dev/null 2>&1
+ok $? "... and no container was created"
 tm send-keys -t s Escape
 [ "$(dk inspect -f '{{.State.Running}}' $P-web)" = true ]
 ok $? "the engine shows the container still running"
