@@ -38,7 +38,7 @@ read_own_mask(void *p)
 static bool
 task_blocked(const char *tid, unsigned long long *mask)
 {
-	char path[64], line[256];
+	char path[320], line[256];
 	snprintf(path, sizeof path, "/proc/self/task/%s/status", tid);
 	FILE *f = fopen(path, "r");
 	bool found = false;

@@ -36,7 +36,7 @@ struct probe {
 	int due, not_due;
 };
 
-static struct probe under = { "under" }, probe = { "probe" };
+static struct probe under = { .who = "under" }, probe = { .who = "probe" };
 
 static bool
 probe_open(struct view *v, const void *arg)
