@@ -33,7 +33,7 @@ usage_case "status with two containers" status a b
 usage_case "exec without a command" exec c1
 usage_case "cp with one argument" cp c1:/etc
 usage_case "cp with no container side" cp ./a ./b
-usage_case "cp with two container sides" cp c1:/a c2:/b
+usage_case "cp with three paths" cp c1:/a c2:/b c3:/c
 usage_case "logs --tail not a number" logs --tail many c1
 usage_case "stop -t not a number" stop -t soon c1
 usage_case "wait --timeout not a number" wait --timeout soon c1
