@@ -41,7 +41,9 @@ TSAN_TESTS="unit/test_pool unit/test_http screen/tmux-basic.sh screen/tmux-escap
 	screen/tmux-flood.sh screen/tmux-stall.sh screen/tmux-logs.sh screen/headless.sh"
 ASAN_SKIP=${ASAN_SKIP-"integration/verbs-podman.sh integration/monitor-podman.sh
 	screen/tmux-stall.sh screen/tmux-burst.sh zun/verbs.sh chaos/convergence.sh
-	failures/engine-failures.sh hostile/stall.sh remote/scale.sh"}
+	failures/engine-failures.sh hostile/stall.sh remote/scale.sh integration/cp-moby.sh
+	screen/tmux-freeze.sh screen/tmux-freeze-kinds.sh screen/tmux-freeze-actions.sh
+	screen/zun-freeze.sh screen/tmux-restarting.sh remote/fleet-cli.sh remote/descriptors.sh"}
 
 say() { printf '==> sanitizers: %s\n' "$*"; }
 
