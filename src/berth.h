@@ -537,6 +537,8 @@ struct berth_config {
 	char *path;			/* the file read, or NULL when none */
 	double refresh_s;		/* re-list interval, default 2 */
 	double zun_refresh_s;		/* Zun poll interval, default 5 */
+	double lease_warning_s;		/* a lease's end turns to warning, default 1800 */
+	double lease_alarm_s;		/* ... and to alarm, default 300 */
 	double connect_timeout;		/* default 5 */
 	int pool_size;			/* default 4 */
 	int scrollback;			/* log pane lines, default 10000 */

@@ -40,6 +40,8 @@ config_defaults(struct berth_config *c)
 {
 	c->refresh_s = 2;
 	c->zun_refresh_s = 5;
+	c->lease_warning_s = 1800;
+	c->lease_alarm_s = 300;
 	c->connect_timeout = 5;
 	c->pool_size = 4;
 	c->scrollback = 10000;
@@ -94,7 +96,8 @@ config_number(struct config_parse *p, const char *key, const char *val, double m
 	errno = 0;
 	double d = strtod(val, &end);
 	if (errno || end == val || *end || !isfinite(d) || d < min)
-		return config_bad(p, "%s must be a number of seconds greater than 0", key);
+		return config_bad(p, min > 0 ? "%s must be a number of seconds greater than 0"
+				  : "%s must be a number of seconds, 0 or more", key);
 	*out = d;
 	return 0;
 }
@@ -133,6 +136,10 @@ config_general(struct config_parse *p, const char *key, const char *val)
 		return config_number(p, key, val, 0.1, &c->refresh_s);
 	if (strcmp(key, "zun_refresh") == 0)
 		return config_number(p, key, val, 0.1, &c->zun_refresh_s);
+	if (strcmp(key, "lease_warning") == 0)
+		return config_number(p, key, val, 0, &c->lease_warning_s);
+	if (strcmp(key, "lease_alarm") == 0)
+		return config_number(p, key, val, 0, &c->lease_alarm_s);
 	if (strcmp(key, "connect_timeout") == 0)
 		return config_number(p, key, val, 0.1, &c->connect_timeout);
 	if (strcmp(key, "pool_size") == 0)

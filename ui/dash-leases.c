@@ -35,10 +35,17 @@ struct ep_leases {
 	double next;			/* when to fetch again */
 };
 
+/* How near the soonest end is: the status line's mark and colour. */
+enum nearness { NEAR_NO, NEAR_WARNING, NEAR_ALARM };
+
 struct dash_leases {
 	struct ep_leases *v;
 	size_t n;
 	char status[160];
+	enum nearness near;		/* of the lease in status */
+	char noticed[64];		/* the lease whose crossing of near was told */
+	enum nearness noticed_near;
+	time_t left_changes;		/* when a time left shown changes (wall clock) */
 	unsigned answers;		/* fetches finished: the report may have changed */
 };
 
@@ -115,7 +122,7 @@ fetch_done(struct pool_job *pj)
 			snprintf(el->error, sizeof el->error, "%s", j->err.message);
 		}
 		d->leases->answers++;
-		dash_changed(d);
+		dash_rebuild(d);	/* the rows' leases were the last answer's */
 	} else if (el) {
 		el->job = NULL;
 	}
@@ -173,6 +180,37 @@ soonest(struct dash_leases *s, time_t now, size_t *ep)
 	return best;
 }
 
+static enum nearness
+nearness(struct dash *d, time_t end, time_t now)
+{
+	double left = (double)(end - now);
+	if (d->lease_alarm_s > 0 && left <= d->lease_alarm_s)
+		return NEAR_ALARM;
+	if (d->lease_warning_s > 0 && left <= d->lease_warning_s)
+		return NEAR_WARNING;
+	return NEAR_NO;
+}
+
+/* A notice in the message line when the soonest lease comes within a threshold
+ * (once per lease and threshold, also when it is already within at first sight). */
+static void
+notice_nearness(struct dash *d, const struct berth_lease *l, const char *name,
+		const char *left)
+{
+	struct dash_leases *s = d->leases;
+	const char *id = l->id ? l->id : "";
+	bool same = strncmp(s->noticed, id, sizeof s->noticed - 1) == 0;
+	if (s->near == NEAR_NO || (same && s->noticed_near >= s->near))
+		return;
+	snprintf(s->noticed, sizeof s->noticed, "%s", id);
+	s->noticed_near = s->near;
+	char leases_key[32];
+	snprintf(leases_key, sizeof leases_key, "%s", keymap_keys(ACT_LEASES));	/* static */
+	dash_message(d, s->near == NEAR_ALARM, "%s: lease %s ends in %s; extend it in the leases "
+		     "view (%s, then %s) or with berth leases extend", s->near == NEAR_ALARM
+		     ? "ALARM" : "warning", name, left, leases_key, keymap_keys(ACT_EXTEND));
+}
+
 static void
 status_update(struct dash *d, time_t now)
 {
@@ -180,17 +218,49 @@ status_update(struct dash *d, time_t now)
 	size_t ep = 0;
 	const struct berth_lease *l = soonest(s, now, &ep);
 	char text[sizeof s->status] = "";
+	s->near = l ? nearness(d, l->end, now) : NEAR_NO;
 	if (l) {
 		char left[32];
 		char *name = sanitize_str(l->name && *l->name ? l->name : l->id);
-		snprintf(text, sizeof text, " · lease %.32s ends in %s ", name,
-			 berth_lease_left(l->end, now, left, sizeof left));
+		berth_lease_left(l->end, now, left, sizeof left);
+		snprintf(text, sizeof text, " · lease %.32s ends in %s%s ", name, left,
+			 s->near == NEAR_ALARM ? " (ALARM)" : s->near == NEAR_WARNING ? " (warning)" : "");
+		notice_nearness(d, l, name, left);
 		free(name);
 	}
 	if (strcmp(text, s->status) != 0) {
 		snprintf(s->status, sizeof s->status, "%s", text);
 		dash_changed(d);
 	}
+}
+
+/* Seconds until a lease ending at end crosses threshold (0: off), or 60. */
+static double
+crossing_in(time_t end, double threshold, time_t now)
+{
+	double in = (double)(end - now) - threshold;
+	return threshold > 0 && in > 0 && in < 60 ? in : 60;
+}
+
+/* Seconds until any time left shown changes, or a lease crosses a threshold
+ * (at most 60). */
+static double
+next_change(struct dash *d, struct dash_leases *s, time_t wall)
+{
+	double next = 60;
+	for (size_t i = 0; i < s->n; i++)
+		for (size_t k = 0; k < s->v[i].n; k++) {
+			const struct berth_lease *l = &s->v[i].v[k];
+			if (!lease_active(l) || l->end <= wall)
+				continue;
+			double in = left_changes_in(l->end, wall);
+			double warn = crossing_in(l->end, d->lease_warning_s, wall);
+			double alarm = crossing_in(l->end, d->lease_alarm_s, wall);
+			in = warn < in ? warn : in;
+			in = alarm < in ? alarm : in;
+			next = in < next ? in : next;
+		}
+	return next;
 }
 
 void
@@ -200,28 +270,19 @@ dash_leases_tick(struct dash *d, double now)
 	for (size_t i = 0; i < s->n; i++)
 		if (!s->v[i].job && s->v[i].next <= now)
 			fetch(d, i, now);
-	status_update(d, time(NULL));
-}
-
-/* Seconds until any time left shown changes (at most 60). */
-static double
-next_change(struct dash_leases *s, time_t wall)
-{
-	double next = 60;
-	for (size_t i = 0; i < s->n; i++)
-		for (size_t k = 0; k < s->v[i].n; k++) {
-			const struct berth_lease *l = &s->v[i].v[k];
-			if (lease_active(l) && l->end > wall && left_changes_in(l->end, wall) < next)
-				next = left_changes_in(l->end, wall);
-		}
-	return next;
+	time_t wall = time(NULL);
+	status_update(d, wall);
+	if (wall >= s->left_changes) {	/* the table's lease headers, the stage view */
+		s->left_changes = wall + (time_t)next_change(d, s, wall);
+		dash_changed(d);
+	}
 }
 
 double
 dash_leases_next_deadline(struct dash *d, double now)
 {
 	struct dash_leases *s = state(d);
-	double next = now + next_change(s, time(NULL));
+	double next = now + next_change(d, s, time(NULL));
 	for (size_t i = 0; i < s->n; i++)
 		if (!s->v[i].job && s->v[i].next < next)
 			next = s->v[i].next;
@@ -232,6 +293,13 @@ const char *
 dash_leases_status_text(struct dash *d)
 {
 	return d->leases && d->leases->status[0] ? d->leases->status : NULL;
+}
+
+enum theme_elem
+dash_leases_status_theme(struct dash *d)
+{
+	enum nearness near = d->leases ? d->leases->near : NEAR_NO;
+	return near == NEAR_ALARM ? TH_BAD : near == NEAR_WARNING ? TH_WARN : TH_STATUS;
 }
 
 /* ---------------------------------------------------------------- the report */
@@ -277,6 +345,12 @@ view_endpoint(struct buf *b, struct dash *d, struct ep_leases *el, time_t now)
 		buf_printf(b, "  %-24.24s %-8.8s  %-16s  %-16s  %-14s %s\n", l->name ? l->name : "",
 			   l->id ? l->id : "", start, end, left_text, l->status);
 		free(left_text);
+		for (size_t r = 0; r < l->nreservations; r++) {
+			char *what = berth_reservation_text(&l->reservations[r]);
+			buf_printf(b, "    %-22s %s (%.8s)\n", r ? "" : "reservations:", what,
+				   l->reservations[r].id);
+			free(what);
+		}
 	}
 	if (active < el->n)
 		buf_printf(b, "  %zu other lease%s not active (berth leases lists them all)\n",
@@ -298,7 +372,7 @@ dash_leases_report(struct dash *d, time_t now, time_t *changes)
 		   d->zun_refresh_s);
 	for (size_t i = 0; i < s->n; i++)
 		view_endpoint(&b, d, &s->v[i], now);
-	*changes = now + (time_t)next_change(s, now);
+	*changes = now + (time_t)next_change(d, s, now);
 	return buf_steal(&b);
 }
 
@@ -325,6 +399,58 @@ dash_leases_ask_now(struct dash *d)
 		if (!s->v[i].job && s->v[i].blazar != BZ_NO)
 			fetch(d, i, now);
 	return true;
+}
+
+/* ---------------------------------------------------------------- for the views */
+
+static int
+cmp_end(const void *a, const void *b)
+{
+	time_t x = ((const struct dash_lease *)a)->l->end, y = ((const struct dash_lease *)b)->l->end;
+	return (x > y) - (x < y);
+}
+
+size_t
+dash_leases_active(struct dash *d, time_t now, struct dash_lease **out)
+{
+	struct dash_leases *s = state(d);
+	struct dash_lease *v = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < s->n; i++)
+		for (size_t k = 0; k < s->v[i].n; k++) {
+			const struct berth_lease *l = &s->v[i].v[k];
+			if (!lease_active(l) || l->end <= now)
+				continue;
+			v = xrealloc(v, (n + 1) * sizeof *v);
+			v[n++] = (struct dash_lease){ .ep = &d->eps[s->v[i].ep], .l = l };
+		}
+	if (n)
+		qsort(v, n, sizeof *v, cmp_end);
+	*out = v;
+	return n;
+}
+
+const struct berth_lease *
+dash_leases_holding(struct dash *d, const struct dash_ep *e, const char *reservation)
+{
+	struct dash_leases *s = d->leases;
+	for (size_t i = 0; s && reservation && i < s->n; i++) {
+		if (&d->eps[s->v[i].ep] != e)
+			continue;
+		for (size_t k = 0; k < s->v[i].n; k++) {
+			const struct berth_lease *l = &s->v[i].v[k];
+			for (size_t r = 0; r < l->nreservations; r++)
+				if (l->reservations[r].id && strcmp(l->reservations[r].id, reservation) == 0)
+					return l;
+		}
+	}
+	return NULL;
+}
+
+const struct berth_lease *
+dash_leases_lease_of(void *ctx, const struct dash_ep *e, const char *reservation)
+{
+	return dash_leases_holding(ctx, e, reservation);
 }
 
 /* ---------------------------------------------------------------- details */

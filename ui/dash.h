@@ -46,6 +46,7 @@ struct dash {
 	double last_frame;
 	unsigned spin;
 	double refresh_s, zun_refresh_s;
+	double lease_warning_s, lease_alarm_s;	/* before a lease's end (0: off) */
 	bool headless;
 	struct dash_leases *leases;	/* dash-leases.c */
 	struct stats_history *history;	/* stats-history.c: the sampled rows' last ten minutes */
@@ -65,11 +66,32 @@ bool dash_leases_ask_now(struct dash *d);
  * when a time left in it changes (wall clock). */
 char *dash_leases_report(struct dash *d, time_t now, time_t *changes);
 unsigned dash_leases_answers(struct dash *d);	/* grows with each answer */
-/* " · lease NAME ends in 1h 02m" for the soonest-ending active lease, or NULL. */
+/* " · lease NAME ends in 1h 02m" for the soonest-ending active lease, or NULL;
+ * "(warning)" or "(ALARM)" follows once it is within lease_warning or lease_alarm
+ * of its end, and the theme colour says the same (TH_STATUS, TH_WARN, TH_BAD). */
 const char *dash_leases_status_text(struct dash *d);
+enum theme_elem dash_leases_status_theme(struct dash *d);
+/* An active lease, borrowed from the last answer: valid until the next answer
+ * (dash_leases_answers changes) or a rebuild of the table. */
+struct dash_lease {
+	struct dash_ep *ep;
+	const struct berth_lease *l;
+};
+/* The active leases that have not ended, the soonest end first (caller frees *out). */
+size_t dash_leases_active(struct dash *d, time_t now, struct dash_lease **out);
+/* The lease of e that holds the reservation, or NULL (also when not known yet). */
+const struct berth_lease *dash_leases_holding(struct dash *d, const struct dash_ep *e,
+					      const char *reservation);
+/* The same for the table (table_lease_fn; ctx is the struct dash). */
+const struct berth_lease *dash_leases_lease_of(void *ctx, const struct dash_ep *e,
+					       const char *reservation);
 /* The reservation id, with its lease when Blazar lists it; NULL when id is NULL. */
 char *dash_leases_reservation_text(struct dash *d, const struct dash_ep *e, const char *id);
 void dash_leases_free(struct dash *d);
+
+/* dash-extend.c: the extend key in the leases view: choose a lease and a
+ * duration, confirm, then Blazar's lease update; its answer in the message line. */
+void lease_extend_ask(struct dash *d);
 
 /* dash-notice.c: a running container that died, a health check that turned
  * unhealthy, said in the message line (and the bell with bell = yes). */

@@ -271,7 +271,8 @@ dash_free(struct dash *d)
 }
 
 int
-dashboard_run(const struct berth_config *cfg, char *const *specs, size_t nspecs)
+dashboard_run(const struct berth_config *cfg, char *const *specs, size_t nspecs,
+	      const char *view)
 {
 	struct dash d;
 	struct berth_error err = { 0 };
@@ -281,6 +282,8 @@ dashboard_run(const struct berth_config *cfg, char *const *specs, size_t nspecs)
 	d.cfg = cfg;
 	d.refresh_s = cfg && cfg->refresh_s > 0 ? cfg->refresh_s : 2;
 	d.zun_refresh_s = cfg && cfg->zun_refresh_s > 0 ? cfg->zun_refresh_s : 5;
+	d.lease_warning_s = cfg ? cfg->lease_warning_s : 1800;
+	d.lease_alarm_s = cfg ? cfg->lease_alarm_s : 300;
 	if (keymap_init(cfg, &err) < 0) {
 		fprintf(stderr, "berth: %s%s%s\n", cfg && cfg->path ? cfg->path : "",
 			cfg && cfg->path ? ": " : "", err.message);
@@ -300,6 +303,8 @@ dashboard_run(const struct berth_config *cfg, char *const *specs, size_t nspecs)
 		return 1;
 	}
 	table_init(&d.table);
+	d.table.lease_of = dash_leases_lease_of;
+	d.table.lease_ctx = &d;
 	logpane_init(&d.logs, dash_scrollback(&d), true);
 	d.logs.live = true;
 	/* Threads share two malloc arenas instead of one each (one saves only
@@ -323,6 +328,8 @@ dashboard_run(const struct berth_config *cfg, char *const *specs, size_t nspecs)
 	dash_rebuild(&d);
 	if (!view_open(&d, "table", NULL))
 		d.quit = true;
+	else if (view)
+		view_open(&d, view, NULL);
 	int status = run_loop(&d, sc);
 	d.quit = true;
 	stop_curses();

@@ -159,7 +159,7 @@ draw_title(struct dash *d)
 	if (t->filter[0] && n > 0 && (size_t)n < sizeof left)
 		n += snprintf(left + n, sizeof left - (size_t)n, " · filter \"%s\"", t->filter);
 	if (t->group && n > 0 && (size_t)n < sizeof left)
-		n += snprintf(left + n, sizeof left - (size_t)n, " · by endpoint");
+		n += snprintf(left + n, sizeof left - (size_t)n, " · by %s", table_group_name(t));
 	if (t->nmarks && n > 0 && (size_t)n < sizeof left)
 		n += snprintf(left + n, sizeof left - (size_t)n, " · %zu marked", t->nmarks);
 	if (n > 0 && (size_t)n < sizeof left)
@@ -234,7 +234,8 @@ draw_status(struct dash *d, double now)
 	endpoints_status_draw(d, y, now);
 	const char *lease = dash_leases_status_text(d);	/* right-aligned, over the rest */
 	if (lease && text_width(lease) < COLS)
-		draw_str(y, COLS - text_width(lease), COLS, lease, theme_attr(TH_WARN));
+		draw_str(y, COLS - text_width(lease), COLS, lease,
+			 theme_attr(dash_leases_status_theme(d)));
 }
 
 static void

@@ -38,7 +38,7 @@ static const struct action_info actions[ACT_COUNT] = {
 	[ACT_COPY] = { "copy", "copy files to or from the container", "c" },
 	[ACT_KILL] = { "kill", "send a signal (SIGKILL by default), after confirming", "K" },
 	[ACT_FIP] = { "floating_ip", "associate or dissociate a floating IP (Zun)", "f" },
-	[ACT_LEASES] = { "leases", "active leases, their end and time left (Zun sites with Blazar)", "L" },
+	[ACT_LEASES] = { "leases", "active leases, their end, time left and reservations (Zun sites with Blazar)", "L" },
 	[ACT_MARK] = { "mark", "mark the row for a bulk action", "space" },
 	[ACT_START] = { "start", "start the selected or marked containers", "s" },
 	[ACT_STOP] = { "stop", "stop the selected or marked containers", "S" },
@@ -58,7 +58,7 @@ static const struct action_info actions[ACT_COUNT] = {
 	[ACT_PREV] = { "search_prev", "previous search match", "N" },
 	[ACT_LOG_SAVE] = { "log_save", "save the log pane to a file", "^s" },
 	[ACT_ENDPOINTS] = { "endpoints", "every endpoint: state, error, back-off; enter filters to one", "H" },
-	[ACT_GROUP] = { "group", "group the rows by endpoint, under a header with its state", "z" },
+	[ACT_GROUP] = { "group", "group the rows by endpoint, by lease (Zun), or not; each group under its header", "z" },
 	[ACT_STATS] = { "stats", "graphs of the container's last 10 minutes: CPU, memory, I/O, PIDs", "u" },
 	[ACT_IMAGES] = { "images", "the images view: d removes (after confirming), P pulls", "I" },
 	[ACT_PULL] = { "pull", "pull an image (in the images view), its progress in the title", "P" },
@@ -66,6 +66,7 @@ static const struct action_info actions[ACT_COUNT] = {
 	[ACT_YANK] = { "yank", "copy the container's id, name or URL to the clipboard (OSC 52)", "y" },
 	[ACT_PROJECT] = { "project", "mark every container of the selected one's compose project", "M" },
 	[ACT_EVENTS] = { "events", "the last events of every endpoint, newest first (/ filters)", "v" },
+	[ACT_EXTEND] = { "extend", "in the leases view: extend a lease, after confirming", "x" },
 	[ACT_COMMAND] = { "command", "command line: berth's verbs (:stop, :logs, :run ...), Tab, history", ":" },
 };
 

@@ -12,13 +12,14 @@
 #include "util.h"
 #include "verbs.h"
 
-#define MAIN_USAGE "usage: berth [-H ENDPOINT]... [-c FILE] [--read-only] [VERB [ARG...]]\n"
+#define MAIN_USAGE "usage: berth [-H ENDPOINT]... [-c FILE] [--read-only] [--stage | VERB [ARG...]]\n"
 
-enum { OPT_VERSION = 1000, OPT_READ_ONLY };
+enum { OPT_VERSION = 1000, OPT_READ_ONLY, OPT_STAGE };
 
-/* Parse the global options into cli; returns -1 to go on, else an exit status. */
+/* Parse the global options into cli (*view: the dashboard's first view, for
+ * --stage); returns -1 to go on, else an exit status. */
 static int
-main_options(struct cli *cli, int argc, char **argv, int *first)
+main_options(struct cli *cli, int argc, char **argv, int *first, const char **view)
 {
 	static const struct option longopts[] = {
 		{ "host", required_argument, NULL, 'H' },
@@ -26,6 +27,7 @@ main_options(struct cli *cli, int argc, char **argv, int *first)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "read-only", no_argument, NULL, OPT_READ_ONLY },
+		{ "stage", no_argument, NULL, OPT_STAGE },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -50,6 +52,9 @@ main_options(struct cli *cli, int argc, char **argv, int *first)
 		case OPT_VERSION:
 			printf("berth %s\n", berth_version_string());
 			return CLI_OK;
+		case OPT_STAGE:
+			*view = "stage";
+			break;
 		case ':':
 			fprintf(stderr, "berth: option %s needs a value\n" MAIN_USAGE, argv[optind - 1]);
 			return CLI_USAGE;
@@ -66,10 +71,10 @@ main_options(struct cli *cli, int argc, char **argv, int *first)
 }
 
 static int
-main_dashboard(struct cli *cli)
+main_dashboard(struct cli *cli, const char *view)
 {
 	char **specs = cli_specs(cli);
-	int rc = dashboard_run(cli->cfg, specs, strv_len(specs));
+	int rc = dashboard_run(cli->cfg, specs, strv_len(specs), view);
 	berth_strv_free(specs);
 	return rc;
 }
@@ -79,10 +84,16 @@ main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
 	int first = 1;
-	int rc = main_options(&cli, argc, argv, &first);
+	const char *view = NULL;
+	int rc = main_options(&cli, argc, argv, &first, &view);
 	if (rc >= 0)
 		goto out;
 	const struct cli_verb *verb = NULL;
+	if (view && first < argc) {
+		fprintf(stderr, "berth: --stage opens the dashboard and takes no verb\n" MAIN_USAGE);
+		rc = CLI_USAGE;
+		goto out;
+	}
 	if (first < argc && !(verb = cli_verb_find(argv[first]))) {
 		fprintf(stderr, "berth: unknown verb %s (berth --help lists them)\n" MAIN_USAGE,
 			argv[first]);
@@ -109,7 +120,7 @@ main(int argc, char **argv)
 		rc = verb->run(&cli, verb, argc - first, argv + first);
 		fflush(stdout);
 	} else {
-		rc = main_dashboard(&cli);
+		rc = main_dashboard(&cli, view);
 	}
 out:
 	berth_cancel_free(cli.cancel);

@@ -39,6 +39,8 @@ static const struct col_spec cols[NCOLS] = {
 	/* unix:///run/a/docker.sock, ssh://pi@edge-017.lab: the end differs,
 	 * and with many endpoints it matters more than the id or image. */
 	[COL_ENDPOINT] = { "ENDPOINT", 12, 24, 5, true },
+	/* Shown only while a row on screen is on a Zun endpoint. */
+	[COL_RESERVATION] = { "RESERVATION", 12, 24, 5 },
 	/* Shown only while a row on screen has a flag. */
 	[COL_FLAGS] = { "FLAGS", 6, 24, 1 },
 	/* The last samples, the newest at the right; shown while a row on
@@ -269,6 +271,19 @@ flags_text(const struct berth_container *c, const struct dash_stats *st, bool sh
 	return buf;
 }
 
+/* The RESERVATION cell, unsanitized: the lease's name (its id when it has
+ * none), else the start of the reservation id while no lease is known. */
+static const char *
+row_reservation(const struct row *r, char *buf, size_t len)
+{
+	const struct berth_lease *l = r->lease;
+	if (l)
+		snprintf(buf, len, "%s", l->name && *l->name ? l->name : l->id ? l->id : "");
+	else
+		snprintf(buf, len, "%.8s", r->c->reservation ? r->c->reservation : "");
+	return buf;
+}
+
 const char *
 table_flags_text(const struct berth_container *c, const struct dash_stats *st, char *buf,
 		 size_t len)
@@ -307,10 +322,88 @@ cmp_col(const struct row *a, const struct row *b, int col)
 	case COL_CPU: return cmp_num(row_cpu(b), row_cpu(a));	/* busiest first */
 	case COL_MEM: return cmp_num(row_mem(b), row_mem(a));
 	case COL_ENDPOINT: return cmp_str(a->ep->name, b->ep->name);
+	case COL_RESERVATION: {
+		char ra[64], rb[64];
+		return cmp_str(row_reservation(a, ra, sizeof ra), row_reservation(b, rb, sizeof rb));
+	}
 	case COL_FLAGS: return cmp_num(row_trouble(b), row_trouble(a));
 	case COL_CPU_HIST: return cmp_num(row_cpu(b), row_cpu(a));
 	}
 	return 0;
+}
+
+/* The endpoints' own order. */
+static int
+cmp_endpoint(const struct row *a, const struct row *b)
+{
+	return a->ep == b->ep ? 0 : a->ep < b->ep ? -1 : 1;
+}
+
+/* The lease that ends first first; the rows on no lease last. */
+static int
+cmp_lease(const struct row *a, const struct row *b)
+{
+	const struct berth_lease *x = a->lease, *y = b->lease;
+	if (x == y)
+		return 0;
+	if (!x || !y)
+		return x ? -1 : 1;
+	int r = cmp_num((double)x->end, (double)y->end);
+	return r ? r : x < y ? -1 : 1;
+}
+
+static bool
+applies_always(struct dash_ep *eps, size_t neps)
+{
+	return true;
+}
+
+static bool
+applies_to_zun(struct dash_ep *eps, size_t neps)
+{
+	for (size_t i = 0; i < neps; i++)
+		if (eps[i].kind == BERTH_KIND_ZUN)
+			return true;
+	return false;
+}
+
+static void lines_by_endpoint(struct table *t, struct dash_ep *eps, size_t neps,
+			      const bool *ep_ok, bool text);
+static void lines_by_lease(struct table *t, struct dash_ep *eps, size_t neps,
+			   const bool *ep_ok, bool text);
+static void draw_endpoint_header(const struct tline *l, int y, int width);
+static void draw_lease_header(const struct tline *l, int y, int width);
+
+/* The values of the grouping key, in the order the group key cycles through
+ * them; a value that does not apply to the endpoints shown is skipped. */
+static const struct grouping {
+	const char *name;	/* "by NAME" in the title; NULL: not grouped */
+	bool (*applies)(struct dash_ep *eps, size_t neps);
+	int (*cmp)(const struct row *a, const struct row *b);	/* the groups' order */
+	/* The display lines: headers (with their count) and rows. */
+	void (*lines)(struct table *t, struct dash_ep *eps, size_t neps, const bool *ep_ok,
+		      bool text);
+	void (*draw)(const struct tline *header, int y, int width);
+	bool names_endpoint;	/* its headers name the endpoint: no ENDPOINT column */
+} groupings[] = {
+	{ NULL, applies_always, NULL, NULL, NULL, false },
+	{ "endpoint", applies_always, cmp_endpoint, lines_by_endpoint, draw_endpoint_header, true },
+	{ "lease", applies_to_zun, cmp_lease, lines_by_lease, draw_lease_header, false },
+};
+#define NGROUPINGS (int)(sizeof groupings / sizeof groupings[0])
+
+void
+table_group_next(struct table *t, struct dash_ep *eps, size_t neps)
+{
+	do
+		t->group = (t->group + 1) % NGROUPINGS;
+	while (!groupings[t->group].applies(eps, neps));
+}
+
+const char *
+table_group_name(const struct table *t)
+{
+	return groupings[t->group].name;
 }
 
 static int
@@ -318,9 +411,10 @@ row_cmp(const void *pa, const void *pb, void *arg)
 {
 	const struct table *t = arg;
 	const struct row *a = pa, *b = pb;
-	if (t->group && a->ep != b->ep)	/* the endpoints' own order */
-		return a->ep < b->ep ? -1 : 1;
-	int r = cmp_col(a, b, t->sort_col);
+	int r = t->group ? groupings[t->group].cmp(a, b) : 0;	/* groups stay together */
+	if (r)
+		return r;
+	r = cmp_col(a, b, t->sort_col);
 	if (t->sort_rev)
 		r = -r;
 	if (!r)
@@ -373,11 +467,31 @@ line_add(struct table *t, struct dash_ep *ep, long row)
 	t->lines[t->nlines++] = (struct tline) { .ep = ep, .row = row };
 }
 
-/* Grouped display: a header line per endpoint that passes the filter (one
+/* By lease: a header line per lease that has rows, the soonest end first, then
+ * one for the rows on no lease (or on one Blazar did not list). */
+static void
+lines_by_lease(struct table *t, struct dash_ep *eps, size_t neps, const bool *ep_ok, bool text)
+{
+	t->nlines = 0;
+	for (size_t i = 0; i < t->nrows; i++) {
+		if (i == 0 || cmp_lease(&t->rows[i - 1], &t->rows[i]) != 0) {
+			line_add(t, t->rows[i].ep, -1);
+			t->lines[t->nlines - 1].lease = t->rows[i].lease;
+		}
+		struct tline *head = &t->lines[t->nlines - 1];
+		while (head->row >= 0)
+			head--;
+		head->count++;
+		t->rows[i].line = t->nlines;
+		line_add(t, t->rows[i].ep, (long)i);
+	}
+}
+
+/* By endpoint: a header line per endpoint that passes the filter (one
  * without matching rows only when no text filter hides its rows), then its
  * rows, which the sort keeps together. */
 static void
-lines_build(struct table *t, struct dash_ep *eps, size_t neps, const bool *ep_ok, bool text)
+lines_by_endpoint(struct table *t, struct dash_ep *eps, size_t neps, const bool *ep_ok, bool text)
 {
 	size_t i = 0;
 	t->nlines = 0;
@@ -418,6 +532,8 @@ table_rebuild(struct table *t, struct dash_ep *eps, size_t neps)
 			}
 			t->rows[t->nrows++] = (struct row) {
 				.c = c, .ep = &eps[e], .st = st,
+				.lease = t->lease_of && c->reservation
+					? t->lease_of(t->lease_ctx, &eps[e], c->reservation) : NULL,
 				.marked = t->nmarks && table_is_marked(t, eps[e].name, c->id),
 			};
 		}
@@ -425,7 +541,7 @@ table_rebuild(struct table *t, struct dash_ep *eps, size_t neps)
 		qsort_r(t->rows, t->nrows, sizeof *t->rows, row_cmp, t);
 	t->nlines = 0;
 	if (t->group)
-		lines_build(t, eps, neps, f.ep_ok, filter_hides_rows(&f));
+		groupings[t->group].lines(t, eps, neps, f.ep_ok, filter_hides_rows(&f));
 	filter_done(&f);
 	if (t->sel_id) {
 		for (size_t i = 0; i < t->nrows; i++)
@@ -579,6 +695,7 @@ cell_text(const struct row *r, int col)
 		fmt_bytes(row_mem(r), buf, sizeof buf);
 		return xstrdup(buf);
 	case COL_ENDPOINT: return sanitize_str(r->ep->name);
+	case COL_RESERVATION: return sanitize_str(row_reservation(r, buf, sizeof buf));
 	case COL_FLAGS: return xstrdup(table_flags_text(c, r->st, buf, sizeof buf));
 	case COL_CPU_HIST: return xstrdup("");	/* drawn by draw_sparkline */
 	}
@@ -624,18 +741,21 @@ layout(struct table *t, int width, bool multi_ep)
 				if (w > want[c])
 					want[c] = w < cols[c].cap ? w : cols[c].cap;
 			}
-	bool flags = false, spark = false;
+	bool flags = false, spark = false, zun = false;
 	char fb[64];
 	for (size_t i = first; i < t->nrows && i < last && !flags; i++)
 		flags = *table_flags_text(t->rows[i].c, t->rows[i].st, fb, sizeof fb) != '\0';
 	for (size_t i = first; t->history && i < t->nrows && i < last && !spark; i++)
 		spark = t->rows[i].c->running && stats_history_last(t->history, t->rows[i].c->id);
+	for (size_t i = first; i < t->nrows && i < last && !zun; i++)
+		zun = t->rows[i].ep->kind == BERTH_KIND_ZUN;
 	int used = MARK_W, need[NCOLS];
 	for (int p = 0; p < NCOLS; p++)
 		for (int c = 0; c < NCOLS; c++) {
 			need[c] = want[c] < cols[c].min ? want[c] : cols[c].min;
 			if (cols[c].priority == p && (c != COL_ENDPOINT || multi_ep) &&
 			    (c != COL_FLAGS || flags) && (c != COL_CPU_HIST || spark) &&
+			    (c != COL_RESERVATION || zun) &&
 			    used + need[c] + 1 <= width) {
 				on[c] = true;
 				used += need[c] + 1;
@@ -754,7 +874,7 @@ draw_row(struct table *t, size_t i, int y, int width, bool focused)
 /* An endpoint's header line in the grouped table: its name, its state, its
  * rows, so a dead endpoint's trouble stays in its own group. */
 static void
-draw_group_header(const struct tline *l, int y, int width)
+draw_endpoint_header(const struct tline *l, int y, int width)
 {
 	struct dash_ep *e = l->ep;
 	size_t shown = l->count;
@@ -778,6 +898,33 @@ draw_group_header(const struct tline *l, int y, int width)
 	draw_str(y, x, width - x, count, h);
 	free(st);
 	free(name);
+}
+
+/* A lease's header line: its name, its time left and state, its rows; or the
+ * header of the rows on no lease Blazar listed. */
+static void
+draw_lease_header(const struct tline *l, int y, int width)
+{
+	const struct berth_lease *ls = l->lease;
+	char *text;
+	const char *count = l->count == 1 ? "container" : "containers";
+	if (ls) {
+		char left[32];
+		time_t now = time(NULL);
+		char *name = sanitize_str(ls->name && *ls->name ? ls->name : ls->id);
+		char *status = sanitize_str(ls->status ? ls->status : "");
+		berth_lease_left(ls->end, now, left, sizeof left);
+		text = xasprintf("▸ lease %s · %s%s · %s · %zu %s", name, left,
+				 ls->end > now ? " left" : "", status, l->count, count);
+		free(status);
+		free(name);
+	} else {
+		text = xasprintf("▸ no lease · %zu %s", l->count, count);
+	}
+	attr_t h = theme_attr(TH_BORDER) | A_BOLD;
+	draw_fill(y, 0, width, h);
+	draw_str(y, 0, width, text, h);
+	free(text);
 }
 
 /* Grouped: scroll by display lines so the selection shows. The first line
@@ -843,7 +990,7 @@ table_draw(struct table *t, int y, int height, int width, bool multi_ep, bool fo
 		if (t->top + (size_t)rows > t->nrows)
 			t->top = t->nrows > (size_t)rows ? t->nrows - (size_t)rows : 0;
 	}
-	layout(t, width, multi_ep && !t->group);	/* grouped: the headers name them */
+	layout(t, width, multi_ep && !groupings[t->group].names_endpoint);
 	draw_header(t, y, width);
 	for (int k = 0; k < rows; k++) {
 		size_t l = t->ltop + (size_t)k;
@@ -851,7 +998,7 @@ table_draw(struct table *t, int y, int height, int width, bool multi_ep, bool fo
 		if (i >= 0)
 			draw_row(t, (size_t)i, y + 1 + k, width, focused);
 		else if (t->group && l < t->nlines)
-			draw_group_header(group_header(t, l), y + 1 + k, width);
+			groupings[t->group].draw(group_header(t, l), y + 1 + k, width);
 		else
 			draw_fill(y + 1 + k, 0, width, theme_attr(TH_NORMAL));
 	}

@@ -11,10 +11,12 @@ struct dash_ep;
 struct dash_stats;
 struct stats_history;
 struct berth_container;
+struct berth_lease;
 
 enum column {
 	COL_NAME, COL_ID, COL_IMAGE, COL_STATUS, COL_UP, COL_PORTS, COL_IP, COL_CPU,
 	COL_MEM, COL_ENDPOINT,
+	COL_RESERVATION,	/* Zun: the short name of the lease the container runs on */
 	COL_FLAGS,	/* trouble: "unhealthy", "starting", "oom", "restarts 3" */
 	COL_CPU_HIST,	/* a sparkline of the last CPU % samples */
 	NCOLS
@@ -24,16 +26,23 @@ struct row {
 	struct berth_container *c;	/* borrowed from its endpoint's list */
 	struct dash_ep *ep;
 	struct dash_stats *st;		/* NULL when no sample yet */
+	const struct berth_lease *lease;	/* Zun: the lease holding its reservation, or NULL */
 	bool marked;
 	size_t line;			/* grouped: its display line */
 };
 
-/* A display line of the grouped table: an endpoint's header (row -1) or a row. */
+/* A display line of the grouped table: a group's header (row -1) or a row. */
 struct tline {
-	struct dash_ep *ep;
+	struct dash_ep *ep;		/* the group's endpoint (by endpoint) */
+	const struct berth_lease *lease;	/* the group's lease (by lease; NULL: none) */
 	long row;
 	size_t count;			/* a header: its rows shown */
 };
+
+/* The lease that holds a Zun container's reservation on e, or NULL: the
+ * dashboard's answer (dash-leases.c), valid until the next table_rebuild. */
+typedef const struct berth_lease *(*table_lease_fn)(void *ctx, const struct dash_ep *e,
+						     const char *reservation);
 
 struct table {
 	struct row *rows;
@@ -45,7 +54,9 @@ struct table {
 	bool sort_rev;
 	bool all;			/* all containers, or running only */
 	char filter[256];		/* text; its ep:NAME words choose endpoints */
-	bool group;			/* rows grouped by endpoint, under headers */
+	int group;			/* the grouping value (table.c's groupings); 0: none */
+	table_lease_fn lease_of;	/* NULL: no lease is known */
+	void *lease_ctx;
 	struct tline *lines;		/* grouped display lines */
 	size_t nlines, lines_cap, ltop;	/* ltop: first line shown */
 	char *sel_ep, *sel_id;		/* the selection's identity */
@@ -62,6 +73,10 @@ void table_done(struct table *t);
 /* Rebuild the rows from the endpoints' lists, keeping selection and marks. */
 void table_rebuild(struct table *t, struct dash_ep *eps, size_t neps);
 struct row *table_selected(struct table *t);
+/* The next grouping value that applies to these endpoints (none, endpoint, and
+ * lease when one is Zun); its name for the title ("endpoint"), NULL for none. */
+void table_group_next(struct table *t, struct dash_ep *eps, size_t neps);
+const char *table_group_name(const struct table *t);
 void table_move(struct table *t, long delta);	/* clamps */
 void table_select(struct table *t, size_t i);
 void table_toggle_mark(struct table *t);

@@ -348,7 +348,7 @@ cli_help(struct cli *cli, const struct cli_verb *self, int argc, char **argv)
 		cli_verb_help(v, stdout);
 		return CLI_OK;
 	}
-	printf("usage: berth [-H ENDPOINT]... [-c FILE] [--read-only] [VERB [ARG...]]\n"
+	printf("usage: berth [-H ENDPOINT]... [-c FILE] [--read-only] [--stage | VERB [ARG...]]\n"
 	       "\n"
 	       "With no verb, berth opens the dashboard. With a verb, it acts once and exits.\n"
 	       "\n"
@@ -362,6 +362,9 @@ cli_help(struct cli *cli, const struct cli_verb *self, int argc, char **argv)
 	       "                       $XDG_CONFIG_HOME/berth/berth.conf)\n"
 	       "      --read-only      refuse every action that changes anything (kill, rm,\n"
 	       "                       run, cp into a container, exec...); reading verbs work\n"
+	       "      --stage          open the dashboard on its stage view: the active leases,\n"
+	       "                       their time left, containers, ports and addresses,\n"
+	       "                       read-only, for an audience (Zun sites with Blazar)\n"
 	       "      --version        berth's version\n"
 	       "  -h, --help           this help\n"
 	       "\n"

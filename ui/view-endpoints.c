@@ -251,6 +251,7 @@ endpoints_close(struct view *v)
 }
 
 const struct view_ops endpoints_view = {
-	.name = "endpoints", .place = VIEW_SCREEN, .open = endpoints_open, .draw = endpoints_draw,
+	.name = "endpoints", .place = VIEW_SCREEN, .by_name = true, .open = endpoints_open,
+	.draw = endpoints_draw,
 	.key = endpoints_key, .mouse = endpoints_mouse, .close = endpoints_close,
 };

@@ -35,14 +35,22 @@ help_open(struct view *v, const void *arg)
 		   ":exec ls /tmp, :kill -s TERM, :version); a verb that needs a container and\n"
 		   "names none acts on the selected (or marked) ones. What it prints shows in a\n"
 		   "view; :logs, :stats, :leases, :endpoints, :events alone open theirs. Tab\n"
-		   "completes verbs, options and container names; Up/Down walk the history.\n");
+		   "completes verbs, options and container names; Up/Down walk the history.\n"
+		   "Zun leases: the status line shows the active lease that ends first, marked\n"
+		   "(warning) in the warning colour from lease_warning (default 30 minutes)\n"
+		   "before its end and (ALARM) from lease_alarm (5 minutes), each time with a\n"
+		   "notice here. In the leases view x extends a lease, after confirming. The\n"
+		   "RESERVATION column names a Zun container's lease; z groups by lease too.\n"
+		   ":stage (or berth --stage) is the read-only stage view for an audience: each\n"
+		   "active lease counting down, its containers, whether each answers on its port,\n"
+		   "and the floating IP:port to open; Esc leaves it.\n");
 	pane_set_text(pane_new(v, "help"), b.data);
 	buf_free(&b);
 	return true;
 }
 
 const struct view_ops help_view = {
-	.name = "help", PANE_VIEW_HOOKS, .open = help_open,
+	.name = "help", PANE_VIEW_HOOKS, .open = help_open, .by_name = true,
 	.close = pane_view_close,
 };
 

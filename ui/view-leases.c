@@ -1,6 +1,7 @@
 /* view-leases.c: the leases key's view: the active leases of every Zun
  * endpoint (dash-leases.c's report), asked again when it opens, shown again
- * when an answer comes or a time left in it changes. */
+ * when an answer comes or a time left in it changes; the extend key extends
+ * one (dash-extend.c). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -53,6 +54,15 @@ leases_tick(struct view *v, double now)
 	return VIEW_REDRAW;
 }
 
+static int
+leases_key(struct view *v, enum action a, int key)
+{
+	if (a != ACT_EXTEND)
+		return pane_view_key(v, a, key);
+	lease_extend_ask(v->d);
+	return VIEW_HANDLED | VIEW_REDRAW;
+}
+
 static void
 leases_close(struct view *v)
 {
@@ -62,7 +72,10 @@ leases_close(struct view *v)
 }
 
 const struct view_ops leases_view = {
-	.name = "leases", PANE_VIEW_HOOKS, .open = leases_open,
+	.name = "leases", .place = VIEW_SCREEN, .overlay = true, .by_name = true,
+	.draw = pane_view_draw,
+	.key = leases_key, .mouse = pane_view_mouse, .title = pane_view_title,
+	.open = leases_open,
 	.deadline = leases_deadline, .tick = leases_tick,
 	.close = leases_close,
 };

@@ -91,13 +91,16 @@ back_key(struct dash *d)
 	return VIEW_HANDLED | VIEW_REDRAW;
 }
 
-/* The table's toggles: running only or all, sort reversed, grouped. */
+/* The table's toggles: running only or all, sort reversed; the next grouping. */
 static void
 toggle(struct dash *d, enum action a)
 {
-	bool *flag = a == ACT_ALL ? &d->table.all : a == ACT_GROUP ? &d->table.group
-		: &d->table.sort_rev;
-	*flag = !*flag;
+	if (a == ACT_GROUP)
+		table_group_next(&d->table, d->eps, d->neps);
+	else if (a == ACT_ALL)
+		d->table.all = !d->table.all;
+	else
+		d->table.sort_rev = !d->table.sort_rev;
 	dash_rebuild(d);
 }
 

@@ -67,6 +67,9 @@ struct view_ops {
 	enum view_place place;		/* where it draws when opened */
 	/* Overlays replace each other: opening one over another closes that one. */
 	bool overlay;
+	/* It may be opened by its name on the command line when no verb has that
+	 * name (":stage", dash-command.c): its open takes a NULL arg. */
+	bool by_name;
 	/* Set v->priv from arg; false when it cannot open (it says why in the
 	 * message line) and nothing is opened. NULL: nothing to set up. */
 	bool (*open)(struct view *v, const void *arg);

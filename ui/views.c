@@ -26,7 +26,8 @@
 	X(stats_view) \
 	X(images_view) \
 	X(output_view) \
-	X(events_view)
+	X(events_view) \
+	X(stage_view)
 
 #define DECLARE(ops) extern const struct view_ops ops;
 BUILTIN_VIEWS(DECLARE)

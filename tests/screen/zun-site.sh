@@ -15,3 +15,28 @@ for v in $(env | sed -n 's/^\(OS_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
 export OS_AUTH_TYPE=v3applicationcredential OS_AUTH_URL=$ZS_KEYSTONE OS_IDENTITY_API_VERSION=3 \
 	OS_REGION_NAME=CHI@Edge OS_INTERFACE=public OS_APPLICATION_CREDENTIAL_ID=$ZS_APPCRED_ID \
 	OS_APPLICATION_CREDENTIAL_SECRET=$ZS_APPCRED_SECRET
+
+# zun_screen_dir NAME: W, the test's own directory in the site's; times in UTC.
+zun_screen_dir() {
+	export TZ=UTC LANG=C.UTF-8
+	W=$ZS_DIR/$1
+	mkdir -p "$W"
+}
+
+# zun_dash NAME COLS ROWS [VAR=VALUE...] [-- ARG...]: the dashboard on the site in
+# tmux (a server of its own per run), with the caller's environment, VAR=VALUE and
+# berth's ARGs; its stderr goes to $W/NAME.err.
+zun_dash() {
+	local name=$1 cols=$2 rows=$3; shift 3
+	{
+		echo "#!/bin/bash"
+		export -p
+		while [ $# -gt 0 ] && [ "$1" != -- ]; do printf 'export %q\n' "$1"; shift; done
+		[ "$1" = -- ] && shift
+		printf 'exec %q -H zun' "$BERTH"
+		[ $# = 0 ] || printf ' %q' "$@"
+		printf ' 2>%q\n' "$W/$name.err"
+	} >"$W/$name.sh"
+	TMUX_L=berth-zun-$$-$name
+	tm_start "$cols" "$rows" "bash $W/$name.sh"
+}

@@ -165,7 +165,7 @@ main(void)
 	view_register(&probe_under_view);
 	view_register(&probe_view);
 	char *specs[] = { "unix:///nonexistent/berth-test-views.sock" };
-	int status = dashboard_run(NULL, specs, 1);
+	int status = dashboard_run(NULL, specs, 1, NULL);
 	unlink(script);
 	is_int(status, 0, "every wait of the script was met (the screen followed the keys)");
 	printf("# %s\n", events);

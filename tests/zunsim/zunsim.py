@@ -16,6 +16,8 @@ for another fails with "exec format error" in its logs and, after its restarts, 
 (ContainersNotReady); an image the device cannot pull leaves the pod Pending, which Zun
 shows as Creating for ever. Blazar's lease update checks what Blazar's manager checks
 and the site's usage enforcement (max_lease_duration, an external policy's refusal).
+Floating IPs are loopback addresses (127.0.2.N) on which nothing listens: a probe of
+one (port-open, the stage view) stays on this machine and is refused.
 """
 import argparse
 import base64
@@ -1046,7 +1048,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 def new_fip(self, project):
     self.fip_seq += 1
-    f = {"id": str(uuidlib.uuid4()), "floating_ip_address": f"192.0.2.{self.fip_seq}",
+    f = {"id": str(uuidlib.uuid4()), "floating_ip_address": f"127.0.2.{self.fip_seq}",
          "floating_network_id": PUBLIC_NET, "fixed_ip_address": None, "port_id": None,
          "router_id": None, "status": "DOWN", "project_id": project, "tenant_id": project,
          "description": "", "port_details": None, "tags": [],
