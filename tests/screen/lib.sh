@@ -75,6 +75,15 @@ gone() {
 	[ ! -e "/proc/$1" ] || [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = Z ]
 }
 
+# tm_quit: Esc then q, and wait (a hang bound) for the dashboard to end.
+tm_quit() {
+	local pid
+	pid=$(pane_pid)
+	tm send-keys -t s Escape
+	tm send-keys -t s q
+	wait_until "$HANG_S" gone "$pid"
+}
+
 # exit_status PID: how the pane's process ended: tmux's pane_dead_status once it
 # has reaped it, else the zombie's wait status from /proc/PID/stat (field 52).
 exit_status() {

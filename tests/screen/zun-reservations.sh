@@ -42,14 +42,6 @@ ask_extend() {
 		wait_for "extend lease $2 by" 10 >/dev/null && tm send-keys -t s "$3" &&
 		wait_for "extend lease $2 by $4, to end " 10 >/dev/null
 }
-quit() {
-	local pid
-	pid=$(pane_pid)
-	tm send-keys -t s Escape
-	tm send-keys -t s q
-	wait_until "$HANG_S" gone "$pid"
-}
-
 # ---------------------------------------------------------------- the table
 zun_dash table 160 30
 wait_for "lease pi-demo ends in" 60
@@ -113,7 +105,7 @@ wait_for "Your allocation has no hours left" 90
 message_line | grep -q "^cannot extend lease edge-demo: Your allocation has no hours left for this lease$"
 ok $? "a refusal: Blazar's message in one sentence ($(message_line))"
 curl -sf -o /dev/null -X POST "$ZS_SIM/_sim/blazar-policy" -d '{"refuse": null}'
-quit
+tm_quit
 ok $? "q quits"
 
 # ---------------------------------------------------------------- the stage view
@@ -166,6 +158,6 @@ tm send-keys -t s -l confirm
 tm send-keys -t s Enter
 wait_for "unknown verb confirm" 10
 ok $? "a view that cannot be opened by name is refused ($(screen | grep -F 'unknown verb'))"
-quit
+tm_quit
 ok $? "q quits"
 done_testing

@@ -19,14 +19,6 @@ status_line() { screen | sed -n 29p; }
 message_line() { screen | sed -n 30p; }
 # The escape sequences (colour, bold) in force where the lease's text starts.
 lease_attrs() { tm capture-pane -e -p -t s | sed -n 29p | sed 's/· lease.*//' | grep -o $'\e\[[0-9;]*m' | tail -1; }
-quit() {
-	local pid
-	pid=$(pane_pid)
-	tm send-keys -t s Escape
-	tm send-keys -t s q
-	wait_until "$HANG_S" gone "$pid"
-}
-
 # Only the 31-minute lease is active at first (32 min 40 s: "33m" to "31m", for
 # 160 s: time for the dashboard to start and reach Blazar on a loaded machine), with a Raspberry Pi
 # reservation; edge-demo (2 h) ends later.
@@ -70,7 +62,7 @@ alarm=$(lease_attrs)
 ok $? "... in a third colour ($(printf %q "$alarm"))"
 message_line | grep -q "ALARM: lease pi-6 ends in 5m; extend it"
 ok $? "... with its notice in the message line ($(message_line))"
-quit
+tm_quit
 ok $? "q quits"
 
 # Thresholds from berth.conf: a warning 50 minutes before, no alarm.
@@ -79,7 +71,7 @@ zun_dash config 140 30 BERTH_CONFIG="$W/berth.conf"
 wait_for "lease pi-6 ends in" 30
 status_line | grep -Eq "· lease pi-6 ends in [45]m \(warning\) *$"
 ok $? "lease_alarm = 0: no alarm, lease_warning = 3000: a warning ($(status_line))"
-quit
+tm_quit
 printf '[general]\nlease_warning = soon\n' >"$W/bad.conf"
 "$BERTH" -c "$W/bad.conf" ps >/dev/null 2>"$W/bad.err"
 grep -q "lease_warning must be a number of seconds, 0 or more" "$W/bad.err"
