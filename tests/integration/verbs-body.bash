@@ -538,7 +538,7 @@ is "$RC:$(out)" "0:PUT" "http -X PUT: the method"
 # Redirects: followed within the container (conu's client, requests, follows
 # them too), at most 5, never to another host or port.
 printf '#!/bin/sh\nprintf "Status: 302 Found\\r\\nLocation: %s\\r\\n\\r\\nmoved\\n"\n' /cgi-bin/loop >"$W/loop.cgi"
-printf '#!/bin/sh\nprintf "Status: 302 Found\\r\\nLocation: %s\\r\\n\\r\\nmoved\\n"\n' http://192.0.2.1:81/x >"$W/away.cgi"
+printf '#!/bin/sh\nprintf "Status: 302 Found\\r\\nLocation: %s\\r\\n\\r\\nmoved\\n"\n' http://127.0.2.1:81/x >"$W/away.cgi"
 printf '#!/bin/sh\nprintf "Status: 307 Temporary Redirect\\r\\nLocation: %s\\r\\n\\r\\n"\n' /cgi-bin/echo >"$W/keep.cgi"
 chmod 755 "$W"/*.cgi
 D exec "${P}web" mkdir -p /www/sub && D exec "${P}web" sh -c 'echo inner >/www/sub/index.html' &&

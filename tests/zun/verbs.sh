@@ -207,7 +207,7 @@ check "fip associate takes the free address" [ "$OUT" = "$ZS_FREE_FIP" ]
 bz -H zun show web
 check "show reports the floating IP (looked up by the container's port)" has "$OUT" "$ZS_FREE_FIP"
 bz -H zun fip associate third
-check "with no free address, one is allocated from the public network" has "$OUT" "192.0.2."
+check "with no free address, one is allocated from the public network" has "$OUT" "127.0.2."
 sim_requests | grep -q '^POST /network/v2.0/floatingips '; ok $? "... with POST /v2.0/floatingips"
 sim_reset
 bz -H zun fip dissociate web
