@@ -39,8 +39,8 @@ void port_ask(struct dash *d, struct targets *t);
 /* dash-yank.c: the container's id, name or URL to the clipboard (OSC 52). */
 void yank_ask(struct dash *d, struct targets *t);
 
-/* What the output view (view-output.c) opens with: a title and its text. */
-struct output_text {
+/* What the report view (view-report.c) opens with: a title and its text. */
+struct report_text {
 	const char *title, *text;
 };
 

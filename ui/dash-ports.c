@@ -86,8 +86,8 @@ port_done(struct pool_job *pj)
 		} else {
 			char *title = j->port > 0 ? xasprintf("port %d of %s", j->port, j->c.name)
 				: xasprintf("the port of %s", j->c.name);
-			struct output_text out = { title, j->report.data };
-			view_open(d, "output", &out);
+			struct report_text report = { title, j->report.data };
+			view_open(d, "report", &report);
 			free(title);
 			dash_message(d, false, "probed %s", j->c.name);
 		}

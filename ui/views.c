@@ -25,7 +25,7 @@
 	X(output_view) \
 	X(stats_view) \
 	X(images_view) \
-	X(output_view) \
+	X(report_view) \
 	X(events_view) \
 	X(stage_view)
 

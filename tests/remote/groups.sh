@@ -9,6 +9,8 @@ REMOTE_TEST=groups
 . "${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/remote/lib.bash"
 trap 'remote_cleanup' EXIT
 engine_docker_ensure || skip_all "no Docker engine"
+# core (the Docker engine) has a container of this test's, whatever else runs there.
+D create --name "$P$REMOTE_TEST-core" "$TEST_IMAGE" true >/dev/null || skip_all "cannot create a container"
 SD=$TAP_TMP/standins
 standins_start "$SD" 4 2 0
 CONF=$TAP_TMP/berth.conf

@@ -110,9 +110,17 @@ wait_gone "by endpoint" 5 >/dev/null
 
 tm send-keys -t s '?'
 wait_for "key map" 5 >/dev/null
-tm send-keys -t s G
-wait_for "group the rows" 5 >/dev/null
-screen | grep -qE '^  H +endpoints +every endpoint' && screen | grep -qE '^  z +group +group the rows'
+# The key map is longer than the screen: page through it to its end.
+help_pages=$(mktemp)
+at_exit "rm -f $help_pages"
+for _ in 1 2 3 4 5 6 7 8; do
+	screen >>"$help_pages"
+	shown=$(screen | grep -o 'lines [0-9]*-[0-9]* of [0-9]*' | head -n 1)
+	echo "$shown" | awk '{ split($2, r, "-"); exit !(r[2] >= $4) }' && break
+	tm send-keys -t s NPage
+	wait_until 5 eval '! screen | grep -qF "$shown"'
+done
+grep -qE '^  H +endpoints +every endpoint' "$help_pages" && grep -qE '^  z +group +group the rows' "$help_pages"
 ok $? "the key map lists H (endpoints) and z (group)"
 tm send-keys -t s Escape
 wait_gone "key map" 5 >/dev/null

@@ -30,7 +30,7 @@ set_filter "$P-web"
 wait_row "$P-web" running 15 >/dev/null
 probe ""
 wait_for "open (a TCP connection was accepted)" 20
-ok $? "P then Enter: the port it exposes is open"
+ok $? "W then Enter: the port it exposes is open"
 shows "GET /: HTTP 200" && shows "hello-from-$web_host"
 ok $? "the GET / answer is shown: status and body" || screen | sed 's/^/#   /'
 shows "URL for others: http://127.0.0.1:$web_port/"
