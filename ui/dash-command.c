@@ -375,7 +375,7 @@ static bool
 run_words(struct dash *d, char **words, char *err, size_t errlen)
 {
 	const struct cli_verb *v = cli_verb_find(words[0]);
-	const struct view_ops *named = v || words[1] ? NULL : view_ops_find(words[0]);
+	const struct view_ops *named = v || words[1] ? NULL : d->host->lookup(words[0]);
 	if (named && named->by_name)	/* :stage, a view no verb names */
 		return view_open(d, words[0], NULL) != NULL;
 	if (!v) {

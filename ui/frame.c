@@ -416,8 +416,8 @@ frame_resume(struct dash *d)
 }
 
 const struct frame_ops frame_ops = {
-	.open = frame_open, .find = frame_find, .close = frame_close, .focus = frame_focus,
-	.focused = frame_focused, .suspend = frame_suspend, .resume = frame_resume,
+	.open = frame_open, .find = frame_find, .lookup = view_ops_find, .close = frame_close,
+	.focus = frame_focus, .focused = frame_focused, .suspend = frame_suspend, .resume = frame_resume,
 	.key = frame_key, .draw = frame_draw, .resize = frame_resize,
 };
 

@@ -109,6 +109,8 @@ struct frame_ops {
 	struct view *(*open)(struct dash *d, const char *name, const void *arg);
 	/* The topmost open view of that name, or NULL. */
 	struct view *(*find)(struct dash *d, const char *name);
+	/* The registered view of that name, open or not, or NULL (:stage). */
+	const struct view_ops *(*lookup)(const char *name);
 	void (*close)(struct dash *d, struct view *v);
 	/* Give the focus to v; or (v NULL) to the next pane shown beside it. */
 	void (*focus)(struct dash *d, struct view *v);
