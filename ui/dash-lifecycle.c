@@ -147,6 +147,8 @@ act_submit(struct dash *d, enum action a, struct targets *t, bool dissociate)
 			: xasprintf("%s %s", action_name(a), t->v[i].name);
 		stall_watch_init(&j->watch, t->v[i].e, what);
 		free(what);
+		if (a == ACT_STOP || a == ACT_RESTART || a == ACT_KILL || a == ACT_DELETE)
+			notice_expect_end(d, t->v[i].e->name, t->v[i].id);
 		d->nactions++;
 		if (pool_submit(d->pool, &j->job, &j->err) < 0) {
 			j->rc = -1;

@@ -7,10 +7,13 @@
  * After every rebuild the containers of every endpoint are compared with what
  * the previous rebuild saw (a sorted table of endpoint, id, status, health);
  * the first rebuild of an endpoint only records, so nothing already in trouble
- * at start-up is announced. UI thread only. */
+ * at start-up is announced. A container the dashboard itself stopped, killed,
+ * restarted or deleted is not announced as dead: its action says what happened.
+ * UI thread only. */
 #include "config.h"
 
 #include <curses.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,11 +27,69 @@ struct seen {
 	int exit_code;
 };
 
+/* An end the dashboard asked for: no notice for it until then. */
+struct expected_end {
+	char *key;			/* "endpoint\nid" */
+	double until;			/* dash_now() time */
+};
+
+#define EXPECTED_END_S 120.0	/* long enough for a stop's grace period under load */
+
 struct dash_notice {
 	struct seen *v;			/* sorted by key */
 	size_t n;
 	bool *listed;			/* per endpoint: recorded at least once */
+	struct expected_end *ends;
+	size_t nends;
 };
+
+static struct dash_notice *
+notice_state(struct dash *d)
+{
+	if (!d->notice) {
+		d->notice = xcalloc(1, sizeof *d->notice);
+		d->notice->listed = xcalloc(d->neps + 1, sizeof *d->notice->listed);
+	}
+	return d->notice;
+}
+
+void
+notice_expect_end(struct dash *d, const char *endpoint, const char *id)
+{
+	struct dash_notice *nt = notice_state(d);
+	nt->ends = xrealloc(nt->ends, (nt->nends + 1) * sizeof *nt->ends);
+	nt->ends[nt->nends++] = (struct expected_end){ xasprintf("%s\n%s", endpoint, id),
+						       dash_now() + EXPECTED_END_S };
+}
+
+/* Whether the end of key was asked for; once c is seen stopped, the
+ * expectation is used up (its next death is news again). */
+static bool
+end_asked(struct dash_notice *nt, const char *key, const struct berth_container *c)
+{
+	for (size_t i = 0; i < nt->nends; i++) {
+		if (strcmp(nt->ends[i].key, key) != 0)
+			continue;
+		if (c->status == BERTH_ST_EXITED || c->status == BERTH_ST_DEAD)
+			nt->ends[i].until = 0;
+		return true;
+	}
+	return false;
+}
+
+/* Forget the expected ends whose time has passed. */
+static void
+ends_prune(struct dash_notice *nt, double now)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < nt->nends; i++) {
+		if (nt->ends[i].until > now)
+			nt->ends[kept++] = nt->ends[i];
+		else
+			free(nt->ends[i].key);
+	}
+	nt->nends = kept;
+}
 
 static int
 seen_cmp(const void *a, const void *b)
@@ -53,10 +114,10 @@ seen_free(struct seen *v, size_t n)
 
 /* What changed for the worse between was and c, as a phrase, or NULL. */
 static char *
-notice_phrase(const struct seen *was, const struct berth_container *c)
+notice_phrase(const struct seen *was, const struct berth_container *c, bool end_asked)
 {
 	bool stopped = c->status == BERTH_ST_EXITED || c->status == BERTH_ST_DEAD;
-	if (was->status == BERTH_ST_RUNNING && stopped && c->exit_code != 0)
+	if (was->status == BERTH_ST_RUNNING && stopped && c->exit_code != 0 && !end_asked)
 		return xasprintf("died (exit %d%s)", c->exit_code,
 				 c->exit_code == 137 ? ": killed, or out of memory" : "");
 	if (was->health != BERTH_HEALTH_UNHEALTHY && c->health == BERTH_HEALTH_UNHEALTHY)
@@ -73,7 +134,7 @@ notice_endpoint(struct dash *d, struct dash_ep *e, bool announce, struct seen **
 		const struct berth_container *c = e->ctrs[k];
 		char *key = xasprintf("%s\n%s", e->name, c->id);
 		const struct seen *was = announce ? seen_find(d->notice, key) : NULL;
-		char *what = was ? notice_phrase(was, c) : NULL;
+		char *what = was ? notice_phrase(was, c, end_asked(d->notice, key, c)) : NULL;
 		if (what) {
 			snprintf(last, lastlen, "%s on %s %s", c->name, e->name, what);
 			(*count)++;
@@ -88,10 +149,7 @@ notice_endpoint(struct dash *d, struct dash_ep *e, bool announce, struct seen **
 void
 notice_rows(struct dash *d)
 {
-	if (!d->notice) {
-		d->notice = xcalloc(1, sizeof *d->notice);
-		d->notice->listed = xcalloc(d->neps + 1, sizeof *d->notice->listed);
-	}
+	ends_prune(notice_state(d), dash_now());
 	struct seen *v = NULL;
 	size_t n = 0;
 	int count = 0;
@@ -122,6 +180,8 @@ notice_free(struct dash *d)
 		return;
 	seen_free(d->notice->v, d->notice->n);
 	free(d->notice->listed);
+	ends_prune(d->notice, HUGE_VAL);
+	free(d->notice->ends);
 	free(d->notice);
 	d->notice = NULL;
 }

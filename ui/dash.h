@@ -96,6 +96,8 @@ void lease_extend_ask(struct dash *d);
 /* dash-notice.c: a running container that died, a health check that turned
  * unhealthy, said in the message line (and the bell with bell = yes). */
 void notice_rows(struct dash *d);	/* after the lists changed */
+/* The dashboard stops, kills, restarts or deletes it: its end is no news. */
+void notice_expect_end(struct dash *d, const char *endpoint, const char *id);
 void notice_free(struct dash *d);
 
 /* dash-compose.c: compose projects. */

@@ -81,6 +81,9 @@ wait_row "$P-web" "exited (137)" 5 && [ "$(dk inspect -f '{{.State.Running}}' $P
 ok $? "after y the container is killed and shows exited (137)"
 wait_for "sent SIGKILL to $P-web" 5
 ok $? "the status line reports the kill"
+sleep 2	# a notice would come with the list that shows the end
+hides "$P-web on unix://$DOCKER_SOCK died"
+ok $? "a container the dashboard killed raises no notice that it died (its action said so)"
 
 # Marks: a bulk stop.
 set_filter "$P-m"
