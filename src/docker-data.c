@@ -33,9 +33,10 @@ archive_path(const char *ref, const char *path, const char *extra)
 static int
 fill_stat(const char *header, struct archive_stat *st, struct berth_error *err)
 {
-	char *json = header ? base64_decode(header) : NULL;
-	struct json_object *o = json ? json_tokener_parse(json) : NULL;
-	free(json);
+	struct buf json = { 0 };
+	struct json_object *o = header && base64_decode(header, &json) == 0 && json.data
+		? json_tokener_parse(json.data) : NULL;
+	buf_free(&json);
 	if (!o)
 		return berth_fail(err, BERTH_EPROTOCOL, "the engine sent no usable path information");
 	unsigned long long mode = (unsigned long long)model_int(o, "mode");

@@ -227,30 +227,27 @@ base64_encode(const void *data, size_t len)
 	return out;
 }
 
-/* Standard base64 (Go's StdEncoding) into a NUL-terminated string; NULL when bad. */
-char *
-base64_decode(const char *in)
+/* Standard base64 (Go's StdEncoding, Python's with line breaks) appended to out. */
+int
+base64_decode(const char *in, struct buf *out)
 {
-	size_t n = strlen(in);
-	char *out = xmalloc(n / 4 * 3 + 4);
-	size_t o = 0;
 	unsigned acc = 0;
 	int bits = 0;
-	for (size_t i = 0; i < n && in[i] != '='; i++) {
-		const char *p = strchr(base64_alphabet, in[i]);
-		if (!p || !in[i]) {
-			free(out);
-			return NULL;
-		}
+	for (; *in && *in != '='; in++) {
+		if (*in == '\n' || *in == '\r')
+			continue;
+		const char *p = strchr(base64_alphabet, *in);
+		if (!p)
+			return -1;
 		acc = acc << 6 | (unsigned)(p - base64_alphabet);
 		bits += 6;
 		if (bits >= 8) {
 			bits -= 8;
-			out[o++] = (char)(acc >> bits & 0xff);
+			char byte = (char)(acc >> bits & 0xff);
+			buf_append(out, &byte, 1);
 		}
 	}
-	out[o] = '\0';
-	return out;
+	return 0;
 }
 
 double

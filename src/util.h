@@ -46,15 +46,16 @@ bool str_starts_with(const char *s, const char *prefix);
 bool str_is_yes(const char *v);
 bool str_ends_with(const char *s, const char *suffix);
 
-/* Standard base64 (Go's StdEncoding), NUL-terminated; decode gives NULL when bad. */
-char *base64_encode(const void *data, size_t len);
-char *base64_decode(const char *in);
-
 /* A growable byte buffer, always NUL-terminated. */
 struct buf {
 	char *data;
 	size_t len, cap;
 };
+
+/* Standard base64: encoded NUL-terminated; decoded appended to out (line
+ * breaks skipped), -1 on a character that is not base64. */
+char *base64_encode(const void *data, size_t len);
+int base64_decode(const char *in, struct buf *out);
 void buf_append(struct buf *b, const void *p, size_t n);
 void buf_appends(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -233,50 +233,6 @@ zun_logs(struct backend *b, const char *ref, const struct berth_logs_opts *o,
 }
 
 /* ------------------------------------------------------------------ */
-/* Base64 (RFC 4648), for the archives' JSON. */
-
-static const char b64chars[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static char *
-b64_encode(const unsigned char *p, size_t n)
-{
-	char *out = xmalloc(4 * ((n + 2) / 3) + 1), *o = out;
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
-			     (i + 2 < n ? p[i + 2] : 0);
-		*o++ = b64chars[v >> 18 & 63];
-		*o++ = b64chars[v >> 12 & 63];
-		*o++ = i + 1 < n ? b64chars[v >> 6 & 63] : '=';
-		*o++ = i + 2 < n ? b64chars[v & 63] : '=';
-	}
-	*o = '\0';
-	return out;
-}
-
-static int
-b64_decode(const char *s, struct buf *out)
-{
-	unsigned v = 0;
-	int bits = 0;
-	for (; *s; s++) {
-		const char *c = strchr(b64chars, *s);
-		if (*s == '=' || *s == '\n' || *s == '\r')
-			continue;
-		if (!c)
-			return -1;
-		v = v << 6 | (unsigned)(c - b64chars);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			char byte = (char)(v >> bits & 0xff);
-			buf_append(out, &byte, 1);
-		}
-	}
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
 /* Archives. */
 
 /* GET /get_archive?path=P, decoded; given up on after stall_s of silence. */
@@ -301,7 +257,7 @@ archive_fetch(struct zun *z, const char *ref, const char *path, double stall_s, 
 	if (rc < 0)
 		return -1;
 	const char *data = model_str(doc, "data");
-	if (!data || b64_decode(data, tar) < 0)
+	if (!data || base64_decode(data, tar) < 0)
 		rc = berth_fail(err, BERTH_EPROTOCOL, "%s sent an archive of %s that is not base64",
 				z->ep_name, path);
 	json_object_put(doc);
@@ -603,7 +559,7 @@ zun_archive_put(struct backend *b, const char *ref, const char *ctr_dir,
 			break;
 		buf_append(&tar, chunk, (size_t)n);
 	}
-	char *data = b64_encode((const unsigned char *)tar.data, tar.len);
+	char *data = base64_encode(tar.data, tar.len);
 	buf_free(&tar);
 	struct json_object *root = json_object_new_object();
 	json_object_object_add(root, "data", json_object_new_string(data));
