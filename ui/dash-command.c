@@ -221,8 +221,9 @@ command_run_job(struct pool_job *pj)
 		snprintf(j->err, sizeof j->err, "cannot run %s: %s", j->verb, strerror(errno));
 		return;
 	}
-	if (spawn_child(j, out, errp, &pid) != 0) {
-		snprintf(j->err, sizeof j->err, "cannot run %s: %s", j->verb, strerror(errno));
+	int rc = spawn_child(j, out, errp, &pid);
+	if (rc != 0) {	/* posix_spawn returns its error, it does not set errno */
+		snprintf(j->err, sizeof j->err, "cannot run %s: %s", j->verb, strerror(rc));
 		close(out[0]);
 		close(errp[0]);
 		return;
@@ -250,10 +251,13 @@ command_run_job(struct pool_job *pj)
 			open_fds--;
 		}
 	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+	int st, w;
+	while ((w = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
 		;
-	j->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	if (w < 0)
+		snprintf(j->err, sizeof j->err, "cannot wait for %s: %s", j->verb, strerror(errno));
+	else
+		j->status = WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : -1;
 }
 
 static void

@@ -3,10 +3,12 @@
  * far end of an SSH session) puts on its clipboard: no X, no helper program. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "dash-actions.h"
 #include "dash-targets.h"
 #include "dash.h"
@@ -27,20 +29,16 @@ target_container(const struct target *g)
 	return NULL;
 }
 
-static void
+/* 0, or -1 when the terminal could not be written to. */
+static int
 osc52_send(const char *text)
 {
 	char *b64 = base64_encode(text, strlen(text));
 	char *seq = xasprintf("\033]52;c;%s\a", b64);
-	size_t off = 0, len = strlen(seq);
-	while (off < len) {
-		ssize_t n = write(STDOUT_FILENO, seq + off, len - off);
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
+	int rc = cli_write_all(STDOUT_FILENO, seq, strlen(seq));
 	free(seq);
 	free(b64);
+	return rc;
 }
 
 static void
@@ -59,8 +57,9 @@ yank_chosen(struct dash *d, const char *text, int choice, void *ctx)
 		berth_fail(&err, BERTH_ENOTFOUND, "%s is no longer listed", g->name);
 	else
 		value = berth_published_url(g->e->ep, c, 0, &err);
-	if (value) {
-		osc52_send(value);
+	if (value && osc52_send(value) < 0) {
+		dash_message(d, true, "cannot write to the terminal: %s", strerror(errno));
+	} else if (value) {
 		dash_message(d, false, "copied to the clipboard: %s", value);
 	} else {
 		dash_message(d, true, "%s", err.message);
