@@ -71,7 +71,9 @@ handles_new(void)
 	h->multi = curl_multi_init();
 	h->easy = curl_easy_init();
 	if (!h->multi || !h->easy) {
+		int saved = errno;	/* why curl could not make them (descriptors), kept past cleanup */
 		handles_destroy(h);
+		errno = saved;
 		return NULL;
 	}
 	return h;
@@ -824,14 +826,16 @@ http_hijack(const struct http_target *t, const char *method, const char *path,
 	}
 	curl_socket_t sock = CURL_SOCKET_BAD;
 	curl_easy_getinfo(easy, CURLINFO_ACTIVESOCKET, &sock);
-	int s = -1;
+	int s = -1, s_errno = 0;	/* the failed call's errno, before cleanup can change it */
 	if (sock != CURL_SOCKET_BAD && str_starts_with(t->base_url, "https:")) {
 		s = tls_bridge_start(easy, sock);	/* the bridge owns easy now */
+		s_errno = errno;
 	} else {
 		s = sock == CURL_SOCKET_BAD ? -1 : dup(sock);
+		s_errno = sock == CURL_SOCKET_BAD ? 0 : errno;
 		curl_easy_cleanup(easy);
 	}
-	if (s < 0 && errno_is_nofiles(errno))
+	if (s < 0 && errno_is_nofiles(s_errno))
 		return fail_nofiles(t, err);
 	if (s < 0)
 		return berth_fail(err, BERTH_EIO, "cannot open a connection to %s", what);
