@@ -72,7 +72,11 @@ screen() { tm capture-pane -p -t s; }
 # gone PID: the process has exited. A zombie counts: a tmux server under load can
 # take seconds to reap its pane's process.
 gone() {
-	[ ! -e "/proc/$1" ] || [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = Z ]
+	local stat
+	# One read: a zombie reaped between a test for /proc/PID and the read is gone.
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	stat=${stat##*) }
+	[ -z "$stat" ] || [ "${stat%% *}" = Z ]
 }
 
 # tm_quit: Esc then q, and wait (a hang bound) for the dashboard to end.
