@@ -196,6 +196,8 @@ struct berth_container {
 void berth_container_free(struct berth_container *c);
 void berth_container_list_free(struct berth_container **list, size_t n);
 struct berth_container *berth_container_dup(const struct berth_container *c);
+/* The compose project in docker compose's or podman-compose's labels, or NULL. */
+const char *berth_compose_project(const struct berth_container *c);
 
 /* ------------------------------------------------------------------ */
 /* Listing and inspecting. */

@@ -150,6 +150,17 @@ static const char *const status_words[] = {
 };
 
 const char *
+berth_compose_project(const struct berth_container *c)
+{
+	static const char *const keys[] = { "com.docker.compose.project", "io.podman.compose.project" };
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+		for (size_t i = 0; i < c->nlabels; i++)
+			if (strcmp(c->labels[i].key, keys[k]) == 0 && c->labels[i].value[0])
+				return c->labels[i].value;
+	return NULL;
+}
+
+const char *
 berth_status_name(enum berth_status s)
 {
 	if ((unsigned)s >= sizeof status_words / sizeof status_words[0])

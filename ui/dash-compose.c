@@ -10,23 +10,12 @@
 #include "dash.h"
 #include "sanitize.h"
 
-const char *
-compose_project(const struct berth_container *c)
-{
-	static const char *const keys[] = { "com.docker.compose.project", "io.podman.compose.project" };
-	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-		for (size_t i = 0; i < c->nlabels; i++)
-			if (strcmp(c->labels[i].key, keys[k]) == 0 && c->labels[i].value[0])
-				return c->labels[i].value;
-	return NULL;
-}
-
 void
 compose_mark_project(struct dash *d)
 {
 	struct table *t = &d->table;
 	struct row *sel = table_selected(t);
-	const char *project = sel ? compose_project(sel->c) : NULL;
+	const char *project = sel ? berth_compose_project(sel->c) : NULL;
 	if (!project) {
 		dash_message(d, true, "%s", sel ? "the selected container is in no compose project"
 						 : "no container is selected");
@@ -34,7 +23,7 @@ compose_mark_project(struct dash *d)
 	}
 	size_t n = 0;
 	for (size_t i = 0; i < t->nrows; i++) {
-		const char *p = compose_project(t->rows[i].c);
+		const char *p = berth_compose_project(t->rows[i].c);
 		if (t->rows[i].ep == sel->ep && p && strcmp(p, project) == 0) {
 			table_mark(t, &t->rows[i]);
 			n++;

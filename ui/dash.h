@@ -101,8 +101,6 @@ void notice_expect_end(struct dash *d, const char *endpoint, const char *id);
 void notice_free(struct dash *d);
 
 /* dash-compose.c: compose projects. */
-/* The project in docker compose's or podman-compose's labels, or NULL. */
-const char *compose_project(const struct berth_container *c);
 /* Mark every row of the selected container's project on its endpoint. */
 void compose_mark_project(struct dash *d);
 

@@ -352,6 +352,18 @@ cmp_lease(const struct row *a, const struct row *b)
 	return r ? r : x < y ? -1 : 1;
 }
 
+/* A compose project's rows together, by name then endpoint; the rows of no
+ * project last. */
+static int
+cmp_project(const struct row *a, const struct row *b)
+{
+	const char *x = berth_compose_project(a->c), *y = berth_compose_project(b->c);
+	if (!x || !y)
+		return (x == NULL) - (y == NULL);
+	int r = strcmp(x, y);
+	return r ? r : cmp_endpoint(a, b);
+}
+
 static bool
 applies_always(struct dash_ep *eps, size_t neps)
 {
@@ -367,12 +379,24 @@ applies_to_zun(struct dash_ep *eps, size_t neps)
 	return false;
 }
 
+/* Some container carries a compose project's label. */
+static bool
+applies_to_compose(struct dash_ep *eps, size_t neps)
+{
+	for (size_t i = 0; i < neps; i++)
+		for (size_t k = 0; k < eps[i].nctrs; k++)
+			if (berth_compose_project(eps[i].ctrs[k]))
+				return true;
+	return false;
+}
+
 static void lines_by_endpoint(struct table *t, struct dash_ep *eps, size_t neps,
 			      const bool *ep_ok, bool text);
-static void lines_by_lease(struct table *t, struct dash_ep *eps, size_t neps,
+static void lines_by_value(struct table *t, struct dash_ep *eps, size_t neps,
 			   const bool *ep_ok, bool text);
 static void draw_endpoint_header(const struct tline *l, int y, int width);
 static void draw_lease_header(const struct tline *l, int y, int width);
+static void draw_project_header(const struct tline *l, int y, int width);
 
 /* The values of the grouping key, in the order the group key cycles through
  * them; a value that does not apply to the endpoints shown is skipped. */
@@ -388,7 +412,8 @@ static const struct grouping {
 } groupings[] = {
 	{ NULL, applies_always, NULL, NULL, NULL, false },
 	{ "endpoint", applies_always, cmp_endpoint, lines_by_endpoint, draw_endpoint_header, true },
-	{ "lease", applies_to_zun, cmp_lease, lines_by_lease, draw_lease_header, false },
+	{ "lease", applies_to_zun, cmp_lease, lines_by_value, draw_lease_header, false },
+	{ "project", applies_to_compose, cmp_project, lines_by_value, draw_project_header, false },
 };
 #define NGROUPINGS (int)(sizeof groupings / sizeof groupings[0])
 
@@ -467,16 +492,18 @@ line_add(struct table *t, struct dash_ep *ep, long row)
 	t->lines[t->nlines++] = (struct tline) { .ep = ep, .row = row };
 }
 
-/* By lease: a header line per lease that has rows, the soonest end first, then
- * one for the rows on no lease (or on one Blazar did not list). */
+/* By lease or by project: a header line per value that has rows, in the
+ * grouping's order (the lease that ends soonest first; projects by name), the
+ * rows on no lease (or on one Blazar did not list) or of no project last. */
 static void
-lines_by_lease(struct table *t, struct dash_ep *eps, size_t neps, const bool *ep_ok, bool text)
+lines_by_value(struct table *t, struct dash_ep *eps, size_t neps, const bool *ep_ok, bool text)
 {
 	t->nlines = 0;
 	for (size_t i = 0; i < t->nrows; i++) {
-		if (i == 0 || cmp_lease(&t->rows[i - 1], &t->rows[i]) != 0) {
+		if (i == 0 || groupings[t->group].cmp(&t->rows[i - 1], &t->rows[i]) != 0) {
 			line_add(t, t->rows[i].ep, -1);
 			t->lines[t->nlines - 1].lease = t->rows[i].lease;
+			t->lines[t->nlines - 1].project = berth_compose_project(t->rows[i].c);
 		}
 		struct tline *head = &t->lines[t->nlines - 1];
 		while (head->row >= 0)
@@ -900,6 +927,16 @@ draw_endpoint_header(const struct tline *l, int y, int width)
 	free(name);
 }
 
+/* A group's header line of one text (taken). */
+static void
+draw_group_text(char *text, int y, int width)
+{
+	attr_t h = theme_attr(TH_BORDER) | A_BOLD;
+	draw_fill(y, 0, width, h);
+	draw_str(y, 0, width, text, h);
+	free(text);
+}
+
 /* A lease's header line: its name, its time left and state, its rows; or the
  * header of the rows on no lease Blazar listed. */
 static void
@@ -921,10 +958,52 @@ draw_lease_header(const struct tline *l, int y, int width)
 	} else {
 		text = xasprintf("▸ no lease · %zu %s", l->count, count);
 	}
-	attr_t h = theme_attr(TH_BORDER) | A_BOLD;
-	draw_fill(y, 0, width, h);
-	draw_str(y, 0, width, text, h);
-	free(text);
+	draw_group_text(text, y, width);
+}
+
+/* The states of a project's containers on its endpoint, shown or not:
+ * "3 running, 1 exited". */
+static void
+project_state(const struct tline *l, char *buf, size_t len)
+{
+	size_t count[BERTH_ST_ERROR + 1] = { 0 };
+	for (size_t k = 0; k < l->ep->nctrs; k++) {
+		const struct berth_container *c = l->ep->ctrs[k];
+		const char *p = berth_compose_project(c);
+		if (p && strcmp(p, l->project) == 0 && (unsigned)c->status <= BERTH_ST_ERROR)
+			count[c->status]++;
+	}
+	/* The states in the order a reader asks about them: running first. */
+	static const enum berth_status order[] = {
+		BERTH_ST_RUNNING, BERTH_ST_RESTARTING, BERTH_ST_PAUSED, BERTH_ST_CREATING,
+		BERTH_ST_CREATED, BERTH_ST_EXITED, BERTH_ST_DEAD, BERTH_ST_ERROR,
+		BERTH_ST_DELETING, BERTH_ST_UNKNOWN,
+	};
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof order / sizeof order[0] && used < len; i++)
+		if (count[order[i]])
+			used += (size_t)snprintf(buf + used, len - used, "%s%zu %s", used ? ", " : "",
+						 count[order[i]], berth_status_name(order[i]));
+}
+
+/* A compose project's header line: its name, its containers' states, its
+ * rows; or the header of the rows of no project. */
+static void
+draw_project_header(const struct tline *l, int y, int width)
+{
+	const char *count = l->count == 1 ? "container" : "containers";
+	char *text;
+	if (l->project) {
+		char state[256];
+		project_state(l, state, sizeof state);
+		char *name = sanitize_str(l->project);
+		text = xasprintf("▸ project %s · %s · %zu %s shown", name, state, l->count, count);
+		free(name);
+	} else {
+		text = xasprintf("▸ no project · %zu %s", l->count, count);
+	}
+	draw_group_text(text, y, width);
 }
 
 /* Grouped: scroll by display lines so the selection shows. The first line

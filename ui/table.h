@@ -35,6 +35,7 @@ struct row {
 struct tline {
 	struct dash_ep *ep;		/* the group's endpoint (by endpoint) */
 	const struct berth_lease *lease;	/* the group's lease (by lease; NULL: none) */
+	const char *project;		/* the group's compose project (by project; NULL: none) */
 	long row;
 	size_t count;			/* a header: its rows shown */
 };
