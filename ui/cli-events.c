@@ -8,8 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli-merge.h"
 #include "cli.h"
+#include "merge.h"
 #include "thread.h"
 #include "util.h"
 
@@ -146,11 +146,11 @@ events_thread(void *p)
 }
 
 static void
-events_emit(void *ctx, size_t src, int fd, const char *line, size_t len)
+events_emit(void *ctx, size_t src, int stream, const char *line, size_t len)
 {
 	(void)ctx;
 	(void)src;
-	(void)fd;
+	(void)stream;
 	fwrite(line, 1, len, stdout);
 	fputc('\n', stdout);
 	fflush(stdout);
@@ -162,7 +162,7 @@ events_start(struct cli *cli, const struct events_args *a, struct merge **m, siz
 {
 	char **specs = cli_specs(cli);
 	*n = strv_len(specs);
-	*m = merge_new(*n, a->o.until == 0);
+	*m = merge_new(*n, a->o.until == 0, MERGE_QUEUE);
 	struct events_source *src = xcalloc(*n + 1, sizeof *src);
 	for (size_t i = 0; i < *n; i++) {
 		struct events_source *s = &src[i];

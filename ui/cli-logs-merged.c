@@ -3,7 +3,7 @@
  * container's name, in the engines' timestamp order.
  *
  * Each container's logs are read on a thread of its own with timestamps=1;
- * every line goes to the merge (cli-merge.c) stamped with the engine's time,
+ * every line goes to the merge (src/merge.c) stamped with the engine's time,
  * and comes out in that order (the stamp stays only with -t). stdout lines go
  * to stdout and stderr lines to stderr, as with one container.
  */
@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "cli-fleet.h"
-#include "cli-merge.h"
 #include "cli.h"
+#include "merge.h"
 #include "thread.h"
 #include "util.h"
 
@@ -24,14 +24,10 @@
 
 /* One container's log stream. */
 struct mlog_source {
-	struct merge *m;
-	size_t index;
+	struct merge_lines lines;	/* its lines into the merge (-t keeps the stamps) */
 	berth_endpoint *ep;	/* where it was found (the fleet's) */
 	char *id, *name;
 	const struct berth_logs_opts *o;
-	bool keep_stamps;	/* -t */
-	struct buf part[3];	/* an unfinished line of stdout [1] and stderr [2] */
-	long long last_ns;	/* for a line without a stamp */
 	berth_cancel *cancel;
 	struct berth_error err;
 	int rc;
@@ -45,59 +41,21 @@ struct mlog_out {
 	bool colour[3];		/* per fd: a terminal */
 };
 
-/* One whole line (without its newline) of stream fd. */
-static int
-mlog_line(struct mlog_source *s, int fd, const char *line, size_t len)
-{
-	size_t rest = 0;
-	long long ns = merge_parse_stamp(line, len, &rest);
-	if (ns < 0)
-		ns = s->last_ns;
-	else
-		s->last_ns = ns;
-	if (s->keep_stamps)
-		rest = 0;
-	return merge_put(s->m, s->index, ns, fd, line + rest, len - rest);
-}
-
-static int
-mlog_sink(void *ctx, enum berth_stream st, const char *buf, size_t len)
-{
-	struct mlog_source *s = ctx;
-	int fd = st == BERTH_STDERR ? 2 : 1;
-	struct buf *part = &s->part[fd];
-	while (len) {
-		const char *nl = memchr(buf, '\n', len);
-		size_t take = nl ? (size_t)(nl - buf) : len;
-		buf_append(part, buf, take);
-		buf += take + (nl ? 1 : 0);
-		len -= take + (nl ? 1 : 0);
-		if ((nl || part->len >= LOG_LINE_MAX) &&
-		    mlog_line(s, fd, part->data ? part->data : "", part->len) < 0)
-			return 1;
-		if (nl || part->len >= LOG_LINE_MAX)
-			part->len = 0;
-	}
-	return 0;
-}
-
 static void *
 mlog_thread(void *p)
 {
 	struct mlog_source *s = p;
-	s->rc = berth_logs(s->ep, s->id, s->o, mlog_sink, s, s->cancel, &s->err);
-	for (int fd = 1; fd <= 2; fd++)	/* a last line without its newline */
-		if (s->part[fd].len)
-			mlog_line(s, fd, s->part[fd].data, s->part[fd].len);
-	merge_end(s->m, s->index);
+	s->rc = berth_logs(s->ep, s->id, s->o, merge_lines_sink, &s->lines, s->cancel, &s->err);
+	merge_lines_end(&s->lines);
 	return NULL;
 }
 
 static void
-mlog_emit(void *ctx, size_t src, int fd, const char *line, size_t len)
+mlog_emit(void *ctx, size_t src, int stream, const char *line, size_t len)
 {
 	static const int colours[] = { 36, 33, 32, 35, 34, 31 };
 	const struct mlog_out *out = ctx;
+	int fd = stream == BERTH_STDERR ? 2 : 1;
 	FILE *f = fd == 2 ? stderr : stdout;
 	const char *name = out->src[src].name;
 	if (fd == 2)
@@ -153,7 +111,7 @@ mlog_add_sources(struct fleet *f, int k, struct mlog_source **src, size_t *n,
 		*src = xrealloc(*src, (*n + 1) * sizeof **src);
 		struct mlog_source *s = &(*src)[*n];
 		*s = *proto;
-		s->index = (*n)++;
+		s->lines.index = (*n)++;
 		s->ep = f->eps[i].ep;
 		s->id = xstrdup(c->id);
 		char *name = cli_clean(c->name);
@@ -182,8 +140,7 @@ mlog_sources_free(struct mlog_source *src, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(src[i].id);
 		free(src[i].name);
-		for (int fd = 1; fd <= 2; fd++)
-			buf_free(&src[i].part[fd]);
+		merge_lines_free(&src[i].lines);
 	}
 	free(src);
 }
@@ -230,8 +187,10 @@ cli_logs_merged(struct cli *cli, const struct berth_logs_opts *user, char **refs
 	struct fleet f;
 	cli_catch_interrupt(cli);
 	fleet_run(&f, cli, specs, mlog_lookup_one, &lookup);
-	struct mlog_source *src = NULL, proto = { .o = &o, .keep_stamps = user->timestamps,
-						  .cancel = cli->cancel };
+	struct mlog_source *src = NULL, proto = {
+		.lines = { .line_max = LOG_LINE_MAX, .keep_stamps = user->timestamps },
+		.o = &o, .cancel = cli->cancel,
+	};
 	size_t n = 0;
 	int rc = CLI_OK;
 	for (int k = 0; k < nrefs; k++)
@@ -240,9 +199,9 @@ cli_logs_merged(struct cli *cli, const struct berth_logs_opts *user, char **refs
 	mlog_lookup_free(&f, nrefs);
 	int failed = fleet_report(&f);
 	if (rc == CLI_OK && n) {
-		struct merge *m = merge_new(n, o.follow);
+		struct merge *m = merge_new(n, o.follow, MERGE_QUEUE);
 		for (size_t i = 0; i < n; i++)
-			src[i].m = m;
+			src[i].lines.m = m;
 		rc = mlog_run(cli, src, n, m);
 		merge_free(m);
 	}

@@ -1,5 +1,5 @@
-/* cli-merge.c: several time-ordered line sources written out in one time order
- * (see cli-merge.h). One mutex guards every queue; producers wait on `room`,
+/* merge.c: several time-ordered line sources written out in one time order
+ * (see merge.h). One mutex guards every queue; producers wait on `room`,
  * the consumer on `ready`. */
 #include "config.h"
 
@@ -8,19 +8,19 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli-merge.h"
+#include "merge.h"
 #include "util.h"
 
 struct merge_line {
 	long long ns;		/* the line's own time stamp */
 	long long arrived;	/* CLOCK_MONOTONIC ns when it was put */
-	int fd;
+	int stream;
 	char *text;
 	size_t len;
 };
 
 struct merge_source {
-	struct merge_line q[MERGE_QUEUE];
+	struct merge_line *q;	/* a ring of m->queue lines */
 	size_t head, count;
 	bool ended;
 };
@@ -31,6 +31,7 @@ struct merge {
 	pthread_cond_t room;	/* a line was taken, or the merge stopped */
 	struct merge_source *src;
 	size_t nsrc;
+	size_t queue;		/* lines per source's ring */
 	bool follow;
 	bool stopped;
 };
@@ -52,7 +53,7 @@ bytes_dup(const char *p, size_t len)
 }
 
 struct merge *
-merge_new(size_t nsources, bool follow)
+merge_new(size_t nsources, bool follow, size_t queue)
 {
 	struct merge *m = xcalloc(1, sizeof *m);
 	pthread_mutex_init(&m->lock, NULL);
@@ -64,6 +65,9 @@ merge_new(size_t nsources, bool follow)
 	pthread_condattr_destroy(&ca);
 	m->src = xcalloc(nsources ? nsources : 1, sizeof *m->src);
 	m->nsrc = nsources;
+	m->queue = queue ? queue : 1;
+	for (size_t i = 0; i < nsources; i++)
+		m->src[i].q = xcalloc(m->queue, sizeof *m->src[i].q);
 	m->follow = follow;
 	return m;
 }
@@ -73,9 +77,11 @@ merge_free(struct merge *m)
 {
 	if (!m)
 		return;
-	for (size_t s = 0; s < m->nsrc; s++)
+	for (size_t s = 0; s < m->nsrc; s++) {
 		for (size_t i = 0; i < m->src[s].count; i++)
-			free(m->src[s].q[(m->src[s].head + i) % MERGE_QUEUE].text);
+			free(m->src[s].q[(m->src[s].head + i) % m->queue].text);
+		free(m->src[s].q);
+	}
 	free(m->src);
 	pthread_cond_destroy(&m->ready);
 	pthread_cond_destroy(&m->room);
@@ -84,18 +90,18 @@ merge_free(struct merge *m)
 }
 
 int
-merge_put(struct merge *m, size_t src, long long ns, int fd, const char *line, size_t len)
+merge_put(struct merge *m, size_t src, long long ns, int stream, const char *line, size_t len)
 {
 	pthread_mutex_lock(&m->lock);
 	struct merge_source *s = &m->src[src];
-	while (s->count == MERGE_QUEUE && !m->stopped)
+	while (s->count == m->queue && !m->stopped)
 		pthread_cond_wait(&m->room, &m->lock);
 	if (m->stopped) {
 		pthread_mutex_unlock(&m->lock);
 		return -1;
 	}
-	struct merge_line *l = &s->q[(s->head + s->count) % MERGE_QUEUE];
-	*l = (struct merge_line){ .ns = ns, .arrived = mono_ns(), .fd = fd,
+	struct merge_line *l = &s->q[(s->head + s->count) % m->queue];
+	*l = (struct merge_line){ .ns = ns, .arrived = mono_ns(), .stream = stream,
 				  .text = bytes_dup(line, len), .len = len };
 	s->count++;
 	pthread_cond_signal(&m->ready);
@@ -165,11 +171,11 @@ merge_run(struct merge *m, merge_emit_fn emit, void *ctx, berth_cancel *cancel)
 		}
 		struct merge_source *s = &m->src[i];
 		struct merge_line l = s->q[s->head];
-		s->head = (s->head + 1) % MERGE_QUEUE;
+		s->head = (s->head + 1) % m->queue;
 		s->count--;
 		pthread_cond_broadcast(&m->room);
 		pthread_mutex_unlock(&m->lock);
-		emit(ctx, (size_t)i, l.fd, l.text, l.len);
+		emit(ctx, (size_t)i, l.stream, l.text, l.len);
 		free(l.text);
 		pthread_mutex_lock(&m->lock);
 	}
@@ -234,4 +240,61 @@ merge_parse_stamp(const char *s, size_t len, size_t *rest)
 		p++;
 	*rest = p;
 	return ((long long)timegm(&tm) - offset) * 1000000000LL + frac;
+}
+
+/* One whole line (without its newline) of stream st. */
+static int
+merge_lines_put(struct merge_lines *l, int st, const char *line, size_t len)
+{
+	size_t rest = 0;
+	long long ns = merge_parse_stamp(line, len, &rest);
+	if (ns < 0)
+		ns = l->last_ns;
+	else
+		l->last_ns = ns;
+	if (l->keep_stamps)
+		rest = 0;
+	return merge_put(l->m, l->index, ns, st, line + rest, len - rest);
+}
+
+int
+merge_lines_sink(void *ctx, enum berth_stream st, const char *buf, size_t len)
+{
+	struct merge_lines *l = ctx;
+	int s = st == BERTH_STDERR ? BERTH_STDERR : BERTH_STDOUT;
+	struct buf *part = &l->part[s];
+	while (len) {
+		const char *nl = memchr(buf, '\n', len);
+		size_t take = nl ? (size_t)(nl - buf) : len;
+		bool ends = nl != NULL;
+		if (take > l->line_max - part->len) {	/* cut a long line here */
+			take = l->line_max - part->len;
+			ends = false;
+		}
+		buf_append(part, buf, take);
+		buf += take + ends;
+		len -= take + ends;
+		if (!ends && part->len < l->line_max)
+			continue;
+		if (merge_lines_put(l, s, part->data ? part->data : "", part->len) < 0)
+			return 1;
+		part->len = 0;
+	}
+	return 0;
+}
+
+void
+merge_lines_end(struct merge_lines *l)
+{
+	for (int s = BERTH_STDOUT; s <= BERTH_STDERR; s++)
+		if (l->part[s].len)
+			merge_lines_put(l, s, l->part[s].data, l->part[s].len);
+	merge_end(l->m, l->index);
+}
+
+void
+merge_lines_free(struct merge_lines *l)
+{
+	for (int s = BERTH_STDOUT; s <= BERTH_STDERR; s++)
+		buf_free(&l->part[s]);
 }
