@@ -122,18 +122,16 @@ cli_fail(const struct berth_error *err)
 	return cli_error("%s", err->message[0] ? err->message : berth_errcode_name(err->code));
 }
 
-/* getopt_long's tables for v: "+:h" and the letters (with ':' for a value),
- * and every long name with --help. */
-static struct option *
-cli_getopt_tables(const struct cli_verb *v, char **shortopts)
+struct option *
+cli_getopt_tables(const struct cli_option *options, char **shortopts)
 {
 	size_t n = 0;
-	while (v->options && v->options[n].key)
+	while (options && options[n].key)
 		n++;
 	struct option *longopts = xcalloc(n + 2, sizeof *longopts), *l = longopts;
 	char *s = *shortopts = xcalloc(2 * n + 4, 1);
 	s = stpcpy(s, "+:h");
-	for (const struct cli_option *o = v->options; o && o->key; o++) {
+	for (const struct cli_option *o = options; o && o->key; o++) {
 		if (o->name)
 			*l++ = (struct option){ o->name, o->value ? required_argument : no_argument,
 						NULL, o->key };
@@ -152,7 +150,7 @@ cli_parse(const struct cli_verb *v, int argc, char **argv,
 	  int (*handle)(void *ctx, int key, const char *value), void *ctx, int *first)
 {
 	char *shortopts;
-	struct option *longopts = cli_getopt_tables(v, &shortopts);
+	struct option *longopts = cli_getopt_tables(v->options, &shortopts);
 	int rc = -1, c;
 	optind = 0;
 	opterr = 0;

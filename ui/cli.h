@@ -44,6 +44,7 @@ enum cli_option_key {
 	CLI_OPT_HOST, CLI_OPT_JSON, CLI_OPT_NAME, CLI_OPT_RESERVATION, CLI_OPT_RUNTIME,
 	CLI_OPT_DEVICE_PROFILE, CLI_OPT_NO_START, CLI_OPT_WAIT, CLI_OPT_IDEMPOTENT,
 	CLI_OPT_NO_STREAM, CLI_OPT_UNTIL, CLI_OPT_EXPIRING, CLI_OPT_BY, CLI_OPT_END,
+	CLI_OPT_READ_ONLY, CLI_OPT_STAGE, CLI_OPT_VERSION,
 };
 
 /* What a verb's first operand is, for the dashboard's command line, which
@@ -52,6 +53,17 @@ enum cli_target {
 	CLI_TARGET_NONE,	/* no container operand */
 	CLI_TARGET_ONE,		/* CONTAINER first */
 	CLI_TARGET_MANY,	/* CONTAINER... */
+};
+
+/* What a verb's other operands are (after its container, if it takes one),
+ * for completion: the dashboard's command line and the shell completions. */
+enum cli_operands {
+	CLI_OPERANDS_OTHER,	/* nothing to complete */
+	CLI_OPERANDS_IMAGE,	/* an image first (run IMAGE CMD...) */
+	CLI_OPERANDS_IMAGES,	/* images (rmi IMAGE...) */
+	CLI_OPERANDS_PATH,	/* a local path first (mount CONTAINER DIR) */
+	CLI_OPERANDS_COPY,	/* local paths and CONTAINER: (cp SRC DEST) */
+	CLI_OPERANDS_VERB,	/* a verb (help VERB) */
 };
 
 /* A verb, as the table of verbs (verbs.c) lists it. run is handed its own
@@ -64,7 +76,14 @@ struct cli_verb {
 	const struct cli_option *options; /* ends with a 0 key; NULL: none but -h */
 	const char *notes;		/* text after the options in berth VERB --help, or NULL */
 	enum cli_target target;		/* its container operand */
+	enum cli_operands operands;	/* its other operands */
 };
+
+/* getopt_long's tables for options (ends with a 0 key): "+:h" and the
+ * letters (with ':' for a value) in *shortopts, every long name and --help in
+ * the array returned; both the caller's to free. */
+struct option;
+struct option *cli_getopt_tables(const struct cli_option *options, char **shortopts);
 
 /* berth VERB --help, written from v. */
 void cli_verb_help(const struct cli_verb *v, FILE *f);
@@ -186,5 +205,10 @@ int cli_images(struct cli *, const struct cli_verb *, int, char **);
 int cli_pull(struct cli *, const struct cli_verb *, int, char **);
 int cli_rmi(struct cli *, const struct cli_verb *, int, char **);
 int cli_top(struct cli *, const struct cli_verb *, int, char **);
+/* berth completion bash|zsh|fish (the scripts, from verbs, the table of
+ * verbs, and global, berth's own options), and berth completion
+ * containers|images|endpoints (the names the scripts offer). */
+int cli_completion(struct cli *cli, const struct cli_verb *v, const struct cli_verb *verbs,
+		   const struct cli_option *global, int argc, char **argv);
 
 #endif

@@ -14,25 +14,15 @@
 
 #define MAIN_USAGE "usage: berth [-H ENDPOINT]... [-c FILE] [--read-only] [--stage | VERB [ARG...]]\n"
 
-enum { OPT_VERSION = 1000, OPT_READ_ONLY, OPT_STAGE };
-
-/* Parse the global options into cli (*view: the dashboard's first view, for
- * --stage); returns -1 to go on, else an exit status. */
+/* getopt_long over the global options, each into cli or *view; -1 to go on,
+ * else an exit status. */
 static int
-main_options(struct cli *cli, int argc, char **argv, int *first, const char **view)
+main_option_loop(struct cli *cli, int argc, char **argv, const char *shortopts,
+		 const struct option *longopts, const char **view)
 {
-	static const struct option longopts[] = {
-		{ "host", required_argument, NULL, 'H' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ "read-only", no_argument, NULL, OPT_READ_ONLY },
-		{ "stage", no_argument, NULL, OPT_STAGE },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:H:c:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'H':
 			if (!*optarg) {
@@ -46,13 +36,13 @@ main_options(struct cli *cli, int argc, char **argv, int *first, const char **vi
 			break;
 		case 'h':
 			return cli_help(cli, cli_verb_find("help"), 1, argv);
-		case OPT_READ_ONLY:
+		case CLI_OPT_READ_ONLY:
 			cli->opts.read_only = true;
 			break;
-		case OPT_VERSION:
+		case CLI_OPT_VERSION:
 			printf("berth %s\n", berth_version_string());
 			return CLI_OK;
-		case OPT_STAGE:
+		case CLI_OPT_STAGE:
 			*view = "stage";
 			break;
 		case ':':
@@ -66,8 +56,22 @@ main_options(struct cli *cli, int argc, char **argv, int *first, const char **vi
 			return CLI_USAGE;
 		}
 	}
-	*first = optind;
 	return -1;
+}
+
+/* Parse the global options (verbs.h: cli_global_options) into cli (*view:
+ * the dashboard's first view, for --stage); returns -1 to go on, else an exit
+ * status. */
+static int
+main_options(struct cli *cli, int argc, char **argv, int *first, const char **view)
+{
+	char *shortopts;
+	struct option *longopts = cli_getopt_tables(cli_global_options, &shortopts);
+	int rc = main_option_loop(cli, argc, argv, shortopts, longopts, view);
+	free(shortopts);
+	free(longopts);
+	*first = optind;
+	return rc;
 }
 
 static int

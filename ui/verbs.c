@@ -9,6 +9,17 @@
 
 #include "verbs.h"
 
+/* berth's own options, before the verb (main.c parses them with this table;
+ * berth --help words them in cli_help). */
+const struct cli_option cli_global_options[] = {
+	{ 'H', "host", "ENDPOINT", "which engine (repeatable)" },
+	{ 'c', "config", "FILE", "configuration file" },
+	{ CLI_OPT_READ_ONLY, "read-only", NULL, "refuse every action that changes anything" },
+	{ CLI_OPT_STAGE, "stage", NULL, "open the dashboard on its stage view" },
+	{ CLI_OPT_VERSION, "version", NULL, "berth's version" },
+	{ 0 },
+};
+
 /* Each verb's options (a lettered option's key is its letter; see cli.h). */
 static const struct cli_option ps_options[] = {
 	{ 'a', "all", NULL, "all containers, not only running ones" },
@@ -159,6 +170,8 @@ static const struct cli_option leases_options[] = {
 	{ 0 },
 };
 
+static int completion(struct cli *cli, const struct cli_verb *v, int argc, char **argv);
+
 const struct cli_verb cli_verbs[] = {
 	{ "ps", cli_ps, "ps [-a] [-q] [--format table|json]",
 	  "list containers", ps_options,
@@ -218,7 +231,7 @@ const struct cli_verb cli_verbs[] = {
 	  "start with ./ or /. '-' as SRC reads a tar stream from stdin into the container\n"
 	  "directory DEST; '-' as DEST writes a tar stream of SRC to stdout. A symlink is\n"
 	  "copied as a link, unless given with a trailing / (the directory it points to).\n",
-	  .target = CLI_TARGET_NONE },
+	  .target = CLI_TARGET_NONE, .operands = CLI_OPERANDS_COPY },
 	{ "ports", cli_ports, "ports CONTAINER",
 	  "one line per port: 80/tcp -> 127.0.0.1:18080, or 80/tcp when not published",
 	  NULL, NULL,
@@ -253,13 +266,13 @@ const struct cli_verb cli_verbs[] = {
 	  .target = CLI_TARGET_ONE },
 	{ "mount", cli_mount, "mount CONTAINER DIR",
 	  "unpack the container's filesystem into DIR", NULL, NULL,
-	  .target = CLI_TARGET_ONE },
+	  .target = CLI_TARGET_ONE, .operands = CLI_OPERANDS_PATH },
 	{ "run", cli_run,
 	  "run [--name N] [-p PORT]... [-e K=V]... [--reservation ID] [--runtime R]\n"
 	  "           [--device-profile P]... [--no-start] [--wait] [--timeout S] [--idempotent]\n"
 	  "           IMAGE [CMD [ARG...]]",
 	  "create and start a container; prints its id", run_options, NULL,
-	  .target = CLI_TARGET_NONE },
+	  .target = CLI_TARGET_NONE, .operands = CLI_OPERANDS_IMAGE },
 	{ "snapshot", cli_snapshot, "snapshot CONTAINER REPOSITORY [TAG]",
 	  "commit the container's filesystem as an image; prints the image id", NULL, NULL,
 	  .target = CLI_TARGET_ONE },
@@ -276,10 +289,10 @@ const struct cli_verb cli_verbs[] = {
 	  "the bytes downloaded; on a pipe nothing but the result is printed. A failure\n"
 	  "(no such image, a registry that cannot be reached) ends with the engine's own\n"
 	  "message.\n",
-	  .target = CLI_TARGET_NONE },
+	  .target = CLI_TARGET_NONE, .operands = CLI_OPERANDS_IMAGE },
 	{ "rmi", cli_rmi, "rmi [-f] IMAGE...", "remove images (by name or id); prints each one removed",
 	  rmi_options, NULL,
-	  .target = CLI_TARGET_NONE },
+	  .target = CLI_TARGET_NONE, .operands = CLI_OPERANDS_IMAGES },
 	{ "fip", cli_fip, "fip list | fip associate CONTAINER [IP] | fip dissociate CONTAINER",
 	  "floating IPs (Zun endpoints)", NULL,
 	  "  list                 the project's floating IPs\n"
@@ -321,9 +334,25 @@ const struct cli_verb cli_verbs[] = {
 	  NULL, NULL,
 	  .target = CLI_TARGET_NONE },
 	{ "help", cli_help, "help [VERB]", "help on berth or on one verb", NULL, NULL,
+	  .target = CLI_TARGET_NONE, .operands = CLI_OPERANDS_VERB },
+	{ "completion", completion, "completion bash|zsh|fish | completion containers|images|endpoints",
+	  "shell completions for berth, written from its tables of verbs and options", NULL,
+	  "\nbash, zsh and fish print the completion script of that shell (make install puts\n"
+	  "them where each shell looks). containers, images and endpoints print the names\n"
+	  "the scripts offer, one a line: the containers of the -H endpoints (all states),\n"
+	  "the first endpoint's tagged images, and the configured endpoints, @groups and\n"
+	  "Docker contexts (none is asked whether it answers).\n",
 	  .target = CLI_TARGET_NONE },
 	{ .name = NULL },
 };
+
+/* The completion verb is handed the tables it writes from: it lives below
+ * this table, in cli-completion.c, like every other verb. */
+static int
+completion(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
+{
+	return cli_completion(cli, v, cli_verbs, cli_global_options, argc, argv);
+}
 
 const struct cli_verb *
 cli_verb_find(const char *name)

@@ -12,6 +12,9 @@ extern const struct cli_verb cli_verbs[];
 
 const struct cli_verb *cli_verb_find(const char *name);
 
+/* berth's own options, before the verb; ends with a 0 key. */
+extern const struct cli_option cli_global_options[];
+
 /* berth help [VERB], and berth --help (main.c) with argc 1. */
 int cli_help(struct cli *cli, const struct cli_verb *v, int argc, char **argv);
 

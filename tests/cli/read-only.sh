@@ -8,11 +8,7 @@
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$TOP_SRCDIR/tests/lib/preamble.sh"
-SOCK=/var/run/docker.sock
-IMAGE=${BERTH_TEST_IMAGE:-berth-test/busybox:latest}
-curl -sf --unix-socket "$SOCK" http://d/_ping >/dev/null 2>&1 || skip_all "no Docker engine at $SOCK"
-command -v docker >/dev/null || skip_all "no docker client"
-docker image inspect "$IMAGE" >/dev/null 2>&1 || skip_all "image $IMAGE is not loaded"
+need_docker_image
 
 C=t-act-ro-$$
 cleanup() { docker rm -f "$C" "$C-new" >/dev/null 2>&1; return 0; }

@@ -9,7 +9,7 @@
 
 # ---------------------------------------------------------------- help (no engine)
 verbs="ps inspect show status start stop restart kill rm wait logs exec cp ports ips pid port-open
-	http connect mount run snapshot fip leases endpoints version help"
+	http connect mount run snapshot fip leases endpoints version help completion"
 bad=
 for v in $verbs; do
 	run "$BERTH" "$v" --help

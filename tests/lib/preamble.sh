@@ -15,3 +15,14 @@
 unset DOCKER_HOST DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_TLS DOCKER_CERT_PATH BERTH_CONFIG
 export XDG_CONFIG_HOME=$TAP_TMP/config
 mkdir -p "$XDG_CONFIG_HOME"
+
+# need_docker_image: skip the whole test unless the Docker engine at SOCK
+# (default /var/run/docker.sock) answers, the docker client is there and the
+# test image IMAGE is loaded.
+need_docker_image()
+{
+	: "${SOCK:=/var/run/docker.sock}" "${IMAGE:=${BERTH_TEST_IMAGE:-berth-test/busybox:latest}}"
+	curl -sf --unix-socket "$SOCK" http://d/_ping >/dev/null 2>&1 || skip_all "no Docker engine at $SOCK"
+	command -v docker >/dev/null || skip_all "no docker client"
+	docker image inspect "$IMAGE" >/dev/null 2>&1 || skip_all "image $IMAGE is not loaded"
+}
