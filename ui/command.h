@@ -13,4 +13,15 @@ struct dash;
  * run (then the prompt keeps the line). */
 bool command_run(struct dash *d, const char *text, char *err, size_t errlen);
 
+/* Tab's candidates (command-complete.c). One per prompt: made when it opens,
+ * which asks the selected container's endpoint for its images on the pool. */
+struct command_completion;
+struct command_completion *command_completion_new(struct dash *d);
+void command_completion_free(struct command_completion *cc);
+/* The words that can stand where word, the end of line, is typed (NULL:
+ * none); *note, when not NULL, says why some are missing (the images not
+ * listed yet, or the engine's sentence). */
+char **command_candidates(struct command_completion *cc, struct dash *d, const char *line,
+			  const char *word, const char **note);
+
 #endif

@@ -1,8 +1,8 @@
 /* view-command.c: the dashboard's command line, `:` (k9s and dry have one):
  * berth's own verbs typed as on the command line, run by dash-command.c.
  * The line is edited as every prompt is (dialog.h); Tab completes the verb,
- * then an option of that verb (from its table in verbs.c) or a container name
- * of the table; Up and Down walk the history, kept in
+ * then an option of that verb (from its table in verbs.c), a container name
+ * of the table, an image name or a local path (command-complete.c); Up and Down walk the history, kept in
  * $XDG_STATE_HOME/berth/history (~/.local/state/berth/history), its last
  * HISTORY_MAX lines. A line that cannot run stays, with the sentence saying
  * why after it. */
@@ -35,6 +35,7 @@ struct command_line {
 	size_t nhistory;
 	size_t at;		/* the entry shown; nhistory: the line being typed */
 	char typed[LINE_MAX_BYTES];	/* that line, while the history is walked */
+	struct command_completion *completion;	/* Tab's candidates */
 };
 
 /* ------------------------------------------------------------------ */
@@ -138,38 +139,9 @@ history_walk(struct command_line *c, int step)
 /* ------------------------------------------------------------------ */
 /* Completion. */
 
-/* The words that can stand where the last word of the line is being typed. */
-static char **
-candidates(struct dash *d, const char *line, const char *word)
-{
-	char **v = NULL;
-	size_t n = 0;
-	char **before = cli_split_words(line);
-	size_t nbefore = before ? strv_len(before) - (*word ? 1 : 0) : 0;
-	const struct cli_verb *verb = nbefore ? cli_verb_find(before[0]) : NULL;
-	if (nbefore == 0) {
-		for (const struct cli_verb *cv = cli_verbs; cv->name; cv++)
-			strv_push(&v, &n, cv->name);
-	} else if (verb && word[0] == '-') {
-		strv_push(&v, &n, "--help");
-		for (const struct cli_option *o = verb->options; o && o->key; o++)
-			if (o->name) {
-				char *opt = xasprintf("--%s", o->name);
-				strv_push(&v, &n, opt);
-				free(opt);
-			}
-	} else if (verb) {
-		for (size_t e = 0; e < d->neps; e++)
-			for (size_t k = 0; k < d->eps[e].nctrs; k++)
-				if (d->eps[e].ctrs[k]->name)
-					strv_push(&v, &n, d->eps[e].ctrs[k]->name);
-	}
-	berth_strv_free(before);
-	return v;
-}
-
 /* Complete the last word to the longest prefix its candidates share (and a
- * blank when there is one); several: they are shown after the line. */
+ * blank when there is one, unless it ends a directory/ or a CONTAINER:);
+ * several: they are shown after the line. */
 static void
 complete(struct dash *d, struct command_line *c)
 {
@@ -177,7 +149,8 @@ complete(struct dash *d, struct command_line *c)
 	while (word > c->text && word[-1] != ' ')
 		word--;
 	size_t wlen = strlen(word);
-	char **all = candidates(d, c->text, word);
+	const char *note;
+	char **all = command_candidates(c->completion, d, c->text, word, &note);
 	const char *common = NULL;
 	size_t clen = 0, matches = 0;
 	struct buf shown = { 0 };
@@ -194,14 +167,17 @@ complete(struct dash *d, struct command_line *c)
 	}
 	c->said[0] = '\0';
 	c->said_error = false;
+	bool ends_word = matches == 1 && !strchr("/:", common[clen - 1]);
 	if (matches == 1 || clen > wlen) {
 		char *rest = xasprintf("%.*s%s", (int)(clen - wlen), common + wlen,
-				       matches == 1 ? " " : "");
+				       ends_word ? " " : "");
 		for (const char *s = rest; *s; s++)
 			dialog_line_edit(c->text, &c->len, sizeof c->text, (unsigned char)*s);
 		free(rest);
 	} else if (matches > 1) {
 		snprintf(c->said, sizeof c->said, "%s", shown.data);
+	} else if (note) {
+		snprintf(c->said, sizeof c->said, "%s", note);
 	}
 	buf_free(&shown);
 	berth_strv_free(all);
@@ -215,6 +191,7 @@ command_open(struct view *v, const void *arg)
 {
 	struct command_line *c = xcalloc(1, sizeof *c);
 	history_load(c);
+	c->completion = command_completion_new(v->d);
 	v->priv = c;
 	return true;
 }
@@ -224,6 +201,7 @@ command_close(struct view *v)
 {
 	struct command_line *c = v->priv;
 	berth_strv_free(c->history);
+	command_completion_free(c->completion);
 	free(c);
 }
 

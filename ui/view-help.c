@@ -35,7 +35,7 @@ help_open(struct view *v, const void *arg)
 		   ":exec ls /tmp, :kill -s TERM, :version); a verb that needs a container and\n"
 		   "names none acts on the selected (or marked) ones. What it prints shows in a\n"
 		   "view; :logs, :stats, :leases, :endpoints, :events alone open theirs. Tab\n"
-		   "completes verbs, options and container names; Up/Down walk the history.\n"
+		   "completes verbs, options, containers, images, local paths; Up/Down: history.\n"
 		   "Zun leases: the status line shows the active lease that ends first, marked\n"
 		   "(warning) in the warning colour from lease_warning (default 30 minutes)\n"
 		   "before its end and (ALARM) from lease_alarm (5 minutes), each time with a\n"
