@@ -24,4 +24,14 @@ void command_completion_free(struct command_completion *cc);
 char **command_candidates(struct command_completion *cc, struct dash *d, const char *line,
 			  const char *word, const char **note);
 
+/* The forwards started on the command line (:forward CONTAINER PORT
+ * [LOCAL_PORT]), which run on after their output view closes until stopped
+ * (dash-command.c); the forwards view lists them. */
+size_t command_forward_count(const struct dash *d);
+/* The i-th: what it relays ("web 80 0 (local)") and where it listens
+ * ("127.0.0.1:8080"; "" until the child said; "stopping"). */
+void command_forward_describe(const struct dash *d, size_t i, char *what, size_t wlen,
+			      char *where, size_t len);
+void command_forward_stop(struct dash *d, size_t i);
+
 #endif

@@ -7,7 +7,9 @@
  * put in. Five verbs given alone open their view (logs, stats, leases,
  * endpoints, events); the others run as `berth -H ENDPOINT VERB ...` (this program,
  * with the dashboard's configuration) on the pool, their output in a text view
- * as it comes, their exit status at its end; closing the view stops the verb.
+ * as it comes, their exit status at its end; closing the view stops the verb,
+ * except a forward, which goes on in d->forwards until the forwards view
+ * (view-forwards.c) stops it or the dashboard quits.
  * Verbs that need the terminal are refused with a sentence saying what to use
  * instead.
  */
@@ -16,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stddef.h>
@@ -178,6 +181,13 @@ struct command_job {
 	struct pane *pane;	/* the output view's; NULL once it closed */
 	int status;		/* the child's exit status; -1: it did not start */
 	char err[200];
+	/* A forward runs on when its view closes, in d->forwards until it ends. */
+	bool forward;
+	char *what;		/* "web 80 (local)": the title's words */
+	bool stopping;		/* stopped from the forwards view */
+	pthread_mutex_t lock;	/* guards listening: the worker writes it */
+	char listening[64];	/* the child's first line: "127.0.0.1:8080" */
+	size_t nlistening;
 };
 
 static int
@@ -206,6 +216,21 @@ spawn_child(struct command_job *j, int out[2], int errp[2], pid_t *pid)
 	close(out[1]);
 	close(errp[1]);
 	return rc;
+}
+
+/* Worker: a forward's first line of output, where it listens. */
+static void
+keep_first_line(struct command_job *j, const char *buf, size_t n)
+{
+	pthread_mutex_lock(&j->lock);
+	for (size_t i = 0; i < n && j->nlistening < sizeof j->listening - 1; i++) {
+		if (buf[i] == '\n') {
+			j->nlistening = sizeof j->listening - 1;	/* the line is whole */
+			break;
+		}
+		j->listening[j->nlistening++] = buf[i];
+	}
+	pthread_mutex_unlock(&j->lock);
 }
 
 /* Worker: read the child's stdout and stderr into the view until both end;
@@ -243,6 +268,8 @@ command_run_job(struct pool_job *pj)
 				continue;
 			char buf[8192];
 			ssize_t n = read(p[i].fd, buf, sizeof buf);
+			if (n > 0 && i == 0 && j->forward)
+				keep_first_line(j, buf, (size_t)n);
 			if (n > 0 && outbuf_put(&j->out, i ? BERTH_STDERR : BERTH_STDOUT, buf,
 						(size_t)n) == 0)
 				continue;
@@ -270,6 +297,35 @@ command_note(struct pool_job *pj)
 }
 
 static void
+job_free(struct command_job *j)
+{
+	outbuf_done(&j->out);
+	berth_strv_free(j->argv);
+	free(j->verb);
+	free(j->what);
+	pthread_mutex_destroy(&j->lock);
+	free(j);
+}
+
+/* A forward that ended leaves d->forwards. */
+static void
+forward_forget(struct dash *d, struct command_job *j)
+{
+	for (size_t i = 0; i < d->nforwards; i++)
+		if (d->forwards[i] == j) {
+			memmove(d->forwards + i, d->forwards + i + 1,
+				(d->nforwards - i - 1) * sizeof *d->forwards);
+			d->nforwards--;
+			break;
+		}
+	if (d->nforwards == 0) {
+		free(d->forwards);
+		d->forwards = NULL;
+	}
+	dash_changed(d);
+}
+
+static void
 command_done(struct pool_job *pj)
 {
 	struct command_job *j = (struct command_job *)pj;
@@ -288,10 +344,9 @@ command_done(struct pool_job *pj)
 		dash_message(d, j->status != 0, "%s exited with status %d", j->verb, j->status);
 	else if (!d->quit)
 		dash_message(d, true, "%s", j->err);
-	outbuf_done(&j->out);
-	berth_strv_free(j->argv);
-	free(j->verb);
-	free(j);
+	if (j->forward)
+		forward_forget(d, j);
+	job_free(j);
 }
 
 /* berth [-c FILE] [--read-only] -H ENDPOINT WORDS... */
@@ -326,6 +381,19 @@ run_title(struct dash_ep *ep, char **words)
 	return buf_steal(&b);
 }
 
+/* A forward joins d->forwards, named by its operands and endpoint. */
+static void
+forward_keep(struct dash *d, struct command_job *j, struct dash_ep *ep, char **words)
+{
+	struct buf b = { 0 };
+	for (size_t i = 1; words[i]; i++)
+		buf_printf(&b, "%s ", words[i]);
+	buf_printf(&b, "(%s)", ep->name);
+	j->what = buf_steal(&b);
+	d->forwards = xrealloc(d->forwards, (d->nforwards + 1) * sizeof *d->forwards);
+	d->forwards[d->nforwards++] = j;
+}
+
 static void
 start_child(struct dash *d, struct dash_ep *ep, char **words)
 {
@@ -333,6 +401,8 @@ start_child(struct dash *d, struct dash_ep *ep, char **words)
 	j->d = d;
 	j->argv = child_argv(d, ep, words);
 	j->verb = xstrdup(words[0]);
+	j->forward = strcmp(words[0], "forward") == 0;
+	pthread_mutex_init(&j->lock, NULL);
 	j->job.run = command_run_job;
 	j->job.done = command_done;
 	j->job.klass = POOL_STREAM;
@@ -345,14 +415,13 @@ start_child(struct dash *d, struct dash_ep *ep, char **words)
 		j->pane = v->priv;
 		j->pane->owner = j;
 		d->nactions++;
+		if (j->forward)
+			forward_keep(d, j, ep, words);
 		return;
 	}
 	if (v)
 		dash_message(d, true, "%s", err.message);
-	outbuf_done(&j->out);
-	berth_strv_free(j->argv);
-	free(j->verb);
-	free(j);
+	job_free(j);
 }
 
 /* A text shown in the output view (a verb's -h). */
@@ -437,7 +506,10 @@ output_close(struct view *v)
 	struct command_job *j = p->owner;
 	if (j) {
 		j->pane = NULL;
-		pool_cancel(&j->job);
+		if (j->forward)
+			dash_message(v->d, false, "the forward goes on: :forwards lists it, d there stops it");
+		else
+			pool_cancel(&j->job);
 	}
 	pane_view_close(v);
 }
@@ -445,3 +517,31 @@ output_close(struct view *v)
 const struct view_ops output_view = {
 	.name = "output", PANE_VIEW_HOOKS, .open = pane_view_open_live, .close = output_close,
 };
+
+/* ------------------------------------------------------------------ */
+/* The forwards, for their view (view-forwards.c). */
+
+size_t
+command_forward_count(const struct dash *d)
+{
+	return d->nforwards;
+}
+
+void
+command_forward_describe(const struct dash *d, size_t i, char *what, size_t wlen, char *where,
+			 size_t len)
+{
+	struct command_job *j = d->forwards[i];
+	snprintf(what, wlen, "%s", j->what);
+	pthread_mutex_lock(&j->lock);
+	snprintf(where, len, "%s", j->stopping ? "stopping" : j->listening);
+	pthread_mutex_unlock(&j->lock);
+}
+
+void
+command_forward_stop(struct dash *d, size_t i)
+{
+	struct command_job *j = d->forwards[i];
+	j->stopping = true;
+	pool_cancel(&j->job);
+}

@@ -21,6 +21,7 @@
 #include "view.h"
 
 struct copy_job;
+struct command_job;
 struct dash_leases;
 struct dash_notice;
 struct stall_watch;
@@ -52,6 +53,8 @@ struct dash {
 	struct stats_history *history;	/* stats-history.c: the sampled rows' last ten minutes */
 	struct dash_notice *notice;	/* dash-notice.c: what the last rebuild saw */
 	struct stall_watch *stall_watches;	/* dash-stall.c: the jobs given a stall timeout */
+	struct command_job **forwards;	/* dash-command.c: :forward's running children */
+	size_t nforwards;
 };
 
 /* dash-feed-host.c: the feed of d's endpoints, its host the dashboard. */

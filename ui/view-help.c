@@ -43,7 +43,9 @@ help_open(struct view *v, const void *arg)
 		   "RESERVATION column names a Zun container's lease; z groups by lease too.\n"
 		   ":stage (or berth --stage) is the read-only stage view for an audience: each\n"
 		   "active lease counting down, its containers, whether each answers on its port,\n"
-		   "and the floating IP:port to open; Esc leaves it.\n");
+		   "and the floating IP:port to open; Esc leaves it.\n"
+		   ":forward CONTAINER PORT [LOCAL_PORT] goes on after its view closes;\n"
+		   ":forwards lists the forwards running, where each listens; d stops one.\n");
 	pane_set_text(pane_new(v, "help"), b.data);
 	buf_free(&b);
 	return true;

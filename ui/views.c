@@ -27,7 +27,8 @@
 	X(images_view) \
 	X(report_view) \
 	X(events_view) \
-	X(stage_view)
+	X(stage_view) \
+	X(forwards_view)
 
 #define DECLARE(ops) extern const struct view_ops ops;
 BUILTIN_VIEWS(DECLARE)
