@@ -174,6 +174,7 @@ struct berth_container {
 	enum berth_health health;	/* from a listing's status text or inspect */
 	char *health_output;	/* inspect: the last check's output, else NULL */
 	int health_exit;	/* inspect: the last check's exit code (with health_output) */
+	time_t health_time;	/* inspect: when the last check ended (with health_output); 0: unknown */
 	int restart_count;	/* inspect: RestartCount (0 from a listing) */
 	bool oom_killed;	/* inspect: State.OOMKilled */
 	long pid;		/* 0 when not running or unknown */

@@ -280,6 +280,7 @@ inspect_health(struct berth_container *c, struct json_object *health)
 	const char *out = model_str(last, "Output");
 	c->health_output = xstrdup(out ? out : "");
 	c->health_exit = (int)model_int(last, "ExitCode");
+	c->health_time = model_parse_time(model_str(last, "End"));
 }
 
 struct berth_container *

@@ -1,9 +1,11 @@
 /* view-details.c: a summary of the selected container from the last list
  * (no engine call): names, image, state, health, restarts and OOM kill (as
  * the feed learned them), times, ports, addresses, its lease, the last stats
- * sample and labels; under it the container's processes (the engine's top
- * call on the pool), asked again every refresh interval while the view is
- * open. Zun has no process list: one sentence says so, once. */
+ * sample and labels; under it the last health check (exit code, time, output;
+ * nothing for a container without one) from an inspect, and the container's
+ * processes (the engine's top call), both on the pool and asked again every
+ * refresh interval while the view is open and the container runs. Zun has no
+ * process list: one sentence says so, once. */
 #include "config.h"
 
 #include <stdio.h>
@@ -40,7 +42,9 @@ struct top_job;
 /* What the details view keeps besides its pane (the pane's owner). */
 struct details {
 	struct pane *pane;
-	char *summary;			/* the text above the processes */
+	char *summary;			/* the text above the last check and the processes */
+	char *check;			/* the last health check, or NULL: none */
+	char *procs;			/* the processes, or what is known of them */
 	struct target g;		/* the container (its endpoint borrowed) */
 	struct top_job *job;		/* in flight, or NULL */
 	double next_top;		/* when to ask again; 0: never (not running, Zun) */
@@ -48,6 +52,8 @@ struct details {
 
 struct top_job {
 	struct ctr_job c;
+	struct berth_container *inspected;	/* for its last health check; NULL: failed */
+	bool running;			/* ask for the processes too */
 	struct berth_top *top;
 	struct details *det;		/* NULL once the view closed */
 };
@@ -56,7 +62,34 @@ static void
 top_run(struct pool_job *pj)
 {
 	struct top_job *j = (struct top_job *)pj;
-	j->c.rc = berth_top(j->c.ep, j->c.id, NULL, &j->top, pj->cancel, &j->c.err);
+	struct berth_error err = { 0 };
+	if (berth_inspect(j->c.ep, j->c.id, true, &j->inspected, pj->cancel, &err) < 0)
+		j->inspected = NULL;	/* the check is left as it was shown */
+	if (j->running)
+		j->c.rc = berth_top(j->c.ep, j->c.id, NULL, &j->top, pj->cancel, &j->c.err);
+}
+
+/* "exit 1 at 2026-12-06 16:40:15 UTC" and the check's output, its lines
+ * indented; NULL for a container without a health check. */
+static char *
+check_text(const struct berth_container *c)
+{
+	if (!c->health_output)
+		return NULL;
+	struct buf b = { 0 };
+	char when[64] = "";
+	struct tm tm;
+	time_t t = c->health_time;
+	if (t && localtime_r(&t, &tm))
+		strftime(when, sizeof when, " at %Y-%m-%d %H:%M:%S %Z", &tm);
+	buf_printf(&b, "exit %d%s\n", c->health_exit, when);
+	const char *line = c->health_output;
+	while (*line) {
+		size_t n = strcspn(line, "\n");
+		buf_printf(&b, "  %.*s\n", (int)n, line);
+		line += n + (line[n] == '\n');
+	}
+	return b.data;
 }
 
 /* The processes as docker top lays them out, tighter: every column but the
@@ -81,13 +114,23 @@ top_text(struct buf *b, const struct berth_top *t)
 	free(width);
 }
 
-/* The summary, then the processes section saying what is known. */
+/* The summary, the last health check when there is one, then the processes
+ * section saying what is known. */
 static void
-details_show(struct details *det, const char *procs)
+details_show(struct details *det)
 {
-	char *text = xasprintf("%s\nProcesses\n%s", det->summary, procs);
+	char *text = xasprintf("%s%s%s\nProcesses\n%s", det->summary,
+			       det->check ? "\nLast health check\n" : "",
+			       det->check ? det->check : "", det->procs);
 	pane_replace_text(det->pane, text);
 	free(text);
+}
+
+static void
+details_set(char **field, char *text)
+{
+	free(*field);
+	*field = text;
 }
 
 static void
@@ -98,8 +141,12 @@ top_done(struct pool_job *pj)
 	if (det && !j->c.d->quit) {
 		struct buf b = { 0 };
 		det->job = NULL;
-		det->next_top = dash_now() + j->c.d->refresh_s;
-		if (j->c.rc == 0) {
+		det->next_top = j->running ? dash_now() + j->c.d->refresh_s : 0;
+		if (j->inspected)
+			details_set(&det->check, check_text(j->inspected));
+		if (!j->running) {
+			buf_printf(&b, "none: it is not running\n");
+		} else if (j->c.rc == 0) {
 			top_text(&b, j->top);
 		} else if (j->c.err.code == BERTH_EUNSUPPORTED) {
 			buf_printf(&b, "%s has no process list.\n",
@@ -108,10 +155,11 @@ top_done(struct pool_job *pj)
 		} else {
 			buf_printf(&b, "(%s)\n", j->c.err.message);
 		}
-		details_show(det, b.data ? b.data : "");
-		buf_free(&b);
+		details_set(&det->procs, b.data ? b.data : xstrdup(""));
+		details_show(det);
 		dash_changed(j->c.d);
 	}
+	berth_container_free(j->inspected);
 	if (j->top)
 		berth_top_free(j->top);
 	ctr_job_free(&j->c);
@@ -124,6 +172,7 @@ top_start(struct details *det, struct dash *d)
 	ctr_job_init(&j->c, d, &det->g, "the processes of", top_run, top_done, POOL_BULK);
 	j->c.job.deadline = dash_now() + 20;	/* a frozen engine must not hold a worker */
 	j->det = det;
+	j->running = det->g.running;
 	if (!ctr_job_submit(&j->c)) {
 		ctr_job_free(&j->c);
 		det->next_top = dash_now() + d->refresh_s;
@@ -158,6 +207,8 @@ details_close(struct view *v)
 		pool_cancel(&det->job->c.job);
 	}
 	free(det->summary);
+	free(det->check);
+	free(det->procs);
 	free(det->g.id);
 	free(det->g.name);
 	free(det);
@@ -248,10 +299,10 @@ details_open(struct view *v, const void *arg)
 	det->g = (struct target){ .e = r->ep, .id = xstrdup(c->id), .name = xstrdup(c->name),
 				  .running = c->running };
 	pane_set_text(det->pane, "");
-	details_show(det, c->running ? "(asking the engine)\n" : "none: it is not running\n");
+	det->procs = xstrdup(c->running ? "(asking the engine)\n" : "none: it is not running\n");
+	details_show(det);
 	logpane_home(&det->pane->lp);
-	if (c->running)
-		top_start(det, d);
+	top_start(det, d);
 	free(title);
 	free(name);
 	return true;

@@ -378,6 +378,8 @@ check_trouble(const char *engine, const char *prefix, bool oom_reported)
 		ok(c->health_output && strstr(c->health_output, "checking"),
 		   "%s: the last check's output is kept", engine);
 		is_int(c->health_exit, 1, "%s: the last check's exit code", engine);
+		is_int(c->health_time, strcmp(engine, "Docker") == 0 ? 1796575215 : 1796575209,
+		       "%s: when the last check ended", engine);
 		is_str(berth_health_name(c->health), "unhealthy", "%s: health word", engine);
 		struct berth_container *d = berth_container_dup(c);
 		is_str(d->health_output, c->health_output, "%s: dup copies the check output", engine);
