@@ -33,5 +33,6 @@ compose_mark_project(struct dash *d)
 	dash_message(d, false, "marked the %zu container%s of compose project %s: s, S, r act on them",
 		     n, n == 1 ? "" : "s", name);
 	free(name);
+	dash_marks_changed(d);
 	dash_changed(d);
 }

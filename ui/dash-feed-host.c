@@ -42,6 +42,25 @@ host_selected_row(void *ctx, struct feed_row *out)
 	return host_row(table_selected(&d->table), out);
 }
 
+/* The marked containers, in the endpoints' and their lists' order. */
+static size_t
+host_marked_rows(void *ctx, struct feed_row *out, size_t max)
+{
+	struct dash *d = ctx;
+	size_t n = 0;
+	for (size_t e = 0; d->table.nmarks && e < d->neps; e++)
+		for (size_t k = 0; k < d->eps[e].nctrs; k++) {
+			struct berth_container *c = d->eps[e].ctrs[k];
+			if (!table_is_marked(&d->table, d->eps[e].name, c->id))
+				continue;
+			if (n < max)
+				out[n] = (struct feed_row){ .e = &d->eps[e], .c = c,
+							    .st = feed_stats_find(&d->eps[e], c->id) };
+			n++;
+		}
+	return n;
+}
+
 static void
 host_message(void *ctx, const char *sentence)
 {
@@ -55,7 +74,8 @@ dash_feed_attach(struct dash *d)
 	f->ops = &feed_engine_ops;
 	f->host = (struct feed_host){ .ctx = d, .changed = host_changed,
 				      .shown_row = host_shown_row,
-				      .selected_row = host_selected_row, .message = host_message };
+				      .selected_row = host_selected_row,
+				      .marked_rows = host_marked_rows, .message = host_message };
 	f->pool = d->pool;
 	f->eps = d->eps;
 	f->neps = d->neps;

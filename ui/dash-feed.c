@@ -26,6 +26,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "dash-logmerge.h"
 #include "dash-outbuf.h"
 #include "feed.h"
 #include "stats-history.h"
@@ -1117,6 +1118,11 @@ feed_shutdown(struct feed *f)
 void
 feed_log_stop(struct feed *f)
 {
+	logmerge_stop(f->log_merge);
+	f->log_merge = NULL;
+	free(f->log_merge_key);
+	f->log_merge_key = NULL;
+	f->log_merged = f->log_marked = 0;
 	if (f->log_job) {
 		f->log_job->orphan = true;
 		pool_cancel(&f->log_job->job);
@@ -1150,11 +1156,68 @@ log_start(struct feed *f, struct dash_ep *e, const char *id, time_t since)
 	f->log_job = j;
 }
 
+static void
+log_merge_changed(void *ctx)
+{
+	feed_changed(ctx, false);
+}
+
+/* Marked containers: the pane follows them all, merged (the first
+ * LOGMERGE_MAX). A set that changed starts over; the same set picks up again
+ * once its streams all ended (containers stopped) and one of them runs.
+ * False when none is marked (a merged follow is stopped). */
+static bool
+log_follow_marked(struct feed *f)
+{
+	struct feed_row rows[LOGMERGE_MAX];
+	size_t marked = f->host.marked_rows ? f->host.marked_rows(f->host.ctx, rows, LOGMERGE_MAX)
+		: 0;
+	if (!marked) {
+		if (f->log_merge_key) {
+			feed_log_stop(f);
+			logpane_clear(f->logs);
+		}
+		return false;
+	}
+	size_t n = marked < LOGMERGE_MAX ? marked : LOGMERGE_MAX;
+	struct logmerge_source src[LOGMERGE_MAX];
+	struct buf key = { 0 };
+	bool running = false;
+	for (size_t i = 0; i < n; i++) {
+		const struct berth_container *c = rows[i].c;
+		src[i] = (struct logmerge_source){ .ep = rows[i].e->ep, .id = c->id,
+						   .name = c->name ? c->name : c->id };
+		buf_printf(&key, "%s\n%s\n", rows[i].e->name, c->id);
+		running |= c->running;
+	}
+	bool same = f->log_merge_key && strcmp(f->log_merge_key, key.data) == 0;
+	if (same && (logmerge_live(f->log_merge) || !running)) {
+		f->log_marked = marked;
+		buf_free(&key);
+		return true;
+	}
+	feed_log_stop(f);
+	if (!same)
+		logpane_clear(f->logs);
+	struct berth_error err = { 0 };
+	long tail = (long)(f->logs->cap / n) + 1;
+	f->log_merge = logmerge_start(f->pool, f->ops->logs, src, n, tail, same ? time(NULL) : 0,
+				      f->logs, log_merge_changed, f, &err);
+	if (!f->log_merge)
+		f->host.message(f->host.ctx, err.message);
+	f->log_merge_key = key.data;
+	f->log_merged = n;
+	f->log_marked = marked;
+	return true;
+}
+
 void
 feed_log_follow(struct feed *f)
 {
 	struct feed_row r;
 	f->log_start_at = 0;
+	if (log_follow_marked(f))
+		return;
 	if (!f->host.selected_row(f->host.ctx, &r)) {
 		feed_log_stop(f);
 		logpane_clear(f->logs);

@@ -67,7 +67,11 @@ outbuf_take(struct outbuf *o, struct logpane *lp)
 	for (size_t off = 0; lp && off + 5 <= b.len;) {
 		const unsigned char *h = (const unsigned char *)b.data + off;
 		size_t len = (size_t)h[1] << 24 | (size_t)h[2] << 16 | (size_t)h[3] << 8 | h[4];
-		logpane_feed(lp, h[0], b.data + off + 5, len);
+		if (h[0] >> OUTBUF_SOURCE_SHIFT)	/* a merged line of source h[0] >> 2, less one */
+			logpane_add_sourced(lp, h[0] & OUTBUF_STREAM_MASK,
+					    (h[0] >> OUTBUF_SOURCE_SHIFT) - 1u, b.data + off + 5, len);
+		else
+			logpane_feed(lp, h[0], b.data + off + 5, len);
 		off += 5 + len;
 	}
 	bool any = b.len > 0;

@@ -16,6 +16,13 @@
 
 #define OUTBUF_MAX (256u << 10)
 
+/* A record's stream byte: the stream in its low bits; a merged log's whole
+ * line also has its source + 1 above them (outbuf_source_stream). */
+#define OUTBUF_STREAM_MASK 3u
+#define OUTBUF_SOURCE_SHIFT 2
+#define outbuf_source_stream(stream, src) \
+	((int)((stream) | ((unsigned)(src) + 1u) << OUTBUF_SOURCE_SHIFT))
+
 struct outbuf {
 	pthread_mutex_t lock;
 	pthread_cond_t space;
@@ -30,7 +37,9 @@ struct outbuf {
 void outbuf_init(struct outbuf *o, struct pool *p, struct pool_job *job,
 		 void (*note_done)(struct pool_job *));
 void outbuf_done(struct outbuf *o);
-/* Worker thread: keep bytes (a berth_sink body); non-zero when cancelled. */
+/* Worker thread: keep bytes (a berth_sink body), or one whole line of a
+ * merged log's source (stream from outbuf_source_stream, src <
+ * LOGPANE_SOURCES_MAX); non-zero when cancelled. */
 int outbuf_put(struct outbuf *o, int stream, const char *buf, size_t len);
 /* UI thread: feed everything waiting into lp (NULL discards); true if any. */
 bool outbuf_take(struct outbuf *o, struct logpane *lp);

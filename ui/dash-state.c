@@ -1,6 +1,7 @@
 /* dash-state.c: the calls of the dashboard's shared state (dash.h), below
  * the views and the feed: the table rebuilt after the data changed (and the
- * trouble notices it may raise), the log follow that goes with the selection,
+ * trouble notices it may raise), the log follow that goes with the selection
+ * (or with the marks: merged logs),
  * the mouse, and whether jobs are running. It sits above the table and the
  * notices it drives; what they call in turn (the clock, the message line, the
  * request for a frame) is in dash-base.c, below them all. Nothing here
@@ -23,6 +24,11 @@ log_follow_soon(struct dash *d)
 {
 	if (!d->logs_shown)
 		return;
+	if (d->table.nmarks || d->feed.log_merge) {	/* the feed sees whether they changed */
+		if (!d->feed.log_start_at)
+			d->feed.log_start_at = dash_now() + LOG_DEBOUNCE_S;
+		return;
+	}
 	struct row *r = table_selected(&d->table);
 	bool same = r && d->feed.log_id && strcmp(d->feed.log_id, r->c->id) == 0 &&
 		    strcmp(d->feed.log_ep, r->ep->name) == 0;
@@ -41,6 +47,12 @@ dash_rebuild(struct dash *d)
 
 void
 dash_selection_moved(struct dash *d)
+{
+	log_follow_soon(d);
+}
+
+void
+dash_marks_changed(struct dash *d)
 {
 	log_follow_soon(d);
 }

@@ -150,6 +150,7 @@ bool dash_graphs_ascii(const struct dash *d);
 /* dash-state.c: the shared state's own calls, for the views, the feed and jobs. */
 void dash_rebuild(struct dash *d);	/* after the data changed */
 void dash_selection_moved(struct dash *d);	/* the log pane follows it, soon */
+void dash_marks_changed(struct dash *d);	/* the log pane follows the marked, soon */
 bool dash_busy(struct dash *d);		/* jobs the spinner stands for are running */
 void dash_set_mouse(struct dash *d, bool on);
 

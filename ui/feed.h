@@ -1,7 +1,8 @@
 /* feed.h: what the dashboard knows of its engines, and how it learns it
  * (dash-feed.c). Per endpoint: the last list of its containers, their stats
  * samples, and its state as a typed value (feed_ep_state) that the views
- * format; the log follower of the selected container. The feed knows nothing
+ * format; the log follower of the selected container, or of the marked
+ * ones at once (dash-logmerge.c). The feed knows nothing
  * of the screen: it runs its calls on the worker pool, reaches the engines
  * and the clock through struct feed_ops (libberth in the program, scripted
  * in tests/unit/test_feed.c), and tells its host through struct feed_host.
@@ -48,6 +49,7 @@ struct ping_job;
 struct events_job;
 struct feed_sync;
 struct log_job;
+struct logmerge;
 struct stats_history;
 
 struct dash_ep {
@@ -150,6 +152,10 @@ struct feed_host {
 	bool (*shown_row)(void *ctx, size_t i, struct feed_row *out);
 	/* The selected row, whose logs the log pane follows; false: none. */
 	bool (*selected_row)(void *ctx, struct feed_row *out);
+	/* The marked containers (of every endpoint, shown or not), whose logs
+	 * the log pane follows merged when there are any: the first max into
+	 * out; how many are marked. NULL: none ever is. */
+	size_t (*marked_rows)(void *ctx, struct feed_row *out, size_t max);
 	/* An error sentence for the message line. */
 	void (*message)(void *ctx, const char *sentence);
 };
@@ -168,6 +174,9 @@ struct feed {
 	char *log_ep, *log_id;		/* the container the log pane follows */
 	struct log_job *log_job;	/* its stream, or NULL */
 	double log_start_at;		/* debounced start of the log follow; 0: none */
+	struct logmerge *log_merge;	/* the marked containers' merged follow, or NULL */
+	char *log_merge_key;		/* who they are: "endpoint\nid\n" each */
+	size_t log_merged, log_marked;	/* containers merged; marked */
 	double trim_at, trimmed_at;	/* malloc_trim: when next, when last */
 	struct stats_history *history;	/* the host's resource history (stats-history.c), or NULL */
 	/* The last FEED_EVENTS_MAX events, a ring; events_seq counts every one. */

@@ -27,11 +27,22 @@ logpane_init(struct logpane *lp, size_t max_lines, bool parse_ts)
 	lp->follow = true;
 }
 
+static void
+sources_free(struct logpane *lp)
+{
+	for (size_t i = 0; i < lp->nsrc; i++)
+		free(lp->src_names[i]);
+	free(lp->src_names);
+	lp->src_names = NULL;
+	lp->nsrc = 0;
+}
+
 void
 logpane_clear(struct logpane *lp)
 {
 	for (int s = 0; s < 3; s++)
 		buf_free(&lp->partial[s]);
+	sources_free(lp);
 	lp->first_seq += lp->count;
 	lp->head = lp->count = 0;
 	lp->bytes = 0;
@@ -158,9 +169,9 @@ take_timestamp(const char *s, size_t len, char ts[16])
 	return (size_t)(sp - s) + 1;
 }
 
-/* Keep one complete raw line. */
+/* Keep one complete raw line; src: its source + 1 (merged), or 0. */
 static void
-push_line(struct logpane *lp, int stream, const char *s, size_t len)
+push_line(struct logpane *lp, int stream, size_t src, const char *s, size_t len)
 {
 	struct logline l = { .stream = (unsigned char)stream };
 	if (lp->parse_ts) {
@@ -171,6 +182,12 @@ push_line(struct logpane *lp, int stream, const char *s, size_t len)
 	struct buf *b = &lp->scratch;
 	b->len = 0;
 	buf_append(b, "", 0);
+	if (src) {
+		buf_printf(b, "%s |", lp->src_names[src - 1]);
+		l.src = (unsigned char)src;
+		l.plen = (unsigned char)b->len;
+		buf_append(b, " ", 1);
+	}
 	sanitize_append(b, s, len);
 	if (lp->count == lp->cap)
 		drop_oldest(lp);
@@ -205,17 +222,17 @@ logpane_feed(struct logpane *lp, int stream, const char *data, size_t len)
 		const char *nl = memchr(data, '\n', len);
 		size_t n = nl ? (size_t)(nl - data) : len;
 		if (p->len == 0 && nl && n <= LOGPANE_LINE_MAX) {
-			push_line(lp, stream, data, n);	/* the common case: no copy */
+			push_line(lp, stream, 0, data, n);	/* the common case: no copy */
 		} else {
 			buf_append(p, data, n);
 			while (p->len > LOGPANE_LINE_MAX) {
 				size_t cut = long_line_cut(p->data);
-				push_line(lp, stream, p->data, cut);
+				push_line(lp, stream, 0, p->data, cut);
 				memmove(p->data, p->data + cut, p->len - cut + 1);
 				p->len -= cut;
 			}
 			if (nl) {
-				push_line(lp, stream, p->data, p->len);
+				push_line(lp, stream, 0, p->data, p->len);
 				p->len = 0;
 			}
 		}
@@ -227,11 +244,47 @@ logpane_feed(struct logpane *lp, int stream, const char *data, size_t len)
 }
 
 void
+logpane_set_sources(struct logpane *lp, const char *const *names, size_t n)
+{
+	sources_free(lp);
+	if (n > LOGPANE_SOURCES_MAX)
+		n = LOGPANE_SOURCES_MAX;
+	lp->src_names = xcalloc(n ? n : 1, sizeof *lp->src_names);
+	int width = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct buf b = { 0 };
+		buf_append(&b, "", 0);
+		sanitize_append(&b, names[i], strlen(names[i]));
+		b.data[text_cut(b.data, b.len, LOGPANE_SOURCE_COLS)] = '\0';
+		lp->src_names[i] = b.data;
+		if (text_width(b.data) > width)
+			width = text_width(b.data);
+	}
+	lp->nsrc = n;
+	for (size_t i = 0; i < n; i++) {	/* padded to the widest */
+		char *padded = xasprintf("%s%*s", lp->src_names[i],
+					 width - text_width(lp->src_names[i]), "");
+		free(lp->src_names[i]);
+		lp->src_names[i] = padded;
+	}
+}
+
+void
+logpane_add_sourced(struct logpane *lp, int stream, size_t src, const char *line, size_t len)
+{
+	if (src >= lp->nsrc)
+		return;
+	if (len > LOGPANE_LINE_MAX)
+		len = long_line_cut(line);
+	push_line(lp, stream, src + 1, line, len);
+}
+
+void
 logpane_flush(struct logpane *lp)
 {
 	for (int s = 0; s < 3; s++)
 		if (lp->partial[s].len) {
-			push_line(lp, s, lp->partial[s].data, lp->partial[s].len);
+			push_line(lp, s, 0, lp->partial[s].data, lp->partial[s].len);
 			lp->partial[s].len = 0;
 		}
 }
@@ -424,12 +477,45 @@ draw_highlighted(int y, int x, int cols, const char *s, size_t len, const char *
 	return used;
 }
 
+/* Where a merged line's "name |" prefix lies in its shown text: [*from, *to);
+ * empty for a line of no source. */
+static void
+prefix_span(const struct logpane *lp, const struct logline *l, size_t *from, size_t *to)
+{
+	*from = *to = 0;
+	if (!l->src)
+		return;
+	*from = lp->show_ts && l->ts[0] ? strlen(l->ts) + 1 : 0;
+	*to = *from + l->plen;
+}
+
+/* Draw one row's part of a line, s[off, off + len): the prefix's bytes in
+ * [pfrom, pto) in the source's colour p, the rest in a. */
+static int
+draw_row(int y, int cols, const char *s, size_t off, size_t len, const char *term, attr_t a,
+	 size_t pfrom, size_t pto, attr_t p)
+{
+	size_t bounds[4] = { off, pfrom > off ? pfrom : off, pto > off ? pto : off, off + len };
+	int used = 0;
+	for (int k = 0; k < 3; k++) {
+		size_t from = bounds[k] < off + len ? bounds[k] : off + len;
+		size_t to = bounds[k + 1] < off + len ? bounds[k + 1] : off + len;
+		if (to > from)
+			used += draw_highlighted(y, used, cols - used, s + from, to - from, term,
+						 k == 1 ? p : a);
+	}
+	return used;
+}
+
 /* Draw rows [skip, skip + n) of one line's wrapped form, starting at row y. */
 static void
 draw_line_rows(const struct logpane *lp, const struct logline *l, int y, int skip, int n,
 	       int width)
 {
 	attr_t a = l->stream == BERTH_STDERR ? theme_attr(TH_STDERR) : theme_attr(TH_NORMAL);
+	attr_t p = l->src ? theme_attr(TH_SOURCE1 + (l->src - 1) % TH_NSOURCES) : a;
+	size_t pfrom, pto;
+	prefix_span(lp, l, &pfrom, &pto);
 	char *s = shown_text(lp, l);
 	size_t off = 0, len = strlen(s);
 	for (int r = 0; r < skip + n; r++) {
@@ -437,7 +523,8 @@ draw_line_rows(const struct logpane *lp, const struct logline *l, int y, int ski
 		if (lp->wrap && cut == 0 && off < len)
 			cut = 1;
 		if (r >= skip) {
-			int used = draw_highlighted(y + r - skip, 0, width, s + off, cut, lp->search, a);
+			int used = draw_row(y + r - skip, width, s, off, cut, lp->search, a,
+					    pfrom, pto, p);
 			draw_fill(y + r - skip, used, width - used, theme_attr(TH_NORMAL));
 		}
 		off += cut;

@@ -7,7 +7,11 @@
  * of every line lives in one ring of bytes that grows by doubling up to that
  * bound, so a flood of lines allocates nothing once the pane is full: 10,000
  * lines of `seq` take 28 bytes each in the line ring and about 8 in the text.
- * Every line is sanitized when it arrives. UI thread only. */
+ * Every line is sanitized when it arrives. UI thread only.
+ *
+ * Merged logs (dash-logmerge.c): the pane is given the names of its sources,
+ * and a line of source k starts with k's name, padded to the widest, and " | ",
+ * drawn in k's colour (the theme's source1..source6, in turn). */
 #ifndef BERTH_LOGPANE_H
 #define BERTH_LOGPANE_H
 
@@ -25,7 +29,12 @@ struct logline {
 	uint32_t off, len;	/* its sanitized text: lp->text + off, NUL-terminated */
 	char ts[16];		/* "08:39:00.123" when the source had timestamps */
 	unsigned char stream;	/* enum berth_stream */
+	unsigned char src;	/* merged: its source + 1; 0: none */
+	unsigned char plen;	/* merged: the bytes of its "name | " prefix */
 };
+
+#define LOGPANE_SOURCES_MAX 63	/* sources of a merged pane */
+#define LOGPANE_SOURCE_COLS 16	/* a source's name is cut to this many columns */
 
 struct logpane {
 	struct logline *ring;
@@ -45,6 +54,8 @@ struct logpane {
 	bool wrap, show_ts;
 	char search[256];
 	int height;		/* rows shown at the last draw */
+	char **src_names;	/* merged: each source's name, cut and padded */
+	size_t nsrc;
 };
 
 void logpane_init(struct logpane *lp, size_t max_lines, bool parse_ts);
@@ -52,6 +63,11 @@ void logpane_done(struct logpane *lp);
 void logpane_clear(struct logpane *lp);
 /* Add bytes as they arrive; complete lines are kept, the rest waits. */
 void logpane_feed(struct logpane *lp, int stream, const char *data, size_t len);
+/* Merged: the names of the sources (cleared by logpane_clear). */
+void logpane_set_sources(struct logpane *lp, const char *const *names, size_t n);
+/* Merged: one whole line of source src (< lp->nsrc), prefixed by its name. */
+void logpane_add_sourced(struct logpane *lp, int stream, size_t src, const char *line,
+			 size_t len);
 /* The stream ended: unfinished lines become lines. */
 void logpane_flush(struct logpane *lp);
 /* Add text (may hold several lines) as complete lines. */

@@ -19,6 +19,7 @@ static const char *const elem_names[TH_COUNT] = {
 	"running", "paused", "exited_ok", "exited_error", "dead", "creating",
 	"error", "stderr", "match", "status", "good", "warn", "bad",
 	"prompt", "border",
+	"source1", "source2", "source3", "source4", "source5", "source6",
 };
 
 struct style {
@@ -48,6 +49,12 @@ static const struct style builtin_default[TH_COUNT] = {
 	[TH_BAD] = { COLOR_RED, -1, A_BOLD },
 	[TH_PROMPT] = { -1, -1, A_BOLD },
 	[TH_BORDER] = { COLOR_CYAN, -1, A_NORMAL },
+	[TH_SOURCE1] = { COLOR_CYAN, -1, A_NORMAL },
+	[TH_SOURCE2] = { COLOR_YELLOW, -1, A_NORMAL },
+	[TH_SOURCE3] = { COLOR_GREEN, -1, A_NORMAL },
+	[TH_SOURCE4] = { COLOR_MAGENTA, -1, A_NORMAL },
+	[TH_SOURCE5] = { COLOR_BLUE, -1, A_NORMAL },
+	[TH_SOURCE6] = { COLOR_RED, -1, A_NORMAL },
 };
 
 static const struct style builtin_mono[TH_COUNT] = {
@@ -72,6 +79,12 @@ static const struct style builtin_mono[TH_COUNT] = {
 	[TH_BAD] = { -1, -1, A_BOLD | A_UNDERLINE },
 	[TH_PROMPT] = { -1, -1, A_BOLD },
 	[TH_BORDER] = { -1, -1, A_NORMAL },
+	[TH_SOURCE1] = { -1, -1, A_BOLD },
+	[TH_SOURCE2] = { -1, -1, A_UNDERLINE },
+	[TH_SOURCE3] = { -1, -1, A_NORMAL },
+	[TH_SOURCE4] = { -1, -1, A_BOLD | A_UNDERLINE },
+	[TH_SOURCE5] = { -1, -1, A_DIM },
+	[TH_SOURCE6] = { -1, -1, A_REVERSE },
 };
 
 static attr_t attrs[TH_COUNT];

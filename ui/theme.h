@@ -10,8 +10,11 @@ enum theme_elem {
 	TH_RUNNING, TH_PAUSED, TH_EXITED_OK, TH_EXITED_ERR, TH_DEAD, TH_CREATING,
 	TH_ERROR, TH_STDERR, TH_MATCH, TH_STATUS, TH_GOOD, TH_WARN, TH_BAD,
 	TH_PROMPT, TH_BORDER,
+	TH_SOURCE1, TH_SOURCE2, TH_SOURCE3, TH_SOURCE4, TH_SOURCE5, TH_SOURCE6,
 	TH_COUNT
 };
+
+#define TH_NSOURCES 6	/* merged logs: the containers' names take these in turn */
 
 /* After initscr: load theme name (user file, then installed file, then the
  * built-in "default" and "mono"); NO_COLOR or a terminal without colours

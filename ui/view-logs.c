@@ -1,5 +1,6 @@
-/* view-logs.c: the log pane: the selected container's log, followed by the
- * feed (dash-feed.c) into d->logs. Opened by the logs key beside the table
+/* view-logs.c: the log pane: the selected container's log, or the marked
+ * containers' logs merged (dash-logmerge.c), followed by the feed
+ * (dash-feed.c) into d->logs. Opened by the logs key beside the table
  * (a pane; Tab moves the focus), the same key again shows it on the whole
  * body, and again closes it; Esc goes from the whole body back beside the
  * table. Scrolling and search act on it when it has the focus, the log
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dash-logmerge.h"
 #include "dash.h"
 #include "view-pane.h"
 
@@ -75,7 +77,15 @@ logs_title(struct view *v, char *buf, size_t len)
 	struct dash *d = v->d;
 	char title[300], flags[400];
 	struct row *r = table_selected(&d->table);
-	if (d->feed.log_id && r && strcmp(r->c->id, d->feed.log_id) == 0)
+	if (d->feed.log_merge_key && d->feed.log_merged < d->feed.log_marked)
+		snprintf(title, sizeof title, "logs merged: %zu of %zu marked containers%s",
+			 d->feed.log_merged, d->feed.log_marked,
+			 logmerge_live(d->feed.log_merge) ? "" : " (not streaming)");
+	else if (d->feed.log_merge_key)
+		snprintf(title, sizeof title, "logs merged: %zu container%s%s", d->feed.log_merged,
+			 d->feed.log_merged == 1 ? "" : "s",
+			 logmerge_live(d->feed.log_merge) ? "" : " (not streaming)");
+	else if (d->feed.log_id && r && strcmp(r->c->id, d->feed.log_id) == 0)
 		snprintf(title, sizeof title, "logs %s%s", r->c->name ? r->c->name : r->c->id,
 			 d->feed.log_job ? "" : " (not streaming)");
 	else

@@ -70,6 +70,7 @@ move_key(struct dash *d, enum action a)
 	case ACT_MARK:
 		table_toggle_mark(t);
 		table_move(t, 1);
+		dash_marks_changed(d);
 		break;
 	default: return VIEW_IGNORED;
 	}
@@ -84,9 +85,10 @@ back_key(struct dash *d)
 {
 	if (d->table.filter[0])
 		filter_changed(d, NULL);
-	else if (d->table.nmarks)
+	else if (d->table.nmarks) {
 		table_clear_marks(&d->table);
-	else
+		dash_marks_changed(d);
+	} else
 		return VIEW_IGNORED;
 	return VIEW_HANDLED | VIEW_REDRAW;
 }

@@ -13,6 +13,32 @@
 #include "logpane.h"
 #include "tap.h"
 
+/* Merged logs: a source's line is prefixed by its name, cut to 16 columns
+ * and padded to the widest, its time stamp kept apart; escapes in a name are
+ * cleaned; clearing forgets the sources. */
+static void
+merged_sources(void)
+{
+	struct logpane lp;
+	logpane_init(&lp, 100, true);
+	const char *names[] = { "web", "a-very-long-container-name", "d\033[2Jb" };
+	logpane_set_sources(&lp, names, 3);
+	const char *line = "2026-12-06T10:00:01.123456789Z hello";
+	logpane_add_sourced(&lp, BERTH_STDOUT, 0, line, strlen(line));
+	logpane_add_sourced(&lp, BERTH_STDERR, 1, "no stamp", 8);
+	logpane_add_sourced(&lp, BERTH_STDOUT, 2, "x", 1);
+	logpane_add_sourced(&lp, BERTH_STDOUT, 3, "past the last source", 20);
+	is_int(lp.count, 3, "a line of an unknown source is dropped");
+	is_str(logpane_line(&lp, 0), "web              | hello", "the name padded, then the line");
+	is_str(lp.ring[lp.head].ts, "10:00:01.123", "the time stamp kept apart");
+	is_str(logpane_line(&lp, 1), "a-very-long-cont | no stamp", "a long name cut to 16");
+	is_int(lp.ring[(lp.head + 1) % lp.cap].src, 2, "the line knows its source");
+	ok(!strchr(logpane_line(&lp, 2), '\033'), "a name's escape is cleaned");
+	logpane_clear(&lp);
+	is_int(lp.nsrc, 0, "clearing the pane forgets its sources");
+	logpane_done(&lp);
+}
+
 /* A pane scrolled back to its top, then drawn taller (the terminal grew, or
  * the pane beside it closed): it fills its rows, leaving none blank under its
  * text; scrolling on moves from what it shows. */
@@ -79,6 +105,7 @@ main(void)
 	struct logpane lp;
 	char buf[64];
 
+	merged_sources();
 	logpane_init(&lp, 100, false);
 	for (int i = 0; i < 250; i++) {
 		snprintf(buf, sizeof buf, "line %d\n", i);

@@ -1,0 +1,200 @@
+/* dash-logmerge.c: the log pane following several containers at once (see
+ * dash-logmerge.h). A reader job per container feeds the merge; the merge job
+ * writes the lines in time order into an outbuf, each record marked with its
+ * source; the UI takes them into the pane. Whoever finishes last frees it
+ * all: every job's done() and logmerge_stop each drop one reference. */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "dash-logmerge.h"
+#include "dash-outbuf.h"
+#include "merge.h"
+#include "util.h"
+
+struct lm_reader {
+	struct pool_job job;	/* one container's log stream */
+	struct logmerge *lm;
+	struct merge_lines lines;
+	berth_endpoint *ep;
+	char *id, *name;
+	int rc;
+	struct berth_error err;
+	bool running;		/* UI: submitted and not done (its cancel flag is live) */
+};
+
+struct logmerge {
+	struct pool_job job;	/* the merge: lines out in time order */
+	struct outbuf out;
+	struct merge *m;
+	struct lm_reader *r;
+	size_t n;
+	logmerge_logs_fn logs;
+	struct berth_logs_opts o;
+	struct logpane *lp;
+	void (*changed)(void *ctx);
+	void *ctx;
+	size_t refs;		/* UI: jobs not done, and the owner's */
+	bool stopped;		/* UI: nothing more reaches the pane */
+	bool live;		/* UI: the merge job has not ended */
+};
+
+static void
+lm_release(struct logmerge *lm)
+{
+	if (--lm->refs)
+		return;
+	for (size_t i = 0; i < lm->n; i++) {
+		merge_lines_free(&lm->r[i].lines);
+		free(lm->r[i].id);
+		free(lm->r[i].name);
+	}
+	free(lm->r);
+	merge_free(lm->m);
+	outbuf_done(&lm->out);
+	free(lm);
+}
+
+static void
+reader_run(struct pool_job *pj)
+{
+	struct lm_reader *r = (struct lm_reader *)pj;
+	r->rc = r->lm->logs(r->ep, r->id, &r->lm->o, merge_lines_sink, &r->lines, pj->cancel,
+			    &r->err);
+	merge_lines_end(&r->lines);
+}
+
+/* A container's stream that failed says so in the pane, under its name. */
+static void
+reader_failed(struct logmerge *lm, const char *name, const char *why)
+{
+	char *line = xasprintf("-- berth: %s: %s", name, why);
+	logpane_add_text(lm->lp, BERTH_STDERR, line);
+	free(line);
+	lm->changed(lm->ctx);
+}
+
+static void
+reader_done(struct pool_job *pj)
+{
+	struct lm_reader *r = (struct lm_reader *)pj;
+	struct logmerge *lm = r->lm;
+	r->running = false;
+	if (!lm->stopped && r->rc < 0 && r->err.code != BERTH_ECANCELLED)
+		reader_failed(lm, r->name, r->err.message);
+	lm_release(lm);
+}
+
+static void
+merge_emit(void *ctx, size_t src, int stream, const char *line, size_t len)
+{
+	struct logmerge *lm = ctx;
+	outbuf_put(&lm->out, outbuf_source_stream(stream, src), line, len);
+}
+
+static void
+merger_run(struct pool_job *pj)
+{
+	struct logmerge *lm = (struct logmerge *)pj;
+	merge_run(lm->m, merge_emit, lm, pj->cancel);
+}
+
+/* Lines are waiting in the outbuf (UI thread). */
+static void
+merger_note(struct pool_job *pj)
+{
+	struct logmerge *lm = (struct logmerge *)((char *)pj - offsetof(struct logmerge, out.note));
+	if (outbuf_take(&lm->out, lm->stopped ? NULL : lm->lp))
+		lm->changed(lm->ctx);
+}
+
+static void
+merger_done(struct pool_job *pj)
+{
+	struct logmerge *lm = (struct logmerge *)pj;
+	lm->live = false;
+	outbuf_take(&lm->out, lm->stopped ? NULL : lm->lp);
+	if (!lm->stopped)
+		lm->changed(lm->ctx);
+	lm_release(lm);
+}
+
+static struct logmerge *
+lm_new(struct pool *p, logmerge_logs_fn logs, const struct logmerge_source *src, size_t n,
+       struct logpane *lp)
+{
+	struct logmerge *lm = xcalloc(1, sizeof *lm);
+	lm->job = (struct pool_job){ .run = merger_run, .done = merger_done, .klass = POOL_STREAM };
+	outbuf_init(&lm->out, p, &lm->job, merger_note);
+	lm->m = merge_new(n, true, LOGMERGE_QUEUE);
+	lm->r = xcalloc(n, sizeof *lm->r);
+	lm->n = n;
+	lm->logs = logs;
+	lm->lp = lp;
+	for (size_t i = 0; i < n; i++)
+		lm->r[i] = (struct lm_reader){
+			.job = { .run = reader_run, .done = reader_done, .klass = POOL_STREAM },
+			.lm = lm, .ep = src[i].ep, .id = xstrdup(src[i].id),
+			.name = xstrdup(src[i].name),
+			.lines = { .m = lm->m, .index = i, .line_max = LOGPANE_LINE_MAX,
+				   .keep_stamps = true },
+		};
+	return lm;
+}
+
+struct logmerge *
+logmerge_start(struct pool *p, logmerge_logs_fn logs, const struct logmerge_source *src,
+	       size_t n, long tail, time_t since, struct logpane *lp, void (*changed)(void *),
+	       void *ctx, struct berth_error *err)
+{
+	if (n > LOGMERGE_MAX)
+		n = LOGMERGE_MAX;
+	struct logmerge *lm = lm_new(p, logs, src, n, lp);
+	lm->o = (struct berth_logs_opts){ .follow = true, .timestamps = true, .since = since,
+					  .tail = since ? -1 : tail };
+	lm->changed = changed;
+	lm->ctx = ctx;
+	lm->refs = 1;
+	if (pool_submit(p, &lm->job, err) < 0) {
+		lm_release(lm);
+		return NULL;
+	}
+	lm->refs++;
+	lm->live = true;
+	const char *names[LOGMERGE_MAX];
+	for (size_t i = 0; i < n; i++)
+		names[i] = src[i].name;
+	logpane_set_sources(lp, names, n);
+	for (size_t i = 0; i < n; i++) {
+		struct berth_error rerr = { 0 };
+		if (pool_submit(p, &lm->r[i].job, &rerr) == 0) {
+			lm->refs++;
+			lm->r[i].running = true;
+			continue;
+		}
+		merge_end(lm->m, i);
+		reader_failed(lm, lm->r[i].name, rerr.message);
+	}
+	return lm;
+}
+
+void
+logmerge_stop(struct logmerge *lm)
+{
+	if (!lm)
+		return;
+	lm->stopped = true;
+	if (lm->live)
+		pool_cancel(&lm->job);
+	for (size_t i = 0; i < lm->n; i++)
+		if (lm->r[i].running)
+			pool_cancel(&lm->r[i].job);
+	lm_release(lm);
+}
+
+bool
+logmerge_live(const struct logmerge *lm)
+{
+	return lm && lm->live;
+}

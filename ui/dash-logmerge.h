@@ -1,0 +1,50 @@
+/* dash-logmerge.h: the log pane following several containers at once (the
+ * marked ones), their lines in the engines' time order, each prefixed by its
+ * container's name in the pane (logpane_set_sources).
+ *
+ * Each container's log is read on a stream thread of the pool with
+ * timestamps=1 into the merge (src/merge.c); one more stream job runs the
+ * merge and hands the ordered lines to the UI through an outbuf, so the UI
+ * thread only drains. Memory is bounded by the merge's queues (LOGMERGE_QUEUE
+ * lines of at most LOGPANE_LINE_MAX bytes per container), the outbuf's bound
+ * and the pane's scrollback. */
+#ifndef BERTH_DASH_LOGMERGE_H
+#define BERTH_DASH_LOGMERGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "berth.h"
+#include "logpane.h"
+#include "pool.h"
+
+#define LOGMERGE_MAX 16		/* containers merged at most (a stream thread each) */
+#define LOGMERGE_QUEUE 64	/* lines waiting per container */
+
+typedef int (*logmerge_logs_fn)(berth_endpoint *ep, const char *id,
+				const struct berth_logs_opts *o, berth_sink sink, void *ctx,
+				berth_cancel *cancel, struct berth_error *err);
+
+struct logmerge_source {
+	berth_endpoint *ep;
+	const char *id;
+	const char *name;	/* the prefix and the subject of its errors */
+};
+
+struct logmerge;
+
+/* UI thread: follow n (<= LOGMERGE_MAX) containers into lp, which is given
+ * their names; each replays its last tail lines (since 0) or those since
+ * `since`. changed(ctx) runs on the UI thread when lines came or the
+ * merge ended. NULL (err set) when the pool refuses. */
+struct logmerge *logmerge_start(struct pool *p, logmerge_logs_fn logs,
+				const struct logmerge_source *src, size_t n, long tail,
+				time_t since, struct logpane *lp, void (*changed)(void *),
+				void *ctx, struct berth_error *err);
+/* UI thread: stop; nothing more reaches the pane, and lm is freed when its
+ * jobs are done. */
+void logmerge_stop(struct logmerge *lm);
+/* Still streaming: some container's log has not ended. */
+bool logmerge_live(const struct logmerge *lm);
+
+#endif
