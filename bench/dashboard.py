@@ -291,6 +291,8 @@ def names(p, n):
         "many_keys": ("%d endpoints: key press to repaint" % p["many_eps"], "p99 ≤ 50 ms"),
         "many_status": ("%d endpoints: a stand-in's status change to the screen" % p["many_eps"],
                         "≤ 2 s"),
+        "merged": ("merged logs of %d containers logging %d lines/s each: keys p99, RSS" % (
+            MERGED_N, MERGED_RATE), "keys p99 ≤ 50 ms, memory bounded (issue 12)"),
     }
 
 
@@ -376,10 +378,12 @@ def measure_all(p, args, env, w, log, sec):
         rows.append(stall(args, env, w, p, log, sec, nm["stall"]))
     if "many" in parts:
         rows += many_endpoints(args, env, w, p, log, sec, nm)
+    if "merged" in parts:
+        rows.append(merged_logs(args, env, w, p, log, sec, nm["merged"]))
     return rows
 
 
-PARTS = ("main", "flood", "stall", "many")
+PARTS = ("main", "flood", "stall", "many", "merged")
 
 
 def main_rows(p, args, env, w, log, sec, nm):
@@ -584,6 +588,81 @@ def flood(args, env, w, p, log, sec, nm):
     return nm + (fig, "**meets**" if not why else "**misses** (%s)" % ", ".join(why))
 
 
+MERGED_N, MERGED_RATE = 10, 5000
+
+
+def merged_logs(args, env, w, p, log, sec, nm):
+    """MERGED_N containers each printing MERGED_RATE lines a second (500 every 0.1 s, a
+    little under the rate as each round also takes its own time), all marked, the log
+    pane following them merged and every container listed. RSS each second after a
+    warm-up, then key latency on screen (p: pause or resume following)."""
+    eng = Engine()
+    tag = "mb%d-merged" % (os.getpid() % 10000)  # a name the pane shows whole (16 columns)
+    names_ = ["%s%02d" % (tag, i) for i in range(MERGED_N)]
+    chunk = MERGED_RATE // 10
+    cmd = ["sh", "-c", "i=0; while :; do seq $i $((i + %d)); i=$((i + %d)); sleep 0.1; done"
+           % (chunk - 1, chunk)]
+    s = None
+    try:
+        for n in names_:
+            eng.create(n, cmd, log_opts={"max-size": "2g", "max-file": "1"})
+        for n in names_:
+            eng.start(n)
+        s, _ = open_dashboard("merged", [args.berth], env, w, p, log, tag)
+        s.filter_to(tag)
+        if s.t.wait_screen(lambda l: sum(tag in x for x in l) >= MERGED_N + 1, 20) is None:
+            return nm + ("-", "**not measured**: the filter did not list the %d containers"
+                         " (screen: %s)" % (MERGED_N, s.screen_text()))
+        s.t.keys("g", *(["Space"] * MERGED_N))
+        s.t.keys(KEYS["logs"])
+        title = "logs merged: %d containers" % MERGED_N
+        if s.t.wait_screen(s.shows(title), 20) is None:
+            return nm + ("-", "**not measured**: the pane did not say `%s` within 20 s"
+                         " (screen: %s)" % (title, s.screen_text()))
+        s.t.keys(KEYS["back"])  # every container listed again, the marks and pane kept
+        t_open = time.monotonic()
+        time.sleep(p["flood_warm"])
+        rss = []
+        while len(rss) < 3 or time.monotonic() - t_open < p["flood"] / 2:
+            rss.append(mem_kib(s.pid)[0])
+            time.sleep(1)
+        lats, lost = screen_toggle_latencies(s.t, 2 * max(5, p["keys"] // 8), KEYS["pause"],
+                                             ("following", "paused"))
+        while time.monotonic() - t_open < p["flood"]:
+            rss.append(mem_kib(s.pid)[0])
+            time.sleep(1)
+        still = any(title in l for l in s.t.screen())
+        cpu = cpu_seconds(s.pid)
+        written = [engine_last(eng, n) for n in names_]
+        elapsed = time.monotonic() - s.started
+    finally:
+        if s:
+            s.close()
+        for n in names_:
+            eng.remove(n)
+    growth = (max(rss) - rss[0]) / 1024
+    rate = sum(x or 0 for x in written) / elapsed
+    fig = ("keys %s; RSS %.1f MiB after warm-up, at most %.1f MiB; the %d containers wrote"
+           " ≈%.0f lines/s in all" % (fmt_lat(lats, lost), rss[0] / 1024, max(rss) / 1024,
+                                       MERGED_N, rate))
+    log("dashboard: merged logs: " + fig)
+    sec += ["Merged logs: %d containers each printing `seq` in rounds of %d lines every 0.1 s"
+            " (≈%.0f lines/s together over the run), all marked, the log pane following them"
+            " merged for %d s with every container listed%s. RSS each second after a %d s"
+            " warm-up (MiB): %s. berth used %.1f s of CPU in all. Key latency is measured on"
+            " screen: from sending `p` (pause or resume following) to tmux showing the pane's"
+            " new state." % (
+                MERGED_N, chunk, rate, p["flood"],
+                "" if still else " (but the title no longer said so at the end)",
+                p["flood_warm"], " ".join("%.1f" % (x / 1024) for x in rss), cpu), ""]
+    why = []
+    if growth > 1.0:
+        why.append("RSS grew %.1f MiB" % growth)
+    if not lat_ok(lats, lost):
+        why.append("keys")
+    return nm + (fig, "**meets**" if not why else "**misses** (%s)" % ", ".join(why))
+
+
 def follow_floor(name, seconds):
     """Bytes per second curl receives following the container's log."""
     r = subprocess.run(["curl", "-s", "--unix-socket", "/var/run/docker.sock", "--max-time",
@@ -763,7 +842,7 @@ def copy_image(src, dst, image, tmp):
 
 def main():
     """The dashboard rows alone, on their own containers (no CLI rows, no 256 MiB files):
-    python3 bench/dashboard.py --berth PATH [--smoke] [--parts main,flood,stall,many]
+    python3 bench/dashboard.py --berth PATH [--smoke] [--parts main,flood,stall,many,merged]
     prints the rows and the section as Markdown (or writes them to --out)."""
     import argparse
     import bench
