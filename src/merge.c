@@ -118,6 +118,17 @@ merge_end(struct merge *m, size_t src)
 	pthread_mutex_unlock(&m->lock);
 }
 
+bool
+merge_reopen(struct merge *m, size_t src)
+{
+	pthread_mutex_lock(&m->lock);
+	bool open = !m->stopped;
+	if (open)
+		m->src[src].ended = false;
+	pthread_mutex_unlock(&m->lock);
+	return open;
+}
+
 /* Under the lock: the source whose first line is the oldest (the first such
  * source on a tie), or -1 when nothing waits; *all_heard when every source
  * that has not ended has a line waiting, *finished when every source ended
@@ -286,9 +297,11 @@ merge_lines_sink(void *ctx, enum berth_stream st, const char *buf, size_t len)
 void
 merge_lines_end(struct merge_lines *l)
 {
-	for (int s = BERTH_STDOUT; s <= BERTH_STDERR; s++)
+	for (int s = BERTH_STDOUT; s <= BERTH_STDERR; s++) {
 		if (l->part[s].len)
 			merge_lines_put(l, s, l->part[s].data, l->part[s].len);
+		l->part[s].len = 0;
+	}
 	merge_end(l->m, l->index);
 }
 

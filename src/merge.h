@@ -39,6 +39,9 @@ int merge_put(struct merge *m, size_t src, long long ns, int stream, const char 
 	      size_t len);
 /* Any thread: source src has no more lines. */
 void merge_end(struct merge *m, size_t src);
+/* Any thread: source src, which ended, has lines again (a container's log
+ * followed anew after it restarted); false when the merge is over. */
+bool merge_reopen(struct merge *m, size_t src);
 /* The calling thread writes lines in order until every source ended or cancel
  * is set; then the merge is stopped (producers' merge_put return -1). */
 void merge_run(struct merge *m, merge_emit_fn emit, void *ctx, berth_cancel *cancel);
@@ -61,7 +64,8 @@ struct merge_lines {
 };
 
 int merge_lines_sink(void *ctx, enum berth_stream st, const char *buf, size_t len);
-/* The stream ended: a last line without its newline goes, then merge_end. */
+/* The stream ended: a last line without its newline goes, then merge_end
+ * (after merge_reopen, l takes a new stream). */
 void merge_lines_end(struct merge_lines *l);
 void merge_lines_free(struct merge_lines *l);
 

@@ -1156,15 +1156,21 @@ log_start(struct feed *f, struct dash_ep *e, const char *id, time_t since)
 	f->log_job = j;
 }
 
+/* Lines came, or a container's stream ended: whether it runs again (a
+ * restart's start event may have come first) is seen at the next tick. */
 static void
-log_merge_changed(void *ctx)
+log_merge_changed(void *ctx, bool ended)
 {
-	feed_changed(ctx, false);
+	struct feed *f = ctx;
+	if (ended && !f->log_start_at)
+		f->log_start_at = f->ops->now();
+	feed_changed(f, false);
 }
 
 /* Marked containers: the pane follows them all, merged (the first
- * LOGMERGE_MAX). A set that changed starts over; the same set picks up again
- * once its streams all ended (containers stopped) and one of them runs.
+ * LOGMERGE_MAX). A set that changed starts over; a container whose stream
+ * ended (it stopped) is followed again when it runs, and the same set picks
+ * up again once its streams all ended and one of them runs.
  * False when none is marked (a merged follow is stopped). */
 static bool
 log_follow_marked(struct feed *f)
@@ -1192,6 +1198,9 @@ log_follow_marked(struct feed *f)
 	}
 	bool same = f->log_merge_key && strcmp(f->log_merge_key, key.data) == 0;
 	if (same && (logmerge_live(f->log_merge) || !running)) {
+		for (size_t i = 0; i < n && f->log_merge; i++)	/* one that runs again */
+			if (rows[i].c->running)
+				logmerge_resume(f->log_merge, i);
 		f->log_marked = marked;
 		buf_free(&key);
 		return true;

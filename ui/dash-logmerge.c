@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "dash-logmerge.h"
 #include "dash-outbuf.h"
@@ -19,9 +20,11 @@ struct lm_reader {
 	struct merge_lines lines;
 	berth_endpoint *ep;
 	char *id, *name;
+	struct berth_logs_opts o;
 	int rc;
 	struct berth_error err;
 	bool running;		/* UI: submitted and not done (its cancel flag is live) */
+	time_t ended;		/* UI: when its stream ended; 0: it has not */
 };
 
 struct logmerge {
@@ -31,9 +34,8 @@ struct logmerge {
 	struct lm_reader *r;
 	size_t n;
 	logmerge_logs_fn logs;
-	struct berth_logs_opts o;
 	struct logpane *lp;
-	void (*changed)(void *ctx);
+	void (*changed)(void *ctx, bool ended);
 	void *ctx;
 	size_t refs;		/* UI: jobs not done, and the owner's */
 	bool stopped;		/* UI: nothing more reaches the pane */
@@ -60,8 +62,7 @@ static void
 reader_run(struct pool_job *pj)
 {
 	struct lm_reader *r = (struct lm_reader *)pj;
-	r->rc = r->lm->logs(r->ep, r->id, &r->lm->o, merge_lines_sink, &r->lines, pj->cancel,
-			    &r->err);
+	r->rc = r->lm->logs(r->ep, r->id, &r->o, merge_lines_sink, &r->lines, pj->cancel, &r->err);
 	merge_lines_end(&r->lines);
 }
 
@@ -72,7 +73,7 @@ reader_failed(struct logmerge *lm, const char *name, const char *why)
 	char *line = xasprintf("-- berth: %s: %s", name, why);
 	logpane_add_text(lm->lp, BERTH_STDERR, line);
 	free(line);
-	lm->changed(lm->ctx);
+	lm->changed(lm->ctx, false);
 }
 
 static void
@@ -81,8 +82,11 @@ reader_done(struct pool_job *pj)
 	struct lm_reader *r = (struct lm_reader *)pj;
 	struct logmerge *lm = r->lm;
 	r->running = false;
+	r->ended = time(NULL);
 	if (!lm->stopped && r->rc < 0 && r->err.code != BERTH_ECANCELLED)
 		reader_failed(lm, r->name, r->err.message);
+	else if (!lm->stopped && r->rc == 0)
+		lm->changed(lm->ctx, true);
 	lm_release(lm);
 }
 
@@ -106,7 +110,7 @@ merger_note(struct pool_job *pj)
 {
 	struct logmerge *lm = (struct logmerge *)((char *)pj - offsetof(struct logmerge, out.note));
 	if (outbuf_take(&lm->out, lm->stopped ? NULL : lm->lp))
-		lm->changed(lm->ctx);
+		lm->changed(lm->ctx, false);
 }
 
 static void
@@ -116,13 +120,13 @@ merger_done(struct pool_job *pj)
 	lm->live = false;
 	outbuf_take(&lm->out, lm->stopped ? NULL : lm->lp);
 	if (!lm->stopped)
-		lm->changed(lm->ctx);
+		lm->changed(lm->ctx, false);
 	lm_release(lm);
 }
 
 static struct logmerge *
 lm_new(struct pool *p, logmerge_logs_fn logs, const struct logmerge_source *src, size_t n,
-       struct logpane *lp)
+       struct logpane *lp, const struct berth_logs_opts *o)
 {
 	struct logmerge *lm = xcalloc(1, sizeof *lm);
 	lm->job = (struct pool_job){ .run = merger_run, .done = merger_done, .klass = POOL_STREAM };
@@ -135,7 +139,7 @@ lm_new(struct pool *p, logmerge_logs_fn logs, const struct logmerge_source *src,
 	for (size_t i = 0; i < n; i++)
 		lm->r[i] = (struct lm_reader){
 			.job = { .run = reader_run, .done = reader_done, .klass = POOL_STREAM },
-			.lm = lm, .ep = src[i].ep, .id = xstrdup(src[i].id),
+			.lm = lm, .ep = src[i].ep, .id = xstrdup(src[i].id), .o = *o,
 			.name = xstrdup(src[i].name),
 			.lines = { .m = lm->m, .index = i, .line_max = LOGPANE_LINE_MAX,
 				   .keep_stamps = true },
@@ -145,14 +149,14 @@ lm_new(struct pool *p, logmerge_logs_fn logs, const struct logmerge_source *src,
 
 struct logmerge *
 logmerge_start(struct pool *p, logmerge_logs_fn logs, const struct logmerge_source *src,
-	       size_t n, long tail, time_t since, struct logpane *lp, void (*changed)(void *),
-	       void *ctx, struct berth_error *err)
+	       size_t n, long tail, time_t since, struct logpane *lp,
+	       void (*changed)(void *ctx, bool ended), void *ctx, struct berth_error *err)
 {
 	if (n > LOGMERGE_MAX)
 		n = LOGMERGE_MAX;
-	struct logmerge *lm = lm_new(p, logs, src, n, lp);
-	lm->o = (struct berth_logs_opts){ .follow = true, .timestamps = true, .since = since,
-					  .tail = since ? -1 : tail };
+	struct berth_logs_opts o = { .follow = true, .timestamps = true, .since = since,
+				     .tail = since ? -1 : tail };
+	struct logmerge *lm = lm_new(p, logs, src, n, lp, &o);
 	lm->changed = changed;
 	lm->ctx = ctx;
 	lm->refs = 1;
@@ -177,6 +181,26 @@ logmerge_start(struct pool *p, logmerge_logs_fn logs, const struct logmerge_sour
 		reader_failed(lm, lm->r[i].name, rerr.message);
 	}
 	return lm;
+}
+
+void
+logmerge_resume(struct logmerge *lm, size_t i)
+{
+	struct lm_reader *r = &lm->r[i];
+	if (lm->stopped || r->running || !r->ended || r->rc < 0 || !merge_reopen(lm->m, i))
+		return;
+	r->o.since = r->ended;
+	r->o.tail = -1;
+	r->ended = 0;
+	r->rc = 0;
+	struct berth_error err = { 0 };
+	if (pool_submit(lm->out.pool, &r->job, &err) < 0) {
+		merge_end(lm->m, i);
+		reader_failed(lm, r->name, err.message);
+		return;
+	}
+	lm->refs++;
+	r->running = true;
 }
 
 void

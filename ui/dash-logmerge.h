@@ -35,15 +35,19 @@ struct logmerge;
 
 /* UI thread: follow n (<= LOGMERGE_MAX) containers into lp, which is given
  * their names; each replays its last tail lines (since 0) or those since
- * `since`. changed(ctx) runs on the UI thread when lines came or the
- * merge ended. NULL (err set) when the pool refuses. */
+ * `since`. changed(ctx, ended) runs on the UI thread when lines came, a
+ * container's stream ended (ended: it may be resumed) or the merge ended. NULL (err set) when the pool refuses. */
 struct logmerge *logmerge_start(struct pool *p, logmerge_logs_fn logs,
 				const struct logmerge_source *src, size_t n, long tail,
-				time_t since, struct logpane *lp, void (*changed)(void *),
-				void *ctx, struct berth_error *err);
+				time_t since, struct logpane *lp,
+				void (*changed)(void *ctx, bool ended), void *ctx,
+				struct berth_error *err);
 /* UI thread: stop; nothing more reaches the pane, and lm is freed when its
  * jobs are done. */
 void logmerge_stop(struct logmerge *lm);
+/* UI thread: follow container i again (it runs again) when its stream ended
+ * without an error: from when it ended, so that what it logged since comes. */
+void logmerge_resume(struct logmerge *lm, size_t i);
 /* Still streaming: some container's log has not ended. */
 bool logmerge_live(const struct logmerge *lm);
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # tmux-merged.sh: the log pane follows the marked containers at once, their
 # lines in the engine's timestamp order, each prefixed by its container's name
-# (issue 12, item 5); clearing the marks returns it to the selected container.
+# (issue 12, item 5); one restarted is followed again; clearing the marks
+# returns the pane to the selected container.
 # Details show the last health check's exit code, time and output, and nothing
 # for a container without a check (item 2).
 . "$TOP_SRCDIR/tests/screen/lib.sh"
@@ -46,6 +47,13 @@ ok $? "marked, the pane follows the three, name-prefixed, in the engine's time o
 ok $? "the lines interleave across the containers"
 tm capture-pane -p -e -t s | grep -E "$P-a \|" | grep -qE $'\033\\[([0-9]*;)*3[0-7]m'"$P-a"
 ok $? "a name is coloured"
+
+# A marked container that stops and runs again is followed again: its new
+# run's lines come after the others' (the pane shows its a4 twice).
+dk restart -t 0 "$P-a" >/dev/null
+a4_twice() { [ "$(merged_lines | grep -c "^$P-a | a4\$")" -eq 2 ]; }
+wait_until 30 a4_twice
+ok $? "a marked container restarted is followed again" || screen | sed 's/^/#   /'
 
 tm send-keys -t s Escape Escape	# the filter, then the marks
 selected=

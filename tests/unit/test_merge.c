@@ -43,6 +43,26 @@ merge_all(struct merge *m, struct merge_lines *l, size_t n, struct seen *s)
 	merge_free(m);
 }
 
+/* merge_all, and what came out is want. */
+static void
+merged_is(struct merge *m, struct merge_lines *l, size_t n, const char *want, const char *what)
+{
+	struct seen s = { 0 };
+	merge_all(m, l, n, &s);
+	is_str(s.text.data, want, "%s", what);
+	buf_free(&s.text);
+}
+
+/* A merge of two sources replayed (not following), and their line cutters. */
+static struct merge *
+two_sources(struct merge_lines l[2])
+{
+	struct merge *m = merge_new(2, false, 16);
+	for (size_t i = 0; i < 2; i++)
+		l[i] = (struct merge_lines){ .m = m, .index = i, .line_max = 64 };
+	return m;
+}
+
 static void
 test_stamps(void)
 {
@@ -60,18 +80,14 @@ test_stamps(void)
 static void
 test_order(void)
 {
-	struct merge *m = merge_new(2, false, 16);
-	struct merge_lines l[2] = { { .m = m, .index = 0, .line_max = 64 },
-				    { .m = m, .index = 1, .line_max = 64 } };
+	struct merge_lines l[2];
+	struct merge *m = two_sources(l);
 	feed(&l[0], BERTH_STDOUT, "2026-12-06T10:00:01.000000000Z a1\n2026-12-06T10:00:03");
 	feed(&l[0], BERTH_STDOUT, ".000000000Z a3\n");
 	feed(&l[1], BERTH_STDERR, "2026-12-06T10:00:02.000000000Z b2\n");
 	feed(&l[1], BERTH_STDOUT, "2026-12-06T10:00:04.000000000Z b4\nno stamp, after b4");
-	struct seen s = { 0 };
-	merge_all(m, l, 2, &s);
-	is_str(s.text.data, "0:1:a1\n1:2:b2\n0:1:a3\n1:1:b4\n1:1:no stamp, after b4\n",
-	       "lines in the engines' time order, a last line without its newline kept");
-	buf_free(&s.text);
+	merged_is(m, l, 2, "0:1:a1\n1:2:b2\n0:1:a3\n1:1:b4\n1:1:no stamp, after b4\n",
+		  "lines in the engines' time order, a last line without its newline kept");
 }
 
 /* A line longer than the bound is cut; with keep_stamps the stamp stays. */
@@ -81,11 +97,30 @@ test_long_line(void)
 	struct merge *m = merge_new(1, false, 16);
 	struct merge_lines a = { .m = m, .line_max = 40, .keep_stamps = true };
 	feed(&a, BERTH_STDOUT, "2026-12-06T10:00:01.000000000Z 0123456789abcdefghij\n");
+	merged_is(m, &a, 1, "0:1:2026-12-06T10:00:01.000000000Z 012345678\n0:1:9abcdefghij\n",
+		  "cut at 40 bytes, the rest a line of its own");
+}
+
+/* A source that ended takes lines again once reopened (a container followed
+ * anew after a restart); a merge that is over refuses. */
+static void
+test_reopen(void)
+{
+	struct merge_lines l[2];
+	struct merge *m = two_sources(l);
+	feed(&l[0], BERTH_STDOUT, "2026-12-06T10:00:01.000000000Z a1\n");
+	merge_lines_end(&l[0]);
+	ok(merge_reopen(m, 0), "an ended source reopens while the merge runs");
+	feed(&l[0], BERTH_STDOUT, "2026-12-06T10:00:03.000000000Z a3, its new run\n");
+	feed(&l[1], BERTH_STDOUT, "2026-12-06T10:00:02.000000000Z b2\n");
+	merged_is(m, l, 2, "0:1:a1\n1:1:b2\n0:1:a3, its new run\n",
+		  "the reopened source's lines in their place");
+	m = merge_new(1, false, 16);
+	merge_end(m, 0);
 	struct seen s = { 0 };
-	merge_all(m, &a, 1, &s);
-	is_str(s.text.data, "0:1:2026-12-06T10:00:01.000000000Z 012345678\n0:1:9abcdefghij\n",
-	       "cut at 40 bytes, the rest a line of its own");
-	buf_free(&s.text);
+	merge_run(m, record, &s, NULL);	/* nothing to write: over at once */
+	ok(!merge_reopen(m, 0), "a merge that is over refuses to reopen");
+	merge_free(m);
 }
 
 struct producer {
@@ -137,6 +172,7 @@ main(void)
 	test_stamps();
 	test_order();
 	test_long_line();
+	test_reopen();
 	test_bounded();
 	return tap_done();
 }
