@@ -20,6 +20,8 @@ help_open(struct view *v, const void *arg)
 		   "page keys, top/bottom scroll; / searches, n/N go to older/newer matches;\n"
 		   "p pauses, w wraps, t shows times, ^S saves. Sort also by clicking a header.\n"
 		   "Actions apply to the marked rows when any are marked, else to the selection.\n"
+		   "With rows marked, the log pane follows them all, merged in the engines' time\n"
+		   "order, each line after its container's name.\n"
 		   "The filter's words ep:NAME keep the rows of the endpoints named NAME (else\n"
 		   "those whose name contains it); Enter in the endpoints view sets one.\n"
 		   "health:unhealthy (starting, healthy, none) and state:exited (running, paused...)\n"
