@@ -1134,17 +1134,25 @@ feed_log_stop(struct feed *f)
 	f->log_start_at = 0;
 }
 
-/* Start following (ep, id); since 0 means "the last scrollback lines". */
+/* Where the log window starts: the engine's since for a follow (0: all). */
+static time_t
+log_window_start(const struct feed *f)
+{
+	return f->log_window_s ? time(NULL) - f->log_window_s : 0;
+}
+
+/* Start following (ep, id): every line from resume_at on, or, when 0, the last
+ * scrollback lines of the log window (the engine's since, not a cut here). */
 static void
-log_start(struct feed *f, struct dash_ep *e, const char *id, time_t since)
+log_start(struct feed *f, struct dash_ep *e, const char *id, time_t resume_at)
 {
 	struct log_job *j = xcalloc(1, sizeof *j);
 	feed_job_init(&j->job, log_run, log_done, POOL_STREAM, 0);
 	j->f = f;
 	j->ep = e->ep;
 	j->id = xstrdup(id);
-	j->since = since;
-	j->tail = since ? -1 : (long)f->logs->cap;
+	j->since = resume_at ? resume_at : log_window_start(f);
+	j->tail = resume_at ? -1 : (long)f->logs->cap;
 	outbuf_init(&j->out, f->pool, &j->job, log_note);
 	if (pool_submit(f->pool, &j->job, &j->err) < 0) {
 		f->host.message(f->host.ctx, j->err.message);
@@ -1209,9 +1217,11 @@ log_follow_marked(struct feed *f)
 	if (!same)
 		logpane_clear(f->logs);
 	struct berth_error err = { 0 };
-	long tail = (long)(f->logs->cap / n) + 1;
-	f->log_merge = logmerge_start(f->pool, f->ops->logs, src, n, tail, same ? time(NULL) : 0,
-				      f->logs, log_merge_changed, f, &err);
+	time_t resume_at = same ? time(NULL) : 0;
+	long tail = resume_at ? -1 : (long)(f->logs->cap / n) + 1;
+	f->log_merge = logmerge_start(f->pool, f->ops->logs, src, n, tail,
+				      resume_at ? resume_at : log_window_start(f), f->logs,
+				      log_merge_changed, f, &err);
 	if (!f->log_merge)
 		f->host.message(f->host.ctx, err.message);
 	f->log_merge_key = key.data;
@@ -1246,6 +1256,13 @@ feed_log_follow(struct feed *f)
 	f->log_ep = xstrdup(r.e->name);
 	f->log_id = xstrdup(r.c->id);
 	log_start(f, r.e, r.c->id, 0);
+}
+
+void
+feed_log_refill(struct feed *f)
+{
+	feed_log_stop(f);
+	feed_log_follow(f);
 }
 
 /* ---------------------------------------------------------------- schedule */

@@ -155,7 +155,7 @@ logmerge_start(struct pool *p, logmerge_logs_fn logs, const struct logmerge_sour
 	if (n > LOGMERGE_MAX)
 		n = LOGMERGE_MAX;
 	struct berth_logs_opts o = { .follow = true, .timestamps = true, .since = since,
-				     .tail = since ? -1 : tail };
+				     .tail = tail };
 	struct logmerge *lm = lm_new(p, logs, src, n, lp, &o);
 	lm->changed = changed;
 	lm->ctx = ctx;

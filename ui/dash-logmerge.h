@@ -34,9 +34,10 @@ struct logmerge_source {
 struct logmerge;
 
 /* UI thread: follow n (<= LOGMERGE_MAX) containers into lp, which is given
- * their names; each replays its last tail lines (since 0) or those since
- * `since`. changed(ctx, ended) runs on the UI thread when lines came, a
- * container's stream ended (ended: it may be resumed) or the merge ended. NULL (err set) when the pool refuses. */
+ * their names; each replays its lines since `since` (0: from its start), the
+ * last tail of them (< 0: all). changed(ctx, ended) runs on the UI thread when
+ * lines came, a container's stream ended (ended: it may be resumed) or the
+ * merge ended. NULL (err set) when the pool refuses. */
 struct logmerge *logmerge_start(struct pool *p, logmerge_logs_fn logs,
 				const struct logmerge_source *src, size_t n, long tail,
 				time_t since, struct logpane *lp,

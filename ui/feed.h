@@ -177,6 +177,7 @@ struct feed {
 	struct logmerge *log_merge;	/* the marked containers' merged follow, or NULL */
 	char *log_merge_key;		/* who they are: "endpoint\nid\n" each */
 	size_t log_merged, log_marked;	/* containers merged; marked */
+	int log_window_s;		/* the lines of its last N seconds (the engine's since); 0: all */
 	double trim_at, trimmed_at;	/* malloc_trim: when next, when last */
 	struct stats_history *history;	/* the host's resource history (stats-history.c), or NULL */
 	/* The last FEED_EVENTS_MAX events, a ring; events_seq counts every one. */
@@ -200,6 +201,8 @@ double feed_next_deadline(struct feed *f, double now);
 void feed_relist_all(struct feed *f);
 void feed_log_follow(struct feed *f);		/* (re)start following the selection */
 void feed_log_stop(struct feed *f);
+/* Follow the selection again from the start of the log window, the pane cleared. */
+void feed_log_refill(struct feed *f);
 struct feed_ep_state feed_ep_state(const struct dash_ep *e, double now);
 struct dash_stats *feed_stats_find(struct dash_ep *e, const char *id);
 

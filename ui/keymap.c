@@ -68,6 +68,8 @@ static const struct action_info actions[ACT_COUNT] = {
 	[ACT_EVENTS] = { "events", "the last events of every endpoint, newest first (/ filters)", "v" },
 	[ACT_EXTEND] = { "extend", "in the leases view: extend a lease, after confirming", "x" },
 	[ACT_COMMAND] = { "command", "command line: berth's verbs (:stop, :logs, :run ...), Tab, history", ":" },
+	[ACT_LOG_FILTER] = { "log_filter", "log pane: keep only the lines with a text, /regex/ or, after !, without; empty clears", "&" },
+	[ACT_LOG_WINDOW] = { "log_window", "log pane: the engine's lines of the last 1 m, 10 m, 1 h, or all (asked again)", "T" },
 };
 
 static unsigned char keymap[KEYMAP_SIZE];

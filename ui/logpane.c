@@ -56,6 +56,7 @@ void
 logpane_done(struct logpane *lp)
 {
 	logpane_clear(lp);
+	logpane_set_filter(lp, "", NULL, 0);
 	free(lp->ring);
 	free(lp->text);
 	buf_free(&lp->scratch);
@@ -87,6 +88,101 @@ const char *
 logpane_line(const struct logpane *lp, size_t i)
 {
 	return text_of(lp, &lp->ring[(lp->head + i) % lp->cap]);
+}
+
+/* ---------------------------------------------------------------- the filter */
+
+static bool
+filter_matches(const struct logpane *lp, const char *s)
+{
+	bool m = lp->filter_is_re ? regexec(&lp->filter_re, s, 0, NULL, 0) == 0
+				  : strcasestr(s, lp->filter + lp->filter_invert) != NULL;
+	return m != lp->filter_invert;
+}
+
+/* Whether the filter shows the line seq; a line is matched once per filter,
+ * a merged one without its source's "name | " prefix. */
+static bool
+shows(const struct logpane *lp, uint64_t seq)
+{
+	if (!lp->filter[0])
+		return true;
+	struct logline *l = line_at(lp, seq);
+	const char *own = text_of(lp, l) + (l->src ? l->plen + 1 : 0);
+	if (l->verdict == LINE_UNSEEN)
+		l->verdict = filter_matches(lp, own) ? LINE_SHOWN : LINE_HIDDEN;
+	return l->verdict == LINE_SHOWN;
+}
+
+/* Move *seq to the nearest line the filter shows, itself or older (dir < 0)
+ * or newer (dir > 0); false when there is none that way. */
+static bool
+seek_shown(const struct logpane *lp, uint64_t *seq, int dir)
+{
+	if (!lp->count)
+		return false;
+	for (uint64_t s = *seq; s >= lp->first_seq && s <= last_seq(lp); s = dir < 0 ? s - 1 : s + 1)
+		if (shows(lp, s)) {
+			*seq = s;
+			return true;
+		}
+	return false;
+}
+
+/* "/RE/" with or without a leading "!": its RE, NUL-terminated in re[]; NULL
+ * for a plain text. */
+static const char *
+filter_regex(const char *spec, char *re, size_t size)
+{
+	size_t n = strlen(spec);
+	if (n < 2 || spec[0] != '/' || spec[n - 1] != '/' || n - 2 >= size)
+		return NULL;
+	memcpy(re, spec + 1, n - 2);
+	re[n - 2] = '\0';
+	return re;
+}
+
+bool
+logpane_set_filter(struct logpane *lp, const char *spec, char *why, size_t len)
+{
+	bool invert = spec[0] == '!';
+	char re_text[sizeof lp->filter];
+	const char *re = filter_regex(spec + invert, re_text, sizeof re_text);
+	regex_t compiled;
+	if (strlen(spec) >= sizeof lp->filter) {
+		snprintf(why, len, "a filter is at most %zu bytes long", sizeof lp->filter - 1);
+		return false;
+	}
+	if (invert && !spec[1]) {
+		snprintf(why, len, "! alone hides nothing: type the text to hide after it");
+		return false;
+	}
+	int rc = re ? regcomp(&compiled, re, REG_EXTENDED | REG_ICASE | REG_NOSUB) : 0;
+	if (rc != 0) {
+		char words[200];
+		regerror(rc, &compiled, words, sizeof words);
+		snprintf(why, len, "not a regular expression (%s)", words);
+		return false;
+	}
+	if (lp->filter_is_re)
+		regfree(&lp->filter_re);
+	snprintf(lp->filter, sizeof lp->filter, "%s", spec);
+	lp->filter_invert = invert;
+	lp->filter_is_re = re != NULL;
+	if (re)
+		lp->filter_re = compiled;
+	for (size_t i = 0; i < lp->count; i++)
+		lp->ring[(lp->head + i) % lp->cap].verdict = LINE_UNSEEN;
+	return true;
+}
+
+size_t
+logpane_shown_count(const struct logpane *lp)
+{
+	size_t n = 0;
+	for (uint64_t s = lp->first_seq; s < lp->first_seq + lp->count; s++)
+		n += shows(lp, s);
+	return n;
 }
 
 static void
@@ -303,20 +399,36 @@ bottom_seq(const struct logpane *lp)
 	return lp->follow ? last_seq(lp) : lp->anchor;
 }
 
+/* The line the filter shows n lines on from seq (back when n < 0), stopping
+ * at the last one that way. */
+static uint64_t
+shown_step(const struct logpane *lp, uint64_t seq, long n)
+{
+	for (; n != 0; n += n < 0 ? 1 : -1) {
+		uint64_t next = seq;
+		if (n < 0 ? next == lp->first_seq : next == last_seq(lp))
+			break;
+		next = n < 0 ? next - 1 : next + 1;
+		if (!seek_shown(lp, &next, n < 0 ? -1 : 1))
+			break;
+		seq = next;
+	}
+	return seq;
+}
+
 void
 logpane_scroll(struct logpane *lp, long lines)
 {
-	if (!lp->count)
+	uint64_t b = bottom_seq(lp), first = lp->first_seq;
+	if (!seek_shown(lp, &b, -1) && !seek_shown(lp, &b, 1))
 		return;
 	lp->at_top = false;
-	uint64_t b = bottom_seq(lp);
-	uint64_t lowest = lp->first_seq + (uint64_t)(lp->height > 1 ? lp->height - 1 : 0);
-	if (lowest > last_seq(lp))
-		lowest = last_seq(lp);
-	if (lines < 0)
-		b = b >= lowest + (uint64_t)-lines ? b - (uint64_t)-lines : lowest;
-	else
-		b = b + (uint64_t)lines > last_seq(lp) ? last_seq(lp) : b + (uint64_t)lines;
+	/* The bottom line goes no higher than the first page's. */
+	seek_shown(lp, &first, 1);
+	uint64_t lowest = shown_step(lp, first, lp->height > 1 ? lp->height - 1 : 0);
+	b = shown_step(lp, b, lines);
+	if (lines < 0 && b < lowest)
+		b = lowest;
 	lp->follow = false;
 	lp->anchor = b;
 }
@@ -335,6 +447,8 @@ top_anchor(const struct logpane *lp, int height, int width)
 	uint64_t s = lp->first_seq;
 	int rows = 0;
 	for (; s < lp->first_seq + lp->count; s++) {
+		if (!shows(lp, s))
+			continue;
 		char *txt = shown_text(lp, line_at(lp, s));
 		rows += rows_for(txt, width, lp->wrap);
 		free(txt);
@@ -373,7 +487,7 @@ logpane_find(struct logpane *lp, int dir)
 		if (dir < 0 ? s == lp->first_seq : s == last_seq(lp))
 			return false;
 		s = dir < 0 ? s - 1 : s + 1;
-		if (strcasestr(text_of(lp, line_at(lp, s)), lp->search)) {
+		if (shows(lp, s) && strcasestr(text_of(lp, line_at(lp, s)), lp->search)) {
 			lp->follow = false;
 			lp->at_top = false;
 			lp->anchor = s;
@@ -390,6 +504,8 @@ logpane_save(const struct logpane *lp, const char *path)
 		return -1;
 	for (uint64_t s = lp->first_seq; s < lp->first_seq + lp->count; s++) {
 		const struct logline *l = line_at(lp, s);
+		if (!shows(lp, s))
+			continue;
 		if (l->ts[0])
 			fprintf(f, "%s ", l->ts);
 		fprintf(f, "%s\n", text_of(lp, l));
@@ -422,8 +538,9 @@ logpane_flags(const struct logpane *lp, char *buf, size_t len)
 			 (unsigned long long)(shown_line(lp, lp->shown_last) + 1), lp->count);
 	else
 		snprintf(where, sizeof where, "empty");
-	snprintf(buf, len, "%s%s%s%s%s", where, lp->wrap ? " · wrap" : "",
-		 lp->show_ts ? " · time" : "", lp->search[0] ? " · /" : "", lp->search);
+	snprintf(buf, len, "%s%s%s%s%s%s%s", where, lp->wrap ? " · wrap" : "",
+		 lp->show_ts ? " · time" : "", lp->search[0] ? " · /" : "", lp->search,
+		 lp->filter[0] ? " · &" : "", lp->filter);
 }
 
 /* The text of a line as shown (with its time when asked); caller frees. */
@@ -551,7 +668,8 @@ logpane_draw(struct logpane *lp, int y, int height, int width)
 	struct { uint64_t seq; int skip, n; } *v = xcalloc((size_t)height, sizeof *v);
 	int nv = 0, rows = 0;
 	uint64_t s = bottom_seq(lp);
-	while (lp->count && rows < height) {
+	bool more = seek_shown(lp, &s, -1);
+	while (more && rows < height) {
 		char *txt = shown_text(lp, line_at(lp, s));
 		int n = rows_for(txt, width, lp->wrap);
 		free(txt);
@@ -563,6 +681,7 @@ logpane_draw(struct logpane *lp, int y, int height, int width)
 		if (s == lp->first_seq)
 			break;
 		s--;
+		more = seek_shown(lp, &s, -1);
 	}
 	lp->shown_first = nv ? v[nv - 1].seq : lp->first_seq;
 	lp->shown_last = nv ? v[0].seq : lp->first_seq;

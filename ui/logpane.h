@@ -11,13 +11,22 @@
  *
  * Merged logs (dash-logmerge.c): the pane is given the names of its sources,
  * and a line of source k starts with k's name, padded to the widest, and " | ",
- * drawn in k's colour (the theme's source1..source6, in turn). */
+ * drawn in k's colour (the theme's source1..source6, in turn).
+ *
+ * A filter keeps only the lines that match it (less's &): "text" keeps the
+ * lines holding text, "/RE/" those a POSIX extended regular expression
+ * matches, both ignoring case; a leading "!" keeps the others instead. It is
+ * applied where the lines are read (drawing, scrolling, search, save), over
+ * the ring as it is: nothing is copied, and each line is matched once per
+ * filter (its verdict kept in the line), so a flood costs one match per new
+ * line. A merged line is matched without its source's prefix. */
 #ifndef BERTH_LOGPANE_H
 #define BERTH_LOGPANE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <regex.h>
 
 #include "util.h"
 
@@ -31,7 +40,10 @@ struct logline {
 	unsigned char stream;	/* enum berth_stream */
 	unsigned char src;	/* merged: its source + 1; 0: none */
 	unsigned char plen;	/* merged: the bytes of its "name | " prefix */
+	unsigned char verdict;	/* the filter's: LINE_UNSEEN, LINE_SHOWN, LINE_HIDDEN */
 };
+
+enum { LINE_UNSEEN, LINE_SHOWN, LINE_HIDDEN };
 
 #define LOGPANE_SOURCES_MAX 63	/* sources of a merged pane */
 #define LOGPANE_SOURCE_COLS 16	/* a source's name is cut to this many columns */
@@ -53,6 +65,9 @@ struct logpane {
 	uint64_t shown_first, shown_last;	/* lines on screen at the last draw */
 	bool wrap, show_ts;
 	char search[256];
+	char filter[256];	/* as typed ("error", "!/^GET /"); "" shows every line */
+	bool filter_invert, filter_is_re;
+	regex_t filter_re;	/* a /RE/ filter's, compiled */
 	int height;		/* rows shown at the last draw */
 	char **src_names;	/* merged: each source's name, cut and padded */
 	size_t nsrc;
@@ -82,11 +97,17 @@ void logpane_toggle_follow(struct logpane *lp);
 /* Move the view to the next line matching lp->search, older (dir < 0) or
  * newer (dir > 0) than the bottom line shown; false when there is none. */
 bool logpane_find(struct logpane *lp, int dir);
-/* Write every kept line to path; 0, or -1 with errno. */
+/* Filter the lines by spec (see the top); "" shows every line again. False
+ * when spec cannot be a filter (a regular expression that does not compile, a
+ * lone "!"): why says so in words, and the filter in force stays. */
+bool logpane_set_filter(struct logpane *lp, const char *spec, char *why, size_t len);
+/* How many kept lines the filter shows (all of them without a filter). */
+size_t logpane_shown_count(const struct logpane *lp);
+/* Write every kept line the filter shows to path; 0, or -1 with errno. */
 int logpane_save(const struct logpane *lp, const char *path);
 /* Draw height rows at y. */
 void logpane_draw(struct logpane *lp, int y, int height, int width);
-/* "following · wrap · 1234 lines" for the pane's title bar. */
+/* "following · 1234 lines · wrap · &error" for the pane's title bar. */
 void logpane_flags(const struct logpane *lp, char *buf, size_t len);
 
 #endif

@@ -18,7 +18,11 @@ help_open(struct view *v, const void *arg)
 			   action_help((enum action)a));
 	buf_printf(&b, "\nIn the log pane (Tab focuses it; full screen focuses it too): up/down,\n"
 		   "page keys, top/bottom scroll; / searches, n/N go to older/newer matches;\n"
-		   "p pauses, w wraps, t shows times, ^S saves. Sort also by clicking a header.\n"
+		   "p pauses, w wraps, t shows times, ^S saves (what the filter shows). & filters\n"
+		   "the lines: a text keeps those holding it (ignoring case), /RE/ those a POSIX\n"
+		   "extended regex matches, ! before either keeps the others; Esc in the pane or\n"
+		   "an empty filter clears it. T asks the engine again for the last 1 m, 10 m,\n"
+		   "1 h or all of the log (the pane refills). Sort also by clicking a header.\n"
 		   "Actions apply to the marked rows when any are marked, else to the selection.\n"
 		   "With rows marked, the log pane follows them all, merged in the engines' time\n"
 		   "order, each line after its container's name.\n"

@@ -34,7 +34,7 @@ save_submitted(struct dash *d, const char *text, int choice, void *ctx)
 	if (logpane_save(lp, text) < 0)
 		dash_message(d, true, "cannot write %s: %s", text, strerror(errno));
 	else
-		dash_message(d, false, "saved %zu lines to %s", lp->count, text);
+		dash_message(d, false, "saved %zu lines to %s", logpane_shown_count(lp), text);
 }
 
 static bool

@@ -254,6 +254,15 @@ wait_row() { wait_until "${3:-10}" row_shows "$1" "$2" || timed_out "row $1 to s
 line_shows() { screen | sed -n "$1p" | grep -qF -- "$2"; }
 wait_line() { wait_until "${3:-10}" line_shows "$1" "$2" || timed_out "line $1 to show: $2"; }
 
+# logs_full NAME: the table filtered to container NAME (running), its log pane
+# opened on the whole body.
+logs_full() {
+	set_filter "$1"
+	wait_row "$1" running >/dev/null
+	tm send-keys -t s l l
+	wait_line 2 "logs $1" 5 >/dev/null
+}
+
 # set_filter TEXT: replace the table filter.
 set_filter() {
 	tm send-keys -t s /

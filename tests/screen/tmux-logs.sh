@@ -16,10 +16,7 @@ ctr $P-quiet "$IMAGE" sleep 100000
 
 tm_start 100 30 "exec env NO_COLOR=1 $BERTH -H unix://$DOCKER_SOCK"
 wait_for "connected" 15 >/dev/null
-set_filter "$P-talk"
-wait_row "$P-talk" running >/dev/null
-tm send-keys -t s l l
-wait_line 2 "logs $P-talk" 5 >/dev/null
+logs_full "$P-talk"
 wait_for "needle-two" 10 && wait_for "héllo 日本 wide" 2
 ok $? "the log pane shows the container's lines, UTF-8 included"
 wait_for "to-stderr" 5 >/dev/null

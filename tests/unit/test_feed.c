@@ -330,6 +330,17 @@ host_shown_row(void *ctx, size_t i, struct feed_row *out)
 	return true;
 }
 
+static bool marked_all;	/* every row is marked */
+
+static size_t
+host_marked_rows(void *ctx, struct feed_row *out, size_t max)
+{
+	size_t n = 0;
+	while (marked_all && n < max && host_shown_row(ctx, n, &out[n]))
+		n++;
+	return n;
+}
+
 static bool
 host_selected_row(void *ctx, struct feed_row *out)
 {
@@ -368,6 +379,7 @@ setup(void)
 	clock_now = 1000.0;
 	nrebuilds = 0;
 	selected_id[0] = message[0] = '\0';
+	marked_all = false;
 	if (berth_endpoint_open("unix:///nonexistent/feed-test.sock", NULL, &ep0.ep, &err) < 0) {
 		printf("Bail out! %s\n", err.message);
 		exit(1);
@@ -378,7 +390,8 @@ setup(void)
 	f = (struct feed){ .ops = &fake_ops, .pool = pool, .eps = &ep0, .neps = 1,
 			   .refresh_s = 2, .zun_refresh_s = 5, .logs = &logs,
 			   .host = { .changed = host_changed, .shown_row = host_shown_row,
-				     .selected_row = host_selected_row, .message = host_message } };
+				     .selected_row = host_selected_row, .message = host_message,
+				     .marked_rows = host_marked_rows } };
 	feed_start(&f);
 }
 
@@ -756,8 +769,9 @@ test_events_kept(void)
 	teardown();
 }
 
+/* A running container "a", selected, its log followed and its first line in. */
 static void
-test_log_follow(void)
+follow_running(void)
 {
 	setup();
 	engine_set("a", BERTH_ST_RUNNING, 0);
@@ -766,6 +780,12 @@ test_log_follow(void)
 	snprintf(selected_id, sizeof selected_id, "a");
 	feed_log_follow(&f);
 	UNTIL(ENG(nlogs) == 1 && logs.count > 0);
+}
+
+static void
+test_log_follow(void)
+{
+	follow_running();
 	is_int(ENG(log_tail), 100, "the log follow starts with the last scrollback lines");
 	ok(f.log_job != NULL && logs.count > 0, "... and shows them");
 	/* The container stops: the stream ends. */
@@ -785,6 +805,62 @@ test_log_follow(void)
 	selected_id[0] = '\0';
 	feed_log_follow(&f);
 	ok(!f.log_job && !f.log_id, "no selection: no follow");
+	teardown();
+}
+
+/* Issue 12, item 5: the log window is the engine's since on a new follow,
+ * the pane cleared and refilled from what the engine sends. */
+static void
+test_log_window(void)
+{
+	follow_running();
+	logpane_add_text(&logs, BERTH_STDOUT, "a line of the old follow");
+	size_t before = logs.count;
+	f.log_window_s = 600;
+	time_t t0 = time(NULL);
+	feed_log_refill(&f);
+	ok(logs.count == 0, "a new window clears the pane (it had %zu lines)", before);
+	UNTIL(ENG(nlogs) == 2 && logs.count > 0);
+	time_t t1 = time(NULL);
+	long since = (long)ENG(log_since);
+	ok(since >= t0 - 600 && since <= t1 - 600,
+	   "the follow asks the engine for the lines since 600 s ago (%ld s ago)", (long)t1 - since);
+	is_int(ENG(log_tail), 100, "at most the scrollback's lines of them");
+	ok(logs.count == 1 && strcmp(logpane_line(&logs, 0), "hello") == 0,
+	   "the pane holds what the engine sent, only");
+	f.log_window_s = 0;
+	feed_log_refill(&f);
+	UNTIL(ENG(nlogs) == 3);
+	ok(ENG(log_since) == 0 && ENG(log_tail) == 100, "all: the last scrollback lines, no since");
+	engine_set_flag(&eng.end_logs, true);
+	UNTIL(!f.log_job);
+	engine_set("a", BERTH_ST_EXITED, 0);
+	next_list();
+	feed_log_follow(&f);
+	f.log_window_s = 60;
+	feed_log_refill(&f);
+	UNTIL(ENG(nlogs) == 4);
+	ok(ENG(log_since) > 0 && ENG(log_tail) == 100,
+	   "a stopped container's log is asked again for the new window");
+	teardown();
+
+	/* The marked containers' merged logs take the window too. */
+	setup();
+	engine_set("a", BERTH_ST_RUNNING, 0);
+	engine_set("b", BERTH_ST_RUNNING, 0);
+	ep0.no_events = true;
+	tick_list();
+	marked_all = true;
+	f.log_window_s = 3600;
+	t0 = time(NULL);
+	feed_log_refill(&f);
+	UNTIL(ENG(nlogs) == 2);
+	t1 = time(NULL);
+	since = (long)ENG(log_since);
+	long tail = ENG(log_tail);
+	ok(f.log_merged == 2 && since >= t0 - 3600 && since <= t1 - 3600 && tail == 51,
+	   "merged: each container is asked for its last 50 + 1 lines since an hour ago "
+	   "(%ld s ago, tail %ld)", (long)t1 - since, tail);
 	teardown();
 }
 
@@ -974,6 +1050,7 @@ main(void)
 	test_trouble_facts();
 	test_events_kept();
 	test_log_follow();
+	test_log_window();
 	test_frozen_engine();
 	test_probe_refused();
 	test_restart_policy();

@@ -1,6 +1,6 @@
 /* test_logpane.c: the log pane's ring: line and byte bounds, long lines split,
- * partial lines, timestamps, search and save; and the lines its title names
- * (drawn into a screen on /dev/null). */
+ * partial lines, timestamps, search and save; the lines its title names and
+ * the line filter (drawn into a screen on /dev/null). */
 #include "config.h"
 
 #include <curses.h>
@@ -34,6 +34,9 @@ merged_sources(void)
 	is_str(logpane_line(&lp, 1), "a-very-long-cont | no stamp", "a long name cut to 16");
 	is_int(lp.ring[(lp.head + 1) % lp.cap].src, 2, "the line knows its source");
 	ok(!strchr(logpane_line(&lp, 2), '\033'), "a name's escape is cleaned");
+	char why[300];
+	ok(logpane_set_filter(&lp, "/^(hello|x)$/", why, sizeof why) && logpane_shown_count(&lp) == 2,
+	   "the filter matches a merged line without its source's prefix");
 	logpane_clear(&lp);
 	is_int(lp.nsrc, 0, "clearing the pane forgets its sources");
 	logpane_done(&lp);
@@ -61,6 +64,108 @@ pane_grows(struct logpane *lp)
 	logpane_draw(lp, 0, 30, 80);
 	logpane_flags(lp, flags, sizeof flags);
 	is_str(flags, "lines 2-31 of 100", "one line on moves from what was shown");
+}
+
+/* Save lp to a temporary file and read it back into got; logpane_save's result. */
+static int
+save_and_read(struct logpane *lp, char *got, size_t size)
+{
+	char path[] = "/tmp/berth-logpane-XXXXXX";
+	int fd = mkstemp(path);
+	close(fd);
+	int rc = logpane_save(lp, path);
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(got, 1, size - 1, f) : 0;
+	got[n] = '\0';
+	if (f)
+		fclose(f);
+	unlink(path);
+	return rc;
+}
+
+/* Row y of the screen as drawn, its trailing blanks cut. */
+static const char *
+row_text(int y)
+{
+	static char row[200];
+	mvinnstr(y, 0, row, 80);
+	for (size_t n = strlen(row); n > 0 && row[n - 1] == ' '; n--)
+		row[n - 1] = '\0';
+	return row;
+}
+
+/* Issue 12, item 5: the line filter. Text ignoring case, /RE/ a POSIX
+ * extended regex, ! before either keeps the other lines; it applies to the
+ * lines kept and to those that come, to drawing, scrolling, search and save,
+ * and a filter that cannot be one leaves the one in force. */
+static void
+filter_lines(struct logpane *lp)
+{
+	char why[300], flags[200];
+	logpane_clear(lp);
+	logpane_add_text(lp, BERTH_STDOUT, "GET /a 200\nget /b 404\nPOST /c 500\nGET /d 200\nhealth ok");
+	ok(logpane_set_filter(lp, "get", why, sizeof why), "a text is a filter");
+	is_int(logpane_shown_count(lp), 3, "it keeps the lines holding it, ignoring case");
+	logpane_draw(lp, 0, 5, 80);
+	ok(strcmp(row_text(0), "GET /a 200") == 0 && strcmp(row_text(1), "get /b 404") == 0 &&
+	   strcmp(row_text(2), "GET /d 200") == 0 && row_text(3)[0] == '\0',
+	   "only they are drawn, in order, from the top");
+	logpane_flags(lp, flags, sizeof flags);
+	ok(strstr(flags, " · &get") != NULL, "the title names the filter (%s)", flags);
+	logpane_add_text(lp, BERTH_STDOUT, "GET /e 200\nPUT /f 201");
+	logpane_draw(lp, 0, 5, 80);
+	ok(strcmp(row_text(3), "GET /e 200") == 0 && row_text(4)[0] == '\0',
+	   "a new line that matches shows as it comes, one that does not stays out");
+
+	ok(logpane_set_filter(lp, "!get", why, sizeof why), "! before a text is a filter");
+	is_int(logpane_shown_count(lp), 3, "it keeps the lines without the text");
+	ok(logpane_set_filter(lp, "/^(get|post) .* [45][0-9]{2}$/", why, sizeof why), "/RE/ is a filter");
+	is_int(logpane_shown_count(lp), 2, "a POSIX extended regex, ignoring case: the 4xx and 5xx");
+	ok(logpane_set_filter(lp, "!/ 2[0-9]{2}$/", why, sizeof why), "! before /RE/ is a filter");
+	is_int(logpane_shown_count(lp), 3, "it keeps the lines the regex does not match");
+
+	ok(!logpane_set_filter(lp, "/a(/", why, sizeof why), "a regex that does not compile is refused");
+	ok(strncmp(why, "not a regular expression (", 26) == 0, "in one sentence: %s", why);
+	ok(strcmp(lp->filter, "!/ 2[0-9]{2}$/") == 0 && logpane_shown_count(lp) == 3,
+	   "the filter in force stays");
+	ok(!logpane_set_filter(lp, "!", why, sizeof why) && why[0], "! alone is refused: %s", why);
+	ok(logpane_set_filter(lp, "/a(b/c)/", why, sizeof why) && logpane_shown_count(lp) == 0,
+	   "/ inside a regex is part of it");
+	ok(logpane_set_filter(lp, "/usr/", why, sizeof why) && logpane_shown_count(lp) == 0,
+	   "a text between slashes is a regex");
+
+	/* Scrolling, search and save go over the lines shown. */
+	logpane_clear(lp);
+	char line[32];
+	for (int i = 0; i < 100; i++) {
+		snprintf(line, sizeof line, "%s %d", i % 10 == 0 ? "tick" : "noise", i);
+		logpane_add_text(lp, BERTH_STDOUT, line);
+	}
+	ok(logpane_set_filter(lp, "tick", why, sizeof why), "filter on tick");
+	logpane_draw(lp, 0, 3, 80);
+	is_str(row_text(2), "tick 90", "following: the newest match at the bottom");
+	logpane_scroll(lp, -1);
+	logpane_draw(lp, 0, 3, 80);
+	ok(strcmp(row_text(0), "tick 60") == 0 && strcmp(row_text(2), "tick 80") == 0,
+	   "one line up is one line shown up, over the hidden ones");
+	logpane_scroll(lp, -1000);
+	logpane_draw(lp, 0, 3, 80);
+	ok(strcmp(row_text(0), "tick 0") == 0 && strcmp(row_text(2), "tick 20") == 0,
+	   "scrolled back to the top: the first match at the top, every row filled");
+	logpane_end(lp);
+	snprintf(lp->search, sizeof lp->search, "0");
+	ok(logpane_find(lp, -1) && strcmp(logpane_line(lp, lp->anchor - lp->first_seq), "tick 90") == 0,
+	   "search finds among the lines shown only");
+	lp->search[0] = '\0';
+	char got[256];
+	int rc = save_and_read(lp, got, sizeof got);
+	ok(rc == 0 && strcmp(got, "tick 0\ntick 10\ntick 20\ntick 30\ntick 40\ntick 50\ntick 60\n"
+			     "tick 70\ntick 80\ntick 90\n") == 0, "save writes the lines shown");
+	ok(logpane_set_filter(lp, "", why, sizeof why) && logpane_shown_count(lp) == 100,
+	   "an empty filter shows every line again");
+	logpane_end(lp);
+	logpane_draw(lp, 0, 3, 80);
+	is_str(row_text(2), "noise 99", "and the bottom follows the newest line");
 }
 
 /* Issue 16: a pane drawn with many lines, then cleared and given fewer than
@@ -93,6 +198,7 @@ title_lines(struct logpane *lp)
 	logpane_flags(lp, flags, sizeof flags);
 	is_str(flags, "lines 1-8 of 8", "drawn taller than its text, it shows every line");
 	pane_grows(lp);
+	filter_lines(lp);
 	endwin();
 	delscreen(scr);
 	fclose(out);
@@ -211,17 +317,8 @@ main(void)
 	logpane_end(&lp);
 	ok(lp.follow, "end follows again");
 
-	char path[] = "/tmp/berth-logpane-XXXXXX";
-	int fd = mkstemp(path);
-	close(fd);
-	is_int(logpane_save(&lp, path), 0, "save writes the pane");
-	FILE *f = fopen(path, "r");
-	char got[256] = "";
-	size_t n = f ? fread(got, 1, sizeof got - 1, f) : 0;
-	got[n] = '\0';
-	if (f)
-		fclose(f);
-	unlink(path);
+	char got[256];
+	is_int(save_and_read(&lp, got, sizeof got), 0, "save writes the pane");
 	is_str(got, "alpha\nneedle one\nbeta\nNeedle two\ngamma\n", "with every line");
 	title_lines(&lp);
 	logpane_done(&lp);
