@@ -2,12 +2,21 @@
  *
  * The endpoint gets a private unix socket in a fresh temporary directory;
  * every connection libcurl opens to it is handed, as stdin and stdout, to one
- * `ssh -o BatchMode=yes [OPTIONS] [-l USER] [-p PORT] -o ConnectTimeout=N -T --
- * HOST docker system dial-stdio` (OPTIONS: the endpoint's ssh_options, else
- * BERTH_SSH_OPTS), which speaks to the remote engine. Kept-alive connections keep
- * their ssh process, so a session costs one ssh handshake per connection.
+ * `ssh -o BatchMode=yes [OPTIONS] [-l USER] [-p PORT] -o ConnectTimeout=N
+ * [SHARING] -T -- HOST docker system dial-stdio` (OPTIONS: the endpoint's
+ * ssh_options, else BERTH_SSH_OPTS), which speaks to the remote engine.
  * ssh runs in batch mode (it never prompts on the terminal), and what it says
  * on stderr is kept so a failure can be told in ssh's own words.
+ *
+ * SHARING: the ssh processes of one [USER@]HOST[:PORT] and OPTIONS share one
+ * SSH connection, OpenSSH's ControlMaster=auto with a ControlPath in a private
+ * directory ($XDG_RUNTIME_DIR/berth-ssh, else /tmp/berth-ssh-UID, 0700) that
+ * every berth of the user uses, and ControlPersist: the master outlives its
+ * last session by SSH_PERSIST_S, then ends. While no master answers, the first
+ * connection's ssh becomes it, and the next connections (of this berth, and of
+ * another one through a lock file) wait until it answers or fails, so that
+ * they do not each open a connection. A master that dies leaves a stale
+ * socket, which the next ssh removes to become the new master.
  */
 #include "config.h"
 
@@ -20,7 +29,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,9 +43,15 @@
 
 extern char **environ;
 
+#define SSH_PERSIST_S 30	/* how long a master outlives its last session */
+#define SSH_AUTH_SLACK_S 15	/* past the connect timeout, for the master's authentication */
+
 struct ssh_proxy {
 	char *dir, *sock_path, *log_path;
 	char **argv;		/* the ssh command line */
+	char *control_path;	/* the shared connection's socket; NULL: not shared */
+	char *lock_path;	/* held while a master is being made */
+	double connect_timeout;
 	int listen_fd;
 	int stop_pipe[2];
 	pthread_t thread;
@@ -62,9 +79,25 @@ ssh_user_options(const char *spec, const char *opts, char ***v, size_t *n, struc
 
 /* ssh://[USER@]HOST[:PORT][/SOCKET] into the ssh command line. BatchMode comes
  * before the user's options so that none of them can turn prompting back on. */
+/* The options that share one connection, after the user's, so that theirs win
+ * (-o ControlPath=none turns sharing off). */
+static void
+push_sharing(char ***v, size_t *n, const char *control_path)
+{
+	if (!control_path)
+		return;
+	char *path = xasprintf("ControlPath=%s", control_path);
+	char *persist = xasprintf("ControlPersist=%d", SSH_PERSIST_S);
+	const char *words[] = { "-o", "ControlMaster=auto", "-o", path, "-o", persist };
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		strv_push(v, n, words[i]);
+	free(path);
+	free(persist);
+}
+
 static int
-ssh_argv(const char *spec, double connect_timeout, const char *user_opts, char ***argv,
-	 struct berth_error *err)
+ssh_argv(const char *spec, double connect_timeout, const char *user_opts,
+	 const char *control_path, char ***argv, struct berth_error *err)
 {
 	const char *rest = spec + 6;
 	char *s = xstrdup(rest);
@@ -115,7 +148,10 @@ ssh_argv(const char *spec, double connect_timeout, const char *user_opts, char *
 		strv_push(&v, &n, port);
 	}
 	char *ct = xasprintf("ConnectTimeout=%d", connect_timeout >= 1 ? (int)connect_timeout : 1);
-	const char *opts[] = { "-o", ct, "-T", "--", host, "docker" };
+	strv_push(&v, &n, "-o");
+	strv_push(&v, &n, ct);
+	push_sharing(&v, &n, control_path);
+	const char *opts[] = { "-T", "--", host, "docker" };
 	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
 		strv_push(&v, &n, opts[i]);
 	if (path) {
@@ -144,8 +180,8 @@ reap(struct ssh_proxy *p, bool wait_all)
 	}
 }
 
-/* One accepted connection becomes one ssh process. */
-static void
+/* One accepted connection becomes one ssh process: its pid, or -1. */
+static pid_t
 spawn_ssh(struct ssh_proxy *p, int conn)
 {
 	posix_spawn_file_actions_t fa;
@@ -165,9 +201,92 @@ spawn_ssh(struct ssh_proxy *p, int conn)
 	if (posix_spawnp(&pid, p->argv[0], &fa, &attr, p->argv, environ) == 0) {
 		p->pids = xrealloc(p->pids, (p->npids + 1) * sizeof *p->pids);
 		p->pids[p->npids++] = pid;
+	} else {
+		pid = -1;
 	}
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
+	return pid;
+}
+
+static bool
+master_answers(const char *control_path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", control_path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	bool up = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+	close(fd);
+	return up;
+}
+
+static bool
+still_running(struct ssh_proxy *p, pid_t pid)
+{
+	reap(p, false);
+	for (size_t i = 0; i < p->npids; i++)
+		if (p->pids[i] == pid)
+			return true;
+	return false;
+}
+
+/* Wait 50 ms; false when the proxy is stopping. */
+static bool
+pause_unless_stopped(struct ssh_proxy *p)
+{
+	struct pollfd stop = { .fd = p->stop_pipe[0], .events = POLLIN };
+	return poll(&stop, 1, 50) == 0;
+}
+
+/* The lock that one berth holds while its ssh becomes the master: its
+ * descriptor, or -1 (stopping, or no lock file: then no waiting either). */
+static int
+take_master_lock(struct ssh_proxy *p)
+{
+	int fd = open(p->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if ((errno != EWOULDBLOCK && errno != EINTR) || !pause_unless_stopped(p)) {
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+/* The master's ssh (pid) is up when its socket answers; it failed when it
+ * ended first. Bounded by the connect timeout and the authentication. */
+static void
+wait_for_master(struct ssh_proxy *p, pid_t pid)
+{
+	double end = now_monotonic() + p->connect_timeout + SSH_AUTH_SLACK_S;
+	while (!master_answers(p->control_path) && still_running(p, pid) &&
+	       now_monotonic() < end && pause_unless_stopped(p))
+		;
+}
+
+/* One accepted connection: its ssh shares the master when one answers, else
+ * becomes the master, the others waiting for it. */
+static void
+serve(struct ssh_proxy *p, int conn)
+{
+	if (!p->control_path || master_answers(p->control_path)) {
+		spawn_ssh(p, conn);
+		return;
+	}
+	int lock = take_master_lock(p);
+	if (master_answers(p->control_path)) {
+		spawn_ssh(p, conn);
+	} else {
+		pid_t pid = spawn_ssh(p, conn);
+		if (pid > 0 && lock >= 0)
+			wait_for_master(p, pid);
+	}
+	if (lock >= 0)
+		close(lock);	/* closing it unlocks it */
 }
 
 static void *
@@ -186,7 +305,7 @@ accept_loop(void *arg)
 		if (fds[0].revents & POLLIN) {
 			int conn = accept4(p->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 			if (conn >= 0) {
-				spawn_ssh(p, conn);
+				serve(p, conn);
 				close(conn);
 			}
 		}
@@ -232,11 +351,71 @@ ssh_proxy_stop(struct ssh_proxy *p)
 	unlink(p->log_path);
 	rmdir(p->dir);
 	berth_strv_free(p->argv);
+	free(p->control_path);
+	free(p->lock_path);
 	free(p->pids);
 	free(p->dir);
 	free(p->sock_path);
 	free(p->log_path);
 	free(p);
+}
+
+/* The private directory of the shared connections' sockets; NULL (with a
+ * warning: the connections are then not shared) when it is not this user's
+ * alone. */
+static char *
+control_dir(void)
+{
+	const char *run = getenv("XDG_RUNTIME_DIR");
+	char *dir = run && *run ? xasprintf("%s/berth-ssh", run)
+		: xasprintf("/tmp/berth-ssh-%u", (unsigned)getuid());
+	struct stat st;
+	if ((mkdir(dir, 0700) < 0 && errno != EEXIST) || lstat(dir, &st) < 0 ||
+	    !S_ISDIR(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 077)) {
+		berth_warn("%s is not a private directory of this user: ssh:// connections are "
+			   "not shared", dir);
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/* FNV-1a over [USER@]HOST[:PORT] and the ssh options: one master for each
+ * way of reaching a host (another key or jump host is another connection). */
+static unsigned long long
+sharing_key(const char *spec, const char *ssh_options)
+{
+	unsigned long long h = 1469598103934665603ULL;
+	const char *host = spec + 6;
+	size_t len = strcspn(host, "/");
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)host[i]) * 1099511628211ULL;
+	h = (h ^ '\n') * 1099511628211ULL;
+	for (const char *s = ssh_options ? ssh_options : ""; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* ssh adds 17 characters to a ControlPath while it makes the socket. */
+#define SSH_TEMP_SUFFIX 17
+
+static void
+set_control_path(struct ssh_proxy *p, const char *spec, const char *ssh_options)
+{
+	char *dir = control_dir();
+	if (!dir)
+		return;
+	unsigned long long key = sharing_key(spec, ssh_options);
+	char *path = xasprintf("%s/%016llx", dir, key);
+	if (strlen(path) + SSH_TEMP_SUFFIX >= sizeof((struct sockaddr_un *)0)->sun_path) {
+		berth_warn("%s is too long a path for a socket: ssh:// connections are not shared",
+			   dir);
+		free(path);
+	} else {
+		p->control_path = path;
+		p->lock_path = xasprintf("%s/%016llx.lock", dir, key);
+	}
+	free(dir);
 }
 
 int
@@ -245,7 +424,11 @@ ssh_proxy_start(const char *spec, double connect_timeout, const char *ssh_option
 {
 	struct ssh_proxy *p = xcalloc(1, sizeof *p);
 	p->listen_fd = p->stop_pipe[0] = p->stop_pipe[1] = -1;
-	if (ssh_argv(spec, connect_timeout, ssh_options, &p->argv, err) < 0) {
+	p->connect_timeout = connect_timeout;
+	set_control_path(p, spec, ssh_options);
+	if (ssh_argv(spec, connect_timeout, ssh_options, p->control_path, &p->argv, err) < 0) {
+		free(p->control_path);
+		free(p->lock_path);
 		free(p);
 		return -1;
 	}
@@ -256,6 +439,8 @@ ssh_proxy_start(const char *spec, double connect_timeout, const char *ssh_option
 		free(p->dir);
 		p->dir = NULL;
 		berth_strv_free(p->argv);
+		free(p->control_path);
+		free(p->lock_path);
 		free(p);
 		return berth_fail(err, BERTH_EIO, "cannot make a directory for the ssh connection: %s",
 				  strerror(e));

@@ -6,10 +6,12 @@
 # tmux), and the failures: an unknown host key and a refused key each give one
 # sentence with ssh's own words, at once, never a prompt. No file of root's
 # ~/.ssh is touched: ssh's options come through BERTH_SSH_OPTS and ssh_options.
+# Connection sharing: the dashboard, several CLI calls at once, each make one
+# SSH connection (sshd's Accepted lines), and work on after the master dies.
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 REMOTE_TEST=ssh
 . "${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/remote/lib.bash"
-trap remote_cleanup EXIT
+trap 'masters_exit; remote_cleanup' EXIT
 [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null || skip_all "needs openssh-server and openssh-client"
 [ "$(id -u)" = 0 ] || skip_all "sshd for the test runs as root"
 engine_docker_ensure && engine_image_ensure_docker || skip_all "no Docker engine"
@@ -39,6 +41,25 @@ ssh_opts()
 	printf -- '-F none -i %s -o IdentitiesOnly=yes -o IdentityAgent=none -o UserKnownHostsFile=%s -o StrictHostKeyChecking=yes' "$1" "$2"
 }
 export BERTH_SSH_OPTS="$(ssh_opts "$S/id_test" "$S/known_hosts")"
+# The shared connections' sockets: private to this test (berth-ssh under it).
+export XDG_RUNTIME_DIR=$TAP_TMP/run
+mkdir -p "$XDG_RUNTIME_DIR"
+accepted() { grep -c 'Accepted publickey' "$S/sshd.log"; }
+# The master of the shared connections under run directory $1: its pid.
+master_pid()
+{
+	local sock
+	sock=$(find "$1/berth-ssh" -type s | head -1)
+	[ -n "$sock" ] && ssh -F none -o ControlPath="$sock" -O check none 2>&1 | sed -n 's/.*(pid=\([0-9]*\)).*/\1/p'
+}
+# End the masters this test's berths left (they would end 30 s after their last session).
+masters_exit()
+{
+	local sock
+	find "$TAP_TMP" -type s -path '*/berth-ssh/*' 2>/dev/null | while read -r sock; do
+		ssh -F none -o ControlPath="$sock" -O exit none >/dev/null 2>&1
+	done
+}
 SPEC="ssh://root@127.0.0.1:$SPORT"
 diag "sshd on 127.0.0.1:$SPORT"
 
@@ -57,9 +78,12 @@ like "$(out)" "has-a-tty" "exec -it over ssh:// gets a terminal" || tap_show_las
 # ---------------------------------------------------------------- the dashboard
 if command -v tmux >/dev/null; then
 	TM="tmux -L berth-remote-ssh-$$ -f /dev/null"
-	$TM new-session -d -s s -x 160 -y 30 "env BERTH_SSH_OPTS='$BERTH_SSH_OPTS' $BERTH -H $SPEC; sleep 100000"
+	# A run directory of its own: no master of the CLI calls above to share.
+	mkdir -p "$TAP_TMP/run-dash"
+	before=$(accepted)
+	$TM new-session -d -s s -x 160 -y 30 "env BERTH_SSH_OPTS='$BERTH_SSH_OPTS' XDG_RUNTIME_DIR=$TAP_TMP/run-dash $BERTH -H $SPEC; sleep 100000"
 	remote_tmux_kill() { $TM kill-server >/dev/null 2>&1; }
-	trap 'remote_tmux_kill; remote_cleanup' EXIT
+	trap 'remote_tmux_kill; masters_exit; remote_cleanup' EXIT
 	screen_has()
 	{
 		local i
@@ -85,13 +109,49 @@ if command -v tmux >/dev/null; then
 	D kill "$name" >/dev/null
 	screen_has "$name +[0-9a-f]{12} .*exited"
 	ok $? "... and its change of status ($((($(date +%s%N) - t0) / 1000000)) ms after docker kill)"
+	is "$(($(accepted) - before))" 1 "... over one SSH connection (sshd accepted one)"
+	pid=$(master_pid "$TAP_TMP/run-dash")
+	ok $([ -n "$pid" ]; echo $?) "... whose master answers ssh -O check (pid $pid)"
+	[ -n "$pid" ] && kill -KILL "$pid"
+	D start "$name" >/dev/null
+	screen_has "$name +[0-9a-f]{12} .*running" 30
+	ok $? "the master killed, the dashboard still follows the engine (the start is seen)"
 	$TM send-keys -t s q
 	screen_has "^$" 5 >/dev/null
 	remote_tmux_kill
 else
-	skip 3 "no tmux"
+	skip 6 "no tmux"
 fi
 D rm -f "$name" >/dev/null 2>&1
+
+# ---------------------------------------------------------------- sharing in the CLI
+mkdir -p "$TAP_TMP/run-cli"
+# The calls waiting for the master count its handshake in their first answer's
+# bound (twice the connect timeout): a generous one, for a loaded machine.
+printf '[general]\nconnect_timeout = 30\n' >"$TAP_TMP/patient.conf"
+before=$(accepted)
+for i in 1 2 3 4; do
+	XDG_RUNTIME_DIR=$TAP_TMP/run-cli "$BERTH" -c "$TAP_TMP/patient.conf" -H "$SPEC" ps -a >"$TAP_TMP/ps$i.out" 2>&1 &
+	eval "ps$i=\$!"
+done
+failed=0
+for i in 1 2 3 4; do
+	eval "wait \$ps$i" || { failed=$((failed + 1)); diag "ps $i: $(cat "$TAP_TMP/ps$i.out")"; }
+done
+is "$failed" 0 "four ps at once over ssh:// all succeed"
+is "$(($(accepted) - before))" 1 "... over one SSH connection"
+pid=$(master_pid "$TAP_TMP/run-cli")
+[ -n "$pid" ] && kill -KILL "$pid"
+before=$(accepted)
+run env XDG_RUNTIME_DIR="$TAP_TMP/run-cli" "$BERTH" -H "$SPEC" ps -a
+is "$RC" 0 "the master killed (pid $pid), the next call works" || tap_show_last
+is "$(($(accepted) - before))" 1 "... over a new connection"
+run env XDG_RUNTIME_DIR="$TAP_TMP/run-cli" "$BERTH" -H "$SPEC" version
+is "$(($(accepted) - before))" 1 "... which the call after it shares"
+chmod 755 "$TAP_TMP/run-cli/berth-ssh"
+run env XDG_RUNTIME_DIR="$TAP_TMP/run-cli" "$BERTH" -H "$SPEC" version
+like "$RC $(err)" "^0 berth: .*run-cli/berth-ssh is not a private directory of this user: ssh:// connections are not shared" \
+	"a sockets' directory others can enter: not shared, said, and the call works" || tap_show_last
 
 # ---------------------------------------------------------------- failures
 ssh_error()
