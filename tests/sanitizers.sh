@@ -43,7 +43,8 @@ ASAN_SKIP=${ASAN_SKIP-"integration/verbs-podman.sh integration/monitor-podman.sh
 	screen/tmux-stall.sh screen/tmux-burst.sh zun/verbs.sh chaos/convergence.sh
 	failures/engine-failures.sh hostile/stall.sh remote/scale.sh integration/cp-moby.sh
 	screen/tmux-freeze.sh screen/tmux-freeze-kinds.sh screen/tmux-freeze-actions.sh
-	screen/zun-freeze.sh screen/tmux-restarting.sh remote/fleet-cli.sh remote/descriptors.sh"}
+	screen/zun-freeze.sh screen/tmux-restarting.sh remote/fleet-cli.sh remote/descriptors.sh
+	screen/tmux-bulk-stall.sh"}
 
 say() { printf '==> sanitizers: %s\n' "$*"; }
 

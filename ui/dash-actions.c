@@ -25,15 +25,18 @@ static const struct {
 	{ ACT_FIP, false, lifecycle_action, "changing floating IPs" },
 };
 
-/* The actions on one container, which take no action code. */
+/* The actions that take no action code: on one container but exec. */
 static const struct {
 	enum action a;
+	bool bulk;
 	void (*run)(struct dash *d, struct targets *t);
 	const char *changes;
 } single[] = {
-	{ ACT_INSPECT, inspect_start, NULL }, { ACT_EXEC, exec_ask, "running commands" },
-	{ ACT_SHELL, shell_start, "interactive sessions" }, { ACT_COPY, copy_ask, NULL },
-	{ ACT_PORT, port_ask, NULL }, { ACT_YANK, yank_ask, NULL },
+	{ ACT_INSPECT, false, inspect_start, NULL },
+	{ ACT_EXEC, true, exec_ask, "running commands" },
+	{ ACT_SHELL, false, shell_start, "interactive sessions" },
+	{ ACT_COPY, false, copy_ask, NULL },
+	{ ACT_PORT, false, port_ask, NULL }, { ACT_YANK, false, yank_ask, NULL },
 };
 
 void
@@ -50,7 +53,7 @@ action_run(struct dash *d, enum action a)
 	for (size_t i = 0; i < sizeof single / sizeof single[0]; i++) {
 		if (single[i].a != a)
 			continue;
-		struct targets *t = targets_collect(d, false);
+		struct targets *t = targets_collect(d, single[i].bulk);
 		if (t && !targets_refused(d, t, single[i].changes))
 			single[i].run(d, t);
 		return;

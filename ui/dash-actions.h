@@ -22,8 +22,13 @@ void lifecycle_action(struct dash *d, enum action a, struct targets *t);
 /* view-inspect.c: the engine's JSON of the container, in the inspect view. */
 void inspect_start(struct dash *d, struct targets *t);
 
-/* view-exec.c: ask for a command, run it, show its output in the exec view. */
+/* view-exec.c: ask for a command, run it, show its output in the exec view;
+ * given several containers, run it in each through bulk_exec_start. */
 void exec_ask(struct dash *d, struct targets *t);
+
+/* dash-bulk-exec.c: one command in each of several containers, across
+ * endpoints, their results in one pane. bulk_exec_start takes t and argv. */
+void bulk_exec_start(struct dash *d, struct targets *t, char **argv, const char *text);
 
 /* dash-shell.c: an interactive shell on the terminal. */
 void shell_start(struct dash *d, struct targets *t);

@@ -11,7 +11,8 @@
  * except a forward, which goes on in d->forwards until the forwards view
  * (view-forwards.c) stops it or the dashboard quits.
  * Verbs that need the terminal are refused with a sentence saying what to use
- * instead.
+ * instead. exec with rows marked runs in each of them, on any endpoint, through
+ * dash-bulk-exec.c.
  */
 #include "config.h"
 
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "dash-actions.h"
 #include "dash-outbuf.h"
 #include "dash-targets.h"
 #include "dash.h"
@@ -167,6 +169,28 @@ with_targets(struct dash *d, const struct cli_verb *v, char **argv, int first,
 			strv_push(&out, &n, t->v[k].name);
 	targets_free(t);
 	return out;
+}
+
+/* :exec CMD with rows marked: CMD in each of them, across endpoints, their
+ * results in one pane (dash-bulk-exec.c). */
+static bool
+exec_on_marks(struct dash *d, char **words, int first, const struct given *g, char *err,
+	      size_t errlen)
+{
+	if (g->n) {
+		snprintf(err, errlen, "with rows marked, exec runs the command in each of them and "
+			 "takes no options: Esc clears the marks");
+		return false;
+	}
+	struct targets *t = targets_collect(d, true);
+	if (!t || targets_refused(d, t, "running commands"))
+		return true;	/* the message line says why */
+	struct buf text = { 0 };
+	for (size_t i = (size_t)first; words[i]; i++)
+		buf_printf(&text, "%s%s", i > (size_t)first ? " " : "", words[i]);
+	bulk_exec_start(d, t, strv_dup(words + first), text.data);
+	buf_free(&text);
+	return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -473,6 +497,9 @@ run_words(struct dash *d, char **words, char *err, size_t errlen)
 		ok = false;
 	} else if (argc == 1 && view_of(v->name)) {
 		view_open(d, view_of(v->name), NULL);
+	} else if (strcmp(v->name, "exec") == 0 && d->table.nmarks && first < argc &&
+		   !is_container(d, words[first])) {
+		ok = exec_on_marks(d, words, first, &g, err, errlen);
 	} else {
 		struct dash_ep *ep;
 		char **full = with_targets(d, v, words, first, &ep, err, errlen);

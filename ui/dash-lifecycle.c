@@ -2,7 +2,7 @@
  * (on Zun) associate or dissociate a floating IP: the dialogs that ask what
  * they must (signal, address, confirmation), then one job per container,
  * each on its own thread; one sentence in the message line when all are
- * done. */
+ * done, naming each container that failed with its endpoint and why. */
 #include "config.h"
 
 #include <stdio.h>
@@ -20,6 +20,7 @@ struct bulk {
 	enum action a;
 	size_t total, done, failed;
 	char first_err[600];
+	struct buf failures;	/* "edge-2/web: no such container; edge-3/db: not answering" */
 	char *label;
 	char *arg;
 };
@@ -31,6 +32,7 @@ struct act_job {
 	enum action a;
 	berth_endpoint *ep;
 	char *id;
+	char *where;		/* "edge-2/web" */
 	const char *arg;	/* borrowed from bulk */
 	bool force;		/* delete: kill it first if it runs */
 	bool dissociate;	/* floating IP */
@@ -88,7 +90,7 @@ bulk_report(struct dash *d, struct bulk *b, const char *assigned, bool dissociat
 		dash_message(d, false, "%s %s", past_tense(b->a), b->label);
 	else if (b->failed)
 		dash_message(d, true, "%s: %zu of %zu done; %s", action_name(b->a), ok, b->total,
-			     b->first_err);
+			     b->failures.data);
 	else
 		dash_message(d, false, "%s: all %zu done", action_name(b->a), b->total);
 }
@@ -103,6 +105,7 @@ act_done(struct pool_job *pj)
 	if (j->rc < 0) {
 		if (!b->failed++)
 			snprintf(b->first_err, sizeof b->first_err, "%s", j->err.message);
+		failures_add(&b->failures, j->where, stall_reason(&j->watch, &j->err));
 	}
 	j->d->nactions--;
 	if (b->done == b->total) {
@@ -110,12 +113,14 @@ act_done(struct pool_job *pj)
 			bulk_report(j->d, b, j->assigned, j->dissociate);
 		free(b->label);
 		free(b->arg);
+		buf_free(&b->failures);
 		free(b);
 	}
 	if (!j->d->quit)
 		feed_relist_all(&j->d->feed);
 	free(j->assigned);
 	free(j->id);
+	free(j->where);
 	free(j);
 }
 
@@ -140,6 +145,7 @@ act_submit(struct dash *d, enum action a, struct targets *t, bool dissociate)
 		j->a = a;
 		j->ep = t->v[i].e->ep;
 		j->id = xstrdup(t->v[i].id);
+		j->where = target_where(&t->v[i]);
 		j->arg = b->arg;
 		j->force = true;	/* confirmed: delete even if it started since */
 		j->dissociate = dissociate;

@@ -81,6 +81,24 @@ targets_label(const struct targets *t)
 	return t->n == 1 ? xstrdup(t->v[0].name) : xasprintf("%zu containers", t->n);
 }
 
+char *
+target_where(const struct target *g)
+{
+	return xasprintf("%s/%s", g->e->name, g->name);
+}
+
+void
+failures_add(struct buf *list, const char *where, const char *reason)
+{
+	buf_printf(list, "%s%s: %s", list->len ? "; " : "", where, reason);
+}
+
+const char *
+stall_reason(const struct stall_watch *w, const struct berth_error *err)
+{
+	return w->gave_up_after > 0 ? "not answering" : err->message;
+}
+
 /* Every ctr_job's done(): the watch ends first, so the job's own done() finds
  * the sentence of a job given up on in its err. */
 static void

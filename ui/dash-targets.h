@@ -10,6 +10,7 @@
 #include "berth.h"
 #include "dash-stall.h"
 #include "pool.h"
+#include "util.h"
 
 struct dash;
 struct dash_ep;
@@ -38,11 +39,18 @@ struct targets *targets_collect(struct dash *d, bool bulk);
 bool targets_refused(struct dash *d, struct targets *t, const char *changes);
 /* "web" or "3 containers" */
 char *targets_label(const struct targets *t);
+/* "edge-2/web": the container with its endpoint, for what failed where. */
+char *target_where(const struct target *g);
+/* Append "edge-2/web: exit 7" to a list of failures ("; " between them). */
+void failures_add(struct buf *list, const char *where, const char *reason);
 /* When a target's engine is not answering: " (its engine is not answering
  * for 12 s; this waits for it)", so an action never waits silently; else "". */
 const char *targets_wait_note(const struct targets *t, char *buf, size_t len);
 /* The same for one endpoint. */
 const char *ep_wait_note(const struct dash_ep *e, char *buf, size_t len);
+
+/* Why a job failed, short: "not answering" when the stall watch gave it up. */
+const char *stall_reason(const struct stall_watch *w, const struct berth_error *err);
 
 /* What every job on one container (inspect, exec, shell, copy) starts with. */
 struct ctr_job {

@@ -1,7 +1,8 @@
 /* view-exec.c: run a command in the selected container and show its
  * output as it comes, in a text view over the body: a prompt for the command
  * line, a job on the pool streaming into the view, its exit code at the end.
- * Closing the view stops the command. */
+ * Closing the view stops the command. In several marked containers, the
+ * command runs through dash-bulk-exec.c. */
 #include "config.h"
 
 #include <stddef.h>
@@ -96,6 +97,10 @@ exec_command_given(struct dash *d, const char *text, int choice, void *ctx)
 		targets_free(t);
 		return;
 	}
+	if (t->n > 1) {
+		bulk_exec_start(d, t, argv, text);
+		return;
+	}
 	struct exec_job *j = xcalloc(1, sizeof *j);
 	ctr_job_init(&j->c, d, &t->v[0], "exec in", exec_run, exec_done, POOL_STREAM);
 	j->argv = argv;
@@ -121,9 +126,11 @@ exec_command_given(struct dash *d, const char *text, int choice, void *ctx)
 void
 exec_ask(struct dash *d, struct targets *t)
 {
-	char *q = xasprintf("exec in %s:", t->v[0].name);
+	char *label = targets_label(t);
+	char *q = xasprintf(t->n > 1 ? "exec in each of %s:" : "exec in %s:", label);
 	dialog_prompt(d, q, "", exec_command_given, t, targets_free);
 	free(q);
+	free(label);
 }
 
 

@@ -16,6 +16,7 @@
 	X(details_view) \
 	X(inspect_view) \
 	X(exec_view) \
+	X(bulk_exec_view) \
 	X(leases_view) \
 	X(endpoints_view) \
 	X(prompt_view) \

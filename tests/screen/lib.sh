@@ -46,6 +46,15 @@ need_engine() {
 
 need_tmux() { command -v tmux >/dev/null || skip_all "no tmux"; }
 
+# The private Podman service of tests/lib/engines.sh ($PODMAN_SOCK, its test
+# image $PODMAN_TEST_IMAGE), and pm: the docker client on it.
+need_podman() {
+	. "$TOP_SRCDIR/tests/lib/engines.sh"
+	engine_podman_ensure 2>/dev/null && engine_image_ensure_podman 2>/dev/null ||
+		skip_all "no Podman service for the tests here"
+}
+pm() { docker -H "unix://$PODMAN_SOCK" "$@"; }
+
 # A container of ours, removed at exit: ctr NAME ARGS...
 ctr() {
 	local name=$1; shift

@@ -8,10 +8,7 @@
 . "$TOP_SRCDIR/tests/screen/lib.sh"
 need_engine
 need_tmux
-. "$TOP_SRCDIR/tests/lib/engines.sh"
-engine_podman_ensure 2>/dev/null && engine_image_ensure_podman 2>/dev/null ||
-	skip_all "no Podman service for the tests here"
-pm() { docker -H "unix://$PODMAN_SOCK" "$@"; }
+need_podman
 
 COPY=t-act-img-$$:copy
 at_exit "dk rmi $COPY >/dev/null 2>&1; pm rmi $COPY >/dev/null 2>&1"
