@@ -147,6 +147,17 @@ struct berth_port {
 	int host_port;		/* 0 when not published */
 };
 
+/* Parse "[[HOSTIP:]HOSTPORT:]PORT[/PROTO]" (run -p); -1 with "bad port ..." in err. */
+int berth_port_spec_parse(const char *spec, struct berth_port *out, struct berth_error *err);
+
+/* Parse a restart policy (no, always, unless-stopped, on-failure[:N]) into its
+ * name and retry count (0 when not given); -1 with one sentence in err. */
+int berth_restart_parse(const char *spec, char name[16], int *retries, struct berth_error *err);
+
+/* A container name Docker, Podman and Zun all take ([a-zA-Z0-9][a-zA-Z0-9_.-]+);
+ * -1 with one sentence in err. */
+int berth_name_check(const char *name, struct berth_error *err);
+
 struct berth_kv { char *key; char *value; };
 
 /* A container's health check (Docker's and Podman's State.Health). */
@@ -251,6 +262,7 @@ struct berth_create_opts {
 	char *const *device_profiles;	/* Zun only */
 	const char *reservation;	/* Zun only: Blazar reservation id */
 	const char *runtime;		/* Zun only */
+	const char *restart;		/* no, always, unless-stopped, on-failure[:N]; NULL: none */
 	bool start;			/* start after creating */
 	bool idempotent;		/* reuse an existing container of that name */
 	bool wait;			/* block until running */

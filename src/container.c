@@ -1,6 +1,8 @@
-/* container.c: the container model's lifetime, status words and the CPU formula. */
+/* container.c: the container model's lifetime, status words, its compose
+ * project, the port specs run -p takes, and the CPU formula. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -8,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "berth.h"
+#include "model-json.h"
 #include "util.h"
 
 static void
@@ -148,6 +151,85 @@ static const char *const status_words[] = {
 	[BERTH_ST_DEAD] = "dead", [BERTH_ST_CREATING] = "creating",
 	[BERTH_ST_DELETING] = "deleting", [BERTH_ST_ERROR] = "error",
 };
+
+int
+berth_port_spec_parse(const char *spec, struct berth_port *out, struct berth_error *err)
+{
+	char *s = xstrdup(spec);
+	char *hostip = NULL, *hostport = NULL, *ctr = s;
+	char *colon = strrchr(s, ':');
+	if (colon) {
+		*colon = '\0';
+		ctr = colon + 1;
+		char *c2 = strrchr(s, ':');
+		char *bracket = strrchr(s, ']');
+		if (c2 && (!bracket || c2 > bracket)) {
+			*c2 = '\0';
+			hostip = s;
+			hostport = c2 + 1;
+		} else {
+			hostport = s;
+		}
+	}
+	bool bad_ip = false;
+	if (hostip && hostip[0] == '[') {
+		hostip++;
+		char *rb = strchr(hostip, ']');
+		if (rb)
+			*rb = '\0';
+		bad_ip = !rb || rb[1];
+	} else if (hostip) {
+		bad_ip = strchr(hostip, ':') != NULL;	/* IPv6 needs [brackets] */
+	}
+	*out = (struct berth_port){ 0 };
+	char *end = NULL;
+	long hp = hostport && *hostport ? strtol(hostport, &end, 10) : 0;
+	if (bad_ip || (hostip && strlen(hostip) >= sizeof out->host_ip) ||
+	    model_parse_port_key(ctr, &out->container_port, out->proto) < 0 ||
+	    (strcmp(out->proto, "tcp") && strcmp(out->proto, "udp") && strcmp(out->proto, "sctp")) ||
+	    (end && (*end || hp <= 0 || hp > 65535))) {
+		free(s);
+		return berth_fail(err, BERTH_EUSAGE,
+				  "bad port %s: use [[HOSTIP:]HOSTPORT:]PORT[/PROTO]", spec);
+	}
+	snprintf(out->host_ip, sizeof out->host_ip, "%s", hostip ? hostip : "");
+	out->host_port = (int)hp;
+	free(s);
+	return 0;
+}
+
+int
+berth_restart_parse(const char *spec, char name[16], int *retries, struct berth_error *err)
+{
+	static const char *const names[] = { "no", "always", "unless-stopped", "on-failure" };
+	size_t len = strcspn(spec, ":");
+	*retries = 0;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (strlen(names[i]) != len || strncmp(spec, names[i], len) != 0)
+			continue;
+		char *end = NULL;
+		long n = spec[len] ? strtol(spec + len + 1, &end, 10) : 0;
+		if (spec[len] && (i != 3 || !spec[len + 1] || *end || n < 0 || n > 1000000))
+			break;
+		snprintf(name, 16, "%s", names[i]);
+		*retries = (int)n;
+		return 0;
+	}
+	return berth_fail(err, BERTH_EUSAGE, "bad restart policy %s: use no, always, "
+			  "unless-stopped or on-failure[:N]", spec);
+}
+
+int
+berth_name_check(const char *name, struct berth_error *err)
+{
+	static const char tail[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
+	size_t len = strlen(name);
+	if (len >= 2 && len <= 255 && strchr(tail, name[0]) && name[0] != '_' && name[0] != '.' &&
+	    name[0] != '-' && strspn(name, tail) == len)
+		return 0;
+	return berth_fail(err, BERTH_EUSAGE, "invalid name '%s': use letters, digits, _ . and -, "
+			  "at least two, starting with a letter or digit", name);
+}
 
 const char *
 berth_compose_project(const struct berth_container *c)

@@ -287,56 +287,39 @@ static int
 add_port_spec(const char *spec, struct json_object *exposed, struct json_object *bindings,
 	      struct berth_error *err)
 {
-	char *s = xstrdup(spec);
-	char *hostip = NULL, *hostport = NULL, *ctr = s;
-	char *colon = strrchr(s, ':');
-	if (colon) {
-		*colon = '\0';
-		ctr = colon + 1;
-		char *c2 = strrchr(s, ':');
-		char *bracket = strrchr(s, ']');
-		if (c2 && (!bracket || c2 > bracket)) {
-			*c2 = '\0';
-			hostip = s;
-			hostport = c2 + 1;
-		} else {
-			hostport = s;
-		}
-	}
-	bool bad_ip = false;
-	if (hostip && hostip[0] == '[') {
-		hostip++;
-		char *rb = strchr(hostip, ']');
-		if (rb)
-			*rb = '\0';
-		bad_ip = !rb || rb[1];
-	} else if (hostip) {
-		bad_ip = strchr(hostip, ':') != NULL;	/* IPv6 needs [brackets] */
-	}
-	int port;
-	char proto[8];
-	char *end = NULL;
-	long hp = hostport && *hostport ? strtol(hostport, &end, 10) : 0;
-	if (bad_ip || model_parse_port_key(ctr, &port, proto) < 0 ||
-	    (strcmp(proto, "tcp") && strcmp(proto, "udp") && strcmp(proto, "sctp")) ||
-	    (end && (*end || hp <= 0 || hp > 65535))) {
-		free(s);
-		return berth_fail(err, BERTH_EUSAGE,
-				  "bad port %s: use [[HOSTIP:]HOSTPORT:]PORT[/PROTO]", spec);
-	}
+	struct berth_port p;
+	if (berth_port_spec_parse(spec, &p, err) < 0)
+		return -1;
 	char key[32];
-	snprintf(key, sizeof key, "%d/%s", port, proto);
+	snprintf(key, sizeof key, "%d/%s", p.container_port, p.proto);
 	json_object_object_add(exposed, key, json_object_new_object());
 	struct json_object *list;
 	if (!json_object_object_get_ex(bindings, key, &list)) {
 		list = json_object_new_array();
 		json_object_object_add(bindings, key, list);
 	}
+	char host_port[16] = "";
+	if (p.host_port)
+		snprintf(host_port, sizeof host_port, "%d", p.host_port);
 	struct json_object *bind = json_object_new_object();
-	json_object_object_add(bind, "HostIp", json_object_new_string(hostip ? hostip : ""));
-	json_object_object_add(bind, "HostPort", json_object_new_string(hostport ? hostport : ""));
+	json_object_object_add(bind, "HostIp", json_object_new_string(p.host_ip));
+	json_object_object_add(bind, "HostPort", json_object_new_string(host_port));
 	json_object_array_add(list, bind);
-	free(s);
+	return 0;
+}
+
+/* HostConfig.RestartPolicy. */
+static int
+add_restart(const char *spec, struct json_object *host, struct berth_error *err)
+{
+	char name[16];
+	int retries;
+	if (berth_restart_parse(spec, name, &retries, err) < 0)
+		return -1;
+	struct json_object *p = json_object_new_object();
+	json_object_object_add(p, "Name", json_object_new_string(name));
+	json_object_object_add(p, "MaximumRetryCount", json_object_new_int(retries));
+	json_object_object_add(host, "RestartPolicy", p);
 	return 0;
 }
 
@@ -374,6 +357,10 @@ create_body(const struct berth_create_opts *o, char **body, struct berth_error *
 	json_object_object_add(j, "ExposedPorts", exposed);
 	json_object_object_add(host, "PortBindings", bindings);
 	json_object_object_add(j, "HostConfig", host);
+	if (o->restart && add_restart(o->restart, host, err) < 0) {
+		json_object_put(j);
+		return -1;
+	}
 	for (size_t i = 0; o->ports && o->ports[i]; i++)
 		if (add_port_spec(o->ports[i], exposed, bindings, err) < 0) {
 			json_object_put(j);

@@ -734,6 +734,19 @@ create_body(const struct berth_create_opts *o, char **body, struct berth_error *
 	else
 		json_object_object_add(root, "environment", json_object_new_object());
 	add_pairs(root, "labels", o->labels);
+	if (o->restart) {	/* zun-api.md: restart_policy, its count a string */
+		char name[16], count[16];
+		int retries;
+		if (berth_restart_parse(o->restart, name, &retries, err) < 0) {
+			json_object_put(root);
+			return -1;
+		}
+		snprintf(count, sizeof count, "%d", retries);
+		struct json_object *p = json_object_new_object();
+		json_object_object_add(p, "Name", json_object_new_string(name));
+		json_object_object_add(p, "MaximumRetryCount", json_object_new_string(count));
+		json_object_object_add(root, "restart_policy", p);
+	}
 	json_object_object_add(root, "runtime", o->runtime ? json_object_new_string(o->runtime) : NULL);
 	struct json_object *dp = json_object_new_array();
 	for (size_t i = 0; o->device_profiles && o->device_profiles[i]; i++)

@@ -16,8 +16,8 @@
 struct run_args {
 	const struct cli_verb *v;
 	struct berth_create_opts o;
-	char **ports, **env, **profiles;
-	size_t nports, nenv, nprofiles;
+	char **ports, **env, **labels, **profiles;
+	size_t nports, nenv, nlabels, nprofiles;
 	double timeout;
 	const char *zun_only;	/* the first Zun-only option given */
 };
@@ -30,6 +30,8 @@ run_option(void *ctx, int opt, const char *arg)
 	case CLI_OPT_NAME: a->o.name = arg; break;
 	case 'p': strv_push(&a->ports, &a->nports, arg); break;
 	case 'e': strv_push(&a->env, &a->nenv, arg); break;
+	case 'l': strv_push(&a->labels, &a->nlabels, arg); break;
+	case CLI_OPT_RESTART: a->o.restart = arg; break;
 	case CLI_OPT_RESERVATION:
 		a->o.reservation = arg;
 		a->zun_only = a->zun_only ? a->zun_only : "--reservation";
@@ -53,19 +55,48 @@ run_option(void *ctx, int opt, const char *arg)
 	return -1;
 }
 
+/* K=V words (-e, -l): a key, then '='. */
 static int
-run_create(struct cli *cli, struct run_args *a, int argc, char **argv, int first)
+check_pairs(const struct cli_verb *v, const char *opt, char **pairs)
+{
+	for (char **e = pairs; e && *e; e++)
+		if (!strchr(*e, '=') || **e == '=')
+			return cli_usage(v, "%s takes KEY=VALUE, not '%s'", opt, *e);
+	return -1;
+}
+
+/* What can be told wrong before an engine is asked: the operands, -e and -l,
+ * the ports, the restart policy and the name. */
+static int
+run_check_args(struct run_args *a, int argc, char **argv, int first)
 {
 	int rc = cli_check_operands(a->v, argc, argv, first, 1, -1, "name an image");
 	if (rc >= 0)
 		return rc;
 	if (a->o.wait && !a->o.start)
 		return cli_usage(a->v, "--wait and --no-start cannot be combined");
-	if (a->env)
-		for (char **e = a->env; *e; e++)
-			if (!strchr(*e, '=') || **e == '=')
-				return cli_usage(a->v, "-e takes KEY=VALUE, not '%s'", *e);
+	if ((rc = check_pairs(a->v, "-e", a->env)) >= 0 ||
+	    (rc = check_pairs(a->v, "-l", a->labels)) >= 0)
+		return rc;
+	struct berth_error err = { 0 };
+	struct berth_port port;
+	char policy[16];
+	int retries;
+	for (char **p = a->ports; p && *p; p++)
+		if (berth_port_spec_parse(*p, &port, &err) < 0)
+			return cli_usage(a->v, "%s", err.message);
+	if (a->o.restart && berth_restart_parse(a->o.restart, policy, &retries, &err) < 0)
+		return cli_usage(a->v, "%s", err.message);
+	if (a->o.name && berth_name_check(a->o.name, &err) < 0)
+		return cli_usage(a->v, "%s", err.message);
+	return -1;
+}
+
+static int
+run_create(struct cli *cli, struct run_args *a, int argc, char **argv, int first)
+{
 	berth_endpoint *ep;
+	int rc;
 	if ((rc = cli_open(cli, a->v, &ep)) != CLI_OK)
 		return rc;
 	if (a->zun_only && berth_endpoint_kind(ep) != BERTH_KIND_ZUN) {
@@ -77,6 +108,7 @@ run_create(struct cli *cli, struct run_args *a, int argc, char **argv, int first
 	a->o.image = argv[first];
 	a->o.argv = first + 1 < argc ? argv + first + 1 : NULL;
 	a->o.env = a->env;
+	a->o.labels = a->labels;
 	a->o.ports = a->ports;
 	a->o.device_profiles = a->profiles;
 	a->o.wait_timeout = a->timeout;
@@ -95,16 +127,40 @@ run_create(struct cli *cli, struct run_args *a, int argc, char **argv, int first
 	return rc;
 }
 
+static void
+run_args_done(struct run_args *a)
+{
+	berth_strv_free(a->ports);
+	berth_strv_free(a->env);
+	berth_strv_free(a->labels);
+	berth_strv_free(a->profiles);
+}
+
+/* Parse and check: -1 to go on, else the exit status. */
+static int
+run_parse(struct run_args *a, int argc, char **argv, int *first)
+{
+	int rc = cli_parse(a->v, argc, argv, run_option, a, first);
+	return rc < 0 ? run_check_args(a, argc, argv, *first) : rc;
+}
+
+int
+cli_run_check(const struct cli_verb *v, int argc, char **argv)
+{
+	struct run_args a = { .v = v, .o = { .start = true }, .timeout = 300 };
+	int first, rc = run_parse(&a, argc, argv, &first);
+	run_args_done(&a);
+	return rc;
+}
+
 int
 cli_run(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 {
 	struct run_args a = { .v = v, .o = { .start = true }, .timeout = 300 };
-	int first, rc = cli_parse(v, argc, argv, run_option, &a, &first);
+	int first, rc = run_parse(&a, argc, argv, &first);
 	if (rc < 0)
 		rc = run_create(cli, &a, argc, argv, first);
-	berth_strv_free(a.ports);
-	berth_strv_free(a.env);
-	berth_strv_free(a.profiles);
+	run_args_done(&a);
 	return rc;
 }
 

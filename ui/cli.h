@@ -43,7 +43,7 @@ enum cli_option_key {
 	CLI_OPT_FORMAT = CLI_OPT_LONG_ONLY, CLI_OPT_TIMEOUT, CLI_OPT_STATUS, CLI_OPT_TAIL, CLI_OPT_SINCE,
 	CLI_OPT_HOST, CLI_OPT_JSON, CLI_OPT_NAME, CLI_OPT_RESERVATION, CLI_OPT_RUNTIME,
 	CLI_OPT_DEVICE_PROFILE, CLI_OPT_NO_START, CLI_OPT_WAIT, CLI_OPT_IDEMPOTENT,
-	CLI_OPT_NO_STREAM, CLI_OPT_UNTIL, CLI_OPT_EXPIRING, CLI_OPT_BY, CLI_OPT_END,
+	CLI_OPT_NO_STREAM, CLI_OPT_UNTIL, CLI_OPT_EXPIRING, CLI_OPT_BY, CLI_OPT_RESTART, CLI_OPT_END,
 	CLI_OPT_READ_ONLY, CLI_OPT_STAGE, CLI_OPT_VERSION,
 };
 
@@ -77,6 +77,10 @@ struct cli_verb {
 	const char *notes;		/* text after the options in berth VERB --help, or NULL */
 	enum cli_target target;		/* its container operand */
 	enum cli_operands operands;	/* its other operands */
+	/* The checks it makes before it opens an endpoint (options, operands,
+	 * their syntax): CLI_OK... as run would exit, or -1 when it would go on.
+	 * The dashboard's command line and run form call it too; NULL: cli_parse. */
+	int (*check)(const struct cli_verb *v, int argc, char **argv);
 };
 
 /* getopt_long's tables for options (ends with a 0 key): "+:h" and the
@@ -193,6 +197,7 @@ int cli_port_open(struct cli *, const struct cli_verb *, int, char **);
 int cli_http(struct cli *, const struct cli_verb *, int, char **);
 int cli_connect(struct cli *, const struct cli_verb *, int, char **);
 int cli_run(struct cli *, const struct cli_verb *, int, char **);
+int cli_run_check(const struct cli_verb *v, int argc, char **argv);
 int cli_snapshot(struct cli *, const struct cli_verb *, int, char **);
 int cli_fip(struct cli *, const struct cli_verb *, int, char **);
 int cli_leases(struct cli *, const struct cli_verb *, int, char **);

@@ -68,9 +68,14 @@ images_done(struct pool_job *pj)
 struct command_completion *
 command_completion_new(struct dash *d)
 {
-	struct command_completion *cc = xcalloc(1, sizeof *cc);
 	struct row *sel = table_selected(&d->table);
-	struct dash_ep *e = sel ? sel->ep : d->neps ? &d->eps[0] : NULL;
+	return command_completion_for(d, sel ? sel->ep : d->neps ? &d->eps[0] : NULL);
+}
+
+struct command_completion *
+command_completion_for(struct dash *d, struct dash_ep *e)
+{
+	struct command_completion *cc = xcalloc(1, sizeof *cc);
 	if (!e)
 		return cc;
 	struct images_job *j = xcalloc(1, sizeof *j);

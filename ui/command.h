@@ -17,6 +17,9 @@ bool command_run(struct dash *d, const char *text, char *err, size_t errlen);
  * which asks the selected container's endpoint for its images on the pool. */
 struct command_completion;
 struct command_completion *command_completion_new(struct dash *d);
+/* The same for endpoint e (the run form's). */
+struct dash_ep;
+struct command_completion *command_completion_for(struct dash *d, struct dash_ep *e);
 void command_completion_free(struct command_completion *cc);
 /* The words that can stand where word, the end of line, is typed (NULL:
  * none); *note, when not NULL, says why some are missing (the images not
@@ -33,5 +36,16 @@ size_t command_forward_count(const struct dash *d);
 void command_forward_describe(const struct dash *d, size_t i, char *what, size_t wlen,
 			      char *where, size_t len);
 void command_forward_stop(struct dash *d, size_t i);
+/* On the UI thread when a quiet run ends: the child's exit status (-1: it did
+ * not start), its stdout, and the first sentence of its stderr (or why it did
+ * not start), without "berth: ". */
+typedef void (*command_done_fn)(struct dash *d, int status, const char *out, const char *said,
+				void *ctx);
+/* Run words (berth's verb and its arguments, as the command line takes them)
+ * on ep as the command line does, parsed and checked by the verb's own table
+ * first, but quietly: no view; done is called when it ends. false with the
+ * CLI's sentence in err when the words do not pass (nothing runs). */
+bool command_run_quiet(struct dash *d, struct dash_ep *ep, char **words, command_done_fn done,
+		       void *ctx, char *err, size_t errlen);
 
 #endif

@@ -77,6 +77,8 @@ parse_line(const struct cli_verb *v, int argc, char **argv, struct given *g, int
 		return CLI_FAILED;
 	cli_capture_messages(f);
 	int rc = cli_parse(v, argc, argv, note_option, g, first);
+	if (rc < 0 && v->check)
+		rc = v->check(v, argc, argv);
 	cli_capture_messages(NULL);
 	fclose(f);
 	return rc;
@@ -212,6 +214,10 @@ struct command_job {
 	pthread_mutex_t lock;	/* guards listening: the worker writes it */
 	char listening[64];	/* the child's first line: "127.0.0.1:8080" */
 	size_t nlistening;
+	/* Run quietly (the run form): no view, the output kept for quiet_done. */
+	command_done_fn quiet_done;
+	void *quiet_ctx;
+	struct buf kept[2];	/* stdout, stderr */
 };
 
 static int
@@ -294,6 +300,10 @@ command_run_job(struct pool_job *pj)
 			ssize_t n = read(p[i].fd, buf, sizeof buf);
 			if (n > 0 && i == 0 && j->forward)
 				keep_first_line(j, buf, (size_t)n);
+			if (n > 0 && j->quiet_done) {
+				buf_append(&j->kept[i], buf, (size_t)n);
+				continue;
+			}
 			if (n > 0 && outbuf_put(&j->out, i ? BERTH_STDERR : BERTH_STDOUT, buf,
 						(size_t)n) == 0)
 				continue;
@@ -320,10 +330,20 @@ command_note(struct pool_job *pj)
 		dash_changed(j->d);
 }
 
+/* "berth: stop: unknown option --x\nusage: ..." -> "stop: unknown option --x" */
+static void
+first_sentence(const char *said, char *err, size_t errlen)
+{
+	const char *s = str_starts_with(said, "berth: ") ? said + 7 : said;
+	snprintf(err, errlen, "%.*s", (int)strcspn(s, "\n"), s);
+}
+
 static void
 job_free(struct command_job *j)
 {
 	outbuf_done(&j->out);
+	buf_free(&j->kept[0]);
+	buf_free(&j->kept[1]);
 	berth_strv_free(j->argv);
 	free(j->verb);
 	free(j->what);
@@ -354,6 +374,16 @@ command_done(struct pool_job *pj)
 {
 	struct command_job *j = (struct command_job *)pj;
 	struct dash *d = j->d;
+	if (j->quiet_done) {
+		d->nactions--;
+		buf_append(&j->kept[0], "", 0);
+		buf_append(&j->kept[1], "", 0);
+		char said[400];
+		first_sentence(j->status >= 0 ? j->kept[1].data : j->err, said, sizeof said);
+		j->quiet_done(d, j->status, j->kept[0].data, said, j->quiet_ctx);
+		job_free(j);
+		return;
+	}
 	outbuf_take(&j->out, j->pane ? &j->pane->lp : NULL);
 	d->nactions--;
 	if (j->pane) {
@@ -418,8 +448,8 @@ forward_keep(struct dash *d, struct command_job *j, struct dash_ep *ep, char **w
 	d->forwards[d->nforwards++] = j;
 }
 
-static void
-start_child(struct dash *d, struct dash_ep *ep, char **words)
+static struct command_job *
+command_job_new(struct dash *d, struct dash_ep *ep, char **words)
 {
 	struct command_job *j = xcalloc(1, sizeof *j);
 	j->d = d;
@@ -431,6 +461,13 @@ start_child(struct dash *d, struct dash_ep *ep, char **words)
 	j->job.done = command_done;
 	j->job.klass = POOL_STREAM;
 	outbuf_init(&j->out, d->pool, &j->job, command_note);
+	return j;
+}
+
+static void
+start_child(struct dash *d, struct dash_ep *ep, char **words)
+{
+	struct command_job *j = command_job_new(d, ep, words);
 	char *title = run_title(ep, words);
 	struct view *v = view_open(d, "output", title);
 	free(title);
@@ -460,14 +497,6 @@ show_text(struct dash *d, const char *title, const char *text)
 	pane_set_text(p, text);
 }
 
-/* "berth: stop: unknown option --x\nusage: ..." -> "stop: unknown option --x" */
-static void
-first_sentence(const char *said, char *err, size_t errlen)
-{
-	const char *s = str_starts_with(said, "berth: ") ? said + 7 : said;
-	snprintf(err, errlen, "%.*s", (int)strcspn(s, "\n"), s);
-}
-
 static bool
 run_words(struct dash *d, char **words, char *err, size_t errlen)
 {
@@ -479,8 +508,10 @@ run_words(struct dash *d, char **words, char *err, size_t errlen)
 		snprintf(err, errlen, "unknown verb %s (:help lists them)", words[0]);
 		return false;
 	}
-	struct given g = { .n = 0 };
 	int argc = (int)strv_len(words), first;
+	if (argc == 1 && strcmp(v->name, "run") == 0)	/* :run alone: the run form */
+		return view_open(d, "runform", NULL) != NULL;
+	struct given g = { .n = 0 };
 	char *said = NULL;
 	int rc = parse_line(v, argc, words, &g, &first, &said);
 	bool ok = true;
@@ -521,6 +552,37 @@ command_run(struct dash *d, const char *text, char *err, size_t errlen)
 	bool ok = run_words(d, words, err, errlen);
 	berth_strv_free(words);
 	return ok;
+}
+
+bool
+command_run_quiet(struct dash *d, struct dash_ep *ep, char **words, command_done_fn done,
+		  void *ctx, char *err, size_t errlen)
+{
+	const struct cli_verb *v = cli_verb_find(words[0]);
+	if (!v) {
+		snprintf(err, errlen, "unknown verb %s", words[0]);
+		return false;
+	}
+	struct given g = { .n = 0 };
+	int first;
+	char *said = NULL;
+	int rc = parse_line(v, (int)strv_len(words), words, &g, &first, &said);
+	if (rc >= 0)
+		first_sentence(said ? said : "", err, errlen);
+	free(said);
+	if (rc >= 0)
+		return false;
+	struct command_job *j = command_job_new(d, ep, words);
+	j->quiet_done = done;
+	j->quiet_ctx = ctx;
+	struct berth_error e = { 0 };
+	if (pool_submit(d->pool, &j->job, &e) < 0) {
+		snprintf(err, errlen, "%s", e.message);
+		job_free(j);
+		return false;
+	}
+	d->nactions++;
+	return true;
 }
 
 /* ------------------------------------------------------------------ */

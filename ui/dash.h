@@ -107,6 +107,13 @@ void notice_free(struct dash *d);
 /* Mark every row of the selected container's project on its endpoint. */
 void compose_mark_project(struct dash *d);
 
+/* view-runform.c: the run form, view_open(d, "runform", &arg); a NULL arg:
+ * the selected row's endpoint and no image. */
+struct runform_arg {
+	struct dash_ep *ep;		/* NULL: the selected row's */
+	const char *image;		/* filled in, or NULL */
+};
+
 /* dash-warn.c: libberth's warnings in the message line while the screen is ours. */
 void dash_warn_begin(void);		/* from now on, collect them */
 void dash_warn_attach(struct dash *d);	/* the screen is up: show them */

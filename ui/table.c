@@ -66,6 +66,8 @@ table_done(struct table *t)
 	free(t->lines);
 	free(t->sel_ep);
 	free(t->sel_id);
+	free(t->want_ep);
+	free(t->want_id);
 	for (size_t i = 0; i < t->nmarks; i++)
 		free(t->marks[i]);
 	free(t->marks);
@@ -538,6 +540,30 @@ lines_by_endpoint(struct table *t, struct dash_ep *eps, size_t neps, const bool 
 }
 
 void
+table_select_when_shown(struct table *t, const char *ep, const char *id)
+{
+	free(t->want_ep);
+	free(t->want_id);
+	t->want_ep = xstrdup(ep);
+	t->want_id = xstrdup(id);
+}
+
+/* The wanted row, once it shows, becomes the selection. */
+static void
+take_wanted_selection(struct table *t)
+{
+	for (size_t i = 0; t->want_id && i < t->nrows; i++)
+		if (strcmp(t->rows[i].c->id, t->want_id) == 0 &&
+		    strcmp(t->rows[i].ep->name, t->want_ep) == 0) {
+			free(t->sel_ep);
+			free(t->sel_id);
+			t->sel_ep = t->want_ep;
+			t->sel_id = t->want_id;
+			t->want_ep = t->want_id = NULL;
+		}
+}
+
+void
 table_rebuild(struct table *t, struct dash_ep *eps, size_t neps)
 {
 	t->nrows = t->total = t->running = 0;
@@ -570,6 +596,7 @@ table_rebuild(struct table *t, struct dash_ep *eps, size_t neps)
 	if (t->group)
 		groupings[t->group].lines(t, eps, neps, f.ep_ok, filter_hides_rows(&f));
 	filter_done(&f);
+	take_wanted_selection(t);
 	if (t->sel_id) {
 		for (size_t i = 0; i < t->nrows; i++)
 			if (strcmp(t->rows[i].c->id, t->sel_id) == 0 &&

@@ -61,6 +61,7 @@ struct table {
 	struct tline *lines;		/* grouped display lines */
 	size_t nlines, lines_cap, ltop;	/* ltop: first line shown */
 	char *sel_ep, *sel_id;		/* the selection's identity */
+	char *want_ep, *want_id;	/* to select once its row shows (a new container) */
 	char **marks;			/* "endpoint\nid" */
 	size_t nmarks;
 	int col_x[NCOLS], col_w[NCOLS];	/* layout of the last draw; w 0: hidden */
@@ -78,6 +79,9 @@ struct row *table_selected(struct table *t);
  * lease when one is Zun); its name for the title ("endpoint"), NULL for none. */
 void table_group_next(struct table *t, struct dash_ep *eps, size_t neps);
 const char *table_group_name(const struct table *t);
+/* Select the row of this container once a rebuild shows it (a container the
+ * dashboard just made; its list may not have it yet). */
+void table_select_when_shown(struct table *t, const char *ep, const char *id);
 void table_move(struct table *t, long delta);	/* clamps */
 void table_select(struct table *t, size_t i);
 void table_toggle_mark(struct table *t);

@@ -122,6 +122,9 @@ static const struct cli_option run_options[] = {
 	{ CLI_OPT_NAME, "name", "NAME", "the container's name" },
 	{ 'p', "publish", "PORT", "[[HOSTIP:]HOSTPORT:]PORT[/PROTO] (repeatable)" },
 	{ 'e', "env", "K=V", "an environment variable (repeatable)" },
+	{ 'l', "label", "K=V", "a label (repeatable)" },
+	{ CLI_OPT_RESTART, "restart", "POLICY",
+	  "no, always, unless-stopped or on-failure[:N]" },
 	{ CLI_OPT_RESERVATION, "reservation", "ID", "Blazar reservation (Zun endpoints)" },
 	{ CLI_OPT_RUNTIME, "runtime", "R", "container runtime (Zun endpoints)" },
 	{ CLI_OPT_DEVICE_PROFILE, "device-profile", "P", "device profile (Zun endpoints; repeatable)" },
@@ -268,11 +271,11 @@ const struct cli_verb cli_verbs[] = {
 	  "unpack the container's filesystem into DIR", NULL, NULL,
 	  .target = CLI_TARGET_ONE, .operands = CLI_OPERANDS_PATH },
 	{ "run", cli_run,
-	  "run [--name N] [-p PORT]... [-e K=V]... [--reservation ID] [--runtime R]\n"
-	  "           [--device-profile P]... [--no-start] [--wait] [--timeout S] [--idempotent]\n"
-	  "           IMAGE [CMD [ARG...]]",
+	  "run [--name N] [-p PORT]... [-e K=V]... [-l K=V]... [--restart POLICY]\n"
+	  "           [--reservation ID] [--runtime R] [--device-profile P]... [--no-start]\n"
+	  "           [--wait] [--timeout S] [--idempotent] IMAGE [CMD [ARG...]]",
 	  "create and start a container; prints its id", run_options, NULL,
-	  .target = CLI_TARGET_NONE, .operands = CLI_OPERANDS_IMAGE },
+	  .target = CLI_TARGET_NONE, .operands = CLI_OPERANDS_IMAGE, .check = cli_run_check },
 	{ "snapshot", cli_snapshot, "snapshot CONTAINER REPOSITORY [TAG]",
 	  "commit the container's filesystem as an image; prints the image id", NULL, NULL,
 	  .target = CLI_TARGET_ONE },

@@ -2,7 +2,8 @@
  * images, one line per repository:tag (berth images' columns, ENDPOINT when
  * there are several), listed on the pool when it opens and after each change.
  * d removes the selected image after confirming; P asks for an image to pull
- * on the selected line's endpoint, its progress in the message line. A Zun
+ * on the selected line's endpoint, its progress in the message line; n opens
+ * the run form (view-runform.c) with the selected image. A Zun
  * endpoint, whose API lists images to administrators only, is said once. */
 #include "config.h"
 
@@ -406,6 +407,23 @@ images_draw(struct view *v, const struct view_area *a, bool focused)
 	}
 }
 
+/* n: the run form, on the selected line's endpoint, its image filled in. */
+static void
+run_selected(struct view *v)
+{
+	struct imgview *iv = v->priv;
+	if (!iv->n) {
+		dash_message(v->d, true, "no image is selected");
+		return;
+	}
+	const struct image_line *l = &iv->lines[iv->sel];
+	char *ref = strcmp(l->im.repository, "<none>") == 0 ? xstrdup(l->im.id)
+		: xasprintf("%s:%s", l->im.repository, l->im.tag);
+	struct runform_arg arg = { .ep = l->e, .image = ref };
+	view_open(v->d, "runform", &arg);
+	free(ref);
+}
+
 static void
 images_move(struct imgview *iv, long delta)
 {
@@ -428,6 +446,7 @@ images_key(struct view *v, enum action a, int key)
 	case ACT_BOTTOM: images_move(iv, (long)iv->n); break;
 	case ACT_DELETE: ask_remove(v); break;
 	case ACT_PULL: ask_pull(v); break;
+	case ACT_NEXT: run_selected(v); break;
 	case ACT_REFRESH: images_list(v); break;
 	case ACT_IMAGES: case ACT_BACK: case ACT_QUIT:
 		return VIEW_HANDLED | VIEW_REDRAW | VIEW_CLOSE;

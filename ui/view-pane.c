@@ -41,7 +41,8 @@ static bool
 is_scroll(enum action a)
 {
 	return a == ACT_UP || a == ACT_DOWN || a == ACT_PAGE_UP || a == ACT_PAGE_DOWN ||
-	       a == ACT_TOP || a == ACT_BOTTOM || a == ACT_FILTER;
+	       a == ACT_TOP || a == ACT_BOTTOM || a == ACT_FILTER || a == ACT_NEXT ||
+	       a == ACT_PREV;
 }
 
 int

@@ -130,6 +130,7 @@ table_key(struct view *v, enum action a, int key)
 	case ACT_IMAGES: view_open(d, "images", NULL); break;
 	case ACT_PROJECT: compose_mark_project(d); break;
 	case ACT_COMMAND: view_open(d, "command", NULL); break;
+	case ACT_NEXT: view_open(d, "runform", NULL); break;
 	case ACT_HELP: view_open(d, "help", NULL); break;
 	case ACT_DETAILS: view_open(d, "details", NULL); break;
 	case ACT_REFRESH:

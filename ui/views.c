@@ -26,6 +26,7 @@
 	X(output_view) \
 	X(stats_view) \
 	X(images_view) \
+	X(runform_view) \
 	X(report_view) \
 	X(events_view) \
 	X(stage_view) \

@@ -273,6 +273,24 @@ logs_full() {
 }
 
 # set_filter TEXT: replace the table filter.
+# select_image TEXT: in the images view, move down from the top until the
+# title names TEXT.
+select_image() {
+	local i
+	tm send-keys -t s g
+	for i in $(seq 60); do
+		line_shows 2 "$1" && return 0
+		tm send-keys -t s j
+		sleep 0.1
+	done
+	timed_out "the title to name $1"
+}
+
+# row_selected NAME: NAME's row is the one drawn selected (reverse video).
+row_selected() {
+	tm capture-pane -p -e -t s | grep -F -- "$1 " | grep -qE $'^\033\\[([0-9]*;)*7m'
+}
+
 set_filter() {
 	tm send-keys -t s /
 	wait_for "filter:" 5 >/dev/null

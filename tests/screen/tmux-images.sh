@@ -15,18 +15,6 @@ at_exit "dk rmi $COPY >/dev/null 2>&1; pm rmi $COPY >/dev/null 2>&1"
 dk tag "$IMAGE" "$COPY" && pm tag "$PODMAN_TEST_IMAGE" "$COPY"
 ok $? "a tagged copy of the test image on Docker and on Podman"
 
-# select TEXT: move down from the top until the title names TEXT.
-select_image() {
-	local i
-	tm send-keys -t s g
-	for i in $(seq 60); do
-		line_shows 2 "$1" && return 0
-		tm send-keys -t s j
-		sleep 0.1
-	done
-	timed_out "the title to name $1"
-}
-
 tm_start 220 30 "exec $BERTH -H unix://$DOCKER_SOCK -H unix://$PODMAN_SOCK"
 wait_for "connected" 15 >/dev/null
 tm send-keys -t s I
