@@ -378,6 +378,15 @@ int berth_copy_to_tar(berth_endpoint *ep, int tar_fd, const char *ref, const cha
 		      berth_cancel *cancel, struct berth_error *err);
 int berth_copy_from_tar(berth_endpoint *ep, const char *ref, const char *ctr_src, int tar_fd,
 			berth_cancel *cancel, struct berth_error *err);
+/* Copy src_path of container src_ref into the existing directory dst_dir of
+ * container dst_ref (berth cp CTR1:PATH CTR2:DIR), the two on one endpoint or
+ * two, streamed with bounded memory (copy-between.c). one_container: the two
+ * are the same container (an engine locks it while it sends an archive), so
+ * the stream goes through an unlinked temporary file. The source's failure is
+ * the one said. */
+int berth_copy_between(berth_endpoint *src_ep, const char *src_ref, const char *src_path,
+		       berth_endpoint *dst_ep, const char *dst_ref, const char *dst_dir,
+		       bool one_container, berth_cancel *cancel, struct berth_error *err);
 /* Unpack the container's whole filesystem into dir (conu's mount). */
 int berth_mount(berth_endpoint *ep, const char *ref, const char *dir,
 		berth_cancel *cancel, struct berth_error *err);
