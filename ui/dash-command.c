@@ -211,6 +211,7 @@ struct command_job {
 	bool forward;
 	char *what;		/* "web 80 (local)": the title's words */
 	bool stopping;		/* stopped from the forwards view */
+	bool in_background;	/* its view closed: no more in d->nactions (the spinner) */
 	pthread_mutex_t lock;	/* guards listening: the worker writes it */
 	char listening[64];	/* the child's first line: "127.0.0.1:8080" */
 	size_t nlistening;
@@ -385,7 +386,8 @@ command_done(struct pool_job *pj)
 		return;
 	}
 	outbuf_take(&j->out, j->pane ? &j->pane->lp : NULL);
-	d->nactions--;
+	if (!j->in_background)
+		d->nactions--;
 	if (j->pane) {
 		j->pane->owner = NULL;
 		logpane_flush(&j->pane->lp);
@@ -595,10 +597,13 @@ output_close(struct view *v)
 	struct command_job *j = p->owner;
 	if (j) {
 		j->pane = NULL;
-		if (j->forward)
+		if (j->forward) {
+			j->in_background = true;
+			v->d->nactions--;
 			dash_message(v->d, false, "the forward goes on: :forwards lists it, d there stops it");
-		else
+		} else {
 			pool_cancel(&j->job);
+		}
 	}
 	pane_view_close(v);
 }
