@@ -47,7 +47,8 @@ static const struct field_info {
 	[F_IMAGE] = { "image", NULL, false, false, "Tab completes from the endpoint's images" },
 	[F_NAME] = { "name", "--name", false, false, "letters, digits, _ . -; empty: the engine picks" },
 	[F_COMMAND] = { "command", NULL, false, false, "words, quoted as in a shell; empty: the image's" },
-	[F_PORTS] = { "ports", "-p", false, true, "[[HOSTIP:]HOSTPORT:]PORT[/PROTO] ..." },
+	[F_PORTS] = { "ports", "-p", false, true,
+		      "[[HOSTIP:]HOSTPORT:]PORT[/PROTO] ... (on Zun, exposed: PORT[/PROTO])" },
 	[F_ENV] = { "environment", "-e", false, true, "KEY=VALUE ..." },
 	[F_LABELS] = { "labels", "-l", false, true, "KEY=VALUE ..." },
 	[F_RESTART] = { "restart policy", "--restart", false, false,
@@ -392,7 +393,9 @@ draw_field(const struct runform *f, int id, int y, int x, int w)
 	bool cur = id == f->cur;
 	attr_t n = theme_attr(TH_NORMAL);
 	draw_fill(y, x, w, n);
-	draw_str(y, x + 1, LABEL_W, fields[id].label, cur ? theme_attr(TH_SELECTED) : n);
+	const char *label = id == F_PORTS && f->ep->kind == BERTH_KIND_ZUN ? "exposed ports"
+									   : fields[id].label;
+	draw_str(y, x + 1, LABEL_W, label, cur ? theme_attr(TH_SELECTED) : n);
 	int tx = x + 1 + LABEL_W + 1;
 	if (id == F_IDEMPOTENT) {
 		draw_str(y, tx, w - (tx - x), f->idempotent ? "[x]" : "[ ]", cur ? A_REVERSE : n);

@@ -286,6 +286,13 @@ select_image() {
 	timed_out "the title to name $1"
 }
 
+# form_field LABEL TEXT: a form's field LABEL holds TEXT (the run form).
+form_field() { screen | grep -qE -- "^ *$1 +$(printf '%s' "$2" | sed 's/[][\.*^$/]/\\&/g')( |\$)"; }
+# tab_until LABEL TEXT: Tab, then LABEL holds TEXT (for wait_until: a list may
+# still be coming).
+tab_until() { tm send-keys -t s Tab; sleep 0.3; form_field "$1" "$2"; }
+type_line() { tm send-keys -t s -l "$1"; }
+
 # row_selected NAME: NAME's row is the one drawn selected (reverse video).
 row_selected() {
 	tm capture-pane -p -e -t s | grep -F -- "$1 " | grep -qE $'^\033\\[([0-9]*;)*7m'

@@ -18,11 +18,6 @@ at_exit "dk rmi $IMG >/dev/null 2>&1"
 dk tag "$IMAGE" "$IMG"
 ok $? "a tag of the test image only this test uses"
 
-# field LABEL TEXT: the form's field LABEL holds TEXT.
-field() { screen | grep -qE -- "^ *$1 +$(printf '%s' "$2" | sed 's/[][\.*^$/]/\\&/g')( |\$)"; }
-# tab_until LABEL TEXT: Tab (again while the images are being listed).
-tab_until() { tm send-keys -t s Tab; sleep 0.2; field "$1" "$2"; }
-type_line() { tm send-keys -t s -l "$1"; }
 said() { screen | grep -qiE -- "$1"; }
 
 tm_start 150 32 "exec $BERTH -H unix://$DOCKER_SOCK"
@@ -64,7 +59,7 @@ type_line "8o80:80"
 tm send-keys -t s Enter
 wait_for "bad port 8o80:80: use [[HOSTIP:]HOSTPORT:]PORT[/PROTO]" 10
 ok $? "a malformed port: one sentence"
-field ports "8o80:80" && field name "$P-bad" && field image "$IMG"
+form_field ports "8o80:80" && form_field name "$P-bad" && form_field image "$IMG"
 ok $? "the typed text is kept"
 tm send-keys -t s C-u
 type_line "127.0.0.1::80"
@@ -80,7 +75,7 @@ type_line "t-runform-nosuch-$$:none"
 tm send-keys -t s Enter
 wait_until 30 said "no (such )?image.*t-runform-nosuch-$$:none|t-runform-nosuch-$$:none.*no such image"
 ok $? "an image the engine does not have: one sentence"
-field image "t-runform-nosuch-$$:none"
+form_field image "t-runform-nosuch-$$:none"
 ok $? "the typed image is kept"
 ! dk inspect $P-bad >/dev/null 2>&1
 ok $? "none of these created a container"
@@ -119,7 +114,7 @@ tm send-keys -t s I
 wait_for "IMAGE ID" 10 && wait_gone "listing..." 15 >/dev/null
 select_image "· $IMG ·"
 tm send-keys -t s n
-wait_for "run a container on" 5 && field image "$IMG"
+wait_for "run a container on" 5 && form_field image "$IMG"
 ok $? "n in the images view opens the form with the selected image"
 type_line "$P-img"
 tm send-keys -t s Down
