@@ -262,6 +262,7 @@ struct berth_create_opts {
 	char *const *device_profiles;	/* Zun only */
 	const char *reservation;	/* Zun only: Blazar reservation id */
 	const char *runtime;		/* Zun only */
+	const char *host;		/* Zun only: the compute host (administrators) */
 	const char *restart;		/* no, always, unless-stopped, on-failure[:N]; NULL: none */
 	bool start;			/* start after creating */
 	bool idempotent;		/* reuse an existing container of that name */

@@ -747,6 +747,8 @@ create_body(const struct berth_create_opts *o, char **body, struct berth_error *
 		json_object_object_add(p, "MaximumRetryCount", json_object_new_string(count));
 		json_object_object_add(root, "restart_policy", p);
 	}
+	if (o->host)
+		json_object_object_add(root, "host", json_object_new_string(o->host));
 	json_object_object_add(root, "runtime", o->runtime ? json_object_new_string(o->runtime) : NULL);
 	struct json_object *dp = json_object_new_array();
 	for (size_t i = 0; o->device_profiles && o->device_profiles[i]; i++)

@@ -40,6 +40,10 @@ run_option(void *ctx, int opt, const char *arg)
 		a->o.runtime = arg;
 		a->zun_only = a->zun_only ? a->zun_only : "--runtime";
 		break;
+	case CLI_OPT_COMPUTE_HOST:
+		a->o.host = arg;
+		a->zun_only = a->zun_only ? a->zun_only : "--compute-host";
+		break;
 	case CLI_OPT_DEVICE_PROFILE:
 		strv_push(&a->profiles, &a->nprofiles, arg);
 		a->zun_only = a->zun_only ? a->zun_only : "--device-profile";

@@ -128,6 +128,9 @@ static const struct cli_option run_options[] = {
 	{ CLI_OPT_RESERVATION, "reservation", "ID", "Blazar reservation (Zun endpoints)" },
 	{ CLI_OPT_RUNTIME, "runtime", "R", "container runtime (Zun endpoints)" },
 	{ CLI_OPT_DEVICE_PROFILE, "device-profile", "P", "device profile (Zun endpoints; repeatable)" },
+	{ CLI_OPT_COMPUTE_HOST, "compute-host", "HOST",
+	  "the compute host to place it on (Zun endpoints; administrators\n"
+	  "only, by Zun's default policy)" },
 	{ CLI_OPT_NO_START, "no-start", NULL, "create only" },
 	{ CLI_OPT_WAIT, "wait", NULL, "block until it runs" },
 	{ CLI_OPT_TIMEOUT, "timeout", "S",
@@ -272,8 +275,8 @@ const struct cli_verb cli_verbs[] = {
 	  .target = CLI_TARGET_ONE, .operands = CLI_OPERANDS_PATH },
 	{ "run", cli_run,
 	  "run [--name N] [-p PORT]... [-e K=V]... [-l K=V]... [--restart POLICY]\n"
-	  "           [--reservation ID] [--runtime R] [--device-profile P]... [--no-start]\n"
-	  "           [--wait] [--timeout S] [--idempotent] IMAGE [CMD [ARG...]]",
+	  "           [--reservation ID] [--runtime R] [--device-profile P]... [--compute-host HOST]\n"
+	  "           [--no-start] [--wait] [--timeout S] [--idempotent] IMAGE [CMD [ARG...]]",
 	  "create and start a container; prints its id", run_options, NULL,
 	  .target = CLI_TARGET_NONE, .operands = CLI_OPERANDS_IMAGE, .check = cli_run_check },
 	{ "snapshot", cli_snapshot, "snapshot CONTAINER REPOSITORY [TAG]",

@@ -3,7 +3,7 @@
  * image (Tab completes from the endpoint's images, which the command line's
  * completion lists on the pool when the form opens), name, command, ports,
  * environment, labels, restart policy, and on a Zun endpoint the reservation (Tab goes through the active
- * leases' reservations the dashboard knows), runtime and device profiles;
+ * leases' reservations the dashboard knows), runtime, device profiles and host;
  * an idempotent toggle (Space).
  *
  * Enter builds the words of `berth run --wait ...` and hands them to the
@@ -33,7 +33,7 @@
 
 enum field_id {
 	F_ENDPOINT, F_IMAGE, F_NAME, F_COMMAND, F_PORTS, F_ENV, F_LABELS, F_RESTART,
-	F_RESERVATION, F_RUNTIME, F_PROFILES, F_IDEMPOTENT, NFIELDS
+	F_RESERVATION, F_RUNTIME, F_PROFILES, F_HOST, F_IDEMPOTENT, NFIELDS
 };
 
 static const struct field_info {
@@ -57,6 +57,8 @@ static const struct field_info {
 			    "Tab: the active leases' reservations" },
 	[F_RUNTIME] = { "runtime", "--runtime", true, false, "runc, nvidia ..." },
 	[F_PROFILES] = { "device profiles", "--device-profile", true, true, "P ..." },
+	[F_HOST] = { "host", "--compute-host", true, false,
+		     "the compute host to place it on (administrators only, by Zun's default)" },
 	[F_IDEMPOTENT] = { "idempotent", "--idempotent", false, false,
 			   "Space: reuse a container of that name instead of failing" },
 };

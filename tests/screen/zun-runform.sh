@@ -2,8 +2,9 @@
 # zun-runform.sh: the run form on a CHI@Edge site, in tmux, against the test
 # site (a real Keystone + zunsim): on a Zun endpoint the form offers the
 # reservation (Tab fills in the active lease's, naming it), the runtime, the
-# device profiles and the exposed ports; Tab on the image says the site lists
-# no images. Enter creates the container with them: its row runs and is
+# device profiles, the exposed ports and the host; Tab on the image says the
+# site lists no images. A host, which the site's policy keeps for
+# administrators, is refused in Zun's sentence with the fields kept. Enter creates the container with them: its row runs and is
 # selected, and its details show the reservation's lease and the runtime.
 . "$TOP_SRCDIR/tests/screen/lib.sh"
 need_engine
@@ -20,7 +21,7 @@ wait_for "RESERVATION" 60 >/dev/null
 set_filter "$P-"
 tm send-keys -t s n
 wait_for "run a container on zun" 10 && shows "reservation" && shows "runtime" &&
-	shows "device profiles" && shows "exposed ports"
+	shows "device profiles" && shows "exposed ports" && screen | grep -qE '^ +host( |$)'
 ok $? "n opens the form with Zun's fields"
 type_line "$IMAGE"
 tm send-keys -t s Tab
@@ -42,7 +43,14 @@ tm send-keys -t s Down
 type_line "nvidia"
 tm send-keys -t s Down
 type_line "jetson-gpu"
+tm send-keys -t s Down
+type_line "edge-node-01"
 tm send-keys -t s Enter
+wait_for "Policy doesn't allow container:create:requested_destination" 60
+ok $? "a host, which the site's policy keeps for administrators: Zun's sentence"
+form_field host "edge-node-01" && form_field runtime nvidia && form_field reservation "$ZS_RESERVATION"
+ok $? "the fields are kept"
+tm send-keys -t s C-u Enter
 wait_for "creating on zun" 10
 ok $? "Enter: the form says it is waiting for the container to run"
 wait_gone "run a container on" 120
