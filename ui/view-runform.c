@@ -229,16 +229,16 @@ run_done(struct dash *d, int status, const char *out, const char *said, void *ct
 		char *name = f->len[F_NAME] ? sanitize_str(f->text[F_NAME]) : xstrndup(id, 12);
 		dash_message(d, false, "%s runs on %s", name, f->ep->name);
 		free(name);
-		if (f->v)
-			view_close(f->v);
 	} else {
 		snprintf(f->said, sizeof f->said, "%s",
 			 *said ? said : "the run failed without a word");
 		dash_message(d, true, "%s", f->said);
 	}
-	if (!f->v)
-		form_free(f);
 	dash_changed(d);
+	if (!f->v)
+		form_free(f);	/* closed while it ran */
+	else if (status == 0)
+		view_close(f->v);	/* form_close frees it */
 }
 
 /* Each word of a field as its option's value. */
