@@ -12,7 +12,9 @@
  * (view-forwards.c) stops it or the dashboard quits.
  * Verbs that need the terminal are refused with a sentence saying what to use
  * instead. exec with rows marked runs in each of them, on any endpoint, through
- * dash-bulk-exec.c.
+ * dash-bulk-exec.c. :run alone opens the run form (view-runform.c), whose words
+ * are checked the same way and run quietly (command_run_quiet): no view, the
+ * child's output and exit status handed back to the form.
  */
 #include "config.h"
 
