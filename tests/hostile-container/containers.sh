@@ -2,7 +2,8 @@
 # tests/hostile-container/containers.sh: real containers on the real engine
 # whose labels, logs and exec output carry OSC 52 clipboard writes, the
 # alternate-screen switch, retitles and clears, invalid UTF-8 and NUL bytes; a
-# 10 MB single log line, binary output, two million short lines.
+# 10 MB single log line, binary output, half a million short lines (not two
+# million: dockerd takes 20-35 s to serve those, on every read).
 #   - berth logs and berth exec pass every byte through unchanged to a pipe or
 #     a file (compared with the docker CLI's bytes);
 #   - the dashboard (in tmux) shows them defanged: no title change, no
@@ -29,7 +30,7 @@ ctr "$P-esc" --label "evil=$LABEL" "$IMAGE" sh -c \
 	"for i in 1 2 3; do printf '$PAYLOAD'; printf '$PAYLOAD' >&2; done; echo esc-done; sleep 100000"
 ctr "$P-big" "$IMAGE" sh -c 'head -c 10485760 /dev/zero | tr "\0" a; echo; echo big-done; sleep 100000'
 ctr "$P-bin" "$IMAGE" sh -c 'cat /bin/busybox; echo; echo bin-done; sleep 100000'
-ctr "$P-many" "$IMAGE" sh -c 'seq 1 2000000; echo many-done; sleep 100000'
+ctr "$P-many" "$IMAGE" sh -c 'seq 1 500000; echo many-done; sleep 100000'
 
 T_START=$SECONDS
 # Wait until each has written all of its output.
@@ -61,8 +62,8 @@ done
 diag "logs compared after $((SECONDS - T_START)) s"
 grep -c after-esc "$W/berth-esc.out" | grep -qx 3
 ok $? "the escape payload reached the file as data, three times"
-[ "$(wc -l <"$W/berth-many.out")" = 2000001 ]
-ok $? "two million short lines and the last one, none lost"
+[ "$(wc -l <"$W/berth-many.out")" = 500001 ]
+ok $? "half a million short lines and the last one, none lost"
 
 # exec: the payload, binary output and a 10 MB line, to a file and to a pipe.
 printf "$PAYLOAD" >"$W/expected-esc"
