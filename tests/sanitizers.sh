@@ -1,26 +1,27 @@
 #!/bin/sh
 # tests/sanitizers.sh [asan|tsan]...: berth under the sanitizers (issue 5, item 1).
 #
-#   asan  builds out of tree with --enable-asan (ASan + UBSan) and runs
-#         `make check` there less the long engine-timing scripts in ASAN_SKIP
-#         (their code paths are run by the shorter scripts, and they would make
-#         CI's phase longer than the whole of `make check`); ASAN_TESTS="..."
-#         runs only those, ASAN_SKIP= runs everything.
-#         LeakSanitizer is on, so a leak fails the test that leaked, as does any
-#         UBSan report (-fno-sanitize-recover).
-#         The chaos test runs 40 operations a seed there when it runs
-#         (BERTH_CHAOS_OPS), not 120: the sanitizer build is several times slower.
+#   asan  builds out of tree with --enable-asan (ASan + UBSan) and runs the
+#         unit tests and ASAN_TESTS there: by default the scripts that reach
+#         each room of the code (the CLI verbs, the dashboard's views, Zun and
+#         Blazar, TLS and ssh, hostile bytes) in about a quarter of `make
+#         check`'s time; ASAN_TESTS=all runs the whole of `make check`, as
+#         before a release. LeakSanitizer is on, so a leak fails the test that
+#         leaked, as does any UBSan report (-fno-sanitize-recover).
 #   tsan  builds with --enable-tsan and runs the worker pool, the HTTP transport
 #         (streams, the events feed's path) and the dashboard tests under it.
 #
-# With no argument, both. The source is copied (the files git knows, and new
-# ones it does not ignore) to tests/work/sanitizers/src, so that an in-tree
-# build does not stop configure, and each build lives beside it. Every report a
-# sanitizer writes goes to a file of its own as well (log_path), because a
-# dashboard under test runs inside tmux where stderr is a terminal nobody reads:
-# after each run one TAP test per build fails for every report file found.
-# The .trs files of both runs stay under tests/work/sanitizers/, where
-# tests/count-results.sh counts them. Exit status: 0 when everything passed.
+# With no argument, both. SANITIZER_STEP=build only copies and builds (CI does
+# it in the background while `make check` runs), SANITIZER_STEP=check only runs
+# the tests of builds made before; by default both. The source is copied (the
+# files git knows, and new ones it does not ignore) to tests/work/sanitizers/src,
+# so that an in-tree build does not stop configure, and each build lives beside
+# it. Every report a sanitizer writes goes to a file of its own as well
+# (log_path), because a dashboard under test runs inside tmux where stderr is a
+# terminal nobody reads: after each run one TAP test per build fails for every
+# report file found. The .trs files of both runs stay under
+# tests/work/sanitizers/, where tests/count-results.sh counts them. Exit status:
+# 0 when everything passed.
 #
 # No suppressions are used. The options below, and why:
 #   detect_leaks=1          leaks fail (LeakSanitizer)
@@ -35,16 +36,22 @@
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${SANITIZER_WORK:-$TOP/tests/work/sanitizers}
-JOBS=${JOBS:-2}
+JOBS=${JOBS:-2}	# make -j for the builds
+CHECK_JOBS=${CHECK_JOBS:-$JOBS}	# and for the tests
 KINDS=${*:-asan tsan}
 TSAN_TESTS="unit/test_pool unit/test_http screen/tmux-basic.sh screen/tmux-escape.sh
 	screen/tmux-flood.sh screen/tmux-stall.sh screen/tmux-logs.sh screen/headless.sh"
-ASAN_SKIP=${ASAN_SKIP-"integration/verbs-podman.sh integration/monitor-podman.sh
-	screen/tmux-stall.sh screen/tmux-burst.sh zun/verbs.sh chaos/convergence.sh
-	failures/engine-failures.sh hostile/stall.sh remote/scale.sh integration/cp-moby.sh
-	screen/tmux-freeze.sh screen/tmux-freeze-kinds.sh screen/tmux-freeze-actions.sh
-	screen/zun-freeze.sh screen/tmux-restarting.sh remote/fleet-cli.sh remote/descriptors.sh
-	screen/tmux-bulk-stall.sh"}
+ASAN_SCRIPTS="hostile/hostile.sh hostile/roundtrip-docker.sh hostile/wire.sh
+	hostile-container/containers.sh cli/endpoints.sh cli/verbs.sh cli/read-only.sh
+	integration/errors.sh integration/verbs-docker.sh integration/monitor-docker.sh
+	integration/images-docker.sh integration/cp-between.sh integration/forward.sh
+	integration/cancel-docker.sh integration/pull-progress.sh zun/edge.sh zun/leases.sh
+	screen/tmux-basic.sh screen/tmux-escape.sh screen/headless.sh screen/tmux-logs.sh
+	screen/tmux-logfilter.sh screen/tmux-merged.sh screen/tmux-bulk-exec.sh
+	screen/zun-dashboard.sh screen/tmux-read-only.sh screen/tmux-images.sh
+	screen/tmux-compose.sh screen/cmdline.sh screen/tmux-ports.sh remote/tls.sh
+	remote/ssh.sh remote/contexts.sh remote/groups.sh fuzz/replay.sh"
+STEP=${SANITIZER_STEP:-all}
 
 say() { printf '==> sanitizers: %s\n' "$*"; }
 
@@ -66,7 +73,8 @@ build()
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	say "build with $opt in $dir"
-	(cd "$dir" && "$WORK/src/configure" -q "$opt" --enable-debug && make -j"$JOBS") \
+	(cd "$dir" && "$WORK/src/configure" -q "$opt" --enable-debug && make -j"$JOBS" &&
+		make -j"$JOBS" -C tests check TESTS=) \
 		>"$dir/build.log" 2>&1 || { tail -n 30 "$dir/build.log"; return 1; }
 }
 
@@ -109,27 +117,30 @@ show_failures()
 	done
 }
 
-# asan_tests DIR: the build's TESTS less those in ASAN_SKIP.
+# asan_tests DIR: the build's unit tests and ASAN_SCRIPTS, or all of its TESTS.
 asan_tests()
 {
 	local t
 	for t in $(printf 'print-tests:\n\t@echo $(TESTS)\n' |
 		make -s -C "$1/tests" -f Makefile -f - print-tests); do
-		case " $(echo $ASAN_SKIP) " in *" $t "*) ;; *) printf '%s ' "$t" ;; esac
+		case $t in unit/*) printf '%s ' "$t"; continue ;; esac
+		case " $(echo $ASAN_SCRIPTS) " in *" $t "*) printf '%s ' "$t" ;; esac
 	done
 }
 
 run_asan()
 {
 	local dir=$WORK/asan rc
-	build asan --enable-asan || return 1
+	[ "$STEP" = check ] || build asan --enable-asan || return 1
+	[ "$STEP" = build ] && return 0
 	local tests=${ASAN_TESTS:-$(asan_tests "$dir")}
+	[ "$tests" = all ] && tests=""
 	mkdir -p "$dir/reports"
 	say "make check under ASan + UBSan + LeakSanitizer"
 	ASAN_OPTIONS=detect_leaks=1:exitcode=86:quarantine_size_mb=16:malloc_context_size=10:log_path=$dir/reports/asan:log_exe_name=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86:log_path=$dir/reports/ubsan \
 	LSAN_OPTIONS=exitcode=86 BERTH_SANITIZER=asan BERTH_CHAOS_OPS=${BERTH_CHAOS_OPS:-40} \
-		make -C "$dir" -j"$JOBS" check TESTS="$(echo $tests)" >"$dir/check.log" 2>&1
+		make -C "$dir" -j"$CHECK_JOBS" check ${tests:+TESTS="$(echo $tests)"} >"$dir/check.log" 2>&1
 	rc=$?
 	[ "$rc" = 0 ] || { say "make check under ASan failed (status $rc)"; show_failures "$dir"; }
 	reports asan || rc=1
@@ -139,19 +150,20 @@ run_asan()
 run_tsan()
 {
 	local dir=$WORK/tsan rc
-	build tsan --enable-tsan || return 1
+	[ "$STEP" = check ] || build tsan --enable-tsan || return 1
+	[ "$STEP" = build ] && return 0
 	mkdir -p "$dir/reports"
 	say "the pool, the transport and the dashboard under TSan: $(echo $TSAN_TESTS)"
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:exitcode=86:log_path=$dir/reports/tsan \
 	BERTH_SANITIZER=tsan \
-		make -C "$dir" -j"$JOBS" check TESTS="$(echo $TSAN_TESTS)" >"$dir/check.log" 2>&1
+		make -C "$dir" -j"$CHECK_JOBS" check TESTS="$(echo $TSAN_TESTS)" >"$dir/check.log" 2>&1
 	rc=$?
 	[ "$rc" = 0 ] || { say "the TSan run failed (status $rc)"; show_failures "$dir"; }
 	reports tsan || rc=1
 	return "$rc"
 }
 
-copy_source || { say "cannot copy the source to $WORK/src"; exit 1; }
+[ "$STEP" = check ] || copy_source || { say "cannot copy the source to $WORK/src"; exit 1; }
 status=0
 for kind in $KINDS; do
 	start=$SECONDS
