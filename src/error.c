@@ -161,8 +161,9 @@ errno_is_nofiles(int e)
 int
 berth_fail_nofiles(struct berth_error *err, const char *what_failed)
 {
-	struct rlimit rl = { 0 };
-	getrlimit(RLIMIT_NOFILE, &rl);
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return berth_fail(err, BERTH_ENOFILES, BERTH_NOFILES_SENTENCE " (%s)", what_failed);
 	return berth_fail(err, BERTH_ENOFILES, BERTH_NOFILES_SENTENCE " (it allows %llu; %s)",
 			  (unsigned long long)rl.rlim_cur, what_failed);
 }
