@@ -79,13 +79,7 @@ ok $(( r + $? )) "kill asks for confirmation and does nothing before it"
 tm send-keys -t s y
 wait_row "$P-web" "exited (137)" 5 && [ "$(dk inspect -f '{{.State.Running}}' $P-web)" = false ]
 ok $? "after y the container is killed and shows exited (137)"
-# Other tests share the engine: a notice of one of their containers may take
-# the message line first, and that is all it may be replaced by.
-killed_said() {
-	shows "sent SIGKILL to $P-web" ||
-		screen | tail -n 1 | grep -E ' on unix://[^ ]+ (died|turned unhealthy)' | grep -vqF "$P-"
-}
-wait_until 10 killed_said || timed_out "sent SIGKILL to $P-web"
+wait_said "sent SIGKILL to $P-web" 10
 ok $? "the status line reports the kill"
 sleep 2	# a notice would come with the list that shows the end
 hides "$P-web on unix://$DOCKER_SOCK died"

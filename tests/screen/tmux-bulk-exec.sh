@@ -55,7 +55,7 @@ screen | grep -qE "dock/$P-stopped: .*(not running|is stopped|exited)"
 ok $? "the stopped container's header says why nothing ran"
 screen | grep -F "2 ok, 2 failed (" | grep -F "dock/$P-seven: exit 7" | grep -qF "dock/$P-stopped: "
 ok $? "the summary names what failed where"
-wait_for "exec: 2 ok, 2 failed" 5
+wait_said "exec: 2 ok, 2 failed" 5
 ok $? "... and so does the message line"
 tm send-keys -t s Escape
 wait_gone "dock/$P-good: exit 0" 5
@@ -85,7 +85,7 @@ wait_for "Signal to send" 5 >/dev/null
 tm send-keys -t s Enter
 wait_for "Send SIGKILL to 4 containers?" 5 >/dev/null
 tm send-keys -t s y
-wait_for "kill: 3 of 4 done; dock/$P-stopped: " 30
+wait_said "kill: 3 of 4 done; dock/$P-stopped: " 30
 ok $? "a bulk kill says which container on which endpoint failed"
 tm_quit
 done_testing
