@@ -139,16 +139,17 @@ timed_out() { diag "timed out waiting for $1"; screen | sed 's/^/#   /'; return 
 shows() { screen | grep -qF -- "$1"; }
 hides() { ! shows "$1"; }
 
-# said TEXT: the screen shows TEXT, or the last line (the message line) shows
-# a notice about another test's container (one not named $P-…) that replaced
-# it: other tests share the engine, and that is all it may be replaced by.
-said() {
+# said_or_noticed TEXT: the screen shows TEXT, or the last line (the message
+# line) shows a notice about another test's container (one not named $P-…)
+# that replaced it: other tests share the engine, and that is all it may be
+# replaced by.
+said_or_noticed() {
 	shows "$1" ||
 		screen | tail -n 1 | grep -E ' on [a-z]+://[^ ]+ (died|turned unhealthy)' |
 			grep -vqF "$P-"
 }
-# wait_said TEXT [SECONDS]
-wait_said() { wait_until "${2:-10}" said "$1" || timed_out "$1"; }
+# wait_said TEXT [SECONDS]: until said_or_noticed TEXT
+wait_said() { wait_until "${2:-10}" said_or_noticed "$1" || timed_out "$1"; }
 
 # wait_for TEXT [SECONDS]: poll the pane until TEXT shows; 0 when it does.
 wait_for() { wait_until "${2:-10}" shows "$1" || timed_out "$1"; }
