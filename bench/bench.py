@@ -31,6 +31,7 @@ BASE = "http://d/v1.41"
 PY = "/usr/bin/python3"
 HERE = os.path.dirname(os.path.abspath(__file__))
 OPS = os.path.join(HERE, "dockerpy_ops.py")
+LAZY = os.path.join(HERE, "lazydocker_poll.py")
 
 # rounds: (at least, at most, seconds after which no new round starts)
 FULL = dict(n_total=1000, n_running=100, seq=1000000, big_mib=256, tree_files=200,
@@ -63,7 +64,8 @@ class Workload:
     def __init__(self, p, engine):
         self.p = p
         self.eng = engine
-        self.pfx = "t-bench-%d-" % os.getpid()
+        # BERTH_BENCH_TAG goes into every container's name, so a run can be told apart
+        self.pfx = "t-bench-%s%d-" % (os.environ.get("BERTH_BENCH_TAG", ""), os.getpid())
         self.ids = []
         self.tmp = tempfile.mkdtemp(prefix="berth-bench-")
         self.run = self.pfx + "run"      # running: exec and inspect target
@@ -402,6 +404,10 @@ class Bench:
                 show="curl --unix-socket %s %s/containers/ID/stats?stream=false&one-shot=true, "
                      "once per running container, in turn" % (SOCK, BASE)),
             self.dockercli(["stats", "--no-stream"], check=self.check_lines_with(w.pfx, running)),
+            Cmd("lazydocker", "lazydocker-style polling", argv=[PY, LAZY, SOCK],
+                check=self.check_lines_with(w.pfx, running),
+                show="python3 lazydocker_poll.py: a streaming stats request per running"
+                     " container, all at once, each read to its first sample"),
             self.berth(["stats", "--no-stream"], check=self.check_lines_with(w.pfx, running))])
 
     # -- cross-checks ---------------------------------------------------------

@@ -21,13 +21,16 @@ from engine import Engine, PrivateDockerd
 
 FULL = dict(settle=60, idle=60, keys=200, stall_keys=100, flood=30, flood_warm=5,
             flood_floor=10, stop_reps=5, ref_keys=100, appear=60,
-            many_eps=50, many_ctrs=100, many_settle=30, many_idle=30)
+            many_eps=50, many_ctrs=100, many_settle=30, many_idle=30,
+            stats_fill=600, stats_rounds=3, stats_span=30)
 SMOKE = dict(settle=3, idle=3, keys=10, stall_keys=10, flood=4, flood_warm=1,
              flood_floor=2, stop_reps=1, ref_keys=10, appear=30,
-             many_eps=5, many_ctrs=20, many_settle=3, many_idle=3)
+             many_eps=5, many_ctrs=20, many_settle=3, many_idle=3,
+             stats_fill=3, stats_rounds=1, stats_span=3)
 
 # The dashboard's default keys (issue 3): move, open the log pane, filter, back, quit.
-KEYS = dict(down="j", up="k", logs="l", filter="/", back="Escape", quit="q", pause="p")
+KEYS = dict(down="j", up="k", logs="l", filter="/", back="Escape", quit="q", pause="p",
+            stats="u")
 WIDTH, HEIGHT = 160, 50
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -271,7 +274,7 @@ class Session:
         self.t.close()
 
 
-def names(p, n):
+def names(p, n, p_running):
     """The dashboard rows' names and targets."""
     return {
         "rss": ("RSS after %d s with %d containers listed and a full 10,000-line log pane" % (
@@ -291,13 +294,20 @@ def names(p, n):
         "many_keys": ("%d endpoints: key press to repaint" % p["many_eps"], "p99 ≤ 50 ms"),
         "many_status": ("%d endpoints: a stand-in's status change to the screen" % p["many_eps"],
                         "≤ 2 s"),
+        "stats_rss": ("stats on, %d containers (%d running): RSS once the stats history"
+                      " holds %s" % (n, p_running, fmt_span(p["stats_fill"])), "≤ 24 MiB (issue 12)"),
+        "stats_cpu": ("stats on, %d containers: CPU while idle" % n,
+                      "≤ 1.5% of one core (issue 12)"),
+        "stats_view": ("stats on: the stats view of one container open, redrawn at %s, against"
+                       " the list alone" % fmt_hz(STATS_REFRESH), "≤ 0.5% more CPU (issue 12)"),
         "merged": ("merged logs of %d containers logging %d lines/s each: keys p99, RSS" % (
             MERGED_N, MERGED_RATE), "keys p99 ≤ 50 ms, memory bounded (issue 12)"),
     }
 
 
-def not_measured(p, n, why):
-    return [(name, tgt, "-", "**not measured**: " + why) for name, tgt in names(p, n).values()]
+def not_measured(p, w, why):
+    return [(name, tgt, "-", "**not measured**: " + why)
+            for name, tgt in names(p, w.p["n_total"], w.p["n_running"]).values()]
 
 
 def run(p, args, env, w, log):
@@ -311,21 +321,21 @@ def run(p, args, env, w, log):
                 " Python curses list, no engine): %s. This is what tmux and the probe add on"
                 " their own." % ref, ""]
     if not args.berth_ok:
-        res["summary"] = not_measured(p, w.p["n_total"], args.berth_why)
+        res["summary"] = not_measured(p, w, args.berth_why)
         sec += ["Not measured: %s." % args.berth_why, ""]
         return res
     try:
         rows = measure_all(p, args, env, w, log, sec)
     except DashboardMissing as e:
         log("dashboard: not measured: %s" % e)
-        res["summary"] = not_measured(p, w.p["n_total"], str(e))
+        res["summary"] = not_measured(p, w, str(e))
         sec += ["Not measured: %s." % e, ""]
         return res
     except Exception as e:  # noqa: BLE001 (the CLI rows are still worth writing)
         import traceback
         traceback.print_exc()
         why = "the benchmark harness failed here: %s: %s" % (type(e).__name__, e)
-        res["summary"] = not_measured(p, w.p["n_total"], why)
+        res["summary"] = not_measured(p, w, why)
         res["harness_error"] = True
         sec += ["Not measured: %s." % why, ""]
         return res
@@ -368,7 +378,7 @@ def open_dashboard(tag, argv, env, w, p, log, expect):
 
 def measure_all(p, args, env, w, log, sec):
     rows = []
-    nm = names(p, p_total(w))
+    nm = names(p, p_total(w), w.p["n_running"])
     parts = getattr(args, "dash_parts", None) or PARTS
     if "main" in parts:
         rows += main_rows(p, args, env, w, log, sec, nm)
@@ -380,10 +390,12 @@ def measure_all(p, args, env, w, log, sec):
         rows += many_endpoints(args, env, w, p, log, sec, nm)
     if "merged" in parts:
         rows.append(merged_logs(args, env, w, p, log, sec, nm["merged"]))
+    if "stats" in parts:
+        rows += stats_rows(args, env, w, p, log, sec, nm)
     return rows
 
 
-PARTS = ("main", "flood", "stall", "many", "merged")
+PARTS = ("main", "flood", "stall", "many", "merged", "stats")
 
 
 def main_rows(p, args, env, w, log, sec, nm):
@@ -663,6 +675,96 @@ def merged_logs(args, env, w, p, log, sec, nm):
     return nm + (fig, "**meets**" if not why else "**misses** (%s)" % ", ".join(why))
 
 
+STATS_REFRESH = 1.0  # s: the stats view draws at every refresh, so at 1 Hz
+HISTORY_SECONDS = 600  # what a stats history keeps (ui/stats-history.h)
+
+
+def fmt_span(seconds):
+    return "%d min" % (seconds // 60) if seconds >= 60 and seconds % 60 == 0 else "%d s" % seconds
+
+
+def fmt_hz(refresh):
+    return "%g Hz" % (1 / refresh)
+
+
+def cpu_percent_over(pid, seconds):
+    c0, t0 = cpu_seconds(pid), time.monotonic()
+    time.sleep(seconds)
+    return (cpu_seconds(pid) - c0) / (time.monotonic() - t0) * 100
+
+
+def stats_rows(args, env, w, p, log, sec, nm):
+    """Issue 12: the dashboard with stats on over the 1000 containers, filtered to them
+    (sorted by name, the rows on screen are running ones: the dashboard samples the
+    running rows on screen). Its refresh is STATS_REFRESH, from a berth.conf of the run's
+    own. The stats history keeps ten minutes at any refresh (one point per refresh), so it
+    takes ten minutes to fill whatever the refresh. RSS once it has been filling for
+    stats_fill s; then CPU over alternating spans, the list alone and the stats view of
+    the first row (a running container) open, stats_rounds of each."""
+    keys = ("stats_rss", "stats_cpu", "stats_view")
+    conf = os.path.join(w.tmp, "berth-stats.conf")
+    with open(conf, "w") as f:
+        f.write("[general]\nrefresh = %g\n" % STATS_REFRESH)
+    # the title first: containers of others may fill the first screen before the filter
+    s, _ = open_dashboard("stats", [args.berth], dict(env, BERTH_CONFIG=conf), w, p, log,
+                          " containers, ")
+    try:
+        s.filter_to(w.pfx)
+
+        def running_rows(lines):
+            return sum(1 for l in lines if l.split()[:1] and l.split()[0].startswith(w.pfx)
+                       and re.search(r"(?i)\brunning\b|\bup\b", l))
+        if s.t.wait_screen(lambda l: running_rows(l) > 0, 20) is None:
+            return [nm[k] + ("-", "**not measured**: no running row of ours on screen"
+                             " (screen: %s)" % s.screen_text()) for k in keys]
+        filling = time.monotonic()
+        time.sleep(p["stats_fill"])
+        sampled = running_rows(s.t.screen())
+        rss, hwm = mem_kib(s.pid)
+        parts = mem_breakdown(s.pid)
+        alone, viewed = [], []
+        view_ok = True
+        for _ in range(p["stats_rounds"]):
+            alone.append(cpu_percent_over(s.pid, p["stats_span"]))
+            s.t.keys(KEYS["stats"])
+            view_ok &= s.t.wait_screen(s.shows("stats %s" % w.pfx), 10) is not None
+            viewed.append(cpu_percent_over(s.pid, p["stats_span"]))
+            view_ok &= any("scale 0 to" in l for l in s.t.screen())
+            s.t.keys(KEYS["back"])
+            s.t.wait_screen(lambda l: running_rows(l) > 0, 10)
+    finally:
+        s.close()
+    idle = statistics.mean(alone)
+    extra = [v - a for a, v in zip(alone, viewed)]
+    log("dashboard: stats on: RSS %d KiB (peak %d) after %.0f s of history over %d running"
+        " rows; CPU alone %s, with the stats view %s" % (
+            rss, hwm, time.monotonic() - filling, sampled, alone, viewed))
+    sec += ["Stats on (issue 12): the dashboard over the %d containers with its refresh set to"
+            " %g s by a berth.conf of the run's own (`[general]` `refresh = %g`), filtered to"
+            " them; sorted by name, the running ones come first, and the %d running rows on screen"
+            " are each sampled once a refresh into their stats history. The history keeps %s of points at any"
+            " refresh (%d per container at this one), so it fills in %s whatever the refresh:"
+            " the memory figure is taken after %s of sampling: %s. Then CPU over alternating"
+            " spans of %d s, the list alone and the stats view (`u`) of the first row open,"
+            " which draws at every refresh, %s: %d rounds, the list alone %s%% of one core,"
+            " with the view %s%%%s." % (
+                p_total(w), STATS_REFRESH, STATS_REFRESH, sampled, fmt_span(HISTORY_SECONDS),
+                HISTORY_SECONDS / STATS_REFRESH + 1, fmt_span(HISTORY_SECONDS), fmt_span(p["stats_fill"]),
+                fmt_breakdown(parts), p["stats_span"], fmt_hz(STATS_REFRESH),
+                p["stats_rounds"], ", ".join("%.2f" % x for x in alone),
+                ", ".join("%.2f" % x for x in viewed),
+                "" if view_ok else " (but the view did not show its graphs every time)"), ""]
+    return [nm["stats_rss"] + ("%.1f MiB (peak %.1f MiB), %d containers sampled" % (
+                rss / 1024, hwm / 1024, sampled),
+                "**meets**" if rss <= 24 * 1024 else "**misses**"),
+            nm["stats_cpu"] + ("%.2f%% of one core (mean of %d spans of %d s)" % (
+                idle, len(alone), p["stats_span"]),
+                "**meets**" if idle <= 1.5 else "**misses**"),
+            nm["stats_view"] + ("%+.2f%% of one core (paired, mean of %d rounds; %s)" % (
+                statistics.mean(extra), len(extra), ", ".join("%+.2f" % x for x in extra)),
+                "**meets**" if view_ok and statistics.mean(extra) <= 0.5 else "**misses**")]
+
+
 def follow_floor(name, seconds):
     """Bytes per second curl receives following the container's log."""
     r = subprocess.run(["curl", "-s", "--unix-socket", "/var/run/docker.sock", "--max-time",
@@ -842,7 +944,7 @@ def copy_image(src, dst, image, tmp):
 
 def main():
     """The dashboard rows alone, on their own containers (no CLI rows, no 256 MiB files):
-    python3 bench/dashboard.py --berth PATH [--smoke] [--parts main,flood,stall,many,merged]
+    python3 bench/dashboard.py --berth PATH [--smoke] [--parts main,flood,stall,many,merged,stats]
     prints the rows and the section as Markdown (or writes them to --out)."""
     import argparse
     import bench
@@ -865,7 +967,7 @@ def main():
     w = DashWorkload(p, Engine())
     env = dict(os.environ, DOCKER_HOST="unix:///var/run/docker.sock")
     try:
-        if set(args.dash_parts) & {"main", "flood"}:
+        if set(args.dash_parts) & {"main", "flood", "stats"}:
             w.setup()
         res = run(p["dash"], args, env, w, bench.log)
     finally:

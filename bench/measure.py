@@ -22,8 +22,8 @@ HAVE_TIME = os.access("/usr/bin/time", os.X_OK)
 class Cmd:
     """One command of a workload: a peer's way of doing the same thing.
 
-    peer is 'floor', 'docker', 'dockerpy', 'dockerpy-inproc' or 'berth'. Exactly one of
-    argv (a list), shell (a string for sh -c) or server (a DockerPyServer) is given.
+    peer is 'floor', 'docker', 'dockerpy', 'dockerpy-inproc', 'lazydocker' or 'berth'.
+    Exactly one of argv (a list), shell (a string for sh -c) or server (a DockerPyServer) is given.
     prepare() runs untimed before every run; check(stdout) runs once on the warm-up's
     output and returns None or a sentence saying what is wrong with the result."""
 

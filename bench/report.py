@@ -240,8 +240,9 @@ def render(bench, hf, cg, mem, dash, elapsed):
             " run of each command%s. For docker-py in one process it is that process's own"
             " peak (VmHWM in /proc) after the workload's runs." % (
                 "" if HAVE_TIME else " (not measured in this run: the time package is missing)"),
-            "- The %d containers are named `t-bench-PID-*`: %d running `sleep`, the others"
-            " created and not started, one exited after `seq`; they are removed at the end." % (
+            "- The %d containers are named `t-bench-PID-*` (`t-bench-TAGPID-*` with"
+            " BERTH_BENCH_TAG=TAG): %d running `sleep`, the others created and not started,"
+            " one exited after `seq`; they are removed at the end." % (
                 p["n_total"], p["n_running"]),
             "- The dashboard rows run berth in tmux and read /proc; the many-endpoints rows"
             " (issue 7) point one dashboard at the engine and at %d STAND-INS, scripted unix"

@@ -9,6 +9,7 @@
 #                          bench-only.md in the current directory
 #   --out FILE             write the report there instead
 #
+# BERTH_BENCH_TAG, if set, goes into the names of the containers the run creates.
 # The berth binary is $BERTH, else ui/berth under the current (build) directory, else
 # ui/berth in the source tree. Needs root (it reads /proc of the dashboard and starts a
 # private dockerd for the stall row), curl, tmux, python3-docker; /usr/bin/time (package
