@@ -24,15 +24,16 @@ fleet_take(pthread_mutex_t *lock, size_t *next)
 void
 fleet_threads(size_t n, void *(*fn)(void *), void *arg)
 {
-	pthread_t th[FLEET_PARALLEL];
+	pthread_t *th = xcalloc(n ? n : 1, sizeof *th);
 	size_t started = 0;
-	for (size_t i = 0; i < n && i < FLEET_PARALLEL; i++)
+	for (size_t i = 0; i < n; i++)
 		if (berth_thread_start(&th[started], 0, false, fn, arg) == 0)
 			started++;
 	if (!started)
 		fn(arg);
 	for (size_t i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
+	free(th);
 }
 
 static void *

@@ -49,7 +49,7 @@ int fleet_sink(void *ctx, enum berth_stream s, const char *buf, size_t len);
  * CLI_OK when none did, CLI_INTERRUPTED after Ctrl-C, else CLI_FAILED. */
 int fleet_report(struct fleet *f);
 void fleet_free(struct fleet *f);
-/* Run fn(arg) on n threads (at most FLEET_PARALLEL) and join them; on this
+/* Run fn(arg) on n threads (the caller bounds n) and join them; on this
  * thread when none starts. fn takes its work from arg until there is none. */
 void fleet_threads(size_t n, void *(*fn)(void *), void *arg);
 /* (*next)++ under lock: the next piece of work a thread takes. */
