@@ -45,6 +45,8 @@ dash_message(struct dash *d, bool error, const char *fmt, ...)
 	free(s);
 	free(raw);
 	d->msg_error = error;
+	d->msg_at = dash_now();
+	d->msg_notice = false;
 	dash_changed(d);
 }
 

@@ -9,6 +9,8 @@
  * the first rebuild of an endpoint only records, so nothing already in trouble
  * at start-up is announced. A container the dashboard itself stopped, killed,
  * restarted or deleted is not announced as dead: its action says what happened.
+ * A notice does not overwrite what an action said less than NOTICE_HOLD_S ago:
+ * it waits (the newest, counting the others) until that has been readable.
  * UI thread only. */
 #include "config.h"
 
@@ -34,6 +36,7 @@ struct expected_end {
 };
 
 #define EXPECTED_END_S 120.0	/* long enough for a stop's grace period under load */
+#define NOTICE_HOLD_S 3.0	/* an action's result stays readable that long */
 
 struct dash_notice {
 	struct seen *v;			/* sorted by key */
@@ -41,6 +44,8 @@ struct dash_notice {
 	bool *listed;			/* per endpoint: recorded at least once */
 	struct expected_end *ends;
 	size_t nends;
+	char waiting[400];		/* the newest notice held back, "" when none */
+	int nwaiting;			/* how many notices it stands for */
 };
 
 static struct dash_notice *
@@ -165,12 +170,41 @@ notice_rows(struct dash *d)
 	d->notice->n = n;
 	if (!count)
 		return;
-	if (count > 1)
-		dash_message(d, true, "%s (and %d more)", last, count - 1);
-	else
-		dash_message(d, true, "%s", last);
+	snprintf(d->notice->waiting, sizeof d->notice->waiting, "%s", last);
+	d->notice->nwaiting += count;
 	if (d->cfg && d->cfg->bell && !d->headless)
 		beep();
+	notice_tick(d, dash_now());
+}
+
+/* Whether the message line still holds an action's result to be read. */
+static bool
+holding(const struct dash *d, double now)
+{
+	return d->msg[0] && !d->msg_notice && now < d->msg_at + NOTICE_HOLD_S;
+}
+
+void
+notice_tick(struct dash *d, double now)
+{
+	struct dash_notice *nt = d->notice;
+	if (!nt || !nt->nwaiting || holding(d, now))
+		return;
+	if (nt->nwaiting > 1)
+		dash_message(d, true, "%s (and %d more)", nt->waiting, nt->nwaiting - 1);
+	else
+		dash_message(d, true, "%s", nt->waiting);
+	d->msg_notice = true;
+	nt->waiting[0] = '\0';
+	nt->nwaiting = 0;
+}
+
+double
+notice_next_deadline(const struct dash *d, double now)
+{
+	if (!d->notice || !d->notice->nwaiting)
+		return HUGE_VAL;
+	return holding(d, now) ? d->msg_at + NOTICE_HOLD_S : now;
 }
 
 void

@@ -38,6 +38,8 @@ struct dash {
 	struct feed feed;		/* lists, events, stats, the log follower */
 	char msg[700];
 	bool msg_error;
+	double msg_at;			/* dash_now() when msg was set */
+	bool msg_notice;		/* msg is a notice, not what the person's action said */
 	struct copy_job *copy;		/* a copy in progress, for the progress line */
 	int nactions;			/* actions and exec commands in flight (spinner) */
 	bool mouse;
@@ -99,6 +101,10 @@ void lease_extend_ask(struct dash *d);
 /* dash-notice.c: a running container that died, a health check that turned
  * unhealthy, said in the message line (and the bell with bell = yes). */
 void notice_rows(struct dash *d);	/* after the lists changed */
+/* A notice waits NOTICE_HOLD_S after the message line last said what an action
+ * did, so that the action's result can be read: shown here once that is over. */
+void notice_tick(struct dash *d, double now);
+double notice_next_deadline(const struct dash *d, double now);	/* HUGE_VAL: none */
 /* The dashboard stops, kills, restarts or deletes it: its end is no news. */
 void notice_expect_end(struct dash *d, const char *endpoint, const char *id);
 void notice_free(struct dash *d);

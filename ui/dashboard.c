@@ -188,6 +188,9 @@ poll_timeout(struct dash *d, struct dash_script *sc, double now)
 	double watches = stall_watch_next_deadline(d, now);
 	if (watches < next)
 		next = watches;
+	double notices = notice_next_deadline(d, now);
+	if (notices < next)
+		next = notices;
 	if (d->dirty && d->last_frame + FRAME_S < next)
 		next = d->last_frame + FRAME_S;
 	if (dash_busy(d) && now + 0.1 < next)
@@ -236,6 +239,7 @@ run_loop(struct dash *d, struct dash_script *sc)
 		feed_tick(&d->feed, now);
 		dash_leases_tick(d, now);
 		stall_watch_tick(d, now);
+		notice_tick(d, now);
 		frame_tick(d, now);
 		if (dash_busy(d)) {
 			unsigned spin = (unsigned)(now * 10);

@@ -4,6 +4,7 @@
  * deleted it; nothing is said on an endpoint's first listing. */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "dash.h"
@@ -46,6 +47,21 @@ main(void)
 	rebuild(&d, BERTH_ST_RUNNING, 0);
 	is_str(rebuild(&d, BERTH_ST_EXITED, 2), "web on local died (exit 2)",
 	       "an expected end goes with the notices' state");
+	notice_free(&d);
+
+	/* What an action just said is not overwritten: the notice waits its turn. */
+	rebuild(&d, BERTH_ST_RUNNING, 0);
+	rebuild(&d, BERTH_ST_RUNNING, 0);
+	dash_message(&d, false, "started db");
+	web.status = BERTH_ST_EXITED;
+	web.exit_code = 3;
+	notice_rows(&d);
+	is_str(d.msg, "started db", "a notice does not overwrite an action's fresh result");
+	ok(notice_next_deadline(&d, dash_now()) <= d.msg_at + 3.0 + 1e-9, "... it is due when the hold ends");
+	d.msg_at -= 10;
+	notice_tick(&d, dash_now());
+	is_str(d.msg, "web on local died (exit 3)", "... and shows once the result has been readable");
+	ok(notice_next_deadline(&d, dash_now()) == HUGE_VAL, "... then nothing is waiting");
 	notice_free(&d);
 	return tap_done();
 }
