@@ -86,6 +86,9 @@ exec_create(struct backend *b, const char *ref, char *const argv[], const struct
 
 /* How long the engine may take to say a command whose output ended has exited. */
 #define EXIT_WAIT_S 10
+/* After the command ended, how long a session's connection may stay silent
+ * before berth stops reading it (some engines keep it open). */
+#define DRAIN_QUIET_MS 2000
 
 /* The exec's exit code once it has stopped running; -1 when it still runs
  * after wait_s (looked at every 50 ms, at least once): the output ended early
@@ -330,6 +333,27 @@ pump_idle(struct pump *p, struct berth_error *err)
 	return 0;
 }
 
+/* The command has ended, but the engine records the exit before it has copied
+ * the last output: read on until it closes the connection, or sends nothing for
+ * DRAIN_QUIET_MS. 0, or -1 with err set. */
+static int
+pump_drain(struct pump *p, struct berth_error *err)
+{
+	struct pollfd fd = { .fd = p->sock, .events = POLLIN };
+	for (;;) {
+		if (berth_cancel_is_set(p->s->cancel))
+			return berth_fail(err, BERTH_ECANCELLED, "cancelled");
+		int n = poll(&fd, 1, DRAIN_QUIET_MS);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return 0;
+		int rc = pump_output(p, err);
+		if (rc)
+			return rc < 0 ? -1 : 0;
+	}
+}
+
 /* Pump the session until the command ends: 0, or -1 with err set. */
 static int
 pump_run(struct pump *p, struct berth_error *err)
@@ -348,6 +372,8 @@ pump_run(struct pump *p, struct berth_error *err)
 			return berth_fail(err, BERTH_EIO, "waiting for the session failed: %s",
 					  strerror(errno));
 		int rc = n == 0 ? pump_idle(p, err) : 0;
+		if (rc > 0)
+			return pump_drain(p, err);
 		if (rc == 0 && fds[0].revents)
 			rc = pump_output(p, err);
 		if (rc)

@@ -32,6 +32,10 @@ MODE:
                and from then on no request at all is answered (the
                ping neither), as by an engine stopped with SIGSTOP, until a
                GET /thaw (unversioned) on that socket
+  late         the whole reply, 1.5 s late; an exec as a hijacked session
+               (101, 1.5 s of silence, a line on stdout and one on stderr,
+               the end) whose command the exec's inspect says has ended
+               already, as a real engine may between the exit and the copy
 
 DIR/stall-logs.port names a TCP port on 127.0.0.1 that behaves as
 stall-logs.sock (for TCP keepalive).
@@ -47,7 +51,7 @@ import threading
 import time
 
 MODES = ["truncated", "longlength", "badchunk", "malformed", "huge", "slowloris", "endless",
-         "stall", "frozen"]
+         "stall", "frozen", "late"]
 KINDS = ["list", "inspect", "logs", "exec", "events", "archive", "put", "export", "stats", "all"]
 FROZEN = set()        # (mode, kind) of the listeners that answer nothing any more
 VICTIM_ID = "a1" * 32
@@ -235,6 +239,14 @@ def misbehave(conn, mode, kind, method):
                      frame(1, b"line 0\n"))
         while True:
             time.sleep(3600)
+    elif mode == "late" and kind == "exec":
+        conn.sendall(b"HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
+                     b"Content-Type: application/vnd.docker.raw-stream\r\n\r\n")
+        time.sleep(1.5)
+        conn.sendall(frame(1, b"late line\n") + frame(2, b"late err\n"))
+    elif mode == "late":
+        time.sleep(1.5)
+        send_good(conn, 200, ctype, body, method)
     elif mode in ("stall", "frozen"):
         first = frame(1, b"line 0\n") if kind in ("logs", "exec") else body[:len(body) // 2]
         conn.sendall(head(200, ctype, ["Transfer-Encoding: chunked"]) +

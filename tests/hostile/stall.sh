@@ -84,6 +84,10 @@ for o in -t -i; do
 	stalled "exec $o, the engine frozen" $((3 * STALL * 1000 + 2500))
 	curl -sf -m 5 --unix-socket "$W/sock/frozen-exec.sock" http://engine/thaw >/dev/null
 done
+# An engine that says the command has ended before it has sent its last output.
+run "$BERTH" -H "$(H late-exec)" exec -i victim sh </dev/null
+is "$RC:$(cat "$OUT"):$(cat "$ERR")" "0:late line:late err" \
+	"exec -i: output that comes after the engine said the command ended is all passed on" || tap_show_last
 
 # Events: a frozen engine is given up on once its ping, too, has waited the
 # stall timeout; a quiet one (it answers the ping) is waited for (below).

@@ -339,6 +339,13 @@ printf 'hello\n' >"$W/in.txt"
 RUN_DEADLINE=30 run sh -c "B exec -i '${P}web' sh -c 'cat; sleep 1; echo after; echo err >&2; exit 4' <'$W/in.txt'"
 is "$RC:$(out):$(err)" "4:hello
 after:err" "exec -i: the input reaches the command, its end closes stdin only, stdout and stderr apart"
+# Output written as the command ends, after a second of silence: the engine
+# records the exit before it has passed on the last bytes, which must still come.
+RUN_DEADLINE=30 run sh -c "B exec -i '${P}web' sh -c 'cat >/dev/null; sleep 1; seq 1 3000; echo err >&2; exit 4' <'$W/in.txt'"
+is "$RC:$(wc -l <"$OUT"):$(tail -n 1 "$OUT"):$(err)" "4:3000:3000:err" \
+	"exec -i: output the command writes as it ends, after a silence, all arrives"
+RUN_DEADLINE=30 run B exec -t "${P}web" sh -c 'sleep 1; seq 1 3000; exit 4'
+is "$RC:$(tr -d '\r' <"$OUT" | wc -l)" "4:3000" "exec -t: output the command writes as it ends, after a silence, all arrives"
 run sh -c "B exec -it '${P}web' sh <'$W/in.txt'"
 [ "$RC" = 1 ] && one_error_line && grep -q 'not a terminal' "$ERR"
 ok $? "exec -it with input from a file: refused in one line, as docker exec does" || tap_show_last
