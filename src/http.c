@@ -108,11 +108,17 @@ handles_release(struct http_handles *h, bool temporary)
 		h->busy = false;
 }
 
-/* State shared with libcurl's callbacks during one transfer. */
-struct xfer {
+/* One transfer: libcurl's handle and what its callbacks share, from the
+ * set-up to the reading of its result (http_xfer_setup, http_xfer_finish). */
+struct http_xfer {
+	CURL *easy;
+	const struct http_target *t;
 	struct http_request *rq;
 	struct http_response *resp;
 	struct berth_error *err;
+	char *url;
+	struct curl_slist *hdrs;
+	char errbuf[CURL_ERROR_SIZE];
 	bool headers_done;	/* on_headers has run */
 	bool aborted_by_headers;
 	bool too_large;
@@ -128,9 +134,8 @@ struct xfer {
 	int socket_errno;	/* why libcurl could not open a socket, or 0 */
 };
 
-/* Hand the bytes read so far to the sink; true when it asked to stop. */
-static bool
-flush_pending(struct xfer *x)
+bool
+http_xfer_flush(struct http_xfer *x)
 {
 	if (!x->pending.len || x->resp->sink_stopped)
 		return x->resp->sink_stopped;
@@ -168,7 +173,7 @@ response_add_header(struct http_response *resp, const char *line, size_t len)
 static size_t
 on_header_line(char *line, size_t size, size_t n, void *p)
 {
-	struct xfer *x = p;
+	struct http_xfer *x = p;
 	size_t len = size * n;
 	x->moved++;
 	if (len >= 5 && memcmp(line, "HTTP/", 5) == 0) {
@@ -195,7 +200,7 @@ on_header_line(char *line, size_t size, size_t n, void *p)
 static size_t
 on_body(char *data, size_t size, size_t n, void *p)
 {
-	struct xfer *x = p;
+	struct http_xfer *x = p;
 	size_t len = size * n;
 	struct http_response *resp = x->resp;
 	x->moved++;
@@ -204,7 +209,7 @@ on_body(char *data, size_t size, size_t n, void *p)
 		 * line from Docker); the sink gets small ones joined, once per round,
 		 * and large ones (archives) as they are, without a copy. */
 		if (len >= DIRECT_MIN) {
-			if (flush_pending(x))
+			if (http_xfer_flush(x))
 				return 0;
 			if (x->rq->sink(x->rq->sink_ctx, BERTH_STDOUT, data, len)) {
 				resp->sink_stopped = true;
@@ -213,7 +218,7 @@ on_body(char *data, size_t size, size_t n, void *p)
 			return len;
 		}
 		buf_append(&x->pending, data, len);
-		if (x->pending.len >= PENDING_MAX && flush_pending(x))
+		if (x->pending.len >= PENDING_MAX && http_xfer_flush(x))
 			return 0;
 		return len;
 	}
@@ -240,7 +245,7 @@ on_body(char *data, size_t size, size_t n, void *p)
 static size_t
 on_upload(char *buf, size_t size, size_t n, void *p)
 {
-	struct xfer *x = p;
+	struct http_xfer *x = p;
 	struct tar_reader *rd = x->rq->upload;
 	ssize_t got = rd->read(rd, buf, size * n);
 	if (got < 0) {
@@ -254,7 +259,7 @@ on_upload(char *buf, size_t size, size_t n, void *p)
 static int
 on_progress(void *p, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 {
-	struct xfer *x = p;
+	struct http_xfer *x = p;
 	if (berth_cancel_is_set(x->rq->cancel)) {
 		x->cancelled = true;
 		return 1;
@@ -483,7 +488,7 @@ setup_method(CURL *easy, struct http_request *rq)
 /* Whether the stream has been silent past its stall timeout, and on_stall
  * does not vouch for the silence. Time spent in a slow sink does not count. */
 static bool
-stall_expired(struct xfer *x)
+stall_expired(struct http_xfer *x)
 {
 	const struct http_request *rq = x->rq;
 	if (rq->stall_s <= 0)
@@ -506,7 +511,7 @@ stall_expired(struct xfer *x)
 /* Drive the transfer in short poll slices, watching the cancel flag and the
  * stall timeout. */
 static CURLcode
-run_transfer(struct http_handles *h, struct xfer *x)
+run_transfer(struct http_handles *h, struct http_xfer *x)
 {
 	CURLMcode mc = curl_multi_add_handle(h->multi, h->easy);
 	if (mc != CURLM_OK)
@@ -520,7 +525,7 @@ run_transfer(struct http_handles *h, struct xfer *x)
 			break;
 		}
 		size_t round = x->pending.len;
-		if (flush_pending(x)) {
+		if (http_xfer_flush(x)) {
 			rc = CURLE_WRITE_ERROR;
 			break;
 		}
@@ -556,6 +561,118 @@ run_transfer(struct http_handles *h, struct xfer *x)
 	return rc;
 }
 
+static void
+setup_callbacks(CURL *easy, struct http_xfer *x)
+{
+	if (x->rq->upload) {
+		curl_easy_setopt(easy, CURLOPT_READFUNCTION, on_upload);
+		curl_easy_setopt(easy, CURLOPT_READDATA, x);
+		curl_easy_setopt(easy, CURLOPT_UPLOAD_BUFFERSIZE, STREAM_BUFFER);
+	}
+	if (x->rq->sink)	/* fewer, larger reads of a long stream (logs, archives) */
+		curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, STREAM_BUFFER);
+	if (x->rq->timeout_s > 0)
+		curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)(x->rq->timeout_s * 1000));
+	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header_line);
+	curl_easy_setopt(easy, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(easy, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(easy, CURLOPT_XFERINFODATA, x);
+}
+
+struct http_xfer *
+http_xfer_setup(CURL *easy, const struct http_target *t, struct http_request *rq,
+		struct http_response *resp, struct berth_error *err)
+{
+	memset(resp, 0, sizeof *resp);
+	curl_easy_reset(easy);
+	struct http_xfer *x = xcalloc(1, sizeof *x);
+	*x = (struct http_xfer){ .easy = easy, .t = t, .rq = rq, .resp = resp, .err = err,
+				 .last_moved = now_monotonic(),
+				 .max_body = rq->max_body ? rq->max_body : DEFAULT_MAX_BODY };
+	x->url = xasprintf("%s%s", t->base_url, rq->path ? rq->path : "/");
+	x->hdrs = request_headers(rq);
+	setup_target(easy, t, x->errbuf, &x->socket_errno);
+	curl_easy_setopt(easy, CURLOPT_URL, x->url);
+	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, x->hdrs);
+	setup_method(easy, rq);
+	setup_callbacks(easy, x);
+	return x;
+}
+
+unsigned long
+http_xfer_moved(const struct http_xfer *x)
+{
+	return x->moved;
+}
+
+bool
+http_xfer_answered(const struct http_xfer *x)
+{
+	return x->headers_done;
+}
+
+void
+http_xfer_stop(struct http_xfer *x, bool stalled)
+{
+	if (stalled)
+		x->stalled = true;
+	else
+		x->cancelled = true;
+}
+
+/* The outcome of a transfer that ended with rc, in http_perform's terms. */
+static int
+xfer_outcome(struct http_xfer *x, CURLcode rc)
+{
+	const struct http_target *t = x->t;
+	struct http_request *rq = x->rq;
+	struct berth_error *err = x->err;
+	if (x->cancelled)
+		return berth_fail(err, BERTH_ECANCELLED, "cancelled");
+	if (x->stalled)
+		return berth_fail(err, BERTH_ETIMEOUT, "%s sent nothing for %g s, so berth gave up "
+				  "(BERTH_STALL_TIMEOUT or stall_timeout sets how long to wait)",
+				  what_of(t), rq->stall_s);
+	if (x->too_large)
+		return berth_fail(err, BERTH_EPROTOCOL, "%s sent a reply too large (over %zu MiB)",
+				  what_of(t), x->max_body >> 20);
+	if (x->upload_failed) {
+		if (err && rq->upload->err && rq->upload->err != err)
+			*err = *rq->upload->err;
+		return -1;
+	}
+	if (x->aborted_by_headers || (rc == CURLE_WRITE_ERROR && x->resp->sink_stopped))
+		return 0;
+	if (rc != CURLE_OK)
+		return transfer_error(t, rq, x->easy, rc, x->errbuf, x->socket_errno, x->err);
+	return 0;
+}
+
+int
+http_xfer_finish(struct http_xfer *x, CURLcode rc)
+{
+	struct http_response *resp = x->resp;
+	buf_free(&x->pending);
+	int ret = xfer_outcome(x, rc);
+	if (ret == 0 && !resp->body)
+		resp->body = xstrdup("");
+	if (ret < 0) {
+		if (x->err)
+			x->err->http_status = (int)resp->status;
+		http_response_done(resp);	/* nothing to hand back after a failure */
+	}
+	/* The handle keeps pointers to x; clear them before reuse. */
+	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(x->easy, CURLOPT_ERRORBUFFER, NULL);
+	curl_slist_free_all(x->hdrs);
+	free(x->url);
+	free(x);
+	return ret;
+}
+
 int
 http_perform(const struct http_target *t, struct http_request *rq, struct http_response *resp,
 	     struct berth_error *err)
@@ -569,71 +686,8 @@ http_perform(const struct http_target *t, struct http_request *rq, struct http_r
 		return fail_nofiles(t, err);
 	if (!h)
 		return berth_fail(err, BERTH_EIO, "cannot set up an HTTP transfer (libcurl failed)");
-	CURL *easy = h->easy;
-	curl_easy_reset(easy);
-
-	char errbuf[CURL_ERROR_SIZE] = "";
-	struct xfer x = { .rq = rq, .resp = resp, .err = err, .last_moved = now_monotonic(),
-			  .max_body = rq->max_body ? rq->max_body : DEFAULT_MAX_BODY };
-	char *url = xasprintf("%s%s", t->base_url, rq->path ? rq->path : "/");
-	struct curl_slist *hdrs = request_headers(rq);
-
-	setup_target(easy, t, errbuf, &x.socket_errno);
-	curl_easy_setopt(easy, CURLOPT_URL, url);
-	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, hdrs);
-	setup_method(easy, rq);
-	if (rq->upload) {
-		curl_easy_setopt(easy, CURLOPT_READFUNCTION, on_upload);
-		curl_easy_setopt(easy, CURLOPT_READDATA, &x);
-		curl_easy_setopt(easy, CURLOPT_UPLOAD_BUFFERSIZE, STREAM_BUFFER);
-	}
-	if (rq->sink)	/* fewer, larger reads of a long stream (logs, archives) */
-		curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, STREAM_BUFFER);
-	if (rq->timeout_s > 0)
-		curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)(rq->timeout_s * 1000));
-	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header_line);
-	curl_easy_setopt(easy, CURLOPT_HEADERDATA, &x);
-	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(easy, CURLOPT_WRITEDATA, &x);
-	curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(easy, CURLOPT_XFERINFODATA, &x);
-
-	CURLcode rc = run_transfer(h, &x);
-	buf_free(&x.pending);
-	int ret = 0;
-	if (x.cancelled) {
-		ret = berth_fail(err, BERTH_ECANCELLED, "cancelled");
-	} else if (x.stalled) {
-		ret = berth_fail(err, BERTH_ETIMEOUT, "%s sent nothing for %g s, so berth gave up "
-				 "(BERTH_STALL_TIMEOUT or stall_timeout sets how long to wait)",
-				 what_of(t), rq->stall_s);
-	} else if (x.too_large) {
-		ret = berth_fail(err, BERTH_EPROTOCOL, "%s sent a reply too large (over %zu MiB)",
-				 what_of(t), x.max_body >> 20);
-	} else if (x.upload_failed) {
-		if (err && rq->upload->err && rq->upload->err != err)
-			*err = *rq->upload->err;
-		ret = -1;
-	} else if (x.aborted_by_headers) {
-		ret = 0;
-	} else if (rc == CURLE_WRITE_ERROR && resp->sink_stopped) {
-		ret = 0;
-	} else if (rc != CURLE_OK) {
-		ret = transfer_error(t, rq, easy, rc, errbuf, x.socket_errno, err);
-	}
-	if (ret == 0 && !resp->body)
-		resp->body = xstrdup("");
-	if (ret < 0) {
-		if (err)
-			err->http_status = (int)resp->status;
-		http_response_done(resp);	/* nothing to hand back after a failure */
-	}
-	/* The handle keeps pointers to our stack; clear them before reuse. */
-	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);
-	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, NULL);
-	curl_slist_free_all(hdrs);
-	free(url);
+	struct http_xfer *x = http_xfer_setup(h->easy, t, rq, resp, err);
+	int ret = http_xfer_finish(x, run_transfer(h, x));
 	handles_release(h, temporary);
 	return ret;
 }

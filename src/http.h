@@ -9,6 +9,8 @@
 #ifndef BERTH_HTTP_H
 #define BERTH_HTTP_H
 
+#include <curl/curl.h>
+
 #include "backend.h"
 
 struct http_response;
@@ -65,6 +67,25 @@ struct http_response {
 int http_perform(const struct http_target *t, struct http_request *rq, struct http_response *resp,
 		 struct berth_error *err);
 void http_response_done(struct http_response *resp);
+/* One transfer on a libcurl handle, set up and read the one way http_perform
+ * does, for whoever drives the handle (the stream loop, streams.c). setup
+ * resets easy and sets it up for rq to t (both must outlive the transfer);
+ * finish reads its outcome as http_perform returns it (rc: libcurl's result),
+ * clears easy's pointers to the transfer and frees x. */
+struct http_xfer;
+struct http_xfer *http_xfer_setup(CURL *easy, const struct http_target *t, struct http_request *rq,
+				  struct http_response *resp, struct berth_error *err);
+int http_xfer_finish(struct http_xfer *x, CURLcode rc);
+/* Pieces received or sent so far: a count that changes while the transfer moves. */
+unsigned long http_xfer_moved(const struct http_xfer *x);
+/* The reply's status and headers have come. */
+bool http_xfer_answered(const struct http_xfer *x);
+/* Hand the body bytes gathered to the sink; true when it asked to stop. */
+bool http_xfer_flush(struct http_xfer *x);
+/* Why the driver stopped the transfer, for finish's sentence: silent past
+ * rq->stall_s (stalled), or cancelled. */
+void http_xfer_stop(struct http_xfer *x, bool stalled);
+
 /* Free the headers only (a new status line starts another header block). */
 void http_response_clear_headers(struct http_response *resp);
 /* Case-insensitive header lookup; NULL when absent. */

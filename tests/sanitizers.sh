@@ -39,7 +39,7 @@ WORK=${SANITIZER_WORK:-$TOP/tests/work/sanitizers}
 JOBS=${JOBS:-2}	# make -j for the builds
 CHECK_JOBS=${CHECK_JOBS:-$JOBS}	# and for the tests
 KINDS=${*:-asan tsan}
-TSAN_TESTS="unit/test_pool unit/test_http screen/tmux-basic.sh screen/tmux-escape.sh
+TSAN_TESTS="unit/test_pool unit/test_http unit/test_streams screen/tmux-basic.sh screen/tmux-escape.sh
 	screen/tmux-flood.sh screen/tmux-stall.sh screen/tmux-logs.sh screen/headless.sh"
 ASAN_SCRIPTS="hostile/hostile.sh hostile/roundtrip-docker.sh hostile/wire.sh
 	hostile-container/containers.sh cli/endpoints.sh cli/verbs.sh cli/read-only.sh

@@ -1,0 +1,374 @@
+/* streams.c: the stream loop (streams.h). One thread drives one libcurl multi
+ * handle with curl_multi_poll; other threads hand it streams to open and to
+ * close through two lists under a lock and wake it with curl_multi_wakeup.
+ * Each stream is an easy handle set up by http.c's http_xfer_setup, the set-up
+ * http_perform uses, and ended through http_xfer_finish, so its failure reads
+ * as the same call's would.
+ *
+ * Each turn: take what other threads handed over, start queued streams while
+ * fewer than STREAM_CONNECTS_MAX wait for their reply's headers, let libcurl
+ * move the bytes, end the finished streams, then sweep the running ones
+ * (hand the bytes gathered to the sinks, note who moved, end the stalled) and
+ * sleep until the earliest stall deadline of them all, or until libcurl or a
+ * wakeup needs the thread sooner.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "streams.h"
+#include "thread.h"
+#include "util.h"
+
+#define IDLE_CONNECTIONS 16	/* connections kept for reuse after their stream ended */
+#define NO_DEADLINE_MS (3600 * 1000)
+#define LOOP_STACK_SIZE (512u << 10)
+
+struct stream_list {
+	struct stream *head, *tail;
+};
+
+struct stream {
+	struct stream_loop *loop;
+	struct stream *prev, *next;	/* in the loop's opened (under the lock), queued or running list */
+	struct stream_list *in;		/* which of them, or NULL */
+	struct stream *closed_next;	/* in the loop's closed list, under the lock */
+	struct http_target target;
+	struct http_request rq;
+	char *path;
+	char **headers;
+	stream_end_fn end;
+	void *ctx;
+	CURL *easy;
+	struct http_xfer *x;		/* while running */
+	struct http_response resp;
+	struct berth_error err;
+	unsigned long moved_seen;	/* http_xfer_moved as of last_moved */
+	double last_moved;
+	bool connecting;		/* running, its reply's headers not come yet */
+	bool ended;			/* end has been called (written under the lock) */
+};
+
+struct stream_loop {
+	pthread_t thread;
+	CURLM *multi;
+	pthread_mutex_t lock;		/* guards opened, closed, stopping and streams' ended */
+	struct stream_list opened;	/* handed over by stream_open, oldest first */
+	struct stream *closed;		/* handed over by stream_close */
+	bool stopping;
+	/* The loop's thread only. */
+	struct stream_list queued, running;
+	int nconnecting;
+	double now;			/* now_monotonic() as of this turn */
+};
+
+static void
+list_push(struct stream_list *q, struct stream *s)
+{
+	s->prev = q->tail;
+	s->next = NULL;
+	if (q->tail)
+		q->tail->next = s;
+	else
+		q->head = s;
+	q->tail = s;
+	s->in = q;
+}
+
+static void
+list_remove(struct stream *s)
+{
+	struct stream_list *q = s->in;
+	if (!q)
+		return;
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		q->head = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	else
+		q->tail = s->prev;
+	s->prev = s->next = NULL;
+	s->in = NULL;
+}
+
+static void
+stream_free(struct stream *s)
+{
+	free(s->path);
+	for (size_t i = 0; s->headers && s->headers[i]; i++)
+		free(s->headers[i]);
+	free(s->headers);
+	free(s);
+}
+
+/* Stop s's transfer (started or not) and call its end: the last the loop
+ * does with s. */
+static void
+stream_finish(struct stream_loop *l, struct stream *s, enum stream_end why, CURLcode rc)
+{
+	list_remove(s);
+	if (s->x) {
+		curl_multi_remove_handle(l->multi, s->easy);
+		if (s->connecting)
+			l->nconnecting--;
+		if (why == STREAM_STALL || why == STREAM_CLOSED)
+			http_xfer_stop(s->x, why == STREAM_STALL);
+		if (http_xfer_finish(s->x, rc) < 0 && why == STREAM_EOF)
+			why = STREAM_ERROR;
+		s->x = NULL;
+	} else if (why == STREAM_CLOSED) {
+		berth_fail(&s->err, BERTH_ECANCELLED, "cancelled");
+	}
+	if (s->easy)
+		curl_easy_cleanup(s->easy);
+	s->easy = NULL;
+	s->end(s->ctx, why, &s->resp, &s->err);
+	http_response_done(&s->resp);
+	pthread_mutex_lock(&l->lock);
+	s->ended = true;
+	pthread_mutex_unlock(&l->lock);
+}
+
+/* Take what other threads handed over; whether the loop is to stop. */
+static bool
+take_handed(struct stream_loop *l)
+{
+	pthread_mutex_lock(&l->lock);
+	struct stream *opened = l->opened.head, *closed = l->closed;
+	l->opened.head = l->opened.tail = l->closed = NULL;
+	bool stopping = l->stopping;
+	pthread_mutex_unlock(&l->lock);
+	for (struct stream *s = opened, *next; s; s = next) {
+		next = s->next;
+		list_push(&l->queued, s);
+	}
+	for (struct stream *s = closed, *next; s; s = next) {
+		next = s->closed_next;
+		if (!s->ended)
+			stream_finish(l, s, STREAM_CLOSED, CURLE_OK);
+		stream_free(s);
+	}
+	return stopping;
+}
+
+static void
+stream_start(struct stream_loop *l, struct stream *s)
+{
+	list_remove(s);
+	s->easy = curl_easy_init();
+	if (!s->easy) {
+		berth_fail(&s->err, BERTH_EIO, "cannot set up an HTTP transfer (libcurl failed)");
+		stream_finish(l, s, STREAM_ERROR, CURLE_OK);
+		return;
+	}
+	s->x = http_xfer_setup(s->easy, &s->target, &s->rq, &s->resp, &s->err);
+	curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
+	if (curl_multi_add_handle(l->multi, s->easy) != CURLM_OK) {
+		stream_finish(l, s, STREAM_EOF, CURLE_FAILED_INIT);
+		return;
+	}
+	list_push(&l->running, s);
+	s->connecting = true;
+	l->nconnecting++;
+	s->moved_seen = http_xfer_moved(s->x);
+	s->last_moved = l->now;
+}
+
+static void
+start_queued(struct stream_loop *l)
+{
+	while (l->queued.head && l->nconnecting < STREAM_CONNECTS_MAX)
+		stream_start(l, l->queued.head);
+}
+
+/* End the streams libcurl has finished, their last bytes delivered first. */
+static void
+end_finished(struct stream_loop *l)
+{
+	int left;
+	CURLMsg *msg;
+	while ((msg = curl_multi_info_read(l->multi, &left))) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		CURLcode rc = msg->data.result;
+		struct stream *s = NULL;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
+		if (http_xfer_flush(s->x))
+			rc = CURLE_WRITE_ERROR;
+		stream_finish(l, s, STREAM_EOF, rc);
+	}
+}
+
+/* One running stream's turn: its bytes to its sink, its connect slot given
+ * back once answered, its stall judged; its stall deadline, or INFINITY
+ * (also when it ended). */
+static double
+stream_sweep(struct stream_loop *l, struct stream *s)
+{
+	if (http_xfer_flush(s->x)) {
+		stream_finish(l, s, STREAM_EOF, CURLE_WRITE_ERROR);
+		return INFINITY;
+	}
+	if (s->connecting && http_xfer_answered(s->x)) {
+		s->connecting = false;
+		l->nconnecting--;
+	}
+	unsigned long moved = http_xfer_moved(s->x);
+	if (moved != s->moved_seen) {
+		s->moved_seen = moved;
+		s->last_moved = l->now;
+	}
+	if (s->rq.stall_s <= 0)
+		return INFINITY;
+	if (l->now - s->last_moved >= s->rq.stall_s) {
+		if (!s->rq.on_stall || s->rq.on_stall(s->rq.stall_ctx) != 0) {
+			stream_finish(l, s, STREAM_STALL, CURLE_OPERATION_TIMEDOUT);
+			return INFINITY;
+		}
+		s->last_moved = l->now;
+	}
+	return s->last_moved + s->rq.stall_s;
+}
+
+/* The earliest stall deadline of the running streams, INFINITY when none. */
+static double
+sweep(struct stream_loop *l)
+{
+	double earliest = INFINITY;
+	for (struct stream *s = l->running.head, *next; s; s = next) {
+		next = s->next;
+		double d = stream_sweep(l, s);
+		if (d < earliest)
+			earliest = d;
+	}
+	return earliest;
+}
+
+static int
+wait_ms(struct stream_loop *l, double deadline)
+{
+	if (l->queued.head && l->nconnecting < STREAM_CONNECTS_MAX)
+		return 0;
+	if (deadline == INFINITY)
+		return NO_DEADLINE_MS;
+	double ms = (deadline - now_monotonic()) * 1000;
+	return ms <= 0 ? 0 : ms >= NO_DEADLINE_MS ? NO_DEADLINE_MS : (int)ms + 1;
+}
+
+static void
+end_all(struct stream_loop *l)
+{
+	while (l->queued.head)
+		stream_finish(l, l->queued.head, STREAM_CLOSED, CURLE_OK);
+	while (l->running.head)
+		stream_finish(l, l->running.head, STREAM_CLOSED, CURLE_OK);
+}
+
+static void *
+loop_main(void *arg)
+{
+	struct stream_loop *l = arg;
+	for (;;) {
+		l->now = now_monotonic();
+		if (take_handed(l))
+			break;
+		start_queued(l);
+		int running;
+		curl_multi_perform(l->multi, &running);
+		l->now = now_monotonic();
+		end_finished(l);
+		double deadline = sweep(l);
+		curl_multi_poll(l->multi, NULL, 0, wait_ms(l, deadline), NULL);
+	}
+	end_all(l);
+	return NULL;
+}
+
+struct stream_loop *
+stream_loop_new(struct berth_error *err)
+{
+	struct stream_loop *l = xcalloc(1, sizeof *l);
+	l->multi = curl_multi_init();
+	if (!l->multi) {
+		free(l);
+		berth_fail(err, BERTH_EIO, "cannot set up the stream loop (libcurl failed)");
+		return NULL;
+	}
+	curl_multi_setopt(l->multi, CURLMOPT_MAXCONNECTS, (long)IDLE_CONNECTIONS);
+	pthread_mutex_init(&l->lock, NULL);
+	int rc = berth_thread_start(&l->thread, LOOP_STACK_SIZE, false, loop_main, l);
+	if (rc) {
+		pthread_mutex_destroy(&l->lock);
+		curl_multi_cleanup(l->multi);
+		free(l);
+		berth_fail(err, BERTH_EIO, "cannot start the stream loop's thread: %s", strerror(rc));
+		return NULL;
+	}
+	return l;
+}
+
+void
+stream_loop_free(struct stream_loop *l)
+{
+	if (!l)
+		return;
+	pthread_mutex_lock(&l->lock);
+	l->stopping = true;
+	pthread_mutex_unlock(&l->lock);
+	curl_multi_wakeup(l->multi);
+	pthread_join(l->thread, NULL);
+	curl_multi_cleanup(l->multi);
+	pthread_mutex_destroy(&l->lock);
+	free(l);
+}
+
+struct stream *
+stream_open(struct stream_loop *l, const struct http_target *t, const struct http_request *rq,
+	    stream_end_fn end, void *ctx, struct berth_error *err)
+{
+	struct stream *s = xcalloc(1, sizeof *s);
+	*s = (struct stream){ .loop = l, .target = *t, .rq = *rq, .end = end, .ctx = ctx };
+	s->path = xstrdup(rq->path ? rq->path : "/");
+	s->headers = rq->headers ? strv_dup((char *const *)rq->headers) : NULL;
+	s->rq.path = s->path;
+	s->rq.headers = (const char *const *)s->headers;
+	s->rq.body = NULL;
+	s->rq.body_len = 0;
+	s->rq.upload = NULL;
+	s->rq.cancel = NULL;
+	s->rq.timeout_s = 0;
+	pthread_mutex_lock(&l->lock);
+	bool stopping = l->stopping;
+	if (!stopping)
+		list_push(&l->opened, s);
+	pthread_mutex_unlock(&l->lock);
+	if (stopping) {
+		stream_free(s);
+		berth_fail(err, BERTH_ECANCELLED, "the stream loop is stopping");
+		return NULL;
+	}
+	curl_multi_wakeup(l->multi);
+	return s;
+}
+
+void
+stream_close(struct stream *s)
+{
+	struct stream_loop *l = s->loop;
+	pthread_mutex_lock(&l->lock);
+	bool ended = s->ended;
+	if (!ended) {
+		s->closed_next = l->closed;
+		l->closed = s;
+	}
+	pthread_mutex_unlock(&l->lock);
+	if (ended)
+		stream_free(s);
+	else
+		curl_multi_wakeup(l->multi);
+}
