@@ -46,6 +46,23 @@ standins_start()
 	bail_out "the stand-ins did not start: $(tail -3 "$TAP_TMP/standin.log")"
 }
 
+now_ms() { date +%s%3N; }
+
+# wait_screen ERE [SECONDS]: wait until the test's `screen` shows ERE, at least
+# HANG_S seconds (the test's hang bound); on a timeout the screen goes to diag.
+wait_screen()
+{
+	local seconds=$(( ${2:-0} > HANG_S ? ${2:-0} : HANG_S ))
+	local deadline=$(($(now_ms) + seconds * 1000))
+	while [ "$(now_ms)" -lt "$deadline" ]; do
+		screen | grep -qE -- "$1" && return 0
+		sleep 0.01
+	done
+	diag "timed out waiting for: $1"
+	screen | sed 's/^/#   /'
+	return 1
+}
+
 # A TCP port on 127.0.0.1 that nothing listens on right now.
 free_port()
 {

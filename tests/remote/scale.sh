@@ -25,23 +25,10 @@ diag "$((${#HOSTS[@]} / 2)) endpoints: ${NSTAND} stand-ins (3 stalling), 3 refus
 TM="tmux -L berth-remote-scale-$$ -f /dev/null"
 scale_cleanup() { $TM kill-server >/dev/null 2>&1; remote_cleanup; }
 screen() { $TM capture-pane -p -t s; }
-now_ms() { date +%s%3N; }
 # HANG_S: the least a wait lasts before it counts as a hang. KEY_HANG_MS: a
 # key whose screen has not shown after this long hangs.
 HANG_S=${BERTH_TEST_HANG_S:-20}
 KEY_HANG_MS=10000
-wait_screen()	# wait_screen ERE [SECONDS]: at least HANG_S
-{
-	local seconds=$(( ${2:-0} > HANG_S ? ${2:-0} : HANG_S ))
-	local deadline=$(($(now_ms) + seconds * 1000))
-	while [ "$(now_ms)" -lt "$deadline" ]; do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.01
-	done
-	diag "timed out waiting for: $1"
-	screen | sed 's/^/#   /'
-	return 1
-}
 printf '%q ' "$BERTH" "${HOSTS[@]}" >"$TAP_TMP/cmd"
 t0=$(now_ms)
 $TM new-session -d -s s -x 150 -y 40 "$(cat "$TAP_TMP/cmd"); sleep 600"

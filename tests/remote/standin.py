@@ -2,37 +2,89 @@
 """tests/remote/standin.py: scripted STAND-INS for Docker engines (not engines).
 
 Each stand-in listens on a unix socket and answers like Docker for /_ping,
-/version, /containers/json, /containers/{id}/json and /events, with a fixed set
+/version, /containers/json (all=1 for the stopped ones too, as Docker),
+/containers/{id}/json and /events, with a fixed set
 of made-up containers named standin-SS-CCC. They exist only so that the scale
 test can show more rows than one machine can run. Standard library only.
 
-usage: standin.py DIR COUNT CONTAINERS STALLING
+usage: standin.py DIR COUNT CONTAINERS STALLING [varied]
   DIR/sNN.sock for NN < COUNT; the last STALLING of them accept connections and
   never answer. Writing "SS CCC STATE" into DIR/control.fifo sets a container's
-  state and sends a container event on that stand-in's /events streams.
+  state and sends a container event on that stand-in's /events streams. The
+  number CCC has at least three digits, more when CONTAINERS needs them. With
+  "varied", the containers differ as a real engine's do (image, state and exit
+  code, age, port, address, id) and the list comes in a shuffled order, so that
+  sorting and filtering have work to do; without it they are all alike and
+  running, in name order.
 """
 import json, os, socket, socketserver, sys, threading, time
 from http.server import BaseHTTPRequestHandler
+from urllib.parse import parse_qs
 
 DIR, COUNT, NCTR, NSTALL = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+VARIED = sys.argv[5:] == ["varied"]
+WIDTH = max(3, len(str(NCTR - 1)))
 T0 = int(time.time()) - 3600
 lock = threading.Lock()
 state = {}          # (s, c) -> "running" / "exited"
 listeners = {}      # s -> list of queues (lists + events)
 
 
+def mix(c):
+    """A made-up container's own number, unique per c (an odd multiplier mod 2^32)."""
+    return c * 2654435761 % 2 ** 32
+
+
 def cid(s, c):
+    if VARIED:
+        return "%08x%06x" % (mix(c), s) + "cd" * 25
     return "%06x%06x" % (s + 1, c + 1) + "ab" * 26
 
 
+def name(s, c):
+    return "standin-%02d-%0*d" % (s, WIDTH, c)
+
+
+def first_state(c):
+    """(state, exit code) before any change through the FIFO."""
+    if not VARIED or mix(c) % 5 > 1:
+        return "running", 0
+    return ("exited", mix(c) // 5 % 4) if mix(c) % 5 == 0 else ("created", 0)
+
+
+def status_text(st, code):
+    return {"running": "Up 1 hour", "created": "Created"}.get(st, "Exited (%d) 1 second ago" % code)
+
+
+def varied_fields(c):
+    h = mix(c)
+    return {"Image": "standin/app-%02d:1" % (h % 40), "Created": T0 - h % (86400 * 30),
+            "Ports": [{"PrivatePort": 1024 + h % 50000, "Type": "tcp"}],
+            "NetworkSettings": {"Networks": {"bridge": {
+                "IPAddress": "10.%d.%d.%d" % (h >> 16 & 255, h >> 8 & 255, h & 255)}}}}
+
+
+def current_state(s, c):
+    """(state, exit code) now; a state set through the FIFO exits with 0."""
+    return (state[(s, c)], 0) if (s, c) in state else first_state(c)
+
+
 def summary(s, c):
-    st = state.get((s, c), "running")
-    return {"Id": cid(s, c), "Names": ["/standin-%02d-%03d" % (s, c)],
-            "Image": "standin/fake:1", "ImageID": "sha256:" + "0" * 64,
-            "Command": "sleep 1d", "Created": T0, "State": st,
-            "Status": "Up 1 hour" if st == "running" else "Exited (0) 1 second ago",
-            "Ports": [], "Labels": {"standin": "yes"}, "HostConfig": {"NetworkMode": "default"},
-            "NetworkSettings": {"Networks": {}}, "Mounts": []}
+    st, code = current_state(s, c)
+    d = {"Id": cid(s, c), "Names": ["/" + name(s, c)],
+         "Image": "standin/fake:1", "ImageID": "sha256:" + "0" * 64,
+         "Command": "sleep 1d", "Created": T0, "State": st, "Status": status_text(st, code),
+         "Ports": [], "Labels": {"standin": "yes"}, "HostConfig": {"NetworkMode": "default"},
+         "NetworkSettings": {"Networks": {}}, "Mounts": []}
+    if VARIED:
+        d.update(varied_fields(c))
+    return d
+
+
+def list_order():
+    """The containers' numbers in the order the list gives them."""
+    step = 7919 if VARIED and NCTR % 7919 else 1
+    return [c * step % NCTR for c in range(NCTR)]
 
 
 def document(s, c):
@@ -41,7 +93,7 @@ def document(s, c):
     return {"Id": d["Id"], "Name": d["Names"][0], "Created": "2026-01-01T00:00:00Z",
             "Path": "sleep", "Args": ["1d"], "Image": d["ImageID"],
             "State": {"Status": d["State"], "Running": run, "Paused": False, "Restarting": False,
-                      "Dead": False, "Pid": 4242 if run else 0, "ExitCode": 0,
+                      "Dead": False, "Pid": 4242 if run else 0, "ExitCode": current_state(s, c)[1],
                       "StartedAt": "2026-01-01T00:00:00Z", "FinishedAt": "0001-01-01T00:00:00Z"},
             "Config": {"Image": d["Image"], "Labels": d["Labels"], "Cmd": ["sleep", "1d"],
                        "Env": [], "Tty": False, "ExposedPorts": {}},
@@ -85,12 +137,15 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, {"Version": "20.10.24-standin", "ApiVersion": "1.41",
                                    "MinAPIVersion": "1.12", "Os": "linux", "Arch": "amd64"})
         if path == "/containers/json":
+            # Like Docker: the running ones only, unless all=1 (or true).
+            every = parse_qs(self.path.partition("?")[2]).get("all", ["0"])[0] in ("1", "true")
             with lock:
-                return self.send(200, [summary(s, c) for c in range(NCTR)])
+                return self.send(200, [summary(s, c) for c in list_order()
+                                       if every or current_state(s, c)[0] == "running"])
         if path.startswith("/containers/") and path.endswith("/json"):
             ref = path[len("/containers/"):-len("/json")]
             for c in range(NCTR):
-                if cid(s, c).startswith(ref) or ref == "standin-%02d-%03d" % (s, c):
+                if cid(s, c).startswith(ref) or ref == name(s, c):
                     with lock:
                         return self.send(200, document(s, c))
             return self.send(404, {"message": "No such container: " + ref})
@@ -141,7 +196,7 @@ def control():
                     subs = list(listeners.get(s, []))
                 ev = {"Type": "container", "Action": "die" if st == "exited" else "start",
                       "status": "die" if st == "exited" else "start", "id": cid(s, c),
-                      "Actor": {"ID": cid(s, c), "Attributes": {"name": "standin-%02d-%03d" % (s, c)}},
+                      "Actor": {"ID": cid(s, c), "Attributes": {"name": name(s, c)}},
                       "time": int(time.time()), "timeNano": time.time_ns()}
                 for q, cond in subs:
                     with cond:
