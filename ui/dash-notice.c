@@ -27,6 +27,7 @@ struct seen {
 	enum berth_status status;
 	enum berth_health health;
 	int exit_code;
+	bool moved;			/* its key went on into the next table */
 };
 
 /* An end the dashboard asked for: no notice for it until then. */
@@ -102,18 +103,31 @@ seen_cmp(const void *a, const void *b)
 	return strcmp(((const struct seen *)a)->key, ((const struct seen *)b)->key);
 }
 
-static const struct seen *
-seen_find(const struct dash_notice *nt, const char *key)
+struct seen_ref {
+	const char *ep, *id;
+};
+
+static int
+seen_ref_cmp(const void *ref, const void *elem)
 {
-	struct seen k = { .key = (char *)key };
-	return nt->n ? bsearch(&k, nt->v, nt->n, sizeof *nt->v, seen_cmp) : NULL;
+	const struct seen_ref *r = ref;
+	return -table_key_cmp(((const struct seen *)elem)->key, r->ep, r->id);
+}
+
+/* What was seen of e's container id, found without making its key. */
+static struct seen *
+seen_find(const struct dash_notice *nt, const struct dash_ep *e, const char *id)
+{
+	struct seen_ref r = { e->name, id };
+	return nt->n ? bsearch(&r, nt->v, nt->n, sizeof *nt->v, seen_ref_cmp) : NULL;
 }
 
 static void
 seen_free(struct seen *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		free(v[i].key);
+		if (!v[i].moved)
+			free(v[i].key);
 	free(v);
 }
 
@@ -130,23 +144,27 @@ notice_phrase(const struct seen *was, const struct berth_container *c, bool end_
 	return NULL;
 }
 
-/* Compare endpoint e's containers with what was seen; count and word the news. */
+/* Compare endpoint e's containers with what was seen; count and word the news.
+ * v has room for them all. */
 static void
-notice_endpoint(struct dash *d, struct dash_ep *e, bool announce, struct seen **v, size_t *n,
+notice_endpoint(struct dash *d, struct dash_ep *e, bool announce, struct seen *v, size_t *n,
 		int *count, char *last, size_t lastlen)
 {
 	for (size_t k = 0; k < e->nctrs; k++) {
 		const struct berth_container *c = e->ctrs[k];
-		char *key = xasprintf("%s\n%s", e->name, c->id);
-		const struct seen *was = announce ? seen_find(d->notice, key) : NULL;
-		char *what = was ? notice_phrase(was, c, end_asked(d->notice, key, c)) : NULL;
+		struct seen *was = seen_find(d->notice, e, c->id);
+		bool reuse = was && !was->moved;	/* an id listed twice gets a key of its own */
+		char *key = reuse ? was->key : xasprintf("%s\n%s", e->name, c->id);
+		if (reuse)
+			was->moved = true;
+		char *what = was && announce ? notice_phrase(was, c, end_asked(d->notice, key, c))
+			: NULL;
 		if (what) {
 			snprintf(last, lastlen, "%s on %s %s", c->name, e->name, what);
 			(*count)++;
 			free(what);
 		}
-		*v = xrealloc(*v, (*n + 1) * sizeof **v);
-		(*v)[(*n)++] = (struct seen){ .key = key, .status = c->status, .health = c->health,
+		v[(*n)++] = (struct seen){ .key = key, .status = c->status, .health = c->health,
 					      .exit_code = c->exit_code };
 	}
 }
@@ -155,12 +173,14 @@ void
 notice_rows(struct dash *d)
 {
 	ends_prune(notice_state(d), dash_now());
-	struct seen *v = NULL;
-	size_t n = 0;
+	size_t n = 0, all = 0;
+	for (size_t i = 0; i < d->neps; i++)
+		all += d->eps[i].nctrs;
+	struct seen *v = xcalloc(all + 1, sizeof *v);
 	int count = 0;
 	char last[400] = "";
 	for (size_t i = 0; i < d->neps; i++) {
-		notice_endpoint(d, &d->eps[i], d->notice->listed[i], &v, &n, &count, last, sizeof last);
+		notice_endpoint(d, &d->eps[i], d->notice->listed[i], v, &n, &count, last, sizeof last);
 		d->notice->listed[i] |= d->eps[i].listed;
 	}
 	if (n)

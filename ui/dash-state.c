@@ -45,6 +45,28 @@ dash_rebuild(struct dash *d)
 	dash_changed(d);
 }
 
+/* The table shows the same data otherwise: no notices to compare. */
+static void
+table_reshown(struct dash *d)
+{
+	log_follow_soon(d);
+	dash_changed(d);
+}
+
+void
+dash_resort(struct dash *d)
+{
+	table_resort(&d->table, d->eps, d->neps);
+	table_reshown(d);
+}
+
+void
+dash_refilter(struct dash *d)
+{
+	table_refilter(&d->table, d->eps, d->neps);
+	table_reshown(d);
+}
+
 void
 dash_selection_moved(struct dash *d)
 {

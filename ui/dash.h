@@ -162,6 +162,11 @@ bool dash_graphs_ascii(const struct dash *d);
 
 /* dash-state.c: the shared state's own calls, for the views, the feed and jobs. */
 void dash_rebuild(struct dash *d);	/* after the data changed */
+/* After the sort or grouping changed, not the data: the rows in the new
+ * order, without the notices' comparison of every container. */
+void dash_resort(struct dash *d);
+/* After the filter or running-only changed: the rows that pass, unsorted. */
+void dash_refilter(struct dash *d);
 void dash_selection_moved(struct dash *d);	/* the log pane follows it, soon */
 void dash_marks_changed(struct dash *d);	/* the log pane follows the marked, soon */
 bool dash_busy(struct dash *d);		/* jobs the spinner stands for are running */

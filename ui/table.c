@@ -63,6 +63,7 @@ void
 table_done(struct table *t)
 {
 	free(t->rows);
+	free(t->sorted);
 	free(t->lines);
 	free(t->sel_ep);
 	free(t->sel_id);
@@ -96,15 +97,54 @@ mark_key(const char *ep, const char *id)
 	return xasprintf("%s\n%s", ep, id);
 }
 
+int
+table_key_cmp(const char *key, const char *ep, const char *id)
+{
+	size_t el = strlen(ep);
+	int r = strncmp(key, ep, el);
+	if (!r)
+		r = (unsigned char)key[el] - '\n';
+	return r ? r : strcmp(key + el + 1, id);
+}
+
+/* The marks are kept sorted: the index of ep's id among them (*found), or
+ * where it would go. */
+static size_t
+mark_find(const struct table *t, const char *ep, const char *id, bool *found)
+{
+	size_t lo = 0, hi = t->nmarks;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = table_key_cmp(t->marks[mid], ep, id);
+		if (!r) {
+			*found = true;
+			return mid;
+		}
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = false;
+	return lo;
+}
+
 bool
 table_is_marked(const struct table *t, const char *ep, const char *id)
 {
-	size_t el = strlen(ep);
-	for (size_t i = 0; i < t->nmarks; i++)
-		if (strncmp(t->marks[i], ep, el) == 0 && t->marks[i][el] == '\n' &&
-		    strcmp(t->marks[i] + el + 1, id) == 0)
-			return true;
-	return false;
+	bool found;
+	mark_find(t, ep, id, &found);
+	return found;
+}
+
+static void
+mark_insert(struct table *t, size_t at, struct row *r)
+{
+	t->marks = xrealloc(t->marks, (t->nmarks + 1) * sizeof *t->marks);
+	memmove(t->marks + at + 1, t->marks + at, (t->nmarks - at) * sizeof *t->marks);
+	t->marks[at] = mark_key(r->ep->name, r->c->id);
+	t->nmarks++;
+	r->marked = true;
 }
 
 /* What the filter asks of a row: its ep:NAME words choose endpoints (those
@@ -212,11 +252,12 @@ row_matches(const struct row_filter *f, const struct berth_container *c, const s
 		return false;
 	if (!*f->text)
 		return true;
-	const char *fields[] = { c->name, c->image, c->id, table_status_text(c, st, sizeof st), e->name };
+	const char *fields[] = { c->name, c->image, c->id, e->name };
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		if (fields[i] && strcasestr(fields[i], f->text))
 			return true;
-	return false;
+	/* The status last: it is made for the comparison. */
+	return strcasestr(table_status_text(c, st, sizeof st), f->text) != NULL;
 }
 
 static time_t
@@ -457,21 +498,22 @@ row_cmp(const void *pa, const void *pb, void *arg)
 static void
 prune_marks(struct table *t, struct dash_ep *eps, size_t neps)
 {
+	bool *listed = xcalloc(t->nmarks, sizeof *listed), hit;
+	for (size_t e = 0; e < neps; e++)
+		for (size_t k = 0; k < eps[e].nctrs; k++) {
+			size_t at = mark_find(t, eps[e].name, eps[e].ctrs[k]->id, &hit);
+			if (hit)
+				listed[at] = true;
+		}
 	size_t keep = 0;
 	for (size_t i = 0; i < t->nmarks; i++) {
-		bool found = false;
-		for (size_t e = 0; e < neps && !found; e++)
-			for (size_t k = 0; k < eps[e].nctrs && !found; k++) {
-				char *key = mark_key(eps[e].name, eps[e].ctrs[k]->id);
-				found = strcmp(key, t->marks[i]) == 0;
-				free(key);
-			}
-		if (found)
+		if (listed[i])
 			t->marks[keep++] = t->marks[i];
 		else
 			free(t->marks[i]);
 	}
 	t->nmarks = keep;
+	free(listed);
 }
 
 static void
@@ -563,35 +605,66 @@ take_wanted_selection(struct table *t)
 		}
 }
 
-void
-table_rebuild(struct table *t, struct dash_ep *eps, size_t neps)
+static void
+row_push(struct row **v, size_t *n, size_t *cap, struct row r)
 {
-	t->nrows = t->total = t->running = 0;
-	if (t->nmarks)
-		prune_marks(t, eps, neps);
-	struct row_filter f;
-	filter_parse(&f, t->filter, eps, neps);
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 64;
+		*v = xrealloc(*v, *cap * sizeof **v);
+	}
+	(*v)[(*n)++] = r;
+}
+
+/* Every listed container as a row, and the counts before the filter. */
+static void
+collect_rows(struct table *t, struct dash_ep *eps, size_t neps)
+{
+	t->nsorted = t->running = 0;
 	for (size_t e = 0; e < neps; e++)
 		for (size_t k = 0; k < eps[e].nctrs; k++) {
 			struct berth_container *c = eps[e].ctrs[k];
-			struct dash_stats *st = feed_stats_find(&eps[e], c->id);
-			t->total++;
 			t->running += c->running;
-			if ((!t->all && !c->running) || !f.ep_ok[e] || !row_matches(&f, c, &eps[e], st))
-				continue;
-			if (t->nrows == t->cap) {
-				t->cap = t->cap ? 2 * t->cap : 64;
-				t->rows = xrealloc(t->rows, t->cap * sizeof *t->rows);
-			}
-			t->rows[t->nrows++] = (struct row) {
-				.c = c, .ep = &eps[e], .st = st,
+			row_push(&t->sorted, &t->nsorted, &t->sorted_cap, (struct row) {
+				.c = c, .ep = &eps[e], .st = feed_stats_find(&eps[e], c->id),
 				.lease = t->lease_of && c->reservation
 					? t->lease_of(t->lease_ctx, &eps[e], c->reservation) : NULL,
-				.marked = t->nmarks && table_is_marked(t, eps[e].name, c->id),
-			};
+			});
 		}
-	if (t->nrows)
-		qsort_r(t->rows, t->nrows, sizeof *t->rows, row_cmp, t);
+	t->total = t->nsorted;
+}
+
+void
+table_rebuild(struct table *t, struct dash_ep *eps, size_t neps)
+{
+	if (t->nmarks)
+		prune_marks(t, eps, neps);
+	collect_rows(t, eps, neps);
+	table_resort(t, eps, neps);
+}
+
+void
+table_resort(struct table *t, struct dash_ep *eps, size_t neps)
+{
+	if (t->nsorted)
+		qsort_r(t->sorted, t->nsorted, sizeof *t->sorted, row_cmp, t);
+	table_refilter(t, eps, neps);
+}
+
+/* The rows that pass the filter, in the order of the sorted ones. */
+void
+table_refilter(struct table *t, struct dash_ep *eps, size_t neps)
+{
+	struct row_filter f;
+	filter_parse(&f, t->filter, eps, neps);
+	t->nrows = 0;
+	for (size_t i = 0; i < t->nsorted; i++) {
+		struct row r = t->sorted[i];
+		if ((!t->all && !r.c->running) || !f.ep_ok[r.ep - eps] ||
+		    !row_matches(&f, r.c, r.ep, r.st))
+			continue;
+		r.marked = t->nmarks && table_is_marked(t, r.ep->name, r.c->id);
+		row_push(&t->rows, &t->nrows, &t->cap, r);
+	}
 	t->nlines = 0;
 	if (t->group)
 		groupings[t->group].lines(t, eps, neps, f.ep_ok, filter_hides_rows(&f));
@@ -640,28 +713,25 @@ table_toggle_mark(struct table *t)
 	struct row *r = table_selected(t);
 	if (!r)
 		return;
-	char *key = mark_key(r->ep->name, r->c->id);
-	for (size_t i = 0; i < t->nmarks; i++)
-		if (strcmp(t->marks[i], key) == 0) {
-			free(t->marks[i]);
-			t->marks[i] = t->marks[--t->nmarks];
-			free(key);
-			r->marked = false;
-			return;
-		}
-	t->marks = xrealloc(t->marks, (t->nmarks + 1) * sizeof *t->marks);
-	t->marks[t->nmarks++] = key;
-	r->marked = true;
+	bool found;
+	size_t at = mark_find(t, r->ep->name, r->c->id, &found);
+	if (!found) {
+		mark_insert(t, at, r);
+		return;
+	}
+	free(t->marks[at]);
+	memmove(t->marks + at, t->marks + at + 1, (t->nmarks - at - 1) * sizeof *t->marks);
+	t->nmarks--;
+	r->marked = false;
 }
 
 void
 table_mark(struct table *t, struct row *r)
 {
-	if (r->marked)
-		return;
-	t->marks = xrealloc(t->marks, (t->nmarks + 1) * sizeof *t->marks);
-	t->marks[t->nmarks++] = mark_key(r->ep->name, r->c->id);
-	r->marked = true;
+	bool found;
+	size_t at = mark_find(t, r->ep->name, r->c->id, &found);
+	if (!found)
+		mark_insert(t, at, r);
 }
 
 void

@@ -46,8 +46,10 @@ typedef const struct berth_lease *(*table_lease_fn)(void *ctx, const struct dash
 						     const char *reservation);
 
 struct table {
-	struct row *rows;
+	struct row *rows;		/* the rows shown: those of sorted that pass the filter */
 	size_t nrows, cap;
+	struct row *sorted;		/* every listed container, in the table's order */
+	size_t nsorted, sorted_cap;
 	size_t total, running;		/* before the filter */
 	size_t sel, top;		/* selected row, first row shown */
 	int height;			/* rows shown at the last draw */
@@ -74,6 +76,10 @@ void table_init(struct table *t);
 void table_done(struct table *t);
 /* Rebuild the rows from the endpoints' lists, keeping selection and marks. */
 void table_rebuild(struct table *t, struct dash_ep *eps, size_t neps);
+/* The same data in another order (the sort or the grouping changed). */
+void table_resort(struct table *t, struct dash_ep *eps, size_t neps);
+/* The same data and order, another filter or running-only: no sort. */
+void table_refilter(struct table *t, struct dash_ep *eps, size_t neps);
 struct row *table_selected(struct table *t);
 /* The next grouping value that applies to these endpoints (none, endpoint, and
  * lease when one is Zun); its name for the title ("endpoint"), NULL for none. */
@@ -88,6 +94,9 @@ void table_toggle_mark(struct table *t);
 void table_mark(struct table *t, struct row *r);	/* marked already: nothing */
 void table_clear_marks(struct table *t);
 bool table_is_marked(const struct table *t, const char *ep, const char *id);
+/* A container's key "ENDPOINT\nID" (a mark's) against the key of ep and id, as
+ * strcmp compares the two, without making the second. */
+int table_key_cmp(const char *key, const char *ep, const char *id);
 const char *table_col_name(enum column c);
 /* Draw the header at y and rows below it, height lines in all. */
 void table_draw(struct table *t, int y, int height, int width, bool multi_ep, bool focused);

@@ -202,7 +202,7 @@ filter_table(struct dash *d, const struct dash_ep *e)
 	d->table.sel = 0;
 	free(d->table.sel_id);
 	d->table.sel_id = NULL;
-	dash_rebuild(d);
+	dash_refilter(d);
 	char *name = sanitize_str(e->name);
 	dash_message(d, false, "showing %s only; Esc shows every endpoint", name);
 	free(name);

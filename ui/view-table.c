@@ -17,7 +17,7 @@ static void
 filter_changed(struct dash *d, const char *text)
 {
 	snprintf(d->table.filter, sizeof d->table.filter, "%s", text ? text : "");
-	dash_rebuild(d);
+	dash_refilter(d);
 }
 
 static void
@@ -35,7 +35,7 @@ sort_by(struct dash *d, int col)
 		d->table.sort_col = col;
 		d->table.sort_rev = false;
 	}
-	dash_rebuild(d);
+	dash_resort(d);
 }
 
 static void
@@ -47,7 +47,7 @@ sort_next(struct dash *d)
 	while (!d->table.col_w[c] && c != d->table.sort_col);
 	d->table.sort_col = c;
 	d->table.sort_rev = false;
-	dash_rebuild(d);
+	dash_resort(d);
 }
 
 /* Movement, the filter prompt and marks; VIEW_IGNORED for other keys. */
@@ -97,13 +97,16 @@ back_key(struct dash *d)
 static void
 toggle(struct dash *d, enum action a)
 {
+	if (a == ACT_ALL) {
+		d->table.all = !d->table.all;
+		dash_refilter(d);
+		return;
+	}
 	if (a == ACT_GROUP)
 		table_group_next(&d->table, d->eps, d->neps);
-	else if (a == ACT_ALL)
-		d->table.all = !d->table.all;
 	else
 		d->table.sort_rev = !d->table.sort_rev;
-	dash_rebuild(d);
+	dash_resort(d);
 }
 
 static int
