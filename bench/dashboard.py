@@ -22,10 +22,12 @@ from engine import Engine, PrivateDockerd
 FULL = dict(settle=60, idle=60, keys=200, stall_keys=100, flood=30, flood_warm=5,
             flood_floor=10, stop_reps=5, ref_keys=100, appear=60,
             many_eps=50, many_ctrs=100, many_settle=30, many_idle=30,
+            tenk_ctrs=10000, tenk_settle=30,
             stats_fill=600, stats_rounds=3, stats_span=30)
 SMOKE = dict(settle=3, idle=3, keys=10, stall_keys=10, flood=4, flood_warm=1,
              flood_floor=2, stop_reps=1, ref_keys=10, appear=30,
              many_eps=5, many_ctrs=20, many_settle=3, many_idle=3,
+             tenk_ctrs=500, tenk_settle=3,
              stats_fill=3, stats_rounds=1, stats_span=3)
 
 # The dashboard's default keys (issue 3): move, open the log pane, filter, back, quit.
@@ -169,33 +171,39 @@ def fmt_breakdown(b):
         ", ".join("%s %.1f MiB" % (n, k / 1024) for n, k in b["top"]))
 
 
-def key_latencies(t, n, gap=(0.03, 0.09)):
-    """Send n keys alternating down/up; for each, the time from sending it to the UI
-    thread's first write after its read. Returns (latencies in s, keys with no repaint)."""
+def key_latency(t, key):
+    """The time from sending key to the UI thread's first write after its read, or None
+    when none came within 2 s; then waits until that repaint is done."""
+    r0, w0 = thread_io(t.pid)
+    t0 = time.perf_counter()
+    t.send("send-keys -t s " + key)
+    lat = None
+    while time.perf_counter() - t0 < 2.0:
+        r, w = thread_io(t.pid)
+        if r == r0:
+            w0 = w  # writes before the key is read are not its repaint
+        elif w > w0:
+            lat = time.perf_counter() - t0
+            break
+        time.sleep(0.0002)
+    t.finish()
+    settle_writes(t.pid)
+    return lat
+
+
+def key_latencies(t, n, gap=(0.03, 0.09), keys=(KEYS["down"], KEYS["up"])):
+    """Send n keys, cycling through keys (down and up by default), each measured by
+    key_latency. Returns (latencies in s, keys with no repaint)."""
     import random
     rnd = random.Random(n)
     lats, lost = [], 0
     for i in range(n):
-        key = KEYS["down"] if i % 2 == 0 else KEYS["up"]
         time.sleep(rnd.uniform(*gap))
-        r0, w0 = thread_io(t.pid)
-        t0 = time.perf_counter()
-        t.send("send-keys -t s " + key)
-        lat = None
-        while time.perf_counter() - t0 < 2.0:
-            r, w = thread_io(t.pid)
-            if r == r0:
-                w0 = w  # writes before the key is read are not its repaint
-            elif w > w0:
-                lat = time.perf_counter() - t0
-                break
-            time.sleep(0.0002)
-        t.finish()
+        lat = key_latency(t, keys[i % len(keys)])
         if lat is None:
             lost += 1
         else:
             lats.append(lat)
-        settle_writes(t.pid)
     return lats, lost
 
 
@@ -294,6 +302,14 @@ def names(p, n, p_running):
         "many_keys": ("%d endpoints: key press to repaint" % p["many_eps"], "p99 ≤ 50 ms"),
         "many_status": ("%d endpoints: a stand-in's status change to the screen" % p["many_eps"],
                         "≤ 2 s"),
+        "tenk_rss": ("one stand-in with %d containers: RSS after %d s" % (
+            p["tenk_ctrs"], p["tenk_settle"]), "≤ 48 MiB (issue 15)"),
+        "tenk_keys": ("%d containers: key press to repaint (moves, page down, help and back)"
+                      % p["tenk_ctrs"], "p99 ≤ 50 ms (issue 15)"),
+        "tenk_sort": ("%d containers: sort by the next column or reversed, key to repaint"
+                      % p["tenk_ctrs"], "p99 ≤ 50 ms (issue 15)"),
+        "tenk_filter": ("%d containers: filter as you type, each key to repaint"
+                        % p["tenk_ctrs"], "p99 ≤ 50 ms (issue 15)"),
         "stats_rss": ("stats on, %d containers (%d running): RSS once the stats history"
                       " holds %s" % (n, p_running, fmt_span(p["stats_fill"])), "≤ 24 MiB (issue 12)"),
         "stats_cpu": ("stats on, %d containers: CPU while idle" % n,
@@ -388,6 +404,8 @@ def measure_all(p, args, env, w, log, sec):
         rows.append(stall(args, env, w, p, log, sec, nm["stall"]))
     if "many" in parts:
         rows += many_endpoints(args, env, w, p, log, sec, nm)
+    if "tenk" in parts:
+        rows += tenk_rows(args, env, w, p, log, sec, nm)
     if "merged" in parts:
         rows.append(merged_logs(args, env, w, p, log, sec, nm["merged"]))
     if "stats" in parts:
@@ -395,7 +413,7 @@ def measure_all(p, args, env, w, log, sec):
     return rows
 
 
-PARTS = ("main", "flood", "stall", "many", "merged", "stats")
+PARTS = ("main", "flood", "stall", "many", "tenk", "merged", "stats")
 
 
 def main_rows(p, args, env, w, log, sec, nm):
@@ -832,6 +850,18 @@ def title_count(lines):
     return int(m.group(1)) if m else 0
 
 
+def open_counted(tag, argv, env, w, p, log, want):
+    """A dashboard whose title counts want containers: (session, seconds from its start
+    to that), or (None, why) once closed when the count did not come."""
+    s, _ = open_dashboard(tag, argv, env, w, p, log, "standin-")
+    if s.t.wait_screen(lambda l: title_count(l) >= want, p["appear"]) is None:
+        why = "the title did not count %d containers within %d s (screen: %s)" % (
+            want, p["appear"], s.screen_text())
+        s.close()
+        return None, why
+    return s, time.monotonic() - s.started
+
+
 def many_endpoints(args, env, w, p, log, sec, nm):
     """Issue 7: one dashboard over many endpoints: the engine plus STAND-INS
     (tests/remote/standin.py: unix sockets answering like Docker with made-up
@@ -842,27 +872,16 @@ def many_endpoints(args, env, w, p, log, sec, nm):
     if not os.path.exists(standin):
         return [nm[k] + ("-", "**not measured**: %s is missing" % standin) for k in keys]
     n_si, n_c = p["many_eps"] - 1, p["many_ctrs"]
-    sd = os.path.join(w.tmp, "standins")
-    os.makedirs(sd, exist_ok=True)
-    proc = subprocess.Popen(["/usr/bin/python3", standin, sd, str(n_si), str(n_c), "0"],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    proc, sd = standin_start(args, w, n_si, n_c)
     s = None
     try:
-        deadline = time.monotonic() + 20
-        while not os.path.exists(os.path.join(sd, "ready")) and time.monotonic() < deadline:
-            time.sleep(0.05)
         argv = [args.berth, "-H", "unix:///var/run/docker.sock"]
         for i in range(n_si):
             argv += ["-H", "unix://%s/s%02d.sock" % (sd, i)]
         want = n_si * n_c
-        s, _ = open_dashboard("many", argv, env, w, p, log, "standin-")
-        took = s.t.wait_screen(lambda l: title_count(l) >= want, p["appear"])
-        if took is None:
-            return [nm[k] + ("-", "**not measured**: the title did not count %d containers"
-                             " within %d s (screen: %s)" % (want, p["appear"], s.screen_text()))
-                    for k in keys]
-        all_at = time.monotonic() - s.started
+        s, all_at = open_counted("many", argv, env, w, p, log, want)
+        if s is None:
+            return [nm[k] + ("-", "**not measured**: " + all_at) for k in keys]
         time.sleep(max(p["many_settle"] - (time.monotonic() - s.started), 2))
         rss, hwm = mem_kib(s.pid)
         parts = mem_breakdown(s.pid)
@@ -920,6 +939,88 @@ def many_endpoints(args, env, w, p, log, sec, nm):
             "**meets**" if max(times) <= 2.0 else "**misses**"))
     return out
 
+TENK_FILTER = "app-07"  # an image of the varied stand-in: one row in 40
+
+
+def standin_start(args, w, count, ctrs, *extra):
+    """tests/remote/standin.py in a directory of the run's own: (process, directory)."""
+    standin = os.path.join(args.srcdir, "tests", "remote", "standin.py")
+    sd = os.path.join(w.tmp, "standins-%d-%d" % (count, ctrs))
+    os.makedirs(sd, exist_ok=True)
+    proc = subprocess.Popen(["/usr/bin/python3", standin, sd, str(count), str(ctrs), "0"]
+                            + list(extra), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 20
+    while not os.path.exists(os.path.join(sd, "ready")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return proc, sd
+
+
+def filter_latencies(t, rounds):
+    """Each round opens the filter, types TENK_FILTER and erases it a key at a time (the
+    table is refiltered at every key), then closes it; the typing and erasing keys are
+    measured."""
+    lats, lost = [], 0
+    for _ in range(rounds):
+        t.keys(KEYS["filter"])
+        settle_writes(t.pid)
+        for key in list(TENK_FILTER) + ["BSpace"] * len(TENK_FILTER):
+            lat = key_latency(t, shlex.quote(key))
+            lats += [lat] if lat is not None else []
+            lost += lat is None
+        t.keys(KEYS["back"])
+        settle_writes(t.pid)
+    return lats, lost
+
+
+def tenk_measure(s, p, want, log):
+    """RSS after the settle time, then keys, sorts and filtering: {name: figures}."""
+    time.sleep(max(p["tenk_settle"] - (time.monotonic() - s.started), 2))
+    out = dict(mem=mem_kib(s.pid), parts=mem_breakdown(s.pid))
+    moves = ("j", "NPage", "k", "?", "q", "PPage")  # whole cycles: the help closed again
+    out["keys"] = key_latencies(s.t, -(-p["keys"] // len(moves)) * len(moves), keys=moves)
+    out["sort"] = key_latencies(s.t, p["keys"] // 2, keys=("o", "O"))
+    out["filter"] = filter_latencies(s.t, max(1, p["keys"] // (4 * len(TENK_FILTER))))
+    for k in ("keys", "sort", "filter"):
+        log("dashboard: %d containers: %s %s" % (want, k, fmt_lat(*out[k])))
+    return out
+
+
+def tenk_rows(args, env, w, p, log, sec, nm):
+    """Issue 15: one dashboard over one STAND-IN (tests/remote/standin.py, varied) with
+    tenk_ctrs made-up containers: RSS, and the key press to repaint of moves, sorting
+    and filtering over all the rows."""
+    keys, want = ("tenk_rss", "tenk_keys", "tenk_sort", "tenk_filter"), p["tenk_ctrs"]
+    proc, sd = standin_start(args, w, 1, want, "varied")
+    s = None
+    try:
+        s, all_at = open_counted("tenk", [args.berth, "-H", "unix://%s/s00.sock" % sd], env,
+                                 w, p, log, want)
+        if s is None:
+            return [nm[k] + ("-", "**not measured**: " + all_at) for k in keys]
+        m = tenk_measure(s, p, want, log)
+    finally:
+        if s:
+            s.close()
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait()
+    rss, hwm = m["mem"]
+    sec += ["10,000 containers (issue 15): one dashboard over one STAND-IN (`tests/remote/"
+            "standin.py ... varied`: a unix socket answering like Docker 20.10 with %d made-up"
+            " containers of 40 images, running, exited and created, listed in a shuffled"
+            " order; not an engine). All rows were counted in the title %.1f s after start."
+            " Memory %d s after start: %s. Keys cycle through j, page down, k, ? (help), q"
+            " (back), page up; sorting alternates o (the next column) and O (reversed);"
+            " filtering types `%s` into the filter and erases it, each key refiltering all"
+            " rows." % (want, all_at, p["tenk_settle"], fmt_breakdown(m["parts"]),
+                        TENK_FILTER), ""]
+    out = [nm["tenk_rss"] + ("%.1f MiB (peak %.1f MiB)" % (rss / 1024, hwm / 1024),
+                             "**meets**" if rss <= 48 * 1024 else "**misses**")]
+    for k in ("keys", "sort", "filter"):
+        out.append(nm["tenk_" + k] + (fmt_lat(*m[k]),
+                                      "**meets**" if lat_ok(*m[k]) else "**misses**"))
+    return out
+
 
 def copy_image(src, dst, image, tmp):
     path = os.path.join(tmp, "image.tar")
@@ -944,7 +1045,7 @@ def copy_image(src, dst, image, tmp):
 
 def main():
     """The dashboard rows alone, on their own containers (no CLI rows, no 256 MiB files):
-    python3 bench/dashboard.py --berth PATH [--smoke] [--parts main,flood,stall,many,merged,stats]
+    python3 bench/dashboard.py --berth PATH [--smoke] [--parts main,flood,stall,many,tenk,merged,stats]
     prints the rows and the section as Markdown (or writes them to --out)."""
     import argparse
     import bench

@@ -251,6 +251,9 @@ def render(bench, hf, cg, mem, dash, elapsed):
             " dashboard at %d rows, not an engine." % (
                 p["dash"]["many_eps"] - 1, p["dash"]["many_ctrs"],
                 (p["dash"]["many_eps"] - 1) * p["dash"]["many_ctrs"]),
+            "- The 10,000-container rows (issue 15) point one dashboard at one stand-in"
+            " started with `varied`: %d made-up containers of 40 images, running, exited and"
+            " created, listed in a shuffled order." % p["dash"]["tenk_ctrs"],
             "- Other work shares this engine and machine; containers of others may be present"
             " (the floor lists them too, so the ratios stay fair).", "",
             "## Machine and peers", ""]
