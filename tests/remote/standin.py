@@ -17,7 +17,7 @@ usage: standin.py DIR COUNT CONTAINERS STALLING [varied]
   sorting and filtering have work to do; without it they are all alike and
   running, in name order.
 """
-import json, os, socket, socketserver, sys, threading, time
+import json, os, resource, socket, socketserver, sys, threading, time
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
 
@@ -181,6 +181,12 @@ class Handler(BaseHTTPRequestHandler):
 
 class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
+    request_queue_size = 1024   # a dashboard connects to hundreds at once
+
+
+# Hundreds of stand-ins hold a listening socket each and a connection per
+# client stream: raise the soft limit on open files to the hard one.
+resource.setrlimit(resource.RLIMIT_NOFILE, (resource.getrlimit(resource.RLIMIT_NOFILE)[1],) * 2)
 
 
 def control():
@@ -215,7 +221,9 @@ for s in range(COUNT):
         continue
     srv = Server(path, Handler)
     srv.standin = s
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    # Nothing shuts a stand-in down, so its loop need not wake to check (the
+    # default, twice a second, is a thousand wake-ups a second for 500).
+    threading.Thread(target=srv.serve_forever, args=(3600,), daemon=True).start()
 threading.Thread(target=control, daemon=True).start()
 open(os.path.join(DIR, "ready"), "w").close()
 while True:
