@@ -18,17 +18,21 @@ import sys
 import time
 
 from engine import Engine, PrivateDockerd
+import fleet  # the fleet part; it uses this module's helpers (at call time only)
 
 FULL = dict(settle=60, idle=60, keys=200, stall_keys=100, flood=30, flood_warm=5,
             flood_floor=10, stop_reps=5, ref_keys=100, appear=60,
             many_eps=50, many_ctrs=100, many_settle=30, many_idle=30,
             tenk_ctrs=10000, tenk_settle=30,
-            stats_fill=600, stats_rounds=3, stats_span=30)
+            stats_fill=600, stats_rounds=3, stats_span=30,
+            fleet_sizes=(10, 50, 200, 500), fleet_ctrs=20, fleet_settle=30, fleet_idle=30,
+            fleet_appear=120)
 SMOKE = dict(settle=3, idle=3, keys=10, stall_keys=10, flood=4, flood_warm=1,
              flood_floor=2, stop_reps=1, ref_keys=10, appear=30,
              many_eps=5, many_ctrs=20, many_settle=3, many_idle=3,
              tenk_ctrs=500, tenk_settle=3,
-             stats_fill=3, stats_rounds=1, stats_span=3)
+             stats_fill=3, stats_rounds=1, stats_span=3,
+             fleet_sizes=(5, 10), fleet_ctrs=20, fleet_settle=3, fleet_idle=3, fleet_appear=60)
 
 # The dashboard's default keys (issue 3): move, open the log pane, filter, back, quit.
 KEYS = dict(down="j", up="k", logs="l", filter="/", back="Escape", quit="q", pause="p",
@@ -318,6 +322,7 @@ def names(p, n, p_running):
                        " the list alone" % fmt_hz(STATS_REFRESH), "≤ 0.5% more CPU (issue 12)"),
         "merged": ("merged logs of %d containers logging %d lines/s each: keys p99, RSS" % (
             MERGED_N, MERGED_RATE), "keys p99 ≤ 50 ms, memory bounded (issue 12)"),
+        **fleet.names(p),
     }
 
 
@@ -410,10 +415,12 @@ def measure_all(p, args, env, w, log, sec):
         rows.append(merged_logs(args, env, w, p, log, sec, nm["merged"]))
     if "stats" in parts:
         rows += stats_rows(args, env, w, p, log, sec, nm)
+    if "fleet" in parts:
+        rows += fleet.rows(args, env, w, p, log, sec, nm)
     return rows
 
 
-PARTS = ("main", "flood", "stall", "many", "tenk", "merged", "stats")
+PARTS = ("main", "flood", "stall", "many", "tenk", "merged", "stats", "fleet")
 
 
 def main_rows(p, args, env, w, log, sec, nm):
@@ -868,9 +875,9 @@ def many_endpoints(args, env, w, p, log, sec, nm):
     containers, not engines). RSS, idle CPU, key latency, and the time from a
     stand-in's status change (its events stream says "die" or "start") to the row."""
     keys = ("many_rss", "many_cpu", "many_keys", "many_status")
-    standin = os.path.join(args.srcdir, "tests", "remote", "standin.py")
-    if not os.path.exists(standin):
-        return [nm[k] + ("-", "**not measured**: %s is missing" % standin) for k in keys]
+    if not os.path.exists(standin_path(args)):
+        return [nm[k] + ("-", "**not measured**: %s is missing" % standin_path(args))
+                for k in keys]
     n_si, n_c = p["many_eps"] - 1, p["many_ctrs"]
     proc, sd = standin_start(args, w, n_si, n_c)
     s = None
@@ -890,27 +897,11 @@ def many_endpoints(args, env, w, p, log, sec, nm):
         cpu = (cpu_seconds(s.pid) - c0) / (time.monotonic() - t0) * 100
         lats, lost = key_latencies(s.t, p["keys"])
         target = "standin-05-042" if n_si > 5 else "standin-%02d-%03d" % (n_si - 1, n_c - 1)
-        si, ci = int(target[8:10]), int(target[11:])
-
-        def row(lines):
-            return next((l for l in lines if l.split()[:1] == [target]), "")
-        s.filter_to(target)
-        times = []
-        if s.t.wait_screen(lambda l: re.search(r"(?i)running", row(l)), 10) is not None:
-            for i in range(max(p["stop_reps"], 2)):
-                st = "exited" if i % 2 == 0 else "running"
-                t1 = time.monotonic()
-                with open(os.path.join(sd, "control.fifo"), "w") as f:
-                    f.write("%d %d %s\n" % (si, ci, st))
-                wrote = time.monotonic() - t1
-                took = s.t.wait_screen(lambda l: st in row(l).lower(), 10, step=0.005)
-                times.append(None if took is None else took + wrote)
-        s.t.keys(KEYS["back"])
+        times = status_change_times(s, sd, target, p["stop_reps"])
     finally:
         if s:
             s.close()
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait()
+        standin_stop(proc)
     log("dashboard: %d endpoints: RSS %d KiB, idle CPU %.2f%%, keys %s, status %s" % (
         p["many_eps"], rss, cpu, fmt_lat(lats, lost), times))
     sec += ["Many endpoints (issue 7): one dashboard over the Docker engine and %d STAND-INS"
@@ -922,38 +913,77 @@ def many_endpoints(args, env, w, p, log, sec, nm):
             " from that write to tmux showing the row's new status." % (
                 n_si, n_c, want, all_at, p["many_settle"], fmt_breakdown(parts), p["many_idle"],
                 cpu), ""]
-    out = [nm["many_rss"] + ("%.1f MiB (peak %.1f MiB)" % (rss / 1024, hwm / 1024),
-                             "measured"),
-           nm["many_cpu"] + ("%.2f%% of one core" % cpu, "measured"),
-           nm["many_keys"] + (fmt_lat(lats, lost),
-                              "**meets**" if lat_ok(lats, lost) else "**misses**")]
+    return [nm["many_rss"] + ("%.1f MiB (peak %.1f MiB)" % (rss / 1024, hwm / 1024),
+                              "measured"),
+            nm["many_cpu"] + ("%.2f%% of one core" % cpu, "measured"),
+            nm["many_keys"] + (fmt_lat(lats, lost),
+                               "**meets**" if lat_ok(lats, lost) else "**misses**"),
+            nm["many_status"] + status_verdict(times, target, 2.0)]
+
+
+def status_change_times(s, sd, target, reps):
+    """Filter the dashboard to the stand-in row target (standin-SS-CCC) and switch it
+    between exited and running reps times (at least 2) through the stand-ins' control
+    FIFO, which sends the event on that stand-in's events streams. The time from each
+    write to tmux showing the row's new status (None: not within 10 s); [] if the row
+    did not show."""
+    si, ci = (int(x) for x in target.split("-")[1:])
+
+    def row(lines):
+        return next((l for l in lines if l.split()[:1] == [target]), "")
+    s.filter_to(target)
+    times = []
+    if s.t.wait_screen(lambda l: re.search(r"(?i)running", row(l)), 10) is not None:
+        for i in range(max(reps, 2)):
+            st = "exited" if i % 2 == 0 else "running"
+            t1 = time.monotonic()
+            with open(os.path.join(sd, "control.fifo"), "w") as f:
+                f.write("%d %d %s\n" % (si, ci, st))
+            wrote = time.monotonic() - t1
+            took = s.t.wait_screen(lambda l: st in row(l).lower(), 10, step=0.005)
+            times.append(None if took is None else took + wrote)
+    s.t.keys(KEYS["back"])
+    return times
+
+
+def status_verdict(times, target, limit):
+    """(figure, verdict) of status_change_times against limit seconds."""
     if not times:
-        out.append(nm["many_status"] + ("-", "**not measured**: the row %s did not show" % target))
-    elif None in times:
-        out.append(nm["many_status"] + ("-", "**misses**: %d of %d changes not on screen within"
-                                        " 10 s" % (times.count(None), len(times))))
-    else:
-        med = statistics.median(times)
-        out.append(nm["many_status"] + ("median %.0f ms, max %.0f ms over %d changes" % (
-            med * 1e3, max(times) * 1e3, len(times)),
-            "**meets**" if max(times) <= 2.0 else "**misses**"))
-    return out
+        return "-", "**not measured**: the row %s did not show" % target
+    if None in times:
+        return "-", "**misses**: %d of %d changes not on screen within 10 s" % (
+            times.count(None), len(times))
+    return ("median %.0f ms, max %.0f ms over %d changes" % (
+        statistics.median(times) * 1e3, max(times) * 1e3, len(times)),
+        "**meets**" if max(times) <= limit else "**misses**")
+
 
 TENK_FILTER = "app-07"  # an image of the varied stand-in: one row in 40
 
 
+def standin_path(args):
+    return os.path.join(args.srcdir, "tests", "remote", "standin.py")
+
+
 def standin_start(args, w, count, ctrs, *extra):
-    """tests/remote/standin.py in a directory of the run's own: (process, directory)."""
-    standin = os.path.join(args.srcdir, "tests", "remote", "standin.py")
+    """tests/remote/standin.py in a directory of the run's own, in a process group of its
+    own (end it with standin_stop): (process, directory). Waits until they listen (at
+    most 60 s: 500 of them on a loaded machine)."""
     sd = os.path.join(w.tmp, "standins-%d-%d" % (count, ctrs))
     os.makedirs(sd, exist_ok=True)
-    proc = subprocess.Popen(["/usr/bin/python3", standin, sd, str(count), str(ctrs), "0"]
-                            + list(extra), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 20
+    proc = subprocess.Popen(["/usr/bin/python3", standin_path(args), sd, str(count), str(ctrs),
+                             "0"] + list(extra), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.monotonic() + 60
     while not os.path.exists(os.path.join(sd, "ready")) and time.monotonic() < deadline:
         time.sleep(0.05)
     return proc, sd
+
+
+def standin_stop(proc):
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait()
 
 
 def filter_latencies(t, rounds):
@@ -1002,8 +1032,7 @@ def tenk_rows(args, env, w, p, log, sec, nm):
     finally:
         if s:
             s.close()
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait()
+        standin_stop(proc)
     rss, hwm = m["mem"]
     sec += ["10,000 containers (issue 15): one dashboard over one STAND-IN (`tests/remote/"
             "standin.py ... varied`: a unix socket answering like Docker 20.10 with %d made-up"
@@ -1045,7 +1074,7 @@ def copy_image(src, dst, image, tmp):
 
 def main():
     """The dashboard rows alone, on their own containers (no CLI rows, no 256 MiB files):
-    python3 bench/dashboard.py --berth PATH [--smoke] [--parts main,flood,stall,many,tenk,merged,stats]
+    python3 bench/dashboard.py --berth PATH [--smoke] [--parts main,flood,stall,many,tenk,merged,stats,fleet]
     prints the rows and the section as Markdown (or writes them to --out)."""
     import argparse
     import bench

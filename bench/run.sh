@@ -1,13 +1,16 @@
 #!/bin/sh
 # bench/run.sh: berth against its peers on the local Docker engine (issue 6).
 #
-#   bench/run.sh           the full benchmark (~15 min); writes doc/performance.md
+#   bench/run.sh           the full benchmark (~25 min); writes doc/performance.md
 #   bench/run.sh --smoke   a one-minute run of every workload on small sizes, so the
 #                          harness cannot rot; writes bench-smoke.md in the current directory
 #   --only ROWS            only these rows (comma-separated: ps, inspect, logs, exec, cp_in,
 #                          cp_out, tree_in, tree_out, version, dashboard), full sizes; writes
 #                          bench-only.md in the current directory
 #   --out FILE             write the report there instead
+#
+# One part of the dashboard rows alone, printed (e.g. the fleet curves of issue 15, ~10 min):
+#   python3 bench/dashboard.py --berth ui/berth --parts fleet [--out FILE]
 #
 # BERTH_BENCH_TAG, if set, goes into the names of the containers the run creates.
 # The berth binary is $BERTH, else ui/berth under the current (build) directory, else
