@@ -153,6 +153,7 @@ mark_insert(struct table *t, size_t at, struct row *r)
  * text a field must contain. */
 struct row_filter {
 	bool *ep_ok;		/* per endpoint */
+	bool *ep_text;		/* per endpoint: its name contains the text */
 	int health;		/* enum berth_health wanted, or -1 */
 	int state;		/* enum berth_status wanted, or -1 */
 	bool oom;		/* only the OOM-killed */
@@ -225,12 +226,16 @@ filter_parse(struct row_filter *f, const char *filter, struct dash_ep *eps, size
 	} else {
 		f->text = rest.data;
 	}
+	f->ep_text = xcalloc(neps ? neps : 1, sizeof *f->ep_text);
+	for (size_t i = 0; i < neps && *f->text; i++)
+		f->ep_text[i] = strcasestr(eps[i].name, f->text) != NULL;
 }
 
 static void
 filter_done(struct row_filter *f)
 {
 	free(f->ep_ok);
+	free(f->ep_text);
 	free(f->text);
 }
 
@@ -241,18 +246,21 @@ filter_hides_rows(const struct row_filter *f)
 	return *f->text || f->health >= 0 || f->state >= 0 || f->oom;
 }
 
+/* Whether row r, on endpoint number e, passes the filter. */
 static bool
-row_matches(const struct row_filter *f, const struct berth_container *c, const struct dash_ep *e,
-	    const struct dash_stats *facts)
+row_matches(const struct row_filter *f, const struct row *r, size_t e)
 {
+	const struct berth_container *c = r->c;
+	const struct dash_stats *facts = r->st;
 	char st[32];
-	if ((f->health >= 0 && (int)c->health != f->health) || (f->state >= 0 && (int)c->status != f->state))
+	if (!f->ep_ok[e] ||
+	    (f->health >= 0 && (int)c->health != f->health) || (f->state >= 0 && (int)c->status != f->state))
 		return false;
 	if (f->oom && !(facts && facts->facts_known && facts->oom))
 		return false;
-	if (!*f->text)
+	if (!*f->text || f->ep_text[e])
 		return true;
-	const char *fields[] = { c->name, c->image, c->id, e->name };
+	const char *fields[] = { c->name, c->image, c->id };
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		if (fields[i] && strcasestr(fields[i], f->text))
 			return true;
@@ -659,8 +667,7 @@ table_refilter(struct table *t, struct dash_ep *eps, size_t neps)
 	t->nrows = 0;
 	for (size_t i = 0; i < t->nsorted; i++) {
 		struct row r = t->sorted[i];
-		if ((!t->all && !r.c->running) || !f.ep_ok[r.ep - eps] ||
-		    !row_matches(&f, r.c, r.ep, r.st))
+		if ((!t->all && !r.c->running) || !row_matches(&f, &r, (size_t)(r.ep - eps)))
 			continue;
 		r.marked = t->nmarks && table_is_marked(t, r.ep->name, r.c->id);
 		row_push(&t->rows, &t->nrows, &t->cap, r);
