@@ -307,14 +307,14 @@ def names(p, n, p_running):
         "many_keys": ("%d endpoints: key press to repaint" % p["many_eps"], "p99 ≤ 50 ms"),
         "many_status": ("%d endpoints: a stand-in's status change to the screen" % p["many_eps"],
                         "≤ 2 s"),
-        "tenk_rss": ("one stand-in with %d containers: RSS after %d s" % (
-            p["tenk_ctrs"], p["tenk_settle"]), "≤ 48 MiB (issue 15)"),
-        "tenk_keys": ("%d containers: key press to repaint (moves, page down, help and back)"
-                      % p["tenk_ctrs"], "p99 ≤ 50 ms (issue 15)"),
-        "tenk_sort": ("%d containers: sort by the next column or reversed, key to repaint"
-                      % p["tenk_ctrs"], "p99 ≤ 50 ms (issue 15)"),
-        "tenk_filter": ("%d containers: filter as you type, each key to repaint"
-                        % p["tenk_ctrs"], "p99 ≤ 50 ms (issue 15)"),
+        "tenk_rss": ("one stand-in with %s containers: RSS after %d s" % (
+            format(p["tenk_ctrs"], ","), p["tenk_settle"]), "≤ 48 MiB (issue 15)"),
+        "tenk_keys": ("%s containers: key press to repaint (moves, page down, help and back)"
+                      % format(p["tenk_ctrs"], ","), "p99 ≤ 50 ms (issue 15)"),
+        "tenk_sort": ("%s containers: sort by the next column or reversed, key to repaint"
+                      % format(p["tenk_ctrs"], ","), "p99 ≤ 50 ms (issue 15)"),
+        "tenk_filter": ("%s containers: filter as you type, each key to repaint"
+                        % format(p["tenk_ctrs"], ","), "p99 ≤ 50 ms (issue 15)"),
         "stats_rss": ("stats on, %d containers (%d running): RSS once the stats history"
                       " holds %s" % (n, p_running, fmt_span(p["stats_fill"])), "≤ 24 MiB (issue 12)"),
         "stats_cpu": ("stats on, %d containers: CPU while idle" % n,
@@ -1046,14 +1046,14 @@ def tenk_rows(args, env, w, p, log, sec, nm):
             s.close()
         standin_stop(proc)
     rss, hwm = m["mem"]
-    sec += ["10,000 containers (issue 15): one dashboard over one STAND-IN (`tests/remote/"
-            "standin.py ... varied`: a unix socket answering like Docker 20.10 with %d made-up"
+    sec += ["%s containers (issue 15): one dashboard over one STAND-IN (`tests/remote/"
+            "standin.py ... varied`: a unix socket answering like Docker 20.10 with these made-up"
             " containers of 40 images, running, exited and created, listed in a shuffled"
             " order; not an engine). All rows were counted in the title %.1f s after start."
             " Memory %d s after start: %s. Keys cycle through j, page down, k, ? (help), q"
             " (back), page up; sorting alternates o (the next column) and O (reversed);"
             " filtering types `%s` into the filter and erases it, each key refiltering all"
-            " rows." % (want, all_at, p["tenk_settle"], fmt_breakdown(m["parts"]),
+            " rows." % (format(want, ","), all_at, p["tenk_settle"], fmt_breakdown(m["parts"]),
                         TENK_FILTER), ""]
     out = [nm["tenk_rss"] + ("%.1f MiB (peak %.1f MiB)" % (rss / 1024, hwm / 1024),
                              "**meets**" if rss <= 48 * 1024 else "**misses**")]
