@@ -156,30 +156,43 @@ stats_free(struct dash_stats *s)
 	free(s);
 }
 
-/* One entry per listed container, carrying earlier samples over by id. */
+static struct dash_stats *
+stats_new(const char *id)
+{
+	struct dash_stats *s = xcalloc(1, sizeof *s);
+	s->id = xstrdup(id);
+	s->cpu = -1;
+	s->facts_due = true;
+	return s;
+}
+
+static int
+ctr_id_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct berth_container *const *)a)->id,
+		      (*(struct berth_container *const *)b)->id);
+}
+
+/* One entry per listed container, carrying earlier samples over by id: the
+ * list sorted by id once and walked beside the old entries (10,000 rows: no
+ * search per row). */
 static void
 stats_rebuild(struct dash_ep *e)
 {
+	struct berth_container **by_id = xcalloc(e->nctrs + 1, sizeof *by_id);
+	memcpy(by_id, e->ctrs, e->nctrs * sizeof *by_id);
+	qsort(by_id, e->nctrs, sizeof *by_id, ctr_id_cmp);
 	struct dash_stats **v = xcalloc(e->nctrs + 1, sizeof *v);
+	size_t old = 0;
 	for (size_t i = 0; i < e->nctrs; i++) {
-		struct dash_stats *old = feed_stats_find(e, e->ctrs[i]->id);
-		if (old) {
-			v[i] = old;
-		} else {
-			v[i] = xcalloc(1, sizeof *v[i]);
-			v[i]->id = xstrdup(e->ctrs[i]->id);
-			v[i]->cpu = -1;
-			v[i]->facts_due = true;
-		}
+		int r = -1;
+		while (old < e->nstats && (r = strcmp(e->stats[old]->id, by_id[i]->id)) < 0)
+			stats_free(e->stats[old++]);
+		v[i] = old < e->nstats && r == 0 ? e->stats[old++] : stats_new(by_id[i]->id);
 	}
-	qsort(v, e->nctrs, sizeof *v, stats_cmp);
-	/* Free the entries that were not carried over. */
-	for (size_t i = 0; i < e->nstats; i++) {
-		struct dash_stats key = { .id = e->stats[i]->id }, *kp = &key;
-		struct dash_stats **hit = e->nctrs ? bsearch(&kp, v, e->nctrs, sizeof *v, stats_cmp) : NULL;
-		if (!hit || *hit != e->stats[i])
-			stats_free(e->stats[i]);
-	}
+	while (old < e->nstats)
+		stats_free(e->stats[old++]);
+	free(by_id);
 	free(e->stats);
 	e->stats = v;
 	e->nstats = e->nctrs;
