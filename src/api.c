@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 
 #include "backend.h"
+#include "streams.h"
 #include "util.h"
 
 #define CACHE_MAX 1024		/* inspect snapshots kept per endpoint */
@@ -374,6 +375,22 @@ berth_events(berth_endpoint *ep, time_t since, berth_event_cb cb, void *ctx,
 {
 	struct berth_events_opts o = { .since = since };
 	return DISPATCH(ep, events, "events", true, err, &o, true, cb, ctx, cancel, err);
+}
+
+berth_follow *
+berth_events_open(berth_endpoint *ep, time_t since, berth_event_cb cb, berth_follow_end_cb end,
+		  void *ctx, struct berth_error *err)
+{
+	berth_follow *s = NULL;
+	if (DISPATCH(ep, events_open, "events", true, err, since, cb, end, ctx, &s, err) < 0)
+		return NULL;
+	return s;
+}
+
+void
+berth_follow_close(berth_follow *s)
+{
+	stream_close(s);
 }
 
 int

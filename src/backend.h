@@ -79,6 +79,10 @@ struct backend_ops {
 	/* type_container: add the filter type=container to o's. */
 	int (*events)(struct backend *b, const struct berth_events_opts *o, bool type_container,
 		      berth_event_cb cb, void *ctx, berth_cancel *, struct berth_error *);
+	/* The events stream (type=container, from since) opened on the stream
+	 * loop, as berth_events_open says; never blocks. */
+	int (*events_open)(struct backend *b, time_t since, berth_event_cb cb, berth_follow_end_cb end,
+			   void *ctx, berth_follow **out, struct berth_error *);
 	int (*top)(struct backend *b, const char *ref, const char *ps_args, struct berth_top **out,
 		   berth_cancel *, struct berth_error *);
 

@@ -467,6 +467,23 @@ typedef int (*berth_event_cb)(void *ctx, const struct berth_event *ev);
 int berth_events(berth_endpoint *ep, time_t since, berth_event_cb cb, void *ctx,
 		 berth_cancel *cancel, struct berth_error *err);
 
+/* The same stream on the stream loop, one thread for every endpoint's (the
+ * dashboard's): it returns at once, without touching the network (the
+ * engine's API version must be known already: a list or a ping has
+ * answered, else BERTH_ECONNECT). cb and then end, once, run on the loop's
+ * thread and must not block; end gets 0 when the engine ended the stream,
+ * else -1 and why (a silence past the stall timeout while the engine
+ * answered nothing else either is BERTH_ETIMEOUT; closed: BERTH_ECANCELLED).
+ * ctx must live until end has run. Every stream opened is given back once
+ * with berth_follow_close, before or after its end. NULL with err filled:
+ * BERTH_EUNSUPPORTED on engines without an events API (Zun). */
+typedef struct berth_follow berth_follow;
+typedef void (*berth_follow_end_cb)(void *ctx, int rc, const struct berth_error *err);
+berth_follow *berth_events_open(berth_endpoint *ep, time_t since, berth_event_cb cb,
+				berth_follow_end_cb end, void *ctx, struct berth_error *err);
+/* Stop the stream if it runs (its end follows) and give it back. */
+void berth_follow_close(berth_follow *s);
+
 /* The events of a time range (docker events --since/--until/--filter). */
 struct berth_events_opts {
 	time_t since;		/* 0: from now on */

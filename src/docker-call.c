@@ -238,7 +238,27 @@ docker_call(struct backend *b, struct http_request *rq, struct http_response *re
 		explain_transport_error(b, err);
 		return -1;
 	}
+	d->last_answer = now_monotonic();
 	return 0;
+}
+
+bool
+docker_answered_within(struct backend *b, double seconds)
+{
+	return now_monotonic() - docker_of(b)->last_answer < seconds;
+}
+
+char *
+docker_versioned_now(struct backend *b, const char *path, struct berth_error *err)
+{
+	struct docker *d = docker_of(b);
+	pthread_mutex_lock(&d->lock);
+	char *versioned = d->negotiated ? xasprintf("/v%s%s", d->api, path) : NULL;
+	pthread_mutex_unlock(&d->lock);
+	if (!versioned)
+		berth_fail(err, BERTH_ECONNECT, "%s has not answered yet, so its API version is not known",
+			   d->what);
+	return versioned;
 }
 
 char *

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "docker-priv.h"
+#include "streams.h"
 #include "docker-model.h"
 #include "model-json.h"
 #include "util.h"
@@ -330,6 +331,76 @@ docker_events(struct backend *b, const struct berth_events_opts *o, bool type_co
 	}
 	json_tokener_free(js.tok);
 	return rc;
+}
+
+/* An events stream on the stream loop: its parser, and its owner's callbacks. */
+struct events_follow {
+	struct backend *b;
+	struct events_ctx e;
+	struct json_stream js;
+	double stall_s;
+	berth_follow_end_cb end;
+	void *ctx;
+};
+
+/* Loop thread: a silent stream is a quiet engine while the engine answers the
+ * other calls (the dashboard's probes) within the stall timeout. */
+static int
+events_follow_stalled(void *ctx)
+{
+	struct events_follow *f = ctx;
+	return !docker_answered_within(f->b, f->stall_s);
+}
+
+/* Loop thread: the stream's end in the words of docker_events. */
+static void
+events_follow_end(void *ctx, enum stream_end why, const struct http_response *resp,
+		  const struct berth_error *serr)
+{
+	struct events_follow *f = ctx;
+	struct berth_error err = { 0 };
+	int rc = 0;
+	const char *what = docker_of(f->b)->what;
+	if (why != STREAM_EOF) {
+		err = *serr;
+		rc = -1;
+	} else if (resp->status < 200 || resp->status >= 300) {
+		rc = docker_fail_reply(f->b, resp, "follow the events of", what, &err);
+	} else if (f->js.bad) {
+		rc = berth_fail(&err, BERTH_EPROTOCOL, "%s sent events that are not JSON", what);
+	}
+	f->end(f->ctx, rc, &err);
+	json_tokener_free(f->js.tok);
+	free(f);
+}
+
+int
+docker_events_open(struct backend *b, time_t since, berth_event_cb cb, berth_follow_end_cb end,
+		   void *ctx, berth_follow **out, struct berth_error *err)
+{
+	struct events_follow *f = xcalloc(1, sizeof *f);
+	*f = (struct events_follow){ .b = b, .e = { .cb = cb, .ctx = ctx }, .end = end, .ctx = ctx };
+	struct berth_events_opts o = { .since = since };
+	char *path = NULL, *versioned = NULL;
+	struct stream_loop *loop = stream_loop_shared(err);
+	if (!loop || berth_stall_timeout(b->ep, &f->stall_s, err) < 0 ||
+	    !(path = events_path(&o, true, err)) || !(versioned = docker_versioned_now(b, path, err))) {
+		free(path);
+		free(f);
+		return -1;
+	}
+	f->js = (struct json_stream){ .tok = json_tokener_new(), .each = event_deliver, .ctx = &f->e };
+	struct http_request rq = { .path = versioned, .sink = json_stream_sink, .sink_ctx = &f->js,
+				   .stall_s = f->stall_s, .on_stall = events_follow_stalled, .stall_ctx = f };
+	*out = stream_open(loop, &docker_of(b)->target, &rq, events_follow_end, f, err);
+	free(path);
+	free(versioned);
+	if (!*out) {
+		json_tokener_free(f->js.tok);
+		free(f);
+		return -1;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */

@@ -33,5 +33,6 @@ const struct backend_ops docker_backend_ops = {
 	.export_fs = docker_export,
 	.stats = docker_stats,
 	.events = docker_events,
+	.events_open = docker_events_open,
 	.top = docker_top,
 };

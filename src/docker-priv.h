@@ -24,6 +24,7 @@ struct docker {
 	bool pinned;			/* DOCKER_API_VERSION or api_version set api */
 	bool negotiated;		/* /_ping answered; api and podman are final */
 	bool podman;			/* set during negotiation only */
+	_Atomic double last_answer;	/* now_monotonic() of the last reply, of any call */
 };
 
 static inline struct docker *
@@ -63,6 +64,11 @@ int docker_json_body(struct backend *b, const struct http_response *resp,
 char *docker_reply_message(const struct http_response *resp);
 /* The container's path segment /containers/REF (escaped); caller frees. */
 char *docker_ctr_path(const char *ref, const char *rest);
+/* The versioned path "/v<API>" + path without touching the network; NULL
+ * with err filled when the version is not negotiated yet. */
+char *docker_versioned_now(struct backend *b, const char *path, struct berth_error *err);
+/* The engine answered some call within the last seconds. */
+bool docker_answered_within(struct backend *b, double seconds);
 /* The request timeout for ordinary calls. */
 double docker_timeout(struct backend *b);
 /* Sleep up to ms, waking early when cancelled; -1 if cancelled. */
@@ -134,6 +140,8 @@ int docker_stats(struct backend *b, const char *ref, struct berth_stats_sample *
 		 berth_cancel *cancel, struct berth_error *err);
 int docker_events(struct backend *b, const struct berth_events_opts *o, bool type_container,
 		  berth_event_cb cb, void *ctx, berth_cancel *cancel, struct berth_error *err);
+int docker_events_open(struct backend *b, time_t since, berth_event_cb cb, berth_follow_end_cb end,
+		       void *ctx, berth_follow **out, struct berth_error *err);
 int docker_top(struct backend *b, const char *ref, const char *ps_args, struct berth_top **out,
 	       berth_cancel *cancel, struct berth_error *err);
 

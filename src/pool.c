@@ -39,7 +39,7 @@ struct pool {
 	size_t nrunning, caprunning;
 	size_t pending;			/* submitted, non-stream, done() not run yet */
 	int running_bulk, max_bulk;
-	int nstreams;			/* stream threads alive */
+	int nstreams;			/* stream threads alive, attached jobs not complete */
 	bool stopping;
 	int wake[2];			/* wake[0] polled by the UI */
 	pthread_t *workers;
@@ -306,6 +306,28 @@ pool_notify(struct pool *p, struct pool_job *job)
 	pthread_mutex_lock(&p->lock);
 	if (!job->queued_done)
 		complete_locked(p, job);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
+pool_attach(struct pool *p, struct pool_job *job)
+{
+	job->cancel = NULL;
+	job->next = NULL;
+	job->queued_done = false;
+	job->running = false;
+	pthread_mutex_lock(&p->lock);
+	p->nstreams++;
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
+pool_complete(struct pool *p, struct pool_job *job)
+{
+	pthread_mutex_lock(&p->lock);
+	complete_locked(p, job);
+	if (--p->nstreams == 0)
+		pthread_cond_broadcast(&p->idle);
 	pthread_mutex_unlock(&p->lock);
 }
 

@@ -9,8 +9,10 @@
  * - POOL_FAST: short calls (list, inspect, lifecycle); run on the fixed workers.
  * - POOL_BULK: background samples (stats); also on the fixed workers, but never
  *   more than nworkers - 1 at once, so one worker always stays free for FAST jobs.
- * - POOL_STREAM: calls that last (events, log follow, exec, copy); each gets a
+ * - POOL_STREAM: calls that last (log follow, exec, copy); each gets a
  *   thread of its own for its lifetime, so streams never starve the others.
+ *   The dashboard's events streams run on the stream loop instead (one thread
+ *   for all): their jobs are attached (pool_attach) and completed from there.
  *
  * Ownership: the caller allocates the job (usually embedded in a larger struct)
  * and keeps it alive until its done() has run; done() may free it. The pool
@@ -53,6 +55,11 @@ int pool_submit(struct pool *p, struct pool_job *job, struct berth_error *err);
  * added twice, which makes this a coalescing "something changed" signal.
  * Zero-initialize such a job (run NULL); it must outlive its last done(). */
 void pool_notify(struct pool *p, struct pool_job *job);
+/* A job run elsewhere (a stream on the stream loop): it has no run() and no
+ * cancel flag; pool_complete, from any thread, puts it on the completion list
+ * once, and pool_free waits for that as for a stream thread. */
+void pool_attach(struct pool *p, struct pool_job *job);
+void pool_complete(struct pool *p, struct pool_job *job);
 /* Ask a job to stop (its berth calls return BERTH_ECANCELLED). */
 void pool_cancel(struct pool_job *job);
 /* Cancel every running or queued job whose deadline is before now. */

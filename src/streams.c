@@ -28,14 +28,14 @@
 #define LOOP_STACK_SIZE (512u << 10)
 
 struct stream_list {
-	struct stream *head, *tail;
+	struct berth_follow *head, *tail;
 };
 
-struct stream {
+struct berth_follow {
 	struct stream_loop *loop;
-	struct stream *prev, *next;	/* in the loop's opened (under the lock), queued or running list */
+	struct berth_follow *prev, *next;	/* in the loop's opened (under the lock), queued or running list */
 	struct stream_list *in;		/* which of them, or NULL */
-	struct stream *closed_next;	/* in the loop's closed list, under the lock */
+	struct berth_follow *closed_next;	/* in the loop's closed list, under the lock */
 	struct http_target target;
 	struct http_request rq;
 	char *path;
@@ -57,7 +57,7 @@ struct stream_loop {
 	CURLM *multi;
 	pthread_mutex_t lock;		/* guards opened, closed, stopping and streams' ended */
 	struct stream_list opened;	/* handed over by stream_open, oldest first */
-	struct stream *closed;		/* handed over by stream_close */
+	struct berth_follow *closed;		/* handed over by stream_close */
 	bool stopping;
 	/* The loop's thread only. */
 	struct stream_list queued, running;
@@ -66,7 +66,7 @@ struct stream_loop {
 };
 
 static void
-list_push(struct stream_list *q, struct stream *s)
+list_push(struct stream_list *q, struct berth_follow *s)
 {
 	s->prev = q->tail;
 	s->next = NULL;
@@ -79,7 +79,7 @@ list_push(struct stream_list *q, struct stream *s)
 }
 
 static void
-list_remove(struct stream *s)
+list_remove(struct berth_follow *s)
 {
 	struct stream_list *q = s->in;
 	if (!q)
@@ -97,7 +97,7 @@ list_remove(struct stream *s)
 }
 
 static void
-stream_free(struct stream *s)
+stream_free(struct berth_follow *s)
 {
 	free(s->path);
 	for (size_t i = 0; s->headers && s->headers[i]; i++)
@@ -109,7 +109,7 @@ stream_free(struct stream *s)
 /* Stop s's transfer (started or not) and call its end: the last the loop
  * does with s. */
 static void
-stream_finish(struct stream_loop *l, struct stream *s, enum stream_end why, CURLcode rc)
+stream_finish(struct stream_loop *l, struct berth_follow *s, enum stream_end why, CURLcode rc)
 {
 	list_remove(s);
 	if (s->x) {
@@ -139,15 +139,15 @@ static bool
 take_handed(struct stream_loop *l)
 {
 	pthread_mutex_lock(&l->lock);
-	struct stream *opened = l->opened.head, *closed = l->closed;
+	struct berth_follow *opened = l->opened.head, *closed = l->closed;
 	l->opened.head = l->opened.tail = l->closed = NULL;
 	bool stopping = l->stopping;
 	pthread_mutex_unlock(&l->lock);
-	for (struct stream *s = opened, *next; s; s = next) {
+	for (struct berth_follow *s = opened, *next; s; s = next) {
 		next = s->next;
 		list_push(&l->queued, s);
 	}
-	for (struct stream *s = closed, *next; s; s = next) {
+	for (struct berth_follow *s = closed, *next; s; s = next) {
 		next = s->closed_next;
 		if (!s->ended)
 			stream_finish(l, s, STREAM_CLOSED, CURLE_OK);
@@ -157,7 +157,7 @@ take_handed(struct stream_loop *l)
 }
 
 static void
-stream_start(struct stream_loop *l, struct stream *s)
+stream_start(struct stream_loop *l, struct berth_follow *s)
 {
 	list_remove(s);
 	s->easy = curl_easy_init();
@@ -196,7 +196,7 @@ end_finished(struct stream_loop *l)
 		if (msg->msg != CURLMSG_DONE)
 			continue;
 		CURLcode rc = msg->data.result;
-		struct stream *s = NULL;
+		struct berth_follow *s = NULL;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
 		if (http_xfer_flush(s->x))
 			rc = CURLE_WRITE_ERROR;
@@ -208,7 +208,7 @@ end_finished(struct stream_loop *l)
  * back once answered, its stall judged; its stall deadline, or INFINITY
  * (also when it ended). */
 static double
-stream_sweep(struct stream_loop *l, struct stream *s)
+stream_sweep(struct stream_loop *l, struct berth_follow *s)
 {
 	if (http_xfer_flush(s->x)) {
 		stream_finish(l, s, STREAM_EOF, CURLE_WRITE_ERROR);
@@ -240,7 +240,7 @@ static double
 sweep(struct stream_loop *l)
 {
 	double earliest = INFINITY;
-	for (struct stream *s = l->running.head, *next; s; s = next) {
+	for (struct berth_follow *s = l->running.head, *next; s; s = next) {
 		next = s->next;
 		double d = stream_sweep(l, s);
 		if (d < earliest)
@@ -312,6 +312,19 @@ stream_loop_new(struct berth_error *err)
 	return l;
 }
 
+struct stream_loop *
+stream_loop_shared(struct berth_error *err)
+{
+	static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+	static struct stream_loop *shared;
+	pthread_mutex_lock(&shared_lock);
+	if (!shared)
+		shared = stream_loop_new(err);
+	struct stream_loop *l = shared;
+	pthread_mutex_unlock(&shared_lock);
+	return l;
+}
+
 void
 stream_loop_free(struct stream_loop *l)
 {
@@ -327,12 +340,12 @@ stream_loop_free(struct stream_loop *l)
 	free(l);
 }
 
-struct stream *
+struct berth_follow *
 stream_open(struct stream_loop *l, const struct http_target *t, const struct http_request *rq,
 	    stream_end_fn end, void *ctx, struct berth_error *err)
 {
-	struct stream *s = xcalloc(1, sizeof *s);
-	*s = (struct stream){ .loop = l, .target = *t, .rq = *rq, .end = end, .ctx = ctx };
+	struct berth_follow *s = xcalloc(1, sizeof *s);
+	*s = (struct berth_follow){ .loop = l, .target = *t, .rq = *rq, .end = end, .ctx = ctx };
 	s->path = xstrdup(rq->path ? rq->path : "/");
 	s->headers = rq->headers ? strv_dup((char *const *)rq->headers) : NULL;
 	s->rq.path = s->path;
@@ -357,7 +370,7 @@ stream_open(struct stream_loop *l, const struct http_target *t, const struct htt
 }
 
 void
-stream_close(struct stream *s)
+stream_close(struct berth_follow *s)
 {
 	struct stream_loop *l = s->loop;
 	pthread_mutex_lock(&l->lock);

@@ -42,9 +42,12 @@ typedef void (*stream_end_fn)(void *ctx, enum stream_end why, const struct http_
 			      const struct berth_error *err);
 
 struct stream_loop;
-struct stream;
+struct berth_follow;
 
-/* Start the loop's thread; NULL with err filled when it cannot. */
+/* The process's loop, started at the first call (the dashboard's streams);
+ * it lives as long as the process. NULL with err filled when it cannot start. */
+struct stream_loop *stream_loop_shared(struct berth_error *err);
+/* Start a loop's thread; NULL with err filled when it cannot. */
 struct stream_loop *stream_loop_new(struct berth_error *err);
 /* End every stream still open (STREAM_CLOSED), stop the thread, free. Every
  * stream must have been given back with stream_close first. */
@@ -54,11 +57,11 @@ void stream_loop_free(struct stream_loop *l);
  * and on_stall; no body, no cancel: stream_close stops it) to t, set up as
  * http_perform sets one up. The loop copies rq's path and headers. NULL with
  * err filled when the loop is stopping. */
-struct stream *stream_open(struct stream_loop *l, const struct http_target *t,
+struct berth_follow *stream_open(struct stream_loop *l, const struct http_target *t,
 			   const struct http_request *rq, stream_end_fn end, void *ctx,
 			   struct berth_error *err);
 /* Give the stream back: stop it when it runs (its end follows, on the loop's
  * thread), or forget it when it has ended. s is not to be used after. */
-void stream_close(struct stream *s);
+void stream_close(struct berth_follow *s);
 
 #endif

@@ -1,6 +1,7 @@
 /* dash-feed.c: everything the dashboard learns from the engines (feed.h),
- * each call on the worker pool: a periodic list per endpoint (the safety net,
- * and the only source on Zun), an event stream per Docker endpoint (a status
+ * each call on the worker pool but the events streams: a periodic list per
+ * endpoint (the safety net, and the only source on Zun), an event stream per
+ * Docker endpoint on the stream loop, one thread for all of them (a status
  * event changes its row at once; a new container asks for a list, at most one
  * per LIST_GAP seconds; the periodic list slows to LIST_SAFETY while events
  * flow), one-shot stats for the running rows on screen (CPU% from berth's own
@@ -45,6 +46,7 @@
 #define LIST_CATCHUP 2.0	/* seconds after an events stream starts: list once more */
 #define LIST_SAFETY 30.0	/* seconds between lists while events arrive */
 #define EVENTS_PENDING_MAX 1024	/* beyond this many events unapplied, list again */
+#define EVENTS_RETRY 2.0	/* seconds before an ended events stream opens again, ±20 % */
 #define REPLAY_KEEP 10.0	/* seconds an applied event is replayed on lists */
 #define TRIM_AFTER 1.0		/* seconds from a list's end to giving memory back */
 #define TRIM_EVERY 10.0		/* seconds between two trims, at the least */
@@ -210,7 +212,7 @@ facts_due(struct dash_ep *e, const char *id)
 /* ---------------------------------------------------------------- events */
 
 struct events_job {
-	struct pool_job job;	/* the stream */
+	struct pool_job job;	/* the stream: attached, completed at its end */
 	struct pool_job note;	/* events are waiting in pending */
 	struct feed *f;
 	struct dash_ep *e;
@@ -222,6 +224,7 @@ struct events_job {
 	struct feed_event *logged;	/* for the events view; beyond the max, dropped */
 	size_t nlogged;
 	time_t since;		/* the engine's time of the last event seen, or 0 */
+	berth_follow *stream;	/* to give back, or NULL */
 	int rc;
 	struct berth_error err;
 };
@@ -326,7 +329,7 @@ ev_rec_free(struct ev_rec *r, size_t n)
 	free(r);
 }
 
-/* Worker thread: keep one container event for the UI. */
+/* The stream loop's thread: keep one container event for the UI. */
 static int
 events_cb(void *ctx, const struct berth_event *ev)
 {
@@ -334,7 +337,7 @@ events_cb(void *ctx, const struct berth_event *ev)
 	bool noise = true;
 	enum ev_kind k = ev->action ? event_kind(ev->action, &noise) : EV_IGNORE;
 	if ((ev->type && strcmp(ev->type, "container") != 0) || (k == EV_IGNORE && noise))
-		return berth_cancel_is_set(j->job.cancel);
+		return 0;
 	pthread_mutex_lock(&j->lock);
 	if (!noise && j->nlogged < EVENTS_PENDING_MAX) {
 		j->logged = xrealloc(j->logged, (j->nlogged + 1) * sizeof *j->logged);
@@ -346,7 +349,7 @@ events_cb(void *ctx, const struct berth_event *ev)
 	if (k == EV_IGNORE) {
 		pthread_mutex_unlock(&j->lock);
 		pool_notify(j->f->pool, &j->note);
-		return berth_cancel_is_set(j->job.cancel);
+		return 0;
 	}
 	if (j->npending < EVENTS_PENDING_MAX && ev->id && *ev->id) {
 		j->pending = xrealloc(j->pending, (j->npending + 1) * sizeof *j->pending);
@@ -358,14 +361,26 @@ events_cb(void *ctx, const struct berth_event *ev)
 	}
 	pthread_mutex_unlock(&j->lock);
 	pool_notify(j->f->pool, &j->note);
-	return berth_cancel_is_set(j->job.cancel);
+	return 0;
 }
 
+/* The stream loop's thread: the stream ended; events_done follows on the UI's. */
 static void
-events_run(struct pool_job *pj)
+events_end(void *ctx, int rc, const struct berth_error *err)
 {
-	struct events_job *j = (struct events_job *)pj;
-	j->rc = j->f->ops->events(j->ep, j->since, events_cb, j, pj->cancel, &j->err);
+	struct events_job *j = ctx;
+	j->rc = rc;
+	if (rc < 0)
+		j->err = *err;
+	pool_complete(j->f->pool, &j->job);
+}
+
+/* A back-off of s seconds, give or take 20 %: endpoints that dropped
+ * together come back apart. */
+static double
+jittered(double s)
+{
+	return s * (0.8 + 0.4 * drand48());
 }
 
 /* List e soon: at once, but no more than one list per LIST_GAP seconds, so a
@@ -591,11 +606,13 @@ events_done(struct pool_job *pj)
 {
 	struct events_job *j = (struct events_job *)pj;
 	struct dash_ep *e = j->e;
+	if (j->stream)
+		j->f->ops->events_close(j->stream);
 	e->events = NULL;
 	if (j->rc < 0 && j->err.code == BERTH_EUNSUPPORTED)
 		e->no_events = true;
 	else
-		e->events_retry = j->f->ops->now() + 2;
+		e->events_retry = j->f->ops->now() + jittered(EVENTS_RETRY);
 	/* Whatever happened while the stream was down, a list catches up; the kept
 	 * events may have been overtaken by ones the stream never saw. */
 	sync_clear(e->sync);
@@ -613,7 +630,7 @@ static void
 events_start(struct feed *f, struct dash_ep *e)
 {
 	struct events_job *j = xcalloc(1, sizeof *j);
-	feed_job_init(&j->job, events_run, events_done, POOL_STREAM, 0);
+	j->job.done = events_done;
 	j->note.done = events_note;
 	j->f = f;
 	j->e = e;
@@ -623,13 +640,14 @@ events_start(struct feed *f, struct dash_ep *e)
 	 * left it). */
 	j->since = e->events_seen;
 	pthread_mutex_init(&j->lock, NULL);
-	if (pool_submit(f->pool, &j->job, &j->err) < 0) {
-		e->events_retry = f->ops->now() + 5;
-		pthread_mutex_destroy(&j->lock);
-		free(j);
+	pool_attach(f->pool, &j->job);
+	e->events = j;
+	j->stream = f->ops->events_open(j->ep, j->since, events_cb, events_end, j, &j->err);
+	if (!j->stream) {	/* events_done says why, as for a stream that ended */
+		j->rc = -1;
+		pool_complete(f->pool, &j->job);
 		return;
 	}
-	e->events = j;
 	/* What changed between the last list and the subscription is in neither. */
 	if (e->next_list > f->ops->now() + LIST_CATCHUP)
 		e->next_list = f->ops->now() + LIST_CATCHUP;
@@ -1128,6 +1146,13 @@ feed_shutdown(struct feed *f)
 {
 	f->quit = true;
 	feed_log_stop(f);
+	for (size_t i = 0; i < f->neps; i++) {
+		struct events_job *j = f->eps[i].events;
+		if (j && j->stream) {
+			f->ops->events_close(j->stream);	/* its end and done follow */
+			j->stream = NULL;
+		}
+	}
 }
 
 void
@@ -1381,7 +1406,8 @@ const struct feed_ops feed_engine_ops = {
 	.now = now_monotonic,
 	.kind = berth_endpoint_kind,
 	.list = berth_list,
-	.events = berth_events,
+	.events_open = berth_events_open,
+	.events_close = berth_follow_close,
 	.stats = berth_stats,
 	.inspect = berth_inspect,
 	.logs = berth_logs,

@@ -102,7 +102,7 @@ struct feed_ep_state {
 };
 
 /* The clock and the engine calls of the feed (each run on a worker of the
- * pool, but now and kind). */
+ * pool, but now, kind and the events stream's). */
 struct feed_ops {
 	double (*now)(void);
 	enum berth_kind (*kind)(const berth_endpoint *ep);
@@ -110,8 +110,11 @@ struct feed_ops {
 		    struct berth_error *err);
 	int (*list)(berth_endpoint *ep, bool all, struct berth_container ***out, size_t *n,
 		    berth_cancel *cancel, struct berth_error *err);
-	int (*events)(berth_endpoint *ep, time_t since, berth_event_cb cb, void *ctx,
-		      berth_cancel *cancel, struct berth_error *err);
+	/* The events stream, on the stream loop (berth_events_open): called on
+	 * the UI thread, never blocks; cb and end run on another thread. */
+	berth_follow *(*events_open)(berth_endpoint *ep, time_t since, berth_event_cb cb,
+				     berth_follow_end_cb end, void *ctx, struct berth_error *err);
+	void (*events_close)(berth_follow *s);
 	int (*stats)(berth_endpoint *ep, const char *id, struct berth_stats_sample *out,
 		     berth_cancel *cancel, struct berth_error *err);
 	int (*logs)(berth_endpoint *ep, const char *id, const struct berth_logs_opts *o,

@@ -1,6 +1,7 @@
 /* fakehttp.c: the HTTP transport of http.h answered from memory (see fuzz.h):
- * http_perform and http_hijack (the rest of http.h is src/http-msg.c's), and
- * the sink and calls the backend targets share. */
+ * http_perform and http_hijack (the rest of http.h is src/http-msg.c's), the
+ * stream loop's entry points (no fuzzed call opens a stream: the loop is
+ * refused), and the sink and calls the backend targets share. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "fuzz.h"
 #include "http.h"
+#include "streams.h"
 #include "util.h"
 
 static const struct fake_reply *fake_canned;
@@ -136,4 +138,26 @@ http_hijack(const struct http_target *t, const char *method, const char *path,
 	    const char *json_body, int *fd, long *status, struct berth_error *err)
 {
 	return berth_fail(err, BERTH_EUNSUPPORTED, "%s: no hijacked connections when fuzzing", t->what);
+}
+
+struct stream_loop *
+stream_loop_shared(struct berth_error *err)
+{
+	berth_fail(err, BERTH_EUNSUPPORTED, "the fuzzers have no stream loop");
+	return NULL;
+}
+
+struct berth_follow *
+stream_open(struct stream_loop *l, const struct http_target *t, const struct http_request *rq,
+	    stream_end_fn end, void *ctx, struct berth_error *err)
+{
+	(void)l, (void)t, (void)rq, (void)end, (void)ctx;
+	berth_fail(err, BERTH_EUNSUPPORTED, "the fuzzers have no stream loop");
+	return NULL;
+}
+
+void
+stream_close(struct berth_follow *s)
+{
+	(void)s;
 }

@@ -164,16 +164,21 @@ fake_list(berth_endpoint *ep, bool all, struct berth_container ***out, size_t *n
 	return 0;
 }
 
-static int
-fake_events(berth_endpoint *ep, time_t since, berth_event_cb cb, void *ctx,
-	    berth_cancel *cancel, struct berth_error *err)
+/* The events stream: a thread of the test's own stands for the stream loop. */
+struct berth_follow {
+	pthread_t thread;
+	berth_event_cb cb;
+	berth_follow_end_cb end;
+	void *ctx;
+	bool closed;		/* under lock */
+};
+
+static void *
+fake_events_main(void *arg)
 {
-	(void)ep;
+	struct berth_follow *s = arg;
 	pthread_mutex_lock(&lock);
-	eng.nstreams++;
-	eng.since = since;
-	eng.stream_up = true;
-	while (!eng.end_stream && !berth_cancel_is_set(cancel)) {
+	while (!eng.end_stream && !s->closed) {
 		if (!eng.nq) {
 			nap();
 			continue;
@@ -183,13 +188,41 @@ fake_events(berth_endpoint *ep, time_t since, berth_event_cb cb, void *ctx,
 		pthread_mutex_unlock(&lock);
 		struct berth_event ev = { .type = "container", .action = e.action, .id = e.id,
 					  .exit_code = e.exit_code, .time = e.time };
-		cb(ctx, &ev);
+		s->cb(s->ctx, &ev);
 		pthread_mutex_lock(&lock);
 	}
+	bool closed = s->closed;
 	eng.end_stream = false;
 	eng.stream_up = false;
 	pthread_mutex_unlock(&lock);
-	return berth_fail(err, BERTH_ECONNECT, "the events stream ended");
+	struct berth_error err;
+	berth_fail(&err, closed ? BERTH_ECANCELLED : BERTH_ECONNECT, "the events stream ended");
+	s->end(s->ctx, -1, &err);
+	return NULL;
+}
+
+static berth_follow *
+fake_events_open(berth_endpoint *ep, time_t since, berth_event_cb cb, berth_follow_end_cb end,
+		 void *ctx, struct berth_error *err)
+{
+	(void)ep, (void)err;
+	struct berth_follow *s = xcalloc(1, sizeof *s);
+	*s = (struct berth_follow){ .cb = cb, .end = end, .ctx = ctx };
+	pthread_mutex_lock(&lock);
+	eng.nstreams++;
+	eng.since = since;
+	eng.stream_up = true;
+	pthread_mutex_unlock(&lock);
+	pthread_create(&s->thread, NULL, fake_events_main, s);
+	return s;
+}
+
+static void
+fake_events_close(berth_follow *s)
+{
+	engine_set_flag(&s->closed, true);
+	pthread_join(s->thread, NULL);
+	free(s);
 }
 
 /* Each sample: 10 ms more CPU over 100 ms of the system's, two CPUs. */
@@ -297,7 +330,8 @@ fake_kind(const berth_endpoint *ep)
 }
 
 static const struct feed_ops fake_ops = {
-	.now = fake_now, .kind = fake_kind, .list = fake_list, .events = fake_events,
+	.now = fake_now, .kind = fake_kind, .list = fake_list, .events_open = fake_events_open,
+	.events_close = fake_events_close,
 	.stats = fake_stats, .logs = fake_logs, .ping = fake_ping, .inspect = fake_inspect,
 };
 
@@ -1027,7 +1061,7 @@ test_resubscribe_since(void)
 	UNTIL(row_status("a") == BERTH_ST_EXITED);
 	engine_set_flag(&eng.end_stream, true);
 	UNTIL(!ep0.events);
-	clock_now += 2;
+	clock_now += 2 * 1.2;	/* the back-off: 2 s, give or take 20 % */
 	feed_tick(&f, clock_now);
 	UNTIL(ENG(stream_up));
 	is_int(ENG(nstreams), 2, "a stream that ended is started again");

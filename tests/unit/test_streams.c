@@ -291,12 +291,12 @@ static const struct http_target target = {
 
 static struct stream_loop *loop;
 
-static struct stream *
+static struct berth_follow *
 open_path(const char *path, struct rec *r, double stall_s)
 {
 	struct http_request rq = { .path = path, .sink = rec_sink, .sink_ctx = r, .stall_s = stall_s };
 	struct berth_error err;
-	struct stream *s = stream_open(loop, &target, &rq, rec_end, r, &err);
+	struct berth_follow *s = stream_open(loop, &target, &rq, rec_end, r, &err);
 	if (!s)
 		printf("# stream_open: %s\n", err.message);
 	return s;
@@ -342,7 +342,7 @@ static void
 test_in_order(void)
 {
 	struct rec a = { 0 }, b = { 0 };
-	struct stream *sa = open_path("/lines", &a, 0), *sb = open_path("/lines", &b, 0);
+	struct berth_follow *sa = open_path("/lines", &a, 0), *sb = open_path("/lines", &b, 0);
 	UNTIL(rec_ends(&a) && rec_ends(&b));
 	struct buf want = { 0 };
 	for (int i = 0; i < NLINES; i++)
@@ -364,7 +364,7 @@ static void
 test_cut_and_refused(void)
 {
 	struct rec r = { 0 }, m = { 0 };
-	struct stream *s = open_path("/cut", &r, 0), *sm = open_path("/missing", &m, 0);
+	struct berth_follow *s = open_path("/cut", &r, 0), *sm = open_path("/missing", &m, 0);
 	UNTIL(rec_ends(&r) && rec_ends(&m));
 	ok(r.why == STREAM_ERROR, "a reply cut mid-chunk ends in an error");
 	ok(strstr(r.message, "the test server") != NULL, "... whose sentence names the target: %s",
@@ -393,7 +393,7 @@ static void
 test_stall(void)
 {
 	struct rec r = { 0 }, quiet = { 0 };
-	struct stream *s = open_path("/silent", &r, 0.3), *sq = open_path("/silent", &quiet, 0);
+	struct berth_follow *s = open_path("/silent", &r, 0.3), *sq = open_path("/silent", &quiet, 0);
 	UNTIL(rec_ends(&r));
 	ok(r.why == STREAM_STALL, "a stream silent past its stall timeout ends as stalled");
 	ok(strstr(r.message, "sent nothing for 0.3 s") != NULL, "... in the transport's words: %s",
@@ -420,7 +420,7 @@ test_close_from_another_thread(void)
 {
 	struct rec r = { 0 };
 	int closed_before = (int)SRV(closed_by_client);
-	struct stream *s = open_path("/silent", &r, 0);
+	struct berth_follow *s = open_path("/silent", &r, 0);
 	UNTIL(rec_len(&r) > 0);
 	pthread_t t;
 	pthread_create(&t, NULL, closer_main, s);
@@ -438,7 +438,7 @@ static void
 test_many_on_one_thread(void)
 {
 	static struct rec r[MANY];
-	static struct stream *s[MANY];
+	static struct berth_follow *s[MANY];
 	int before = threads_now();
 	for (int i = 0; i < MANY; i++)
 		s[i] = open_path("/silent", &r[i], 60);
@@ -467,7 +467,7 @@ static void
 test_connects_capped(void)
 {
 	static struct rec r[QUEUED];
-	static struct stream *s[QUEUED];
+	static struct berth_follow *s[QUEUED];
 	for (int i = 0; i < QUEUED; i++)
 		s[i] = open_path("/hold", &r[i], 0);
 	UNTIL(SRV(held) >= STREAM_CONNECTS_MAX);
@@ -492,7 +492,7 @@ static void
 test_free_ends_the_rest(void)
 {
 	struct rec r = { 0 };
-	struct stream *s = open_path("/silent", &r, 0);
+	struct berth_follow *s = open_path("/silent", &r, 0);
 	UNTIL(rec_len(&r) > 0);
 	stream_close(s);
 	stream_loop_free(loop);
