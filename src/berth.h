@@ -208,6 +208,11 @@ struct berth_container {
 void berth_container_free(struct berth_container *c);
 void berth_container_list_free(struct berth_container **list, size_t n);
 struct berth_container *berth_container_dup(const struct berth_container *c);
+/* Whether a and b say the same in every field (the engine's documents compared too). */
+bool berth_container_equal(const struct berth_container *a, const struct berth_container *b);
+/* Whether two lists hold equal containers in the same order. */
+bool berth_container_lists_equal(struct berth_container *const *a, size_t na,
+				 struct berth_container *const *b, size_t nb);
 /* The compose project in docker compose's or podman-compose's labels, or NULL. */
 const char *berth_compose_project(const struct berth_container *c);
 

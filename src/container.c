@@ -60,6 +60,95 @@ berth_container_free(struct berth_container *c)
 	free(c);
 }
 
+static bool
+str_same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool
+strs_same(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (!str_same(a[i], b[i]))
+			return false;
+	return true;
+}
+
+static bool
+kvs_same(const struct berth_kv *a, size_t na, const struct berth_kv *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (!str_same(a[i].key, b[i].key) || !str_same(a[i].value, b[i].value))
+			return false;
+	return true;
+}
+
+static bool
+ports_same(const struct berth_port *a, size_t na, const struct berth_port *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (a[i].container_port != b[i].container_port || a[i].host_port != b[i].host_port ||
+		    strcmp(a[i].proto, b[i].proto) != 0 || strcmp(a[i].host_ip, b[i].host_ip) != 0)
+			return false;
+	return true;
+}
+
+static bool
+strings_same(const struct berth_container *a, const struct berth_container *b)
+{
+	return str_same(a->id, b->id) && str_same(a->name, b->name) &&
+	       str_same(a->image, b->image) && str_same(a->endpoint, b->endpoint) &&
+	       str_same(a->command, b->command) && str_same(a->hostname, b->hostname) &&
+	       str_same(a->state_text, b->state_text) &&
+	       str_same(a->status_reason, b->status_reason) &&
+	       str_same(a->health_output, b->health_output) &&
+	       str_same(a->floating_ip, b->floating_ip) && str_same(a->reservation, b->reservation) &&
+	       str_same(a->runtime, b->runtime) && str_same(a->device_profiles, b->device_profiles) &&
+	       str_same(a->network_port, b->network_port);
+}
+
+static bool
+scalars_same(const struct berth_container *a, const struct berth_container *b)
+{
+	return a->status == b->status && a->exit_code == b->exit_code && a->health == b->health &&
+	       a->health_exit == b->health_exit && a->health_time == b->health_time &&
+	       a->restart_count == b->restart_count && a->oom_killed == b->oom_killed &&
+	       a->pid == b->pid && a->running == b->running && a->tty == b->tty &&
+	       a->created == b->created && a->started == b->started && a->finished == b->finished;
+}
+
+bool
+berth_container_equal(const struct berth_container *a, const struct berth_container *b)
+{
+	return strings_same(a, b) && scalars_same(a, b) &&
+	       strs_same(a->argv, a->nargv, b->argv, b->nargv) &&
+	       strs_same(a->ipv4, a->nipv4, b->ipv4, b->nipv4) &&
+	       strs_same(a->ipv6, a->nipv6, b->ipv6, b->nipv6) &&
+	       ports_same(a->ports, a->nports, b->ports, b->nports) &&
+	       kvs_same(a->env, a->nenv, b->env, b->nenv) &&
+	       kvs_same(a->labels, a->nlabels, b->labels, b->nlabels) &&
+	       (a->raw == b->raw || (a->raw && b->raw && json_object_equal(a->raw, b->raw)));
+}
+
+bool
+berth_container_lists_equal(struct berth_container *const *a, size_t na,
+			    struct berth_container *const *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (!berth_container_equal(a[i], b[i]))
+			return false;
+	return true;
+}
+
 void
 berth_container_list_free(struct berth_container **list, size_t n)
 {

@@ -736,6 +736,30 @@ sync_replay(struct dash_ep *e, double now)
 	}
 }
 
+/* Take a list's result (the recent events replayed over it); true when it
+ * changed anything. An unchanged one is dropped, so that the rows and their
+ * table stay as they are: a fleet's safety lists would otherwise rebuild the
+ * whole table several times a second. */
+static bool
+list_take(struct dash_ep *e, struct list_job *j, double now)
+{
+	struct berth_container **old = e->ctrs;
+	size_t nold = e->nctrs;
+	e->ctrs = j->ctrs;
+	e->nctrs = j->n;
+	sync_replay(e, now);
+	bool same = e->listed && berth_container_lists_equal(old, nold, e->ctrs, e->nctrs);
+	if (same) {
+		berth_container_list_free(e->ctrs, e->nctrs);
+		e->ctrs = old;
+		e->nctrs = nold;
+		return false;
+	}
+	berth_container_list_free(old, nold);
+	stats_rebuild(e);
+	return true;
+}
+
 static void
 list_done(struct pool_job *pj)
 {
@@ -751,11 +775,7 @@ list_done(struct pool_job *pj)
 	}
 	if (j->rc == 0) {
 		e->kind = j->kind;
-		berth_container_list_free(e->ctrs, e->nctrs);
-		e->ctrs = j->ctrs;
-		e->nctrs = j->n;
-		sync_replay(e, now);
-		stats_rebuild(e);
+		bool changed = list_take(e, j, now);
 		engine_answered(f, e, now);
 		e->state = EP_CONNECTED;
 		e->listed = true;
@@ -764,7 +784,7 @@ list_done(struct pool_job *pj)
 		e->reason[0] = '\0';
 		e->next_list = e->relist ? e->list_started + LIST_GAP : now + ep_interval(f, e);
 		e->relist = false;
-		feed_changed(f, true);
+		feed_changed(f, changed);
 		trim_soon(f, now);
 	} else {
 		berth_container_list_free(j->ctrs, j->n);

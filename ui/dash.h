@@ -46,6 +46,7 @@ struct dash {
 	bool quit;
 	bool suspended;			/* the terminal belongs to a shell */
 	bool dirty, full_redraw;	/* the frame's: set them with dash_changed */
+	bool keyed;			/* a key came since the last frame */
 	double last_frame;
 	unsigned spin;
 	double refresh_s, zun_refresh_s;

@@ -45,6 +45,9 @@
 #include "util.h"
 
 #define FRAME_S (1.0 / 60)
+/* What only the engines changed waits this long after the last frame: a fleet's
+ * completions would otherwise redraw the screen sixty times a second. */
+#define BACKGROUND_FRAME_S 0.1
 #define KEYS_PER_TURN 256
 
 static volatile sig_atomic_t got_signal;
@@ -177,6 +180,13 @@ install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* The least time between two frames: short after a key, longer otherwise. */
+static double
+frame_gap(const struct dash *d)
+{
+	return d->keyed ? FRAME_S : BACKGROUND_FRAME_S;
+}
+
 /* How long poll() may sleep, in ms. */
 static int
 poll_timeout(struct dash *d, struct dash_script *sc, double now)
@@ -191,8 +201,8 @@ poll_timeout(struct dash *d, struct dash_script *sc, double now)
 	double notices = notice_next_deadline(d, now);
 	if (notices < next)
 		next = notices;
-	if (d->dirty && d->last_frame + FRAME_S < next)
-		next = d->last_frame + FRAME_S;
+	if (d->dirty && d->last_frame + frame_gap(d) < next)
+		next = d->last_frame + frame_gap(d);
 	if (dash_busy(d) && now + 0.1 < next)
 		next = now + 0.1;
 	if (sc && script_ready(sc) && now < next)
@@ -211,6 +221,7 @@ read_keys(struct dash *d)
 		int ch = getch();
 		if (ch == ERR)
 			break;
+		d->keyed = true;
 		frame_key(d, ch);
 	}
 }
@@ -248,7 +259,7 @@ run_loop(struct dash *d, struct dash_script *sc)
 				d->dirty = true;
 			}
 		}
-		if (d->dirty && now - d->last_frame >= FRAME_S)
+		if (d->dirty && now - d->last_frame >= frame_gap(d))
 			frame_draw(d);
 		if (sc && (status = script_step(sc, d)) != 0)
 			break;

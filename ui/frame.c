@@ -292,6 +292,7 @@ frame_draw(struct dash *d)
 	wnoutrefresh(stdscr);
 	doupdate();
 	d->dirty = false;
+	d->keyed = false;
 	d->last_frame = now;
 }
 

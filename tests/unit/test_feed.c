@@ -572,6 +572,28 @@ test_list_after_event(void)
 	teardown();
 }
 
+/* A list that says what the rows say already leaves them (and the table) as
+ * they are; one that differs replaces them. */
+static void
+test_unchanged_list_kept(void)
+{
+	setup_connected();
+	const struct berth_container *before = row("a");
+	int rebuilds = nrebuilds;
+	feed_relist_all(&f);
+	clock_now += 2;
+	tick_list();
+	is_int(nrebuilds, rebuilds, "an unchanged list rebuilds nothing");
+	ok(row("a") == before, "... and the rows stay the same objects");
+	engine_set("a", BERTH_ST_EXITED, 2);
+	feed_relist_all(&f);
+	clock_now += 2;
+	tick_list();
+	is_int(nrebuilds, rebuilds + 1, "a changed list rebuilds the rows once");
+	is_int(row_status("a"), BERTH_ST_EXITED, "... with what it says");
+	teardown();
+}
+
 static void
 test_stream_end_drops_kept(void)
 {
@@ -1075,6 +1097,7 @@ main(void)
 	test_state_published();
 	test_event_in_place();
 	test_list_after_event();
+	test_unchanged_list_kept();
 	test_stream_end_drops_kept();
 	test_new_container_list_gap();
 	test_backoff();

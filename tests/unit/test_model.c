@@ -91,6 +91,21 @@ check_running(const char *engine, struct berth_container *c, const char *ip, lon
 	   d->ports != c->ports && d->nenv == c->nenv && strcmp(d->env[0].value, c->env[0].value) == 0 &&
 	   d->raw && d->raw != c->raw && d->argv[3] == NULL,
 	   "%s: dup is a deep copy", engine);
+	ok(berth_container_equal(c, d), "%s: a copy is equal", engine);
+	d->ports[d->nports - 1].host_port++;
+	ok(!berth_container_equal(c, d), "%s: a port's host port differs", engine);
+	d->ports[d->nports - 1].host_port--;
+	free(d->labels[0].value);
+	d->labels[0].value = xstrdup("other");
+	ok(!berth_container_equal(c, d), "%s: a label's value differs", engine);
+	berth_container_free(d);
+	d = berth_container_dup(c);
+	d->exit_code = 3;
+	ok(!berth_container_equal(c, d), "%s: the exit code differs", engine);
+	berth_container_free(d);
+	d = berth_container_dup(c);
+	json_object_object_add(d->raw, "Extra", json_object_new_int(1));
+	ok(!berth_container_equal(c, d), "%s: the engine's documents differ", engine);
 	berth_container_free(d);
 	berth_container_free(c);
 }
