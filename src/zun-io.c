@@ -408,6 +408,17 @@ dir_name(const char *path)
 	return len ? xstrndup(path, len) : xstrdup(".");
 }
 
+/* The site stopped waiting for a helper command berth runs in ref (its exit
+ * code is null): say so, not that the container lacks the tools. */
+static int
+exec_timed_out(struct zun *z, const char *what, const char *ref, const char *path,
+	       struct berth_error *err)
+{
+	return berth_fail(err, BERTH_ETIMEOUT, "cannot %s %s:%s on %s: the site stopped waiting "
+			  "for the shell berth runs in the container before it answered (Zun's "
+			  "execute timeout, 5 s on CHI@Edge); try again", what, ref, path, z->ep_name);
+}
+
 /* A file outside the workdir: copy it into a fresh directory in the container,
  * archive that directory (which Zun does right), then remove it. */
 static int
@@ -424,10 +435,14 @@ archive_staged(struct zun *z, const char *ref, const char *src, double stall_s, 
 		buf_free(&out);
 		return -1;
 	}
+	if (code == -1 && !missing) {
+		buf_free(&out);
+		return exec_timed_out(z, "copy", ref, src, err);
+	}
 	if (code != 0 || missing) {
 		int rc = berth_fail(err, BERTH_ENOTFOUND, "cannot copy %s:%s from %s: %s", ref, src,
-				    z->ep_name, code == -1 ? "the container has no sh or cp"
-							   : "no such file or directory");
+				    z->ep_name, missing ? "the container has no sh or cp"
+							: "no such file or directory");
 		buf_free(&out);
 		return rc;
 	}
@@ -509,7 +524,9 @@ zun_archive_stat(struct backend *b, const char *ref, const char *path,
 	int rc = 0;
 	char *save = NULL;
 	char *type = out.data ? strtok_r(out.data, "\n", &save) : NULL;
-	if (code != 0 || !type) {
+	if (code == -1 && !missing) {
+		rc = exec_timed_out(z, "look at", ref, path, err);
+	} else if (code != 0 || !type) {
 		rc = berth_fail(err, BERTH_EUNSUPPORTED,
 				"cannot look at %s:%s on %s: copying files needs sh and stat in the "
 				"container", ref, path, z->ep_name);

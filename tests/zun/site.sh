@@ -133,7 +133,11 @@ zun_site_start() {
 	zun_keystone_run "$K" "$kport" || return 1
 	ZS_KEYSTONE_PID=$ZS_KS_PID
 	echo $ZS_KEYSTONE_PID >"$ZS_DIR/keystone.pid"
-	/usr/bin/python3 "$ZS_TOP/tests/zunsim/zunsim.py" --port "$sport" \
+	# CHI@Edge stops waiting for an execute after 5 s; on a busy test machine
+	# the shell berth runs for a copy can take longer than that through the
+	# real engine, so the site waits 15 s (the tests that outlive it sleep 20).
+	ZUNSIM_EXEC_TIMEOUT=${ZUNSIM_EXEC_TIMEOUT:-15} \
+		/usr/bin/python3 "$ZS_TOP/tests/zunsim/zunsim.py" --port "$sport" \
 		--keystone "http://127.0.0.1:$kport/v3" --service-password-file "$ZS_DIR/adminpw" \
 		--ready-file "$ZS_DIR/zunsim.ready" >"$ZS_DIR/zunsim.log" 2>&1 &
 	ZS_SIM_PID=$!
