@@ -10,7 +10,8 @@
  * move the bytes, end the finished streams, then sweep the running ones
  * (hand the bytes gathered to the sinks, note who moved, end the stalled) and
  * sleep until the earliest stall deadline of them all, or until libcurl or a
- * wakeup needs the thread sooner.
+ * wakeup needs the thread sooner. Deadlines close together are judged in one
+ * turn (coalesce_slack).
  */
 #include "config.h"
 
@@ -25,6 +26,7 @@
 
 #define IDLE_CONNECTIONS 16	/* connections kept for reuse after their stream ended */
 #define NO_DEADLINE_MS (3600 * 1000)
+#define STALL_COALESCE_MAX 1.0	/* seconds */
 #define LOOP_STACK_SIZE (512u << 10)
 
 struct stream_list {
@@ -204,6 +206,16 @@ end_finished(struct stream_loop *l)
 	}
 }
 
+/* A stall deadline this close after the one the loop woke for is judged in
+ * the same turn (a tenth of the timeout, a second at most): streams whose
+ * deadlines fall together share one wakeup, and once judged together (their
+ * silence vouched for at the same moment) they keep sharing it. */
+static double
+coalesce_slack(double stall_s)
+{
+	return stall_s / 10 < STALL_COALESCE_MAX ? stall_s / 10 : STALL_COALESCE_MAX;
+}
+
 /* One running stream's turn: its bytes to its sink, its connect slot given
  * back once answered, its stall judged; its stall deadline, or INFINITY
  * (also when it ended). */
@@ -225,7 +237,7 @@ stream_sweep(struct stream_loop *l, struct berth_follow *s)
 	}
 	if (s->rq.stall_s <= 0)
 		return INFINITY;
-	if (l->now - s->last_moved >= s->rq.stall_s) {
+	if (l->now - s->last_moved >= s->rq.stall_s - coalesce_slack(s->rq.stall_s)) {
 		if (!s->rq.on_stall || s->rq.on_stall(s->rq.stall_ctx) != 0) {
 			stream_finish(l, s, STREAM_STALL, CURLE_OPERATION_TIMEDOUT);
 			return INFINITY;

@@ -13,9 +13,11 @@
  * target does: close its streams before closing the endpoint).
  *
  * Time: a stream whose stall_s > 0 ends with STREAM_STALL once nothing has
- * arrived for that long (unless on_stall, asked then, returns 0). The loop
- * keeps one timer, the earliest of all its streams' deadlines, so an idle
- * loop sleeps until then whatever the number of streams.
+ * arrived for that long, less at most a tenth of it (a second at most) when
+ * another stream's deadline woke the loop just before (unless on_stall, asked
+ * then, returns 0). The loop keeps one timer, the earliest of all its
+ * streams' deadlines, so an idle loop sleeps until then whatever the number
+ * of streams, and deadlines that fall together share one wakeup.
  *
  * Connects: at most STREAM_CONNECTS_MAX streams wait for their reply's
  * headers at once; the others wait in a queue, in the order opened, so a
