@@ -86,8 +86,10 @@ ok $([ "$worst" -le "$KEY_HANG_MS" ]; echo $?) "keys answer over $NSTAND endpoin
 # A status change on the last stand-in shows.
 target=standin-$((NSTAND - 1))-010
 row_is() { look; grep -qE "$target .*$1" "$TAP_TMP/screen"; }
+# The help screen gone first: its own text says "filter" too.
+wait_gone "key map" 60 >/dev/null
 tm send-keys -t s /
-wait_for filter 60 >/dev/null
+wait_for "filter:" 60 >/dev/null
 tm send-keys -t s -l "$target"
 tm send-keys -t s Enter
 wait_until 60 row_is running || timed_out "$target running"

@@ -105,7 +105,7 @@ $TM send-keys -t s z
 wait_screen "▸ .* $N containers" >/dev/null
 for f in app-07 state:exited; do
 	$TM send-keys -t s /
-	wait_screen "filter" >/dev/null
+	wait_screen "filter:" >/dev/null
 	$TM send-keys -t s -l "$f"
 	$TM send-keys -t s Enter
 	count=$(want "${f#state:}")
