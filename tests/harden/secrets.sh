@@ -122,6 +122,8 @@ elif "${AS[@]}" test -x "$BERTH"; then
 	CONTROL=$!
 	PIDS+=($CONTROL)
 	for _ in $(seq 100); do [ "$(grep -c 'containers/slow' "$W/plain.log")" -ge 2 ] && break; sleep 0.1; done
+	# The control read once it is the sleep (setpriv has changed user and exec'd).
+	for _ in $(seq 300); do [[ "$(readlink "/proc/$CONTROL/exe")" == */sleep ]] && break; sleep 0.1; done
 	"${AS[@]}" cat "/proc/$CONTROL/environ" >/dev/null 2>&1
 	ok $? "control: a process of the same user reads a plain process's environment"
 	"${AS[@]}" cat "/proc/$SLOW/environ" >"$W/environ" 2>/dev/null
