@@ -18,8 +18,8 @@
 # one `docker ps -a` gives (the periodic re-list is set to an hour, so every
 # change had to come through the events stream), and that q quits cleanly.
 # Containers are named t-soak-PID-NNN and only they are removed. Run it with
-# `make soak` (CI runs it as a phase of its own: the churn would disturb the
-# timing of the other tests under make -j2).
+# `make soak` (CI runs it beside nothing but builds and the bench smoke: its
+# containers would crowd the screens of the other dashboard tests).
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 . "$TOP_SRCDIR/tests/screen/lib.sh"
 need_engine
