@@ -733,7 +733,7 @@ def stats_rows(args, env, w, p, log, sec, nm):
         f.write("[general]\nrefresh = %g\n" % STATS_REFRESH)
     # the title first: containers of others may fill the first screen before the filter
     s, _ = open_dashboard("stats", [args.berth], dict(env, BERTH_CONFIG=conf), w, p, log,
-                          " containers, ")
+                          "berth · ")
     try:
         s.filter_to(w.pfx)
 

@@ -148,14 +148,40 @@ frame_focus(struct dash *d, struct view *v)
 
 static const char spinner[] = "|/-\\";
 
+/* The rows whose engine does not answer, and how many of them it last said
+ * were running: the title does not count those as running now. */
+static size_t
+unconfirmed_rows(const struct dash *d, size_t *running)
+{
+	size_t rows = 0;
+	double now = dash_now();
+	*running = 0;
+	for (size_t e = 0; e < d->neps; e++) {
+		const struct dash_ep *ep = &d->eps[e];
+		if (!ep->nctrs || feed_ep_state(ep, now).cls > FEED_STALLED)
+			continue;
+		rows += ep->nctrs;
+		for (size_t k = 0; k < ep->nctrs; k++)
+			*running += ep->ctrs[k]->running;
+	}
+	return rows;
+}
+
 static void
 draw_title(struct dash *d)
 {
 	struct table *t = &d->table;
 	char left[300], right[64];
-	int n = snprintf(left, sizeof left, " berth · %zu containers, %zu running · %s · sort %s%s",
-			 t->total, t->running, t->all ? "all" : "running only",
-			 table_col_name(t->sort_col), t->sort_rev ? " (reversed)" : "");
+	size_t stale_running, stale = unconfirmed_rows(d, &stale_running);
+	int n = snprintf(left, sizeof left, " berth · %zu container%s, %zu running", t->total,
+			 t->total == 1 ? "" : "s",
+			 t->running > stale_running ? t->running - stale_running : 0);
+	if (stale && n > 0 && (size_t)n < sizeof left)
+		n += snprintf(left + n, sizeof left - (size_t)n, ", %zu unconfirmed", stale);
+	if (n > 0 && (size_t)n < sizeof left)
+		n += snprintf(left + n, sizeof left - (size_t)n, " · %s · sort %s%s",
+			      t->all ? "all" : "running only",
+			      table_col_name(t->sort_col), t->sort_rev ? " (reversed)" : "");
 	if (t->filter[0] && n > 0 && (size_t)n < sizeof left)
 		n += snprintf(left + n, sizeof left - (size_t)n, " · filter \"%s\"", t->filter);
 	if (t->group && n > 0 && (size_t)n < sizeof left)

@@ -56,16 +56,23 @@ ok $? "the engine agrees: running"
 
 # Twice more, with a container running (stats samples in flight when it freezes).
 times=$first
+title_said=
 for _ in 1 2; do
 	sleep 3
 	t=$(freeze) || { times="$times (timed out)"; break; }
 	times="$times $t"
+	[ -n "$title_said" ] || title_said=$(screen | head -1)
 	kill -CONT "$PD_PID"
 	wait_for "$PRIV: connected" 15 >/dev/null || break
 done
 kill -CONT "$PD_PID"
 wait_for "$PRIV: connected" 15 >/dev/null
 ok $? "each freeze is said and each recovery seen"
+case $title_said in
+*"1 container, 0 running, 1 unconfirmed ·"*) true ;;
+*) false ;;
+esac
+ok $? "while it is frozen, the title does not count its running row as running ($title_said)"
 diag "measured: SIGSTOP to the status line saying so, ms: $times; SIGCONT to connected: $said ms, to the started row: $back ms"
 dk rm -f $P-a >/dev/null
 done_testing
