@@ -99,6 +99,16 @@ feed_job_init(struct pool_job *job, void (*run)(struct pool_job *),
 	job->deadline = deadline;
 }
 
+/* A job's outcome until its run() says otherwise. The pool skips the run() of
+ * a job cancelled while queued (its deadline passed waiting for a worker) and
+ * still calls its done(): that is no answer from the engine, not an empty
+ * list, an unfound container or a probe answered. */
+static int
+not_run(struct berth_error *err)
+{
+	return berth_fail(err, BERTH_ECANCELLED, "cancelled: its deadline passed before a worker was free");
+}
+
 static void
 feed_changed(struct feed *f, bool rows)
 {
@@ -799,6 +809,7 @@ list_start(struct feed *f, struct dash_ep *e, double now)
 {
 	struct list_job *j = xcalloc(1, sizeof *j);
 	feed_job_init(&j->job, list_run, list_done, POOL_FAST, now + LIST_DEADLINE);
+	j->rc = not_run(&j->err);
 	j->f = f;
 	j->e = e;
 	j->ep = e->ep;
@@ -889,6 +900,7 @@ ping_start(struct feed *f, struct dash_ep *e, double now)
 	bool silent = e->unanswered || e->state == EP_UNREACHABLE;
 	feed_job_init(&j->job, ping_run, ping_done, POOL_STREAM,
 		      now + (silent ? PING_PATIENCE : PING_DEADLINE));
+	j->rc = not_run(&j->err);
 	j->f = f;
 	j->e = e;
 	j->ep = e->ep;
@@ -923,6 +935,7 @@ sample_job_submit(struct sample_job *j, struct feed *f, struct dash_ep *e, const
 	       void (*run)(struct pool_job *), void (*done)(struct pool_job *), double now)
 {
 	feed_job_init(&j->job, run, done, POOL_BULK, now + STATS_DEADLINE);
+	j->rc = not_run(&j->err);
 	j->f = f;
 	j->e = e;
 	j->ep = e->ep;

@@ -1073,6 +1073,48 @@ test_stale_list_relists(void)
 	teardown();
 }
 
+/* A job that keeps a worker busy until workers_held is false. */
+static bool workers_held;
+static void
+hold_worker(struct pool_job *pj)
+{
+	(void)pj;
+	pthread_mutex_lock(&lock);
+	while (workers_held)
+		nap();
+	pthread_mutex_unlock(&lock);
+}
+static void
+held_done(struct pool_job *pj)
+{
+	(void)pj;
+}
+
+/* A list that waits for a worker past its deadline is cancelled before it
+ * runs: that is no answer, not an empty list (the rows stay). */
+static void
+test_list_expired_in_queue(void)
+{
+	setup_connected();
+	struct berth_error err;
+	struct pool_job holders[2] = { { .run = hold_worker, .done = held_done, .klass = POOL_FAST },
+				       { .run = hold_worker, .done = held_done, .klass = POOL_FAST } };
+	engine_set_flag(&workers_held, true);
+	for (int i = 0; i < 2; i++)
+		pool_submit(pool, &holders[i], &err);
+	clock_now = ep0.next_list;
+	feed_tick(&f, clock_now);
+	ok(ep0.list_job != NULL, "both workers busy: the list waits in the queue");
+	clock_now += 9;
+	feed_tick(&f, clock_now);	/* its deadline, 8 s, passed: cancelled */
+	engine_set_flag(&workers_held, false);
+	UNTIL(!ep0.list_job);
+	ok(row("a") != NULL, "the list cancelled before it ran does not empty the table");
+	ok(feed_ep_state(&ep0, clock_now).cls != FEED_UP || ep0.nctrs == 1,
+	   "... nor says the engine up with no container");
+	teardown();
+}
+
 static void
 test_resubscribe_since(void)
 {
@@ -1113,5 +1155,6 @@ main(void)
 	test_restart_policy();
 	test_stale_list_relists();
 	test_resubscribe_since();
+	test_list_expired_in_queue();
 	return tap_done();
 }
