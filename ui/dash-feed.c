@@ -410,8 +410,11 @@ request_list(struct feed *f, struct dash_ep *e)
 
 /* Any reply from e's engine proves it alive. After a silence (a probe
  * unanswered, or lists without a reply), everything is read again at once:
- * the list whatever its back-off, the events stream, the stats. An engine
- * whose lists fail with its own error keeps their back-off. */
+ * the list whatever its back-off, the stats; the events stream opens again
+ * after EVENTS_RETRY, jittered (from the last event seen: nothing is lost),
+ * so that a fleet that comes back together, after a switch rebooted, does
+ * not subscribe in one burst. An engine whose lists fail with its own error
+ * keeps their back-off. */
 static void
 engine_answered(struct feed *f, struct dash_ep *e, double now)
 {
@@ -426,7 +429,7 @@ engine_answered(struct feed *f, struct dash_ep *e, double now)
 	else
 		e->next_list = now;
 	if (!e->events)
-		e->events_retry = now;
+		e->events_retry = now + jittered(EVENTS_RETRY);
 	f->next_stats = now;
 	feed_changed(f, false);
 }

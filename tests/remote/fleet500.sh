@@ -24,31 +24,17 @@ at_exit remote_cleanup
 need_tmux
 HARD=$(ulimit -Hn)
 [ "$HARD" = unlimited ] || [ "$HARD" -ge 1024 ] || skip_all "the hard limit on open files ($HARD) is under 1024"
-NSTAND=500
-NCTR=20
-WANT=$((NSTAND * NCTR))
-SD=$TAP_TMP/standins
-standins_start "$SD" "$NSTAND" "$NCTR" 0
-# Five hundred -H would pass tmux's limit on a command's length: the endpoints
-# are named in a configuration file and given as a group.
-CONF=$TAP_TMP/berth.conf
-{
-	for s in $(seq 0 $((NSTAND - 1))); do
-		printf '[endpoint s%03d]\nhost = unix://%s/s%02d.sock\n' "$s" "$SD" "$s"
-	done
-	printf '[group fleet]\nmatch = s*\n'
-} >"$CONF"
+fleet_standins 500 20
 
 # look: capture the screen, keeping every line that speaks of failed
 # connections or open files, or counts endpoints down; every wait below looks
 # through it.
 BAD='connection failed|too many open files|[0-9]+ down'
 look() { screen >"$TAP_TMP/screen"; grep -iE "$BAD" "$TAP_TMP/screen" >>"$TAP_TMP/bad"; true; }
-counted() { look; head -1 "$TAP_TMP/screen" | grep -oE '[0-9]+ containers' | cut -d' ' -f1; }
+counted() { look; fleet_counted; }
 all_counted() { [ "$(counted)" -ge "$WANT" ] 2>/dev/null; }
-summary() { grep -E "^ *$NSTAND endpoints: " "$TAP_TMP/screen"; }
 # Every endpoint reached: up, slow or stalled, none down or connecting.
-all_up() { look; summary >/dev/null && ! summary | grep -qE 'down|connecting'; }
+all_up() { look; fleet_summary >/dev/null && ! fleet_summary | grep -qE 'down|connecting'; }
 : >"$TAP_TMP/bad"
 
 t0=$(now_ms)
@@ -58,7 +44,7 @@ n=$(counted)
 ok $([ "$n" = "$WANT" ]; echo $?) "the title counts exactly the $WANT stand-in rows: $n ($(($(now_ms) - t0)) ms after start)"
 wait_until 120 all_up || timed_out "$NSTAND endpoints up"
 ok $? "the status line counts all $NSTAND endpoints reached, none down or connecting ($(($(now_ms) - t0)) ms after start)"
-diag "status line: $(summary | cut -c1-120)"
+diag "status line: $(fleet_summary | cut -c1-120)"
 
 PID=$(pane_pid)
 threads=$(awk '/^Threads/ { print $2 }' "/proc/$PID/status")

@@ -46,6 +46,44 @@ standins_start()
 	bail_out "the stand-ins did not start: $(tail -3 "$TAP_TMP/standin.log")"
 }
 
+# fleet_standins N CONTAINERS [OPTION...]: N stand-ins in $SD with CONTAINERS
+# idle containers each, none stalling (OPTIONs: standin.py's), and the
+# configuration file $CONF naming them s000, s001, ... and the group "fleet"
+# of them all: hundreds of -H would pass tmux's limit on a command's length.
+# Sets NSTAND, NCTR and WANT, the rows they list.
+fleet_standins()
+{
+	NSTAND=$1 NCTR=$2 WANT=$(($1 * $2)) SD=$TAP_TMP/standins CONF=$TAP_TMP/berth.conf
+	STANDIN_OPTIONS=("${@:3}")
+	standins_start "$SD" "$NSTAND" "$NCTR" 0 "${STANDIN_OPTIONS[@]}"
+	FLEET_PID=${REMOTE_PIDS[-1]}
+	local s
+	for s in $(seq 0 $((NSTAND - 1))); do
+		printf '[endpoint s%03d]\nhost = unix://%s/s%02d.sock\n' "$s" "$SD" "$s"
+	done >"$CONF"
+	printf '[group fleet]\nmatch = s*\n' >>"$CONF"
+}
+
+# The fleet's stand-ins gone at once, as behind a switch that reboots.
+fleet_standins_kill()
+{
+	{ kill -KILL "$FLEET_PID" && wait "$FLEET_PID"; } 2>/dev/null	# no "Killed" from bash
+}
+
+# The fleet's stand-ins back on the same sockets (the dead process's files
+# removed first), with the same options.
+fleet_standins_again()
+{
+	rm -f "$SD"/s*.sock "$SD/control.fifo" "$SD/ready"
+	standins_start "$SD" "$NSTAND" "$NCTR" 0 "${STANDIN_OPTIONS[@]}"
+	FLEET_PID=${REMOTE_PIDS[-1]}
+}
+
+# In the screen last captured into $TAP_TMP/screen: the status line counting
+# the fleet's endpoints, and how many rows the title counts.
+fleet_summary() { grep -E "^ *$NSTAND endpoints: " "$TAP_TMP/screen"; }
+fleet_counted() { head -1 "$TAP_TMP/screen" | grep -oE '[0-9]+ containers' | cut -d' ' -f1; }
+
 now_ms() { date +%s%3N; }
 
 # wait_screen ERE [SECONDS]: wait until the test's `screen` shows ERE, at least

@@ -7,7 +7,7 @@ Each stand-in listens on a unix socket and answers like Docker for /_ping,
 of made-up containers named standin-SS-CCC. They exist only so that the scale
 test can show more rows than one machine can run. Standard library only.
 
-usage: standin.py DIR COUNT CONTAINERS STALLING [varied]
+usage: standin.py DIR COUNT CONTAINERS STALLING [varied] [log] [events-delay=S]
   DIR/sNN.sock for NN < COUNT; the last STALLING of them accept connections and
   never answer. Writing "SS CCC STATE" into DIR/control.fifo sets a container's
   state and sends a container event on that stand-in's /events streams. The
@@ -16,18 +16,38 @@ usage: standin.py DIR COUNT CONTAINERS STALLING [varied]
   code, age, port, address, id) and the list comes in a shuffled order, so that
   sorting and filtering have work to do; without it they are all alike and
   running, in name order.
+  With "log", DIR/requests.log gets a line when the stand-ins start
+  ("T start") and for every request, when it is read ("T asked SS PATH") and
+  when its reply is about to be sent ("T answered SS PATH"), T the seconds of
+  CLOCK_MONOTONIC, so that a test can see when a client connects and how
+  many of its requests wait for an answer at once (an answer is logged before
+  the client can have it, and a request after the client sent it: a count
+  from the log is never above the client's own). With "events-delay=S", an
+  /events request waits up to S seconds for its reply's headers, and no more
+  once the client has gone ("T gone SS PATH").
 """
-import json, os, resource, socket, socketserver, sys, threading, time
+import json, os, resource, select, socket, socketserver, sys, threading, time
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
 
 DIR, COUNT, NCTR, NSTALL = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-VARIED = sys.argv[5:] == ["varied"]
+OPTIONS = dict(a.partition("=")[::2] for a in sys.argv[5:])
+VARIED = "varied" in OPTIONS
+EVENTS_DELAY = float(OPTIONS.get("events-delay", 0))
+LOG = open(os.path.join(DIR, "requests.log"), "a", buffering=1) if "log" in OPTIONS else None
 WIDTH = max(3, len(str(NCTR - 1)))
 T0 = int(time.time()) - 3600
 lock = threading.Lock()
 state = {}          # (s, c) -> "running" / "exited"
 listeners = {}      # s -> list of queues (lists + events)
+log_lock = threading.Lock()
+
+
+def log(*words):
+    """A line of DIR/requests.log (with "log"), its time first."""
+    if LOG:
+        with log_lock:
+            LOG.write("%.6f %s\n" % (time.monotonic(), " ".join(map(str, words))))
 
 
 def mix(c):
@@ -114,6 +134,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Api-Version", "1.41")
         self.send_header("Server", "Docker/20.10.24 (linux) STAND-IN")
         self.send_header("Content-Length", str(len(data)))
+        log("answered", self.server.standin, self.path)
         self.end_headers()
         self.wfile.write(data)
 
@@ -128,6 +149,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         s = self.server.standin
+        log("asked", s, self.path)
         path = self.path.split("?")[0]
         if path.startswith("/v1."):
             path = path[path.index("/", 1):]
@@ -153,7 +175,15 @@ class Handler(BaseHTTPRequestHandler):
             return self.events(s)
         return self.send(404, {"message": "page not found (stand-in)"})
 
+    def client_gone(self, seconds):
+        """Whether the client closes the connection within seconds."""
+        readable = select.select([self.connection], [], [], seconds)[0]
+        return bool(readable) and not self.connection.recv(1, socket.MSG_PEEK)
+
     def events(self, s):
+        if EVENTS_DELAY and self.client_gone(EVENTS_DELAY):
+            return log("gone", s, self.path)
+        log("answered", s, self.path)
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Api-Version", "1.41")
@@ -210,6 +240,7 @@ def control():
                         cond.notify()
 
 
+log("start")    # before the first stand-in can answer
 stallers = []
 for s in range(COUNT):
     path = os.path.join(DIR, "s%02d.sock" % s)
