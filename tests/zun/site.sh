@@ -184,8 +184,10 @@ zun_site_stop() {	# stop what zun_site_start started, by pid, and remove its dir
 
 # zun_fault KIND MATCH [COUNT [DELAY [METHOD]]]: inject a fault into the simulator
 # for the next COUNT requests whose path contains MATCH. KIND: slow (DELAY s),
-# hang, 500, 401, or revoked (a 401 for each request bearing the token of the
-# first one it took, as when Keystone revokes that token).
+# hang, 500, 401, revoked (a 401 for each request bearing the token of the
+# first one it took, as when Keystone revokes that token), or exec-timeout (an
+# execute whose command runs in the container past the site's wait, so that
+# the site answers with the output so far and a null exit code).
 zun_fault() {
 	curl -sf -o /dev/null -X POST "$ZS_SIM/_sim/fault" \
 		-d "{\"kind\":\"$1\",\"match\":\"$2\",\"count\":${3:-1},\"delay\":${4:-3},\"method\":\"${5:-}\"}"
