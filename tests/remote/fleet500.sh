@@ -17,11 +17,7 @@
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 REMOTE_TEST=fleet500
 . "${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/remote/lib.bash"
-# The tmux helpers. Their ok, diag and done_testing take over from tap.sh's
-# (the same TAP lines), so the checks below use ok alone.
-. "$TOP_SRCDIR/tests/screen/lib.sh"
-at_exit remote_cleanup
-need_tmux
+remote_tmux
 HARD=$(ulimit -Hn)
 [ "$HARD" = unlimited ] || [ "$HARD" -ge 1024 ] || skip_all "the hard limit on open files ($HARD) is under 1024"
 fleet_standins 500 20

@@ -46,6 +46,16 @@ standins_start()
 	bail_out "the stand-ins did not start: $(tail -3 "$TAP_TMP/standin.log")"
 }
 
+# remote_tmux: the dashboard tests' helpers (tests/screen/lib.sh: their ok,
+# diag and done_testing take over from tap.sh's, the same TAP lines, so the
+# checks use ok alone), remote_cleanup at exit; the test is skipped without tmux.
+remote_tmux()
+{
+	. "$TOP_SRCDIR/tests/screen/lib.sh"
+	at_exit remote_cleanup
+	need_tmux
+}
+
 # fleet_standins N CONTAINERS [OPTION...]: N stand-ins in $SD with CONTAINERS
 # idle containers each, none stalling (OPTIONs: standin.py's), and the
 # configuration file $CONF naming them s000, s001, ... and the group "fleet"

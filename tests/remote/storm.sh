@@ -26,11 +26,7 @@
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 REMOTE_TEST=storm
 . "${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/remote/lib.bash"
-# The tmux helpers. Their ok, diag and done_testing take over from tap.sh's
-# (the same TAP lines), so the checks below use ok alone.
-. "$TOP_SRCDIR/tests/screen/lib.sh"
-at_exit remote_cleanup
-need_tmux
+remote_tmux
 CONNECTS_MAX=$(awk '$2 == "STREAM_CONNECTS_MAX" { print $3 }' "$TOP_SRCDIR/src/streams.h")
 [ -n "$CONNECTS_MAX" ] || bail_out "no STREAM_CONNECTS_MAX in src/streams.h"
 fleet_standins 100 20 log events-delay=0.3
