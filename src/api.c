@@ -393,6 +393,24 @@ berth_follow_close(berth_follow *s)
 	stream_close(s);
 }
 
+void
+berth_follow_resume(berth_follow *s)
+{
+	stream_resume(s);
+}
+
+berth_follow *
+berth_logs_open(berth_endpoint *ep, const char *ref, const struct berth_logs_opts *o,
+		berth_sink sink, void *sink_ctx, berth_follow_end_cb end, void *ctx,
+		berth_cancel *cancel, struct berth_error *err)
+{
+	berth_follow *s = NULL;
+	if (DISPATCH(ep, logs_open, "log streams", true, err, ref, o, sink, sink_ctx, end, ctx, &s,
+		     cancel, err) < 0)
+		return NULL;
+	return s;
+}
+
 int
 berth_events_query(berth_endpoint *ep, const struct berth_events_opts *o, berth_event_cb cb,
 		   void *ctx, berth_cancel *cancel, struct berth_error *err)

@@ -62,6 +62,10 @@ struct backend_ops {
 				struct berth_error *);
 	int (*logs)(struct backend *b, const char *ref, const struct berth_logs_opts *o,
 		    berth_sink sink, void *ctx, berth_cancel *, struct berth_error *);
+	/* A log follow on the stream loop, as berth_logs_open says. */
+	int (*logs_open)(struct backend *b, const char *ref, const struct berth_logs_opts *o,
+			 berth_sink sink, void *sink_ctx, berth_follow_end_cb end, void *ctx,
+			 berth_follow **out, berth_cancel *, struct berth_error *);
 
 	/* Archives: a tar stream of ctr_src is written to sink; put reads a tar from
 	 * the reader and unpacks it into the existing directory ctr_dir. */

@@ -82,7 +82,11 @@ bool berth_cancel_is_set(const berth_cancel *c);	/* NULL is never set */
 
 /* ------------------------------------------------------------------ */
 /* Output sinks: bytes as they arrive (logs, exec output, HTTP bodies).
- * Return non-zero to stop the transfer (the call then returns 0). */
+ * Return non-zero to stop the transfer (the call then returns 0). A stream on
+ * the stream loop (berth_logs_open) never blocks in its sink: a sink whose
+ * owner is behind keeps the bytes and returns BERTH_SINK_FULL, and no more
+ * come until berth_follow_resume. */
+#define BERTH_SINK_FULL 2
 
 enum berth_stream { BERTH_STDIN = 0, BERTH_STDOUT = 1, BERTH_STDERR = 2 };
 typedef int (*berth_sink)(void *ctx, enum berth_stream s, const char *buf, size_t len);
@@ -488,6 +492,22 @@ berth_follow *berth_events_open(berth_endpoint *ep, time_t since, berth_event_cb
 				berth_follow_end_cb end, void *ctx, struct berth_error *err);
 /* Stop the stream if it runs (its end follows) and give it back. */
 void berth_follow_close(berth_follow *s);
+/* Any thread, until berth_follow_close: the sink, which returned
+ * BERTH_SINK_FULL, has room again. */
+void berth_follow_resume(berth_follow *s);
+
+/* A container's log followed on the stream loop (o->follow is implied): the
+ * look-up the stream needs (Docker: whether the container has a TTY) runs on
+ * the calling thread (cancel applies to it), then the stream is opened and
+ * the call returns. sink (which may return BERTH_SINK_FULL) and then end,
+ * once, run on the loop's thread and must not block; end gets 0 when the
+ * engine ended the log (the container stopped), else -1 and why, worded as
+ * berth_logs words it (closed: BERTH_ECANCELLED). sink_ctx and ctx must live
+ * until end has run. NULL with err filled: BERTH_EUNSUPPORTED on engines
+ * whose logs have no stream (Zun: berth_logs polls them). */
+berth_follow *berth_logs_open(berth_endpoint *ep, const char *ref, const struct berth_logs_opts *o,
+			      berth_sink sink, void *sink_ctx, berth_follow_end_cb end, void *ctx,
+			      berth_cancel *cancel, struct berth_error *err);
 
 /* The events of a time range (docker events --since/--until/--filter). */
 struct berth_events_opts {

@@ -37,7 +37,9 @@ demux_flush(struct demux *d)
 		return 0;
 	int stop = d->sink(d->ctx, d->pending_stream, d->pending.data, d->pending.len);
 	d->pending.len = 0;
-	if (stop) {
+	if (stop == BERTH_SINK_FULL) {
+		d->full = true;
+	} else if (stop) {
 		d->stopped = true;
 		return 1;
 	}

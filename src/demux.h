@@ -20,6 +20,7 @@ struct demux {
 	struct buf pending;	/* payload of one stream not yet handed to the sink */
 	enum berth_stream pending_stream;
 	bool stopped;		/* the sink asked to stop */
+	bool full;		/* the sink said BERTH_SINK_FULL (its reader clears it) */
 	bool failed;		/* a bad header or a daemon error ended the stream */
 };
 

@@ -130,10 +130,10 @@ docker_note_engine(struct backend *b, const struct http_response *resp)
 	}
 }
 
-/* A transport failure in the words that help: ssh's own complaint for ssh://
- * endpoints, a hint about DOCKER_HOST otherwise. */
-static void
-explain_transport_error(struct backend *b, struct berth_error *err)
+/* ssh's own complaint for ssh:// endpoints, a hint about DOCKER_HOST
+ * otherwise. */
+void
+docker_explain_transport_error(struct backend *b, struct berth_error *err)
 {
 	struct docker *d = docker_of(b);
 	if (!err || err->code == BERTH_ECANCELLED || err->code == BERTH_ETIMEOUT)
@@ -191,7 +191,7 @@ docker_negotiate_via(struct backend *b, const char *path, berth_cancel *cancel, 
 				berth_fail(err, BERTH_ECONNECT,
 					   "cannot reach %s: it took the connection but did not answer within %g s",
 					   d->what, limit);
-			explain_transport_error(b, err);
+			docker_explain_transport_error(b, err);
 			break;
 		}
 		docker_note_engine(b, &resp);
@@ -235,7 +235,7 @@ docker_call(struct backend *b, struct http_request *rq, struct http_response *re
 	rq->path = path;
 	free(versioned);
 	if (rc < 0) {
-		explain_transport_error(b, err);
+		docker_explain_transport_error(b, err);
 		return -1;
 	}
 	d->last_answer = now_monotonic();

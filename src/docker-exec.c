@@ -20,6 +20,7 @@
 #include "docker-priv.h"
 #include "model-json.h"
 #include "demux.h"
+#include "streams.h"
 #include "util.h"
 
 /* POST /containers/{ref}/exec; *id gets the exec id. */
@@ -447,24 +448,23 @@ docker_exec_interactive(struct backend *b, const char *ref, char *const argv[],
 /* ------------------------------------------------------------------ */
 /* Logs. */
 
-int
-docker_logs(struct backend *b, const char *ref, const struct berth_logs_opts *o,
-	    berth_sink sink, void *ctx, berth_cancel *cancel, struct berth_error *err)
+/* Whether ref has a TTY: its log is then raw, else multiplexed frames. */
+static int
+logs_tty(struct backend *b, const char *ref, bool *tty, berth_cancel *cancel,
+	 struct berth_error *err)
 {
-	struct berth_logs_opts none = { .tail = -1 };
-	if (!o)
-		o = &none;
-	if (o->no_stdout && o->no_stderr)
-		return berth_fail(err, BERTH_EUSAGE, "logs with neither stdout nor stderr show nothing");
-	double stall = 0;	/* a followed log is silent while the container is */
-	if (!o->follow && berth_stall_timeout(b->ep, &stall, err) < 0)
-		return -1;
 	struct json_object *ins;
 	if (docker_inspect_raw(b, ref, &ins, cancel, err) < 0)
 		return -1;
-	bool tty = model_bool(model_obj(ins, "Config"), "Tty");
+	*tty = model_bool(model_obj(ins, "Config"), "Tty");
 	json_object_put(ins);
+	return 0;
+}
 
+/* /containers/{ref}/logs?... as o asks (unversioned). */
+static char *
+logs_path(const char *ref, const struct berth_logs_opts *o)
+{
 	struct buf q = { 0 };
 	buf_printf(&q, "/logs?stdout=%d&stderr=%d", !o->no_stdout, !o->no_stderr);
 	if (o->follow)
@@ -479,7 +479,37 @@ docker_logs(struct backend *b, const char *ref, const struct berth_logs_opts *o,
 		buf_appends(&q, "&tail=all");
 	char *path = docker_ctr_path(ref, q.data);
 	buf_free(&q);
+	return path;
+}
 
+/* A log read to its end: the engine's refusal, or frames that broke off. */
+static int
+logs_outcome(struct backend *b, const char *ref, const struct http_response *resp,
+	     const struct demux *dm, struct berth_error *err)
+{
+	if (resp->status < 200 || resp->status >= 300)
+		return docker_fail_reply(b, resp, "read the logs of", ref, err);
+	if (dm->failed)
+		return berth_fail(err, BERTH_EENGINE, "the logs of %s broke off: %s", ref,
+				  demux_error(dm));
+	return 0;
+}
+
+int
+docker_logs(struct backend *b, const char *ref, const struct berth_logs_opts *o,
+	    berth_sink sink, void *ctx, berth_cancel *cancel, struct berth_error *err)
+{
+	struct berth_logs_opts none = { .tail = -1 };
+	if (!o)
+		o = &none;
+	if (o->no_stdout && o->no_stderr)
+		return berth_fail(err, BERTH_EUSAGE, "logs with neither stdout nor stderr show nothing");
+	double stall = 0;	/* a followed log is silent while the container is */
+	bool tty;
+	if ((!o->follow && berth_stall_timeout(b->ep, &stall, err) < 0) ||
+	    logs_tty(b, ref, &tty, cancel, err) < 0)
+		return -1;
+	char *path = logs_path(ref, o);
 	struct demux dm;
 	demux_init(&dm, sink, ctx);
 	struct http_request rq = { .path = path, .cancel = cancel,
@@ -489,13 +519,91 @@ docker_logs(struct backend *b, const char *ref, const struct berth_logs_opts *o,
 	int rc = docker_call(b, &rq, &resp, err);
 	free(path);
 	if (rc == 0) {
-		if (resp.status < 200 || resp.status >= 300)
-			rc = docker_fail_reply(b, &resp, "read the logs of", ref, err);
-		else if (dm.failed)
-			rc = berth_fail(err, BERTH_EENGINE, "the logs of %s broke off: %s", ref,
-					demux_error(&dm));
+		rc = logs_outcome(b, ref, &resp, &dm, err);
 		http_response_done(&resp);
 	}
 	demux_done(&dm);
 	return rc;
+}
+
+/* A log follow on the stream loop: its container, framing and owner. */
+struct logs_follow {
+	struct backend *b;
+	char *ref;
+	bool tty;
+	struct demux dm;
+	berth_sink sink;
+	void *sink_ctx;
+	berth_follow_end_cb end;
+	void *ctx;
+};
+
+/* Loop thread: the bytes to the owner's sink, taken apart unless raw (TTY);
+ * a full sink is passed on, so the loop pauses the stream. */
+static int
+logs_follow_sink(void *ctx, enum berth_stream s, const char *buf, size_t len)
+{
+	struct logs_follow *f = ctx;
+	if (f->tty)
+		return f->sink(f->sink_ctx, s, buf, len);
+	if (demux_feed(&f->dm, buf, len) != 0)
+		return 1;
+	bool full = f->dm.full;
+	f->dm.full = false;
+	return full ? BERTH_SINK_FULL : 0;
+}
+
+/* Loop thread: the follow's end in the words of docker_logs. */
+static void
+logs_follow_end(void *ctx, enum stream_end why, const struct http_response *resp,
+		const struct berth_error *serr)
+{
+	struct logs_follow *f = ctx;
+	struct berth_error err = { 0 };
+	int rc = 0;
+	if (why != STREAM_EOF) {
+		err = *serr;
+		docker_explain_transport_error(f->b, &err);
+		rc = -1;
+	} else {
+		rc = logs_outcome(f->b, f->ref, resp, &f->dm, &err);
+	}
+	f->end(f->ctx, rc, &err);
+	demux_done(&f->dm);
+	free(f->ref);
+	free(f);
+}
+
+int
+docker_logs_open(struct backend *b, const char *ref, const struct berth_logs_opts *o,
+		 berth_sink sink, void *sink_ctx, berth_follow_end_cb end, void *ctx,
+		 berth_follow **out, berth_cancel *cancel, struct berth_error *err)
+{
+	struct berth_logs_opts follow = o ? *o : (struct berth_logs_opts){ .tail = -1 };
+	follow.follow = true;
+	if (follow.no_stdout && follow.no_stderr)
+		return berth_fail(err, BERTH_EUSAGE, "logs with neither stdout nor stderr show nothing");
+	bool tty;
+	struct stream_loop *loop = stream_loop_shared(err);
+	if (!loop || logs_tty(b, ref, &tty, cancel, err) < 0)
+		return -1;
+	char *path = logs_path(ref, &follow);
+	char *versioned = docker_versioned_now(b, path, err);
+	free(path);
+	if (!versioned)
+		return -1;
+	struct logs_follow *f = xcalloc(1, sizeof *f);
+	*f = (struct logs_follow){ .b = b, .ref = xstrdup(ref), .tty = tty, .sink = sink,
+				   .sink_ctx = sink_ctx, .end = end, .ctx = ctx };
+	demux_init(&f->dm, sink, sink_ctx);
+	struct http_request rq = { .path = versioned, .sink = logs_follow_sink, .sink_ctx = f };
+	*out = stream_open(loop, &docker_of(b)->target, &rq, logs_follow_end, f, err);
+	free(versioned);
+	if (!*out) {
+		demux_done(&f->dm);
+		free(f->ref);
+		free(f);
+		return -1;
+	}
+	return 0;
 }

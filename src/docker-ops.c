@@ -27,6 +27,7 @@ const struct backend_ops docker_backend_ops = {
 	.exec = docker_exec,
 	.exec_interactive = docker_exec_interactive,
 	.logs = docker_logs,
+	.logs_open = docker_logs_open,
 	.archive_stat = docker_archive_stat,
 	.archive_get = docker_archive_get,
 	.archive_put = docker_archive_put,

@@ -69,6 +69,9 @@ char *docker_ctr_path(const char *ref, const char *rest);
 char *docker_versioned_now(struct backend *b, const char *path, struct berth_error *err);
 /* The engine answered some call within the last seconds. */
 bool docker_answered_within(struct backend *b, double seconds);
+/* A transport failure in the words that help (ssh's own complaint, a hint
+ * about DOCKER_HOST), as docker_call words it; a stream's end uses it too. */
+void docker_explain_transport_error(struct backend *b, struct berth_error *err);
 /* The request timeout for ordinary calls. */
 double docker_timeout(struct backend *b);
 /* Sleep up to ms, waking early when cancelled; -1 if cancelled. */
@@ -142,6 +145,9 @@ int docker_events(struct backend *b, const struct berth_events_opts *o, bool typ
 		  berth_event_cb cb, void *ctx, berth_cancel *cancel, struct berth_error *err);
 int docker_events_open(struct backend *b, time_t since, berth_event_cb cb, berth_follow_end_cb end,
 		       void *ctx, berth_follow **out, struct berth_error *err);
+int docker_logs_open(struct backend *b, const char *ref, const struct berth_logs_opts *o,
+		     berth_sink sink, void *sink_ctx, berth_follow_end_cb end, void *ctx,
+		     berth_follow **out, berth_cancel *cancel, struct berth_error *err);
 int docker_top(struct backend *b, const char *ref, const char *ps_args, struct berth_top **out,
 	       berth_cancel *cancel, struct berth_error *err);
 

@@ -125,6 +125,7 @@ struct http_xfer {
 	bool upload_failed;
 	bool cancelled;
 	bool stalled;		/* nothing arrived for rq->stall_s */
+	bool held;		/* the sink said BERTH_SINK_FULL: libcurl keeps the bytes */
 	unsigned long moved, moved_seen;	/* pieces received or sent; as of last_moved */
 	curl_off_t body_sent;	/* of an in-memory body, as curl last reported it */
 	double last_moved;	/* when moved was last seen to change (now_monotonic) */
@@ -134,16 +135,41 @@ struct http_xfer {
 	int socket_errno;	/* why libcurl could not open a socket, or 0 */
 };
 
+/* Hand bytes to the sink; true when it asked to stop. A full sink took them
+ * but holds the next ones back (on_body pauses the transfer). */
+static bool
+sink_put(struct http_xfer *x, const char *data, size_t len)
+{
+	int rc = x->rq->sink(x->rq->sink_ctx, BERTH_STDOUT, data, len);
+	if (rc == BERTH_SINK_FULL)
+		x->held = true;
+	else if (rc)
+		x->resp->sink_stopped = true;
+	return x->resp->sink_stopped;
+}
+
 bool
 http_xfer_flush(struct http_xfer *x)
 {
 	if (!x->pending.len || x->resp->sink_stopped)
 		return x->resp->sink_stopped;
-	int stop = x->rq->sink(x->rq->sink_ctx, BERTH_STDOUT, x->pending.data, x->pending.len);
+	sink_put(x, x->pending.data, x->pending.len);
 	x->pending.len = 0;
-	if (stop)
-		x->resp->sink_stopped = true;
 	return x->resp->sink_stopped;
+}
+
+bool
+http_xfer_held(const struct http_xfer *x)
+{
+	return x->held;
+}
+
+bool
+http_xfer_resume(struct http_xfer *x)
+{
+	bool was = x->held;
+	x->held = false;
+	return was;
 }
 
 static bool
@@ -208,13 +234,11 @@ on_body(char *data, size_t size, size_t n, void *p)
 		/* libcurl hands over each chunk of a chunked reply apart (one per log
 		 * line from Docker); the sink gets small ones joined, once per round,
 		 * and large ones (archives) as they are, without a copy. */
+		if (x->held)
+			return CURL_WRITEFUNC_PAUSE;	/* delivered again on resume */
 		if (len >= DIRECT_MIN) {
-			if (http_xfer_flush(x))
+			if (http_xfer_flush(x) || sink_put(x, data, len))
 				return 0;
-			if (x->rq->sink(x->rq->sink_ctx, BERTH_STDOUT, data, len)) {
-				resp->sink_stopped = true;
-				return 0;
-			}
 			return len;
 		}
 		buf_append(&x->pending, data, len);

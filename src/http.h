@@ -82,6 +82,12 @@ unsigned long http_xfer_moved(const struct http_xfer *x);
 bool http_xfer_answered(const struct http_xfer *x);
 /* Hand the body bytes gathered to the sink; true when it asked to stop. */
 bool http_xfer_flush(struct http_xfer *x);
+/* The sink said BERTH_SINK_FULL: the transfer holds its bytes back (pauses)
+ * until http_xfer_resume, which says whether it did; the driver then lets
+ * libcurl go on (curl_easy_pause CURLPAUSE_CONT). Only a driver that does so
+ * may give a sink that can be full. */
+bool http_xfer_held(const struct http_xfer *x);
+bool http_xfer_resume(struct http_xfer *x);
 /* Why the driver stopped the transfer, for finish's sentence: silent past
  * rq->stall_s (stalled), or cancelled. */
 void http_xfer_stop(struct http_xfer *x, bool stalled);

@@ -1,6 +1,7 @@
 /* merge.c: several time-ordered line sources written out in one time order
- * (see merge.h). One mutex guards every queue; producers wait on `room`,
- * the consumer on `ready`. */
+ * (see merge.h). One mutex guards every queue; producers wait on `room`
+ * (those on the stream loop never wait: their room() is called), the
+ * consumer on `ready`. */
 #include "config.h"
 
 #include <pthread.h>
@@ -20,9 +21,12 @@ struct merge_line {
 };
 
 struct merge_source {
-	struct merge_line *q;	/* a ring of m->queue lines */
-	size_t head, count;
+	struct merge_line *q;	/* a ring of cap lines (m->queue, more past it: merge_on_room) */
+	size_t head, count, cap;
 	bool ended;
+	bool over;		/* a put went past m->queue: room() is due below it */
+	void (*room)(void *ctx);	/* the producer never waits (merge_on_room) */
+	void *room_ctx;
 };
 
 struct merge {
@@ -66,8 +70,10 @@ merge_new(size_t nsources, bool follow, size_t queue)
 	m->src = xcalloc(nsources ? nsources : 1, sizeof *m->src);
 	m->nsrc = nsources;
 	m->queue = queue ? queue : 1;
-	for (size_t i = 0; i < nsources; i++)
+	for (size_t i = 0; i < nsources; i++) {
 		m->src[i].q = xcalloc(m->queue, sizeof *m->src[i].q);
+		m->src[i].cap = m->queue;
+	}
 	m->follow = follow;
 	return m;
 }
@@ -79,7 +85,7 @@ merge_free(struct merge *m)
 		return;
 	for (size_t s = 0; s < m->nsrc; s++) {
 		for (size_t i = 0; i < m->src[s].count; i++)
-			free(m->src[s].q[(m->src[s].head + i) % m->queue].text);
+			free(m->src[s].q[(m->src[s].head + i) % m->src[s].cap].text);
 		free(m->src[s].q);
 	}
 	free(m->src);
@@ -89,24 +95,50 @@ merge_free(struct merge *m)
 	free(m);
 }
 
+void
+merge_on_room(struct merge *m, size_t src, void (*room)(void *ctx), void *ctx)
+{
+	pthread_mutex_lock(&m->lock);
+	m->src[src].room = room;
+	m->src[src].room_ctx = ctx;
+	pthread_mutex_unlock(&m->lock);
+}
+
+/* Under the lock: a full ring of s twice as large, its lines in order. */
+static void
+ring_grow(struct merge_source *s)
+{
+	struct merge_line *q = xcalloc(s->cap * 2, sizeof *q);
+	for (size_t i = 0; i < s->count; i++)
+		q[i] = s->q[(s->head + i) % s->cap];
+	free(s->q);
+	s->q = q;
+	s->head = 0;
+	s->cap *= 2;
+}
+
 int
 merge_put(struct merge *m, size_t src, long long ns, int stream, const char *line, size_t len)
 {
 	pthread_mutex_lock(&m->lock);
 	struct merge_source *s = &m->src[src];
-	while (s->count == m->queue && !m->stopped)
+	while (s->count == m->queue && !s->room && !m->stopped)
 		pthread_cond_wait(&m->room, &m->lock);
 	if (m->stopped) {
 		pthread_mutex_unlock(&m->lock);
 		return -1;
 	}
-	struct merge_line *l = &s->q[(s->head + s->count) % m->queue];
+	if (s->count == s->cap)
+		ring_grow(s);
+	struct merge_line *l = &s->q[(s->head + s->count) % s->cap];
 	*l = (struct merge_line){ .ns = ns, .arrived = mono_ns(), .stream = stream,
 				  .text = bytes_dup(line, len), .len = len };
 	s->count++;
+	int full = s->count >= m->queue;
+	s->over |= full;
 	pthread_cond_signal(&m->ready);
 	pthread_mutex_unlock(&m->lock);
-	return 0;
+	return full && s->room;
 }
 
 void
@@ -182,10 +214,17 @@ merge_run(struct merge *m, merge_emit_fn emit, void *ctx, berth_cancel *cancel)
 		}
 		struct merge_source *s = &m->src[i];
 		struct merge_line l = s->q[s->head];
-		s->head = (s->head + 1) % m->queue;
+		s->head = (s->head + 1) % s->cap;
 		s->count--;
+		bool room_due = s->over && s->room && s->count < m->queue;
+		if (room_due)
+			s->over = false;
+		void (*room)(void *) = s->room;
+		void *room_ctx = s->room_ctx;
 		pthread_cond_broadcast(&m->room);
 		pthread_mutex_unlock(&m->lock);
+		if (room_due)
+			room(room_ctx);
 		emit(ctx, (size_t)i, l.stream, l.text, l.len);
 		free(l.text);
 		pthread_mutex_lock(&m->lock);
@@ -274,6 +313,7 @@ merge_lines_sink(void *ctx, enum berth_stream st, const char *buf, size_t len)
 	struct merge_lines *l = ctx;
 	int s = st == BERTH_STDERR ? BERTH_STDERR : BERTH_STDOUT;
 	struct buf *part = &l->part[s];
+	bool full = false;
 	while (len) {
 		const char *nl = memchr(buf, '\n', len);
 		size_t take = nl ? (size_t)(nl - buf) : len;
@@ -287,11 +327,13 @@ merge_lines_sink(void *ctx, enum berth_stream st, const char *buf, size_t len)
 		len -= take + ends;
 		if (!ends && part->len < l->line_max)
 			continue;
-		if (merge_lines_put(l, s, part->data ? part->data : "", part->len) < 0)
+		int put = merge_lines_put(l, s, part->data ? part->data : "", part->len);
+		if (put < 0)
 			return 1;
+		full |= put > 0;
 		part->len = 0;
 	}
-	return 0;
+	return full ? BERTH_SINK_FULL : 0;
 }
 
 void

@@ -9,7 +9,9 @@
  * that has waited MERGE_HOLD_MS goes out anyway (a later line of the quiet
  * source older than it then comes after it). Each source's queue is bounded (a
  * number of lines, each at most the line bound of struct merge_lines): a
- * producer whose queue is full waits, which slows its transfer, not memory.
+ * producer whose queue is full waits, which slows its transfer, not memory;
+ * one on the stream loop is paused instead (merge_on_room), its queue then
+ * past the bound by what one read brought at most.
  */
 #ifndef BERTH_MERGE_H
 #define BERTH_MERGE_H
@@ -34,9 +36,15 @@ struct merge *merge_new(size_t nsources, bool follow, size_t queue);
 void merge_free(struct merge *m);
 /* Any thread: a line of source src stamped ns (nanoseconds since the epoch);
  * the text is copied. Waits while src's queue is full; returns -1 (dropping
- * the line) once the merge is stopped. */
+ * the line) once the merge is stopped. A source given a room callback never
+ * waits: the line is kept past the bound and the call returns 1 when the
+ * queue is full (its producer is to hold back until room). */
 int merge_put(struct merge *m, size_t src, long long ns, int stream, const char *line,
 	      size_t len);
+/* Before src's first line: its producer must not wait (a stream on the stream
+ * loop); room(ctx) runs on merge_run's thread once src's queue, which was
+ * full, has room again. */
+void merge_on_room(struct merge *m, size_t src, void (*room)(void *ctx), void *ctx);
 /* Any thread: source src has no more lines. */
 void merge_end(struct merge *m, size_t src);
 /* Any thread: source src, which ended, has lines again (a container's log
@@ -63,6 +71,8 @@ struct merge_lines {
 	long long last_ns;
 };
 
+/* BERTH_SINK_FULL when the source's queue is full (a source with a room
+ * callback: the lines are kept all the same). */
 int merge_lines_sink(void *ctx, enum berth_stream st, const char *buf, size_t len);
 /* The stream ended: a last line without its newline goes, then merge_end
  * (after merge_reopen, l takes a new stream). */

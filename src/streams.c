@@ -38,6 +38,8 @@ struct berth_follow {
 	struct berth_follow *prev, *next;	/* in the loop's opened (under the lock), queued or running list */
 	struct stream_list *in;		/* which of them, or NULL */
 	struct berth_follow *closed_next;	/* in the loop's closed list, under the lock */
+	struct berth_follow *resumed_next;	/* in the loop's resumed list, under the lock */
+	bool resume_asked;		/* in the resumed list (under the lock) */
 	struct http_target target;
 	struct http_request rq;
 	char *path;
@@ -57,9 +59,11 @@ struct berth_follow {
 struct stream_loop {
 	pthread_t thread;
 	CURLM *multi;
-	pthread_mutex_t lock;		/* guards opened, closed, stopping and streams' ended */
+	pthread_mutex_t lock;		/* guards opened, closed, resumed, stopping and streams'
+					   ended and resume_asked */
 	struct stream_list opened;	/* handed over by stream_open, oldest first */
 	struct berth_follow *closed;		/* handed over by stream_close */
+	struct berth_follow *resumed;		/* handed over by stream_resume */
 	bool stopping;
 	/* The loop's thread only. */
 	struct stream_list queued, running;
@@ -136,19 +140,33 @@ stream_finish(struct stream_loop *l, struct berth_follow *s, enum stream_end why
 	pthread_mutex_unlock(&l->lock);
 }
 
-/* Take what other threads handed over; whether the loop is to stop. */
+/* Let a paused stream's bytes flow again (libcurl hands over what it held). */
+static void
+stream_unpause(struct berth_follow *s)
+{
+	if (!s->x || !http_xfer_resume(s->x))
+		return;
+	curl_easy_pause(s->easy, CURLPAUSE_CONT);
+}
+
+/* Take what other threads handed over; whether the loop is to stop. Resumes
+ * before closes: a stream resumed and then closed is still there. */
 static bool
 take_handed(struct stream_loop *l)
 {
 	pthread_mutex_lock(&l->lock);
-	struct berth_follow *opened = l->opened.head, *closed = l->closed;
-	l->opened.head = l->opened.tail = l->closed = NULL;
+	struct berth_follow *opened = l->opened.head, *closed = l->closed, *resumed = l->resumed;
+	l->opened.head = l->opened.tail = l->closed = l->resumed = NULL;
+	for (struct berth_follow *s = resumed; s; s = s->resumed_next)
+		s->resume_asked = false;
 	bool stopping = l->stopping;
 	pthread_mutex_unlock(&l->lock);
 	for (struct berth_follow *s = opened, *next; s; s = next) {
 		next = s->next;
 		list_push(&l->queued, s);
 	}
+	for (struct berth_follow *s = resumed; s; s = s->resumed_next)
+		stream_unpause(s);
 	for (struct berth_follow *s = closed, *next; s; s = next) {
 		next = s->closed_next;
 		if (!s->ended)
@@ -231,7 +249,9 @@ stream_sweep(struct stream_loop *l, struct berth_follow *s)
 		l->nconnecting--;
 	}
 	unsigned long moved = http_xfer_moved(s->x);
-	if (moved != s->moved_seen) {
+	if (http_xfer_held(s->x)) {	/* paused by its owner: no stall */
+		s->last_moved = l->now;
+	} else if (moved != s->moved_seen) {
 		s->moved_seen = moved;
 		s->last_moved = l->now;
 	}
@@ -386,14 +406,30 @@ stream_close(struct berth_follow *s)
 {
 	struct stream_loop *l = s->loop;
 	pthread_mutex_lock(&l->lock);
-	bool ended = s->ended;
-	if (!ended) {
+	bool forget = s->ended && !s->resume_asked;	/* else the loop still holds it */
+	if (!forget) {
 		s->closed_next = l->closed;
 		l->closed = s;
 	}
 	pthread_mutex_unlock(&l->lock);
-	if (ended)
+	if (forget)
 		stream_free(s);
 	else
+		curl_multi_wakeup(l->multi);
+}
+
+void
+stream_resume(struct berth_follow *s)
+{
+	struct stream_loop *l = s->loop;
+	pthread_mutex_lock(&l->lock);
+	bool ask = !s->ended && !s->resume_asked;
+	if (ask) {
+		s->resume_asked = true;
+		s->resumed_next = l->resumed;
+		l->resumed = s;
+	}
+	pthread_mutex_unlock(&l->lock);
+	if (ask)
 		curl_multi_wakeup(l->multi);
 }

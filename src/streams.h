@@ -19,6 +19,10 @@
  * streams' deadlines, so an idle loop sleeps until then whatever the number
  * of streams, and deadlines that fall together share one wakeup.
  *
+ * Back-pressure: a sink that returns BERTH_SINK_FULL has taken the bytes
+ * but wants no more; the stream is paused (what arrives waits in libcurl, and
+ * the silence is no stall) until its owner calls stream_resume.
+ *
  * Connects: at most STREAM_CONNECTS_MAX streams wait for their reply's
  * headers at once; the others wait in a queue, in the order opened, so a
  * fleet coming back at once is reached a few endpoints at a time.
@@ -65,5 +69,8 @@ struct berth_follow *stream_open(struct stream_loop *l, const struct http_target
 /* Give the stream back: stop it when it runs (its end follows, on the loop's
  * thread), or forget it when it has ended. s is not to be used after. */
 void stream_close(struct berth_follow *s);
+/* Any thread, before stream_close: the sink, which returned BERTH_SINK_FULL
+ * (the stream's bytes have waited in libcurl since), takes bytes again. */
+void stream_resume(struct berth_follow *s);
 
 #endif

@@ -161,3 +161,9 @@ stream_close(struct berth_follow *s)
 {
 	(void)s;
 }
+
+void
+stream_resume(struct berth_follow *s)
+{
+	(void)s;
+}

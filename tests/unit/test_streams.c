@@ -360,6 +360,54 @@ test_in_order(void)
 	rec_free(&b);
 }
 
+/* A sink that is full once it holds full_at bytes, until resumed. */
+struct held_rec {
+	struct rec r;
+	size_t full_at;
+	int fulls;		/* times it said BERTH_SINK_FULL */
+};
+
+static int
+held_sink(void *ctx, enum berth_stream which, const char *data, size_t len)
+{
+	struct held_rec *h = ctx;
+	rec_sink(&h->r, which, data, len);
+	pthread_mutex_lock(&rec_lock);
+	bool full = h->r.data.len >= h->full_at;
+	h->fulls += full;
+	pthread_mutex_unlock(&rec_lock);
+	return full ? BERTH_SINK_FULL : 0;
+}
+
+static void
+test_paused_until_resumed(void)
+{
+	struct held_rec h = { .full_at = 1000 };
+	struct http_request rq = { .path = "/lines", .sink = held_sink, .sink_ctx = &h };
+	struct berth_error err;
+	struct berth_follow *s = stream_open(loop, &target, &rq, rec_end, &h.r, &err);
+	UNTIL(rec_len(&h.r) >= h.full_at);
+	size_t held = rec_len(&h.r);
+	usleep(300000);
+	ok(rec_len(&h.r) == held && !rec_ends(&h.r),
+	   "a sink that says it is full gets nothing more, and the stream waits (%zu bytes)", held);
+	pthread_mutex_lock(&rec_lock);
+	ok(h.fulls == 1, "... its sink is not called again while paused (%d)", h.fulls);
+	h.full_at = SIZE_MAX;
+	pthread_mutex_unlock(&rec_lock);
+	stream_resume(s);
+	UNTIL(rec_ends(&h.r));
+	struct buf want = { 0 };
+	for (int i = 0; i < NLINES; i++)
+		buf_printf(&want, "line %05d\n", i);
+	ok(h.r.ends == 1 && h.r.why == STREAM_EOF && h.r.data.len == want.len &&
+	   memcmp(h.r.data.data, want.data, want.len) == 0,
+	   "resumed, the rest comes whole and in order, and the stream ends (%zu bytes)", h.r.data.len);
+	stream_close(s);
+	buf_free(&want);
+	rec_free(&h.r);
+}
+
 static void
 test_cut_and_refused(void)
 {
@@ -512,6 +560,7 @@ main(void)
 		return 1;
 	}
 	test_in_order();
+	test_paused_until_resumed();
 	test_cut_and_refused();
 	test_stall();
 	test_close_from_another_thread();
