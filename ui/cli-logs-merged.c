@@ -2,10 +2,13 @@
  * one endpoint or across the -H endpoints, each line prefixed with its
  * container's name, in the engines' timestamp order.
  *
- * Each container's logs are read on a thread of its own with timestamps=1;
- * every line goes to the merge (src/merge.c) stamped with the engine's time,
- * and comes out in that order (the stamp stays only with -t). stdout lines go
- * to stdout and stderr lines to stderr, as with one container.
+ * Each container's logs are read with timestamps=1: followed (-f), on the
+ * stream loop (berth_logs_open: one thread for them all, each paused while
+ * its queue in the merge is full); otherwise, and on Zun whose logs have no
+ * stream, on a thread of its own. Every line goes to the merge (src/merge.c)
+ * stamped with the engine's time, and comes out in that order (the stamp
+ * stays only with -t). stdout lines go to stdout and stderr lines to stderr,
+ * as with one container.
  */
 #include "config.h"
 
@@ -22,6 +25,13 @@
 
 #define LOG_LINE_MAX (64 * 1024)	/* a longer line is cut into pieces */
 
+/* The follows on the stream loop still running (their ends come on its thread). */
+struct mlog_open {
+	pthread_mutex_t lock;
+	pthread_cond_t ended;
+	size_t n;
+};
+
 /* One container's log stream. */
 struct mlog_source {
 	struct merge_lines lines;	/* its lines into the merge (-t keeps the stamps) */
@@ -29,10 +39,13 @@ struct mlog_source {
 	char *id, *name;
 	const struct berth_logs_opts *o;
 	berth_cancel *cancel;
-	struct berth_error err;
+	struct berth_error err;	/* written by its end (on the loop) before it counts down */
 	int rc;
 	pthread_t th;
-	bool started;
+	bool started;		/* on a thread of its own */
+	bool no_thread;		/* its thread could not start */
+	berth_follow *stream;	/* or on the stream loop */
+	struct mlog_open *open;
 };
 
 struct mlog_out {
@@ -48,6 +61,68 @@ mlog_thread(void *p)
 	s->rc = berth_logs(s->ep, s->id, s->o, merge_lines_sink, &s->lines, s->cancel, &s->err);
 	merge_lines_end(&s->lines);
 	return NULL;
+}
+
+/* The loop's thread: the follow ended. */
+static void
+mlog_follow_end(void *ctx, int rc, const struct berth_error *err)
+{
+	struct mlog_source *s = ctx;
+	s->rc = rc;
+	if (rc < 0)
+		s->err = *err;
+	merge_lines_end(&s->lines);
+	pthread_mutex_lock(&s->open->lock);
+	s->open->n--;
+	pthread_cond_signal(&s->open->ended);
+	pthread_mutex_unlock(&s->open->lock);
+}
+
+/* merge_run's thread: the queue of a paused follow has room again. */
+static void
+mlog_follow_room(void *ctx)
+{
+	struct mlog_source *s = ctx;
+	berth_follow_resume(s->stream);
+}
+
+/* Follow s on the stream loop; false when its engine's logs have no stream
+ * (s is then read on a thread). A follow that cannot open ends at once. */
+static bool
+mlog_follow(struct mlog_source *s, struct merge *m, struct mlog_open *open)
+{
+	s->open = open;
+	merge_on_room(m, s->lines.index, mlog_follow_room, s);
+	pthread_mutex_lock(&open->lock);
+	open->n++;
+	pthread_mutex_unlock(&open->lock);
+	s->stream = berth_logs_open(s->ep, s->id, s->o, merge_lines_sink, &s->lines,
+				    mlog_follow_end, s, s->cancel, &s->err);
+	if (s->stream)
+		return true;
+	pthread_mutex_lock(&open->lock);
+	open->n--;
+	pthread_mutex_unlock(&open->lock);
+	if (s->err.code == BERTH_EUNSUPPORTED) {
+		merge_on_room(m, s->lines.index, NULL, NULL);
+		return false;
+	}
+	s->rc = -1;
+	merge_end(m, s->lines.index);
+	return true;
+}
+
+/* Close the follows and wait for their ends, which use the sources. */
+static void
+mlog_follows_close(struct mlog_source *src, size_t n, struct mlog_open *open)
+{
+	for (size_t i = 0; i < n; i++)
+		if (src[i].stream)
+			berth_follow_close(src[i].stream);
+	pthread_mutex_lock(&open->lock);
+	while (open->n)
+		pthread_cond_wait(&open->ended, &open->lock);
+	pthread_mutex_unlock(&open->lock);
 }
 
 static void
@@ -145,31 +220,42 @@ mlog_sources_free(struct mlog_source *src, size_t n)
 	free(src);
 }
 
-/* The sources' threads read until their logs end (or, following, until
- * Ctrl-C or their containers stop) while this thread writes the merge. */
+/* The sources' streams (on the loop, or threads) read until their logs end
+ * (or, following, until Ctrl-C or their containers stop) while this thread
+ * writes the merge. */
 static int
 mlog_run(struct cli *cli, struct mlog_source *src, size_t n, struct merge *m)
 {
 	struct mlog_out out = { .src = src, .colour = { false, isatty(1), isatty(2) } };
+	struct mlog_open open = { .n = 0 };
+	pthread_mutex_init(&open.lock, NULL);
+	pthread_cond_init(&open.ended, NULL);
 	for (size_t i = 0; i < n; i++) {
 		if ((int)strlen(src[i].name) > out.width)
 			out.width = (int)strlen(src[i].name);
+		if (src[i].o->follow && mlog_follow(&src[i], m, &open))
+			continue;
 		src[i].started = berth_thread_start(&src[i].th, 0, false, mlog_thread, &src[i]) == 0;
+		src[i].no_thread = !src[i].started;
 		if (!src[i].started)
 			merge_end(m, i);
 	}
 	merge_run(m, mlog_emit, &out, cli->cancel);
 	int rc = berth_cancel_is_set(cli->cancel) ? CLI_INTERRUPTED : CLI_OK;
 	berth_cancel_trigger(cli->cancel);	/* the merge is over: end every stream */
+	mlog_follows_close(src, n, &open);
 	for (size_t i = 0; i < n; i++) {
-		if (!src[i].started) {
+		if (src[i].no_thread) {
 			rc = cli_error("cannot start a thread for the logs of %s", src[i].name);
 			continue;
 		}
-		pthread_join(src[i].th, NULL);
+		if (src[i].started)
+			pthread_join(src[i].th, NULL);
 		if (src[i].rc < 0 && src[i].err.code != BERTH_ECANCELLED)
 			rc = cli_fail(&src[i].err);
 	}
+	pthread_cond_destroy(&open.ended);
+	pthread_mutex_destroy(&open.lock);
 	return rc;
 }
 
