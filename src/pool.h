@@ -9,10 +9,11 @@
  * - POOL_FAST: short calls (list, inspect, lifecycle); run on the fixed workers.
  * - POOL_BULK: background samples (stats); also on the fixed workers, but never
  *   more than nworkers - 1 at once, so one worker always stays free for FAST jobs.
- * - POOL_STREAM: calls that last (log follow, exec, copy); each gets a
- *   thread of its own for its lifetime, so streams never starve the others.
- *   The dashboard's events streams run on the stream loop instead (one thread
- *   for all): their jobs are attached (pool_attach) and completed from there.
+ * - POOL_STREAM: calls that last (a Zun log follow, exec, copy); each gets
+ *   a thread of its own for its lifetime, so streams never starve the others.
+ *   The dashboard's events streams and log follows run on the stream loop
+ *   instead (one thread for all): their jobs are attached (pool_attach) and
+ *   completed from there.
  *
  * Ownership: the caller allocates the job (usually embedded in a larger struct)
  * and keeps it alive until its done() has run; done() may free it. The pool

@@ -27,6 +27,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "dash-follow.h"
 #include "dash-logmerge.h"
 #include "dash-outbuf.h"
 #include "feed.h"
@@ -1120,39 +1121,101 @@ stats_tick(struct feed *f, double now)
 /* ---------------------------------------------------------------- logs */
 
 struct log_job {
-	struct pool_job job;	/* the stream */
+	struct pool_job job;	/* the follow: done() once it ended */
+	struct pool_job open;	/* on the stream loop: the look-up and the open, on a worker */
+	struct follow_slot slot;
 	struct outbuf out;
 	struct feed *f;
 	berth_endpoint *ep;
 	char *id;
 	time_t since;
 	long tail;
+	bool polled;		/* no stream (Zun): the follow is a stream job of its own */
+	bool attached;		/* worker, then UI: job is attached, its done() comes */
+	bool opening;		/* UI: open is in flight (its cancel flag is live) */
+	int refs;		/* UI: done() calls still due */
 	bool orphan;		/* UI only: the pane follows something else now */
 	int rc;
 	struct berth_error err;
 };
 
+static struct berth_logs_opts
+log_opts(const struct log_job *j)
+{
+	return (struct berth_logs_opts){ .follow = true, .tail = j->tail, .since = j->since,
+					 .timestamps = true };
+}
+
 static int
 log_sink(void *ctx, enum berth_stream s, const char *buf, size_t len)
 {
 	struct log_job *j = ctx;
-	return outbuf_put(&j->out, s, buf, len);
+	return j->polled ? outbuf_put(&j->out, s, buf, len) : outbuf_offer(&j->out, s, buf, len);
 }
 
+/* A polled log's stream job. */
 static void
 log_run(struct pool_job *pj)
 {
 	struct log_job *j = (struct log_job *)pj;
-	struct berth_logs_opts o = { .follow = true, .tail = j->tail, .since = j->since,
-				     .timestamps = true };
+	struct berth_logs_opts o = log_opts(j);
 	j->rc = j->f->ops->logs(j->ep, j->id, &o, log_sink, j, pj->cancel, &j->err);
+}
+
+/* The stream loop's thread: the follow ended; log_done follows on the UI's. */
+static void
+log_end(void *ctx, int rc, const struct berth_error *err)
+{
+	struct log_job *j = ctx;
+	j->rc = rc;
+	if (rc < 0)
+		j->err = *err;
+	pool_complete(j->f->pool, &j->job);
+}
+
+/* Worker: look the container up and open its follow on the stream loop. */
+static void
+log_open_run(struct pool_job *pj)
+{
+	struct log_job *j = (struct log_job *)((char *)pj - offsetof(struct log_job, open));
+	struct berth_logs_opts o = log_opts(j);
+	pool_attach(j->f->pool, &j->job);
+	j->attached = true;
+	if (follow_slot_open(&j->slot, j->ep, j->id, &o, log_sink, j, log_end, j, pj->cancel,
+			     &j->err) < 0) {
+		j->rc = -1;
+		pool_complete(j->f->pool, &j->job);
+	}
+}
+
+static void
+log_release(struct log_job *j)
+{
+	if (--j->refs)
+		return;
+	if (!j->polled)
+		follow_slot_destroy(&j->slot);
+	outbuf_done(&j->out);
+	free(j->id);
+	free(j);
+}
+
+/* Lines waiting: into the pane; a follow that was told the outbuf is full
+ * goes on once it has been taken. */
+static bool
+log_take(struct log_job *j)
+{
+	bool any = outbuf_take(&j->out, j->orphan ? NULL : j->f->logs);
+	if (!j->polled && outbuf_room(&j->out))
+		follow_slot_resume(&j->slot);
+	return any;
 }
 
 static void
 log_note(struct pool_job *pj)
 {
 	struct log_job *j = (struct log_job *)((char *)pj - offsetof(struct log_job, out.note));
-	if (outbuf_take(&j->out, j->orphan ? NULL : j->f->logs))
+	if (log_take(j))
 		feed_changed(j->f, false);
 }
 
@@ -1161,7 +1224,9 @@ log_done(struct pool_job *pj)
 {
 	struct log_job *j = (struct log_job *)pj;
 	struct feed *f = j->f;
-	outbuf_take(&j->out, j->orphan ? NULL : f->logs);
+	if (!j->polled)
+		follow_slot_stop(&j->slot);	/* gives back the stream that ended */
+	log_take(j);
 	if (!j->orphan) {
 		f->log_job = NULL;
 		logpane_flush(f->logs);
@@ -1172,9 +1237,19 @@ log_done(struct pool_job *pj)
 		}
 		feed_changed(f, false);
 	}
-	outbuf_done(&j->out);
-	free(j->id);
-	free(j);
+	log_release(j);
+}
+
+/* The open's done(): a follow that never opened (cancelled before its turn)
+ * ends here, as one that ended. */
+static void
+log_opened(struct pool_job *pj)
+{
+	struct log_job *j = (struct log_job *)((char *)pj - offsetof(struct log_job, open));
+	j->opening = false;
+	if (!j->attached)
+		log_done(&j->job);
+	log_release(j);
 }
 
 void
@@ -1199,9 +1274,15 @@ feed_log_stop(struct feed *f)
 	free(f->log_merge_key);
 	f->log_merge_key = NULL;
 	f->log_merged = f->log_marked = 0;
-	if (f->log_job) {
-		f->log_job->orphan = true;
-		pool_cancel(&f->log_job->job);
+	struct log_job *j = f->log_job;
+	if (j) {
+		j->orphan = true;
+		if (j->polled)
+			pool_cancel(&j->job);
+		else
+			follow_slot_stop(&j->slot);
+		if (j->opening)
+			pool_cancel(&j->open);
 		f->log_job = NULL;
 	}
 	free(f->log_ep);
@@ -1223,18 +1304,27 @@ static void
 log_start(struct feed *f, struct dash_ep *e, const char *id, time_t resume_at)
 {
 	struct log_job *j = xcalloc(1, sizeof *j);
-	feed_job_init(&j->job, log_run, log_done, POOL_STREAM, 0);
+	j->polled = e->kind == BERTH_KIND_ZUN;
+	if (j->polled) {
+		feed_job_init(&j->job, log_run, log_done, POOL_STREAM, 0);
+		j->refs = 1;
+	} else {
+		feed_job_init(&j->job, NULL, log_done, POOL_STREAM, 0);
+		feed_job_init(&j->open, log_open_run, log_opened, POOL_FAST, 0);
+		follow_slot_init(&j->slot, f->ops->follow);
+		j->refs = 2;
+		j->opening = true;
+	}
 	j->f = f;
 	j->ep = e->ep;
 	j->id = xstrdup(id);
 	j->since = resume_at ? resume_at : log_window_start(f);
 	j->tail = resume_at ? -1 : (long)f->logs->cap;
 	outbuf_init(&j->out, f->pool, &j->job, log_note);
-	if (pool_submit(f->pool, &j->job, &j->err) < 0) {
+	if (pool_submit(f->pool, j->polled ? &j->job : &j->open, &j->err) < 0) {
 		f->host.message(f->host.ctx, j->err.message);
-		outbuf_done(&j->out);
-		free(j->id);
-		free(j);
+		j->refs = 1;
+		log_release(j);
 		return;
 	}
 	f->log_job = j;
@@ -1276,7 +1366,8 @@ log_follow_marked(struct feed *f)
 	for (size_t i = 0; i < n; i++) {
 		const struct berth_container *c = rows[i].c;
 		src[i] = (struct logmerge_source){ .ep = rows[i].e->ep, .id = c->id,
-						   .name = c->name ? c->name : c->id };
+						   .name = c->name ? c->name : c->id,
+						   .polled = rows[i].e->kind == BERTH_KIND_ZUN };
 		buf_printf(&key, "%s\n%s\n", rows[i].e->name, c->id);
 		running |= c->running;
 	}
@@ -1295,7 +1386,8 @@ log_follow_marked(struct feed *f)
 	struct berth_error err = { 0 };
 	time_t resume_at = same ? time(NULL) : 0;
 	long tail = resume_at ? -1 : (long)(f->logs->cap / n) + 1;
-	f->log_merge = logmerge_start(f->pool, f->ops->logs, src, n, tail,
+	struct logmerge_engine eng = { .logs = f->ops->logs, .follow = f->ops->follow };
+	f->log_merge = logmerge_start(f->pool, &eng, src, n, tail,
 				      resume_at ? resume_at : log_window_start(f), f->logs,
 				      log_merge_changed, f, &err);
 	if (!f->log_merge)
@@ -1447,5 +1539,6 @@ const struct feed_ops feed_engine_ops = {
 	.stats = berth_stats,
 	.inspect = berth_inspect,
 	.logs = berth_logs,
+	.follow = &log_follow_engine_ops,
 	.ping = berth_ping,
 };

@@ -27,6 +27,17 @@ outbuf_done(struct outbuf *o)
 	buf_free(&o->spare);
 }
 
+/* Under the lock: one record. */
+static void
+append_record(struct outbuf *o, int stream, const char *buf, size_t len)
+{
+	unsigned char hdr[5] = { (unsigned char)stream, (unsigned char)(len >> 24),
+				 (unsigned char)(len >> 16), (unsigned char)(len >> 8),
+				 (unsigned char)len };
+	buf_append(&o->pending, hdr, sizeof hdr);
+	buf_append(&o->pending, buf, len);
+}
+
 int
 outbuf_put(struct outbuf *o, int stream, const char *buf, size_t len)
 {
@@ -46,14 +57,30 @@ outbuf_put(struct outbuf *o, int stream, const char *buf, size_t len)
 		pthread_mutex_unlock(&o->lock);
 		return 1;
 	}
-	unsigned char hdr[5] = { (unsigned char)stream, (unsigned char)(len >> 24),
-				 (unsigned char)(len >> 16), (unsigned char)(len >> 8),
-				 (unsigned char)len };
-	buf_append(&o->pending, hdr, sizeof hdr);
-	buf_append(&o->pending, buf, len);
+	append_record(o, stream, buf, len);
 	pthread_mutex_unlock(&o->lock);
 	pool_notify(o->pool, &o->note);
 	return 0;
+}
+
+int
+outbuf_offer(struct outbuf *o, int stream, const char *buf, size_t len)
+{
+	pthread_mutex_lock(&o->lock);
+	append_record(o, stream, buf, len);
+	bool full = o->pending.len >= OUTBUF_MAX;
+	o->held |= full;
+	pthread_mutex_unlock(&o->lock);
+	pool_notify(o->pool, &o->note);
+	return full ? BERTH_SINK_FULL : 0;
+}
+
+bool
+outbuf_room(struct outbuf *o)
+{
+	bool room = o->room;
+	o->room = false;
+	return room;
 }
 
 bool
@@ -62,6 +89,10 @@ outbuf_take(struct outbuf *o, struct logpane *lp)
 	pthread_mutex_lock(&o->lock);
 	struct buf b = o->pending;
 	o->pending = o->spare;
+	if (o->held) {
+		o->held = false;
+		o->room = true;
+	}
 	pthread_cond_signal(&o->space);
 	pthread_mutex_unlock(&o->lock);
 	for (size_t off = 0; lp && off + 5 <= b.len;) {

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "berth.h"
+#include "dash-follow.h"
 #include "logpane.h"
 #include "pool.h"
 
@@ -117,8 +118,11 @@ struct feed_ops {
 	void (*events_close)(berth_follow *s);
 	int (*stats)(berth_endpoint *ep, const char *id, struct berth_stats_sample *out,
 		     berth_cancel *cancel, struct berth_error *err);
+	/* A polled log (Zun), followed on a stream job of its own. */
 	int (*logs)(berth_endpoint *ep, const char *id, const struct berth_logs_opts *o,
 		    berth_sink sink, void *ctx, berth_cancel *cancel, struct berth_error *err);
+	/* The other engines' log follows, on the stream loop (opened on a worker). */
+	const struct log_follow_ops *follow;
 	/* NULL: no restart counts or OOM flags in the table. */
 	int (*inspect)(berth_endpoint *ep, const char *ref, bool refresh,
 		       struct berth_container **out, berth_cancel *cancel, struct berth_error *err);

@@ -167,7 +167,9 @@ fake_list(berth_endpoint *ep, bool all, struct berth_container ***out, size_t *n
 /* The events stream: a thread of the test's own stands for the stream loop. */
 struct berth_follow {
 	pthread_t thread;
-	berth_event_cb cb;
+	berth_event_cb cb;	/* an events stream */
+	berth_sink sink;	/* a log follow */
+	void *sink_ctx;
 	berth_follow_end_cb end;
 	void *ctx;
 	bool closed;		/* under lock */
@@ -283,17 +285,23 @@ engine_set_facts(const char *id, int restarts, bool oom)
 	pthread_mutex_unlock(&lock);
 }
 
+static void
+fake_logs_asked(const struct berth_logs_opts *o)
+{
+	pthread_mutex_lock(&lock);
+	eng.nlogs++;
+	eng.log_since = o->since;
+	eng.log_tail = o->tail;
+	pthread_mutex_unlock(&lock);
+}
+
 /* One line, then the stream stays open until ended or cancelled. */
 static int
 fake_logs(berth_endpoint *ep, const char *id, const struct berth_logs_opts *o, berth_sink sink,
 	  void *ctx, berth_cancel *cancel, struct berth_error *err)
 {
 	(void)ep, (void)id, (void)err;
-	pthread_mutex_lock(&lock);
-	eng.nlogs++;
-	eng.log_since = o->since;
-	eng.log_tail = o->tail;
-	pthread_mutex_unlock(&lock);
+	fake_logs_asked(o);
 	sink(ctx, BERTH_STDOUT, "2026-01-01T00:00:00Z hello\n", 27);
 	pthread_mutex_lock(&lock);
 	while (!eng.end_logs && !berth_cancel_is_set(cancel))
@@ -302,6 +310,48 @@ fake_logs(berth_endpoint *ep, const char *id, const struct berth_logs_opts *o, b
 	pthread_mutex_unlock(&lock);
 	return 0;
 }
+
+/* The same on the stream loop: a thread of the test's own plays the loop. */
+static void *
+fake_follow_main(void *arg)
+{
+	struct berth_follow *s = arg;
+	s->sink(s->sink_ctx, BERTH_STDOUT, "2026-01-01T00:00:00Z hello\n", 27);
+	pthread_mutex_lock(&lock);
+	while (!eng.end_logs && !s->closed)
+		nap();
+	bool closed = s->closed;
+	eng.end_logs = false;
+	pthread_mutex_unlock(&lock);
+	struct berth_error err = { 0 };
+	if (closed)
+		berth_fail(&err, BERTH_ECANCELLED, "cancelled");
+	s->end(s->ctx, closed ? -1 : 0, &err);
+	return NULL;
+}
+
+static berth_follow *
+fake_follow_open(berth_endpoint *ep, const char *ref, const struct berth_logs_opts *o,
+		 berth_sink sink, void *sink_ctx, berth_follow_end_cb end, void *ctx,
+		 berth_cancel *cancel, struct berth_error *err)
+{
+	(void)ep, (void)ref, (void)cancel, (void)err;
+	fake_logs_asked(o);
+	struct berth_follow *s = xcalloc(1, sizeof *s);
+	*s = (struct berth_follow){ .sink = sink, .sink_ctx = sink_ctx, .end = end, .ctx = ctx };
+	pthread_create(&s->thread, NULL, fake_follow_main, s);
+	return s;
+}
+
+static void
+fake_follow_resume(berth_follow *s)
+{
+	(void)s;	/* one line never fills the pane's outbuf */
+}
+
+static const struct log_follow_ops fake_follow = {
+	.open = fake_follow_open, .close = fake_events_close, .resume = fake_follow_resume,
+};
 
 static int
 fake_ping(berth_endpoint *ep, char **version, berth_cancel *cancel, struct berth_error *err)
@@ -332,7 +382,8 @@ fake_kind(const berth_endpoint *ep)
 static const struct feed_ops fake_ops = {
 	.now = fake_now, .kind = fake_kind, .list = fake_list, .events_open = fake_events_open,
 	.events_close = fake_events_close,
-	.stats = fake_stats, .logs = fake_logs, .ping = fake_ping, .inspect = fake_inspect,
+	.stats = fake_stats, .logs = fake_logs, .follow = &fake_follow, .ping = fake_ping,
+	.inspect = fake_inspect,
 };
 
 /* ---------------------------------------------------------------- the host */
