@@ -11,7 +11,8 @@
  *
  * Stall handling: a liveness probe after PING_EVERY seconds of silence (see
  * "liveness" below) says a frozen engine within a few seconds; a list that gets
- * no answer is cancelled after LIST_DEADLINE seconds and retried with a
+ * no answer is cancelled after LIST_DEADLINE seconds (twice as long after
+ * each such cancel: a slow engine's list must get through) and retried with a
  * back-off, so a SIGSTOPped engine shows as "not answering" while every key
  * keeps working, and recovers by itself, everything read again at once.
  *
@@ -35,6 +36,7 @@
 #include "util.h"
 
 #define LIST_DEADLINE 8.0	/* seconds before a list counts as stalled */
+#define LIST_DEADLINE_MAX 64.0	/* ... doubled after each stalled one, up to this */
 #define STATS_DEADLINE 10.0
 #define SLOW_AFTER 1.5
 #define STALL_AFTER 4.0
@@ -694,6 +696,7 @@ list_failed(struct feed *f, struct dash_ep *e, struct list_job *j, double now)
 {
 	int code = j->err.code;
 	e->stalled = code == BERTH_ECANCELLED;
+	e->list_stalls = e->stalled ? e->list_stalls + 1 : 0;
 	e->nofiles = code == BERTH_ENOFILES;
 	e->no_reply = code == BERTH_ECANCELLED || code == BERTH_ECONNECT || code == BERTH_ETIMEOUT ||
 		      code == BERTH_EIO || e->nofiles;
@@ -789,6 +792,7 @@ list_done(struct pool_job *pj)
 	}
 	if (j->rc == 0) {
 		e->kind = j->kind;
+		e->list_stalls = 0;
 		bool changed = list_take(e, j, now);
 		engine_answered(f, e, now);
 		e->state = EP_CONNECTED;
@@ -808,11 +812,23 @@ list_done(struct pool_job *pj)
 	free(j);
 }
 
+/* How long a list may take: an engine that is slow, not frozen (a Zun site
+ * whose lists take longer than LIST_DEADLINE), must get its list through
+ * rather than have it given up and sent again for ever. */
+static double
+list_deadline(const struct dash_ep *e)
+{
+	double d = LIST_DEADLINE;
+	for (unsigned i = 0; i < e->list_stalls && d < LIST_DEADLINE_MAX; i++)
+		d *= 2;
+	return d < LIST_DEADLINE_MAX ? d : LIST_DEADLINE_MAX;
+}
+
 static void
 list_start(struct feed *f, struct dash_ep *e, double now)
 {
 	struct list_job *j = xcalloc(1, sizeof *j);
-	feed_job_init(&j->job, list_run, list_done, POOL_FAST, now + LIST_DEADLINE);
+	feed_job_init(&j->job, list_run, list_done, POOL_FAST, now + list_deadline(e));
 	j->rc = not_run(&j->err);
 	j->f = f;
 	j->e = e;

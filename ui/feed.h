@@ -75,6 +75,7 @@ struct dash_ep {
 	double down_since;		/* when lists began to fail; 0: they do not */
 	struct list_job *list_job;	/* in flight, or NULL */
 	double list_started;
+	unsigned list_stalls;		/* lists in a row given up without a reply */
 	double next_list;
 	double backoff;			/* seconds before the next retry */
 	bool relist;			/* an event came while a list was in flight */

@@ -793,6 +793,57 @@ test_stall_deadline(void)
 	teardown();
 }
 
+/* Tick until the engine has been asked for its nth list. */
+static void
+until_list_asked(int nth)
+{
+	for (double give_up = now_monotonic() + HANG_S; ENG(nlists) < nth && now_monotonic() < give_up;) {
+		feed_tick(&f, clock_now);
+		drain_once();
+	}
+}
+
+/* A while for the workers to end what a tick cancelled, if it did. */
+static void
+settle(void)
+{
+	for (int i = 0; i < 50; i++)
+		drain_once();
+}
+
+static void
+test_slow_engine_listed(void)
+{
+	setup();
+	engine_set("a", BERTH_ST_RUNNING, 0);
+	engine_set_flag(&eng.hold_lists, true);
+	until_list_asked(1);
+	clock_now += 8.1;
+	feed_tick(&f, clock_now);
+	UNTIL(!ep0.list_job);
+	clock_now = ep0.next_list;
+	until_list_asked(2);
+	clock_now += 15.9;
+	feed_tick(&f, clock_now);
+	settle();
+	ok(ep0.list_job != NULL, "after a stalled list, the next one is waited for twice as long");
+	clock_now += 0.2;
+	feed_tick(&f, clock_now);
+	UNTIL(!ep0.list_job);
+	clock_now = ep0.next_list;
+	until_list_asked(3);
+	clock_now += 30;
+	feed_tick(&f, clock_now);
+	settle();
+	ok(ep0.list_job != NULL, "... and the one after that, twice as long again");
+	engine_set_flag(&eng.hold_lists, false);
+	UNTIL(!ep0.list_job);
+	ok(row("a") != NULL, "a slow engine's list gets through: its rows show");
+	is_int(feed_ep_state(&ep0, clock_now).cls, FEED_UP, "... and it is up");
+	is_int(ep0.list_stalls, 0, "... the next list has the first deadline again");
+	teardown();
+}
+
 static void
 test_stats(void)
 {
@@ -1196,6 +1247,7 @@ main(void)
 	test_backoff();
 	test_engine_error_backoff();
 	test_stall_deadline();
+	test_slow_engine_listed();
 	test_stats();
 	test_trouble_facts();
 	test_events_kept();
