@@ -803,12 +803,28 @@ until_list_asked(int nth)
 	}
 }
 
-/* A while for the workers to end what a tick cancelled, if it did. */
-static void
-settle(void)
+/* The nth list asked at the clock's time, the clock moved on by `waited`:
+ * true when the list is still in flight then (after a while for the workers
+ * to end it, had the tick cancelled it). */
+static bool
+list_still_waited(int nth, double waited)
 {
+	until_list_asked(nth);
+	clock_now += waited;
+	feed_tick(&f, clock_now);
 	for (int i = 0; i < 50; i++)
 		drain_once();
+	return ep0.list_job != NULL;
+}
+
+/* The list in flight given up: the clock moved past its deadline. */
+static void
+list_given_up(double more)
+{
+	clock_now += more;
+	feed_tick(&f, clock_now);
+	UNTIL(!ep0.list_job);
+	clock_now = ep0.next_list;
 }
 
 static void
@@ -818,24 +834,10 @@ test_slow_engine_listed(void)
 	engine_set("a", BERTH_ST_RUNNING, 0);
 	engine_set_flag(&eng.hold_lists, true);
 	until_list_asked(1);
-	clock_now += 8.1;
-	feed_tick(&f, clock_now);
-	UNTIL(!ep0.list_job);
-	clock_now = ep0.next_list;
-	until_list_asked(2);
-	clock_now += 15.9;
-	feed_tick(&f, clock_now);
-	settle();
-	ok(ep0.list_job != NULL, "after a stalled list, the next one is waited for twice as long");
-	clock_now += 0.2;
-	feed_tick(&f, clock_now);
-	UNTIL(!ep0.list_job);
-	clock_now = ep0.next_list;
-	until_list_asked(3);
-	clock_now += 30;
-	feed_tick(&f, clock_now);
-	settle();
-	ok(ep0.list_job != NULL, "... and the one after that, twice as long again");
+	list_given_up(8.1);
+	ok(list_still_waited(2, 15.9), "after a stalled list, the next one is waited for twice as long");
+	list_given_up(0.2);
+	ok(list_still_waited(3, 30), "... and the one after that, twice as long again");
 	engine_set_flag(&eng.hold_lists, false);
 	UNTIL(!ep0.list_job);
 	ok(row("a") != NULL, "a slow engine's list gets through: its rows show");
