@@ -9,7 +9,8 @@
 #         before a release. LeakSanitizer is on, so a leak fails the test that
 #         leaked, as does any UBSan report (-fno-sanitize-recover).
 #   tsan  builds with --enable-tsan and runs the worker pool, the HTTP transport
-#         (streams, the events feed's path) and the dashboard tests under it.
+#         (streams: the events feed's and the log follows' path) and the
+#         dashboard tests under it (the merged logs' too).
 #
 # With no argument, both. SANITIZER_STEP=build only copies and builds (CI does
 # it in the background while `make check` runs), SANITIZER_STEP=check only runs
@@ -40,7 +41,7 @@ JOBS=${JOBS:-2}	# make -j for the builds
 CHECK_JOBS=${CHECK_JOBS:-$JOBS}	# and for the tests
 KINDS=${*:-asan tsan}
 TSAN_TESTS="unit/test_pool unit/test_http unit/test_streams screen/tmux-basic.sh screen/tmux-escape.sh
-	screen/tmux-flood.sh screen/tmux-stall.sh screen/tmux-logs.sh screen/headless.sh"
+	screen/tmux-flood.sh screen/tmux-stall.sh screen/tmux-logs.sh screen/tmux-merged.sh screen/headless.sh"
 ASAN_SCRIPTS="hostile/hostile.sh hostile/roundtrip-docker.sh hostile/wire.sh
 	hostile-container/containers.sh cli/endpoints.sh cli/verbs.sh cli/read-only.sh
 	integration/errors.sh integration/verbs-docker.sh integration/monitor-docker.sh
