@@ -12,6 +12,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +54,8 @@ struct mlog_out {
 	struct mlog_source *src;
 	int width;		/* the longest name */
 	bool colour[3];		/* per fd: a terminal */
+	berth_cancel *cancel;	/* triggered when a write fails */
+	int write_errno;	/* why it failed, or 0 */
 };
 
 static void *
@@ -129,7 +133,7 @@ static void
 mlog_emit(void *ctx, size_t src, int stream, const char *line, size_t len)
 {
 	static const int colours[] = { 36, 33, 32, 35, 34, 31 };
-	const struct mlog_out *out = ctx;
+	struct mlog_out *out = ctx;
 	int fd = stream == BERTH_STDERR ? 2 : 1;
 	FILE *f = fd == 2 ? stderr : stdout;
 	const char *name = out->src[src].name;
@@ -143,6 +147,11 @@ mlog_emit(void *ctx, size_t src, int stream, const char *line, size_t len)
 	fputc('\n', f);
 	if (out->src[src].o->follow || fd == 2)
 		fflush(f);
+	if (ferror(f) && !out->write_errno) {
+		/* The reader is gone (a pipe to head) or the disk is full: stop. */
+		out->write_errno = errno ? errno : EIO;
+		berth_cancel_trigger(out->cancel);
+	}
 }
 
 /* The containers of refs on one endpoint (on a thread of the fleet): found[k]
@@ -226,7 +235,8 @@ mlog_sources_free(struct mlog_source *src, size_t n)
 static int
 mlog_run(struct cli *cli, struct mlog_source *src, size_t n, struct merge *m)
 {
-	struct mlog_out out = { .src = src, .colour = { false, isatty(1), isatty(2) } };
+	struct mlog_out out = { .src = src, .colour = { false, isatty(1), isatty(2) },
+				.cancel = cli->cancel };
 	struct mlog_open open = { .n = 0 };
 	pthread_mutex_init(&open.lock, NULL);
 	pthread_cond_init(&open.ended, NULL);
@@ -241,7 +251,9 @@ mlog_run(struct cli *cli, struct mlog_source *src, size_t n, struct merge *m)
 			merge_end(m, i);
 	}
 	merge_run(m, mlog_emit, &out, cli->cancel);
-	int rc = berth_cancel_is_set(cli->cancel) ? CLI_INTERRUPTED : CLI_OK;
+	int rc = out.write_errno == EPIPE ? CLI_OK
+		: out.write_errno ? cli_error("cannot write the logs: %s", strerror(out.write_errno))
+		: berth_cancel_is_set(cli->cancel) ? CLI_INTERRUPTED : CLI_OK;
 	berth_cancel_trigger(cli->cancel);	/* the merge is over: end every stream */
 	mlog_follows_close(src, n, &open);
 	for (size_t i = 0; i < n; i++) {

@@ -4,8 +4,8 @@
 # process runs at most 4 threads while the 50 follows are open (it ran one
 # thread per container before, 51), every container's lines come (the one
 # with a TTY raw, the others taken apart into stdout and stderr), a container
-# that stops ends its follow alone, and once every one has stopped berth
-# exits 0.
+# that stops ends its follow alone, berth ends when the reader of its pipe
+# goes, and once every one has stopped berth exits 0.
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$TOP_SRCDIR/tests/lib/preamble.sh"
@@ -78,6 +78,11 @@ ok $([ "$(grep -c "out-3\$" "$TAP_TMP/logs.out")" -gt "$before" ]; echo $?) \
 	"a container stopped: the others' lines still come"
 kill -0 "$BPID" 2>/dev/null
 ok $? "berth still follows the other $((N - 1))"
+
+# Into a pipe whose reader goes away: berth ends (with 0, as one container's
+# logs -f does) instead of writing on into the closed pipe (a hang bound of 60 s).
+timeout 60 "$BERTH" -H "unix://$SOCK" logs -f "${P}3" "${P}4" 2>"$TAP_TMP/pipe.err" | head -n 1 >/dev/null
+is "${PIPESTATUS[0]}" 0 "logs -f of two containers into head -n 1: berth ends once head has gone, status 0"
 
 # All stop: every follow ends, and berth with them.
 docker kill "${NAMES[@]:2}" "${P}1" >/dev/null 2>&1
