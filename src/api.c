@@ -387,6 +387,17 @@ berth_events_open(berth_endpoint *ep, time_t since, berth_event_cb cb, berth_fol
 	return s;
 }
 
+berth_follow *
+berth_ping_open(berth_endpoint *ep, double deadline_s, berth_follow_end_cb end, void *ctx,
+		struct berth_error *err)
+{
+	berth_follow *s = NULL;
+	if (DISPATCH(ep, ping_open, "pinging on the stream loop", false, err, deadline_s, end, ctx,
+		     &s, err) < 0)
+		return NULL;
+	return s;
+}
+
 void
 berth_follow_close(berth_follow *s)
 {

@@ -23,6 +23,10 @@ struct backend_ops {
 	void (*close)(struct backend *b);
 
 	int (*ping)(struct backend *b, char **version, berth_cancel *, struct berth_error *);
+	/* The ping as an exchange on the stream loop, as berth_ping_open says;
+	 * never blocks. */
+	int (*ping_open)(struct backend *b, double deadline_s, berth_follow_end_cb end, void *ctx,
+			 berth_follow **out, struct berth_error *);
 	int (*list)(struct backend *b, bool all, struct berth_container ***out, size_t *n,
 		    berth_cancel *, struct berth_error *);
 	int (*inspect)(struct backend *b, const char *ref, struct berth_container **out,

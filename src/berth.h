@@ -509,6 +509,16 @@ berth_follow *berth_logs_open(berth_endpoint *ep, const char *ref, const struct 
 			      berth_sink sink, void *sink_ctx, berth_follow_end_cb end, void *ctx,
 			      berth_cancel *cancel, struct berth_error *err);
 
+/* berth_ping (version NULL) on the same loop, for the dashboard's liveness
+ * probes: it returns at once, without touching the network; end runs once on
+ * the loop's thread with 0 when the engine answered within deadline_s, else
+ * -1 and why (no answer in time: BERTH_ETIMEOUT; closed: BERTH_ECANCELLED).
+ * Given back with berth_follow_close as a stream is. NULL with err filled:
+ * BERTH_EUNSUPPORTED where the backend cannot probe on the loop (Zun: call
+ * berth_ping on a thread of its own instead). */
+berth_follow *berth_ping_open(berth_endpoint *ep, double deadline_s, berth_follow_end_cb end,
+			      void *ctx, struct berth_error *err);
+
 /* The events of a time range (docker events --since/--until/--filter). */
 struct berth_events_opts {
 	time_t since;		/* 0: from now on */

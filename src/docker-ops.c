@@ -10,6 +10,7 @@ const struct backend_ops docker_backend_ops = {
 	.open = docker_open,
 	.close = docker_close,
 	.ping = docker_ping,
+	.ping_open = docker_ping_open,
 	.list = docker_list,
 	.inspect = docker_inspect,
 	.start = docker_start,

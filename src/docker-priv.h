@@ -91,6 +91,8 @@ char *ssh_proxy_last_error(const struct ssh_proxy *p);
 
 /* docker.c */
 int docker_ping(struct backend *b, char **version, berth_cancel *cancel, struct berth_error *err);
+int docker_ping_open(struct backend *b, double deadline_s, berth_follow_end_cb end, void *ctx,
+		     berth_follow **out, struct berth_error *err);
 int docker_list(struct backend *b, bool all, struct berth_container ***out, size_t *n,
 		berth_cancel *cancel, struct berth_error *err);
 int docker_inspect(struct backend *b, const char *ref, struct berth_container **out,

@@ -19,6 +19,7 @@
 
 #include "docker-priv.h"
 #include "docker-model.h"
+#include "streams.h"
 #include "model-json.h"
 #include "util.h"
 
@@ -68,6 +69,54 @@ docker_ping(struct backend *b, char **version, berth_cancel *cancel, struct bert
 			     api ? api : docker_of(b)->api);
 	free(v);
 	json_object_put(o);
+	return 0;
+}
+
+/* A probe on the stream loop: its owner's end, told in berth_ping's terms. */
+struct ping_follow {
+	struct backend *b;
+	berth_follow_end_cb end;
+	void *ctx;
+};
+
+/* Loop thread: any reply is the engine answering (docker_answered_within);
+ * only a 2xx one is a ping that succeeded. */
+static void
+ping_follow_end(void *ctx, enum stream_end why, const struct http_response *resp,
+		const struct berth_error *serr)
+{
+	struct ping_follow *p = ctx;
+	struct berth_error err = { 0 };
+	int rc = 0;
+	if (why != STREAM_EOF) {
+		err = *serr;
+		rc = -1;
+	} else {
+		docker_of(p->b)->last_answer = now_monotonic();
+		if (resp->status < 200 || resp->status >= 300)
+			rc = docker_fail_reply(p->b, resp, "ping", NULL, &err);
+	}
+	p->end(p->ctx, rc, &err);
+	free(p);
+}
+
+/* GET /_ping unversioned (Docker and Podman answer it before any
+ * negotiation), on the stream loop: nothing here blocks. */
+int
+docker_ping_open(struct backend *b, double deadline_s, berth_follow_end_cb end, void *ctx,
+		 berth_follow **out, struct berth_error *err)
+{
+	struct stream_loop *loop = stream_loop_shared(err);
+	if (!loop)
+		return -1;
+	struct ping_follow *p = xcalloc(1, sizeof *p);
+	*p = (struct ping_follow){ .b = b, .end = end, .ctx = ctx };
+	struct http_request rq = { .path = "/_ping", .timeout_s = deadline_s };
+	*out = stream_open(loop, &docker_of(b)->target, &rq, ping_follow_end, p, err);
+	if (!*out) {
+		free(p);
+		return -1;
+	}
 	return 0;
 }
 

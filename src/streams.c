@@ -24,7 +24,7 @@
 #include "thread.h"
 #include "util.h"
 
-#define IDLE_CONNECTIONS 16	/* connections kept for reuse after their stream ended */
+#define IDLE_CONNECTIONS 16	/* connections kept for reuse beyond one per stream run at once */
 #define NO_DEADLINE_MS (3600 * 1000)
 #define STALL_COALESCE_MAX 1.0	/* seconds */
 #define LOOP_STACK_SIZE (512u << 10)
@@ -68,6 +68,7 @@ struct stream_loop {
 	/* The loop's thread only. */
 	struct stream_list queued, running;
 	int nconnecting;
+	size_t nrunning, nrunning_peak;
 	double now;			/* now_monotonic() as of this turn */
 };
 
@@ -119,6 +120,7 @@ stream_finish(struct stream_loop *l, struct berth_follow *s, enum stream_end why
 {
 	list_remove(s);
 	if (s->x) {
+		l->nrunning--;
 		curl_multi_remove_handle(l->multi, s->easy);
 		if (s->connecting)
 			l->nconnecting--;
@@ -139,6 +141,30 @@ stream_finish(struct stream_loop *l, struct berth_follow *s, enum stream_end why
 	s->ended = true;
 	pthread_mutex_unlock(&l->lock);
 }
+
+/* An exchange (a request with a deadline: a liveness probe) is short and
+ * bounded by its deadline: it starts at once, not behind the connect queue,
+ * which holds the streams that would each keep a connection open. */
+static bool
+is_exchange(const struct berth_follow *s)
+{
+	return s->rq.timeout_s > 0;
+}
+
+/* libcurl keeps the connections of ended transfers for reuse, up to
+ * CURLMOPT_MAXCONNECTS, closing the oldest beyond: keep one for each stream
+ * that ran at once (so each endpoint's probe finds the connection its last
+ * probe left), and IDLE_CONNECTIONS more. */
+static void
+keep_connections_for(struct stream_loop *l, size_t nrunning)
+{
+	if (nrunning <= l->nrunning_peak)
+		return;
+	l->nrunning_peak = nrunning;
+	curl_multi_setopt(l->multi, CURLMOPT_MAXCONNECTS, (long)(nrunning + IDLE_CONNECTIONS));
+}
+
+static void stream_start(struct stream_loop *l, struct berth_follow *s);
 
 /* Let a paused stream's bytes flow again (libcurl hands over what it held). */
 static void
@@ -163,7 +189,11 @@ take_handed(struct stream_loop *l)
 	pthread_mutex_unlock(&l->lock);
 	for (struct berth_follow *s = opened, *next; s; s = next) {
 		next = s->next;
-		list_push(&l->queued, s);
+		s->in = NULL;	/* off the opened list, which the lock guards */
+		if (is_exchange(s))
+			stream_start(l, s);
+		else
+			list_push(&l->queued, s);
 	}
 	for (struct berth_follow *s = resumed; s; s = s->resumed_next)
 		stream_unpause(s);
@@ -193,8 +223,9 @@ stream_start(struct stream_loop *l, struct berth_follow *s)
 		return;
 	}
 	list_push(&l->running, s);
-	s->connecting = true;
-	l->nconnecting++;
+	keep_connections_for(l, ++l->nrunning);
+	s->connecting = !is_exchange(s);
+	l->nconnecting += s->connecting;
 	s->moved_seen = http_xfer_moved(s->x);
 	s->last_moved = l->now;
 }
@@ -386,9 +417,11 @@ stream_open(struct stream_loop *l, const struct http_target *t, const struct htt
 	s->rq.body_len = 0;
 	s->rq.upload = NULL;
 	s->rq.cancel = NULL;
-	s->rq.timeout_s = 0;
 	pthread_mutex_lock(&l->lock);
 	bool stopping = l->stopping;
+	/* Streams opened together (a round of probes) share one wakeup: the
+	 * first into the empty list wakes the loop, which takes them all. */
+	bool wake = !l->opened.head;
 	if (!stopping)
 		list_push(&l->opened, s);
 	pthread_mutex_unlock(&l->lock);
@@ -397,7 +430,8 @@ stream_open(struct stream_loop *l, const struct http_target *t, const struct htt
 		berth_fail(err, BERTH_ECANCELLED, "the stream loop is stopping");
 		return NULL;
 	}
-	curl_multi_wakeup(l->multi);
+	if (wake)
+		curl_multi_wakeup(l->multi);
 	return s;
 }
 
@@ -407,6 +441,7 @@ stream_close(struct berth_follow *s)
 	struct stream_loop *l = s->loop;
 	pthread_mutex_lock(&l->lock);
 	bool forget = s->ended && !s->resume_asked;	/* else the loop still holds it */
+	bool wake = !l->closed;
 	if (!forget) {
 		s->closed_next = l->closed;
 		l->closed = s;
@@ -414,7 +449,7 @@ stream_close(struct berth_follow *s)
 	pthread_mutex_unlock(&l->lock);
 	if (forget)
 		stream_free(s);
-	else
+	else if (wake)
 		curl_multi_wakeup(l->multi);
 }
 

@@ -25,7 +25,15 @@
  *
  * Connects: at most STREAM_CONNECTS_MAX streams wait for their reply's
  * headers at once; the others wait in a queue, in the order opened, so a
- * fleet coming back at once is reached a few endpoints at a time.
+ * fleet coming back at once is reached a few endpoints at a time. An
+ * exchange (rq->timeout_s > 0: a liveness probe) starts at once instead: it
+ * keeps no connection busy past its deadline, and its owner has one at a
+ * time per endpoint, so a frozen engine's probe never holds back the others.
+ *
+ * Wakeups: streams opened (or closed) together, before the loop takes them,
+ * share one wakeup. Connections: the loop keeps one idle connection for
+ * each stream that ran at once, and IDLE_CONNECTIONS more, so an endpoint's
+ * next probe reuses the connection its last one left.
  */
 #ifndef BERTH_STREAMS_H
 #define BERTH_STREAMS_H
@@ -59,8 +67,9 @@ struct stream_loop *stream_loop_new(struct berth_error *err);
  * stream must have been given back with stream_close first. */
 void stream_loop_free(struct stream_loop *l);
 
-/* Queue the request rq (its method, path, headers, sink, on_headers, stall_s
- * and on_stall; no body, no cancel: stream_close stops it) to t, set up as
+/* Queue the request rq (its method, path, headers, sink, on_headers, stall_s,
+ * on_stall and timeout_s, 0 for a stream; no body, no cancel: stream_close
+ * stops it) to t, set up as
  * http_perform sets one up. The loop copies rq's path and headers. NULL with
  * err filled when the loop is stopping. */
 struct berth_follow *stream_open(struct stream_loop *l, const struct http_target *t,

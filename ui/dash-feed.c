@@ -43,6 +43,7 @@
 #define PING_EVERY 2.0		/* seconds of silence before a liveness probe */
 #define PING_DEADLINE 2.0	/* a probe unanswered this long: not answering */
 #define PING_PATIENCE 30.0	/* a probe's deadline once the engine is known silent */
+#define PING_WINDOW 0.25	/* the UI wakes this late for a probe, to send those due meanwhile */
 #define BACKOFF_MAX 10.0
 #define STATS_INFLIGHT_MAX 8	/* per endpoint */
 #define LIST_GAP 1.0		/* seconds between two lists an event asks for */
@@ -377,15 +378,25 @@ events_cb(void *ctx, const struct berth_event *ev)
 	return 0;
 }
 
-/* The stream loop's thread: the stream ended; events_done follows on the UI's. */
+/* The stream loop's thread: a job attached to the pool ended as rc and err
+ * say; keep them in *rc_out and *err_out for its done(), which follows on the
+ * UI's thread. */
+static void
+loop_job_ended(struct feed *f, struct pool_job *job, int *rc_out, struct berth_error *err_out,
+	       int rc, const struct berth_error *err)
+{
+	*rc_out = rc;
+	if (rc < 0)
+		*err_out = *err;
+	pool_complete(f->pool, job);
+}
+
+/* The stream loop's thread: the stream ended. */
 static void
 events_end(void *ctx, int rc, const struct berth_error *err)
 {
 	struct events_job *j = ctx;
-	j->rc = rc;
-	if (rc < 0)
-		j->err = *err;
-	pool_complete(j->f->pool, &j->job);
+	loop_job_ended(j->f, &j->job, &j->rc, &j->err, rc, err);
 }
 
 /* A back-off of s seconds, give or take 20 %: endpoints that dropped
@@ -860,13 +871,21 @@ feed_relist_all(struct feed *f)
  * engine answering lists, events or stats is not probed. Unanswered within
  * PING_DEADLINE, the engine is not answering: lists wait and the next probe
  * waits PING_PATIENCE for a reply, so the engine's first answer is seen at
- * once. Each probe has a thread of its own (POOL_STREAM), so a frozen engine
- * holds none of the workers that list the others. */
+ * once. Docker and Podman probes are exchanges on the stream loop (its thread
+ * does them all, each reusing its endpoint's connection), attached to the
+ * pool so ping_done runs from the completion list; Zun's, which the loop
+ * cannot do, have a thread of their own (POOL_STREAM). Either way a frozen
+ * engine holds none of the workers that list the others. The UI thread wakes
+ * for a probe PING_WINDOW after it falls due, and sends every probe due by
+ * then, so the probes of a fleet share one wakeup of the UI thread and one
+ * of the loop's, not one each (a frozen engine is then said at most
+ * PING_EVERY + PING_WINDOW + PING_DEADLINE after its last answer). */
 struct ping_job {
 	struct pool_job job;
 	struct feed *f;
 	struct dash_ep *e;
 	berth_endpoint *ep;
+	berth_follow *probe;	/* on the stream loop, to give back; or NULL */
 	int rc;
 	struct berth_error err;
 };
@@ -886,6 +905,8 @@ ping_done(struct pool_job *pj)
 	struct dash_ep *e = j->e;
 	double now = f->ops->now();
 	e->ping_job = NULL;
+	if (j->probe)
+		f->ops->ping_close(j->probe);
 	if (f->quit) {
 		free(j);
 		return;
@@ -906,11 +927,47 @@ ping_done(struct pool_job *pj)
 	free(j);
 }
 
+/* When e is to be probed next (whatever is in flight). */
+static double
+ping_time(const struct dash_ep *e)
+{
+	return e->next_ping > e->last_ok + PING_EVERY ? e->next_ping : e->last_ok + PING_EVERY;
+}
+
 static bool
 ping_due(const struct dash_ep *e, double now)
 {
-	return !e->ping_job && !e->list_job && now >= e->next_ping &&
-	       now >= e->last_ok + PING_EVERY;
+	return !e->ping_job && !e->list_job && now >= ping_time(e);
+}
+
+/* The stream loop's thread: the probe's outcome. */
+static void
+ping_end(void *ctx, int rc, const struct berth_error *err)
+{
+	struct ping_job *j = ctx;
+	loop_job_ended(j->f, &j->job, &j->rc, &j->err, rc, err);
+}
+
+/* Whether e's probes go on the stream loop (Docker, Podman) or have a thread
+ * each (Zun, whose backend cannot probe there). */
+static bool
+ping_on_loop(const struct feed *f, const struct dash_ep *e)
+{
+	return f->ops->ping_open && e->kind != BERTH_KIND_ZUN;
+}
+
+/* The probe on the stream loop, attached to the pool: ping_done follows,
+ * from ping_end or at once when it could not start (saying why). */
+static void
+ping_open(struct feed *f, struct ping_job *j, double deadline_s)
+{
+	j->job.run = NULL;	/* run elsewhere: on the loop */
+	pool_attach(f->pool, &j->job);
+	j->probe = f->ops->ping_open(j->ep, deadline_s, ping_end, j, &j->err);
+	if (!j->probe) {
+		j->rc = -1;
+		pool_complete(f->pool, &j->job);
+	}
 }
 
 static void
@@ -918,13 +975,15 @@ ping_start(struct feed *f, struct dash_ep *e, double now)
 {
 	struct ping_job *j = xcalloc(1, sizeof *j);
 	bool silent = e->unanswered || e->state == EP_UNREACHABLE;
-	feed_job_init(&j->job, ping_run, ping_done, POOL_STREAM,
-		      now + (silent ? PING_PATIENCE : PING_DEADLINE));
+	double deadline_s = silent ? PING_PATIENCE : PING_DEADLINE;
+	feed_job_init(&j->job, ping_run, ping_done, POOL_STREAM, now + deadline_s);
 	j->rc = not_run(&j->err);
 	j->f = f;
 	j->e = e;
 	j->ep = e->ep;
-	if (pool_submit(f->pool, &j->job, &j->err) < 0) {
+	if (ping_on_loop(f, e)) {
+		ping_open(f, j, deadline_s);
+	} else if (pool_submit(f->pool, &j->job, &j->err) < 0) {
 		e->next_ping = now + PING_EVERY;
 		free(j);
 		return;
@@ -1279,6 +1338,11 @@ feed_shutdown(struct feed *f)
 			f->ops->events_close(j->stream);	/* its end and done follow */
 			j->stream = NULL;
 		}
+		struct ping_job *p = f->eps[i].ping_job;
+		if (p && p->probe) {
+			f->ops->ping_close(p->probe);	/* likewise */
+			p->probe = NULL;
+		}
 	}
 }
 
@@ -1486,8 +1550,7 @@ feed_next_deadline(struct feed *f, double now)
 			if (tick < next)
 				next = tick;
 		} else {
-			double ping = e->next_ping > e->last_ok + PING_EVERY ? e->next_ping
-				: e->last_ok + PING_EVERY;
+			double ping = ping_time(e) + PING_WINDOW;
 			if (ping < next)
 				next = ping;
 			if (e->next_list < next && !e->unanswered)
@@ -1557,4 +1620,6 @@ const struct feed_ops feed_engine_ops = {
 	.logs = berth_logs,
 	.follow = &log_follow_engine_ops,
 	.ping = berth_ping,
+	.ping_open = berth_ping_open,
+	.ping_close = berth_follow_close,
 };

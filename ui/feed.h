@@ -110,6 +110,11 @@ struct feed_ops {
 	enum berth_kind (*kind)(const berth_endpoint *ep);
 	int (*ping)(berth_endpoint *ep, char **version, berth_cancel *cancel,
 		    struct berth_error *err);
+	/* The probe on the stream loop (berth_ping_open), as events_open; NULL:
+	 * ping on a thread of the pool. Zun's endpoints always do that. */
+	berth_follow *(*ping_open)(berth_endpoint *ep, double deadline_s, berth_follow_end_cb end,
+				   void *ctx, struct berth_error *err);
+	void (*ping_close)(berth_follow *s);
 	int (*list)(berth_endpoint *ep, bool all, struct berth_container ***out, size_t *n,
 		    berth_cancel *cancel, struct berth_error *err);
 	/* The events stream, on the stream loop (berth_events_open): called on

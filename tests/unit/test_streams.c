@@ -3,8 +3,11 @@
  * opened and their data delivered in order, a reply cut mid-chunk, a silent
  * stream ending as stalled, a stream closed from another thread, 200 streams
  * on the loop's one thread, and at most STREAM_CONNECTS_MAX waiting for
- * their reply at once, the others queued. No duration is asserted but
- * generous hang bounds. */
+ * their reply at once, the others queued; exchanges (the dashboard's
+ * probes): one unanswered ending at its deadline, many started at once
+ * past the connect queue, and each endpoint's next one reusing the
+ * connection its last one left. No duration is asserted but generous hang
+ * bounds. */
 #include "config.h"
 
 #include <dirent.h>
@@ -41,6 +44,7 @@ static struct {
 	size_t n;
 	int held, held_max;	/* /hold requests waiting now; the most at once */
 	bool release;		/* answer the held ones */
+	int accepted;		/* connections */
 	int closed_by_client;
 	bool stop;
 } srv;
@@ -95,6 +99,11 @@ serve(struct conn *c)
 		c->held = true;
 		if (++srv.held > srv.held_max)
 			srv.held_max = srv.held;
+		return true;
+	}
+	if (strstr(r, " /_ping ")) {	/* kept alive: the next request may follow */
+		say(c->fd, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK");
+		buf_free(&c->req);
 		return true;
 	}
 	if (strstr(r, " /missing ")) {
@@ -166,8 +175,10 @@ server_turn(void)
 			conn_drop(i);
 	if (p[0].revents & POLLIN) {
 		int fd = accept(srv.listen_fd, NULL, NULL);
-		if (fd >= 0)
+		if (fd >= 0) {
 			srv.c[srv.n++] = (struct conn){ .fd = fd };
+			srv.accepted++;
+		}
 	}
 	if (srv.release)
 		release_held();
@@ -536,6 +547,100 @@ test_connects_capped(void)
 	}
 }
 
+/* An exchange: GET path with a deadline, to t. */
+static struct berth_follow *
+exchange(const struct http_target *t, const char *path, double deadline_s, struct rec *r)
+{
+	struct http_request rq = { .path = path, .sink = rec_sink, .sink_ctx = r,
+				   .timeout_s = deadline_s };
+	struct berth_error err;
+	struct berth_follow *s = stream_open(loop, t, &rq, rec_end, r, &err);
+	if (!s)
+		printf("# stream_open: %s\n", err.message);
+	return s;
+}
+
+static void
+test_exchange_deadline(void)
+{
+	struct rec r = { 0 };
+	pthread_mutex_lock(&lock);
+	srv.release = false;
+	pthread_mutex_unlock(&lock);
+	struct berth_follow *s = exchange(&target, "/hold", 0.3, &r);
+	UNTIL(rec_ends(&r));
+	ok(r.ends == 1 && r.why == STREAM_ERROR, "an exchange unanswered past its deadline ends in an error");
+	ok(strstr(r.message, "did not answer within 0.3 s") != NULL, "... in the transport's words: %s",
+	   r.message);
+	stream_close(s);
+	rec_free(&r);
+}
+
+#define PROBED 40	/* more than STREAM_CONNECTS_MAX and than IDLE_CONNECTIONS (16) */
+
+static void
+test_exchanges_not_queued(void)
+{
+	static struct rec r[PROBED];
+	static struct berth_follow *s[PROBED];
+	pthread_mutex_lock(&lock);
+	srv.release = false;
+	srv.held_max = 0;
+	pthread_mutex_unlock(&lock);
+	for (int i = 0; i < PROBED; i++)
+		s[i] = exchange(&target, "/hold", HANG_S, &r[i]);
+	UNTIL(SRV(held) == PROBED);
+	is_int(SRV(held_max), PROBED, "%d exchanges opened at once all wait for their reply: none queued "
+	       "behind the %d connects", PROBED, STREAM_CONNECTS_MAX);
+	for (int i = 0; i < PROBED; i++)
+		stream_close(s[i]);
+	for (int i = 0; i < PROBED; i++) {
+		UNTIL(rec_ends(&r[i]));
+		rec_free(&r[i]);
+	}
+	pthread_mutex_lock(&lock);
+	srv.release = true;
+	pthread_mutex_unlock(&lock);
+}
+
+/* PROBED endpoints (each its own socket path, a link to the server's): two
+ * rounds of a probe each, all at once. */
+static void
+test_probe_reuses_connection(void)
+{
+	static char paths[PROBED][128];
+	static struct http_target eps[PROBED];
+	for (int i = 0; i < PROBED; i++) {
+		snprintf(paths[i], sizeof paths[i], "%s.ep%d", sock_path, i);
+		unlink(paths[i]);
+		if (symlink(sock_path, paths[i]) < 0)
+			printf("# symlink %s: failed\n", paths[i]);
+		eps[i] = target;
+		eps[i].unix_path = paths[i];
+	}
+	int accepted[3], answered[2] = { 0, 0 };
+	accepted[0] = (int)SRV(accepted);
+	for (int round = 0; round < 2; round++) {
+		static struct rec r[PROBED];
+		static struct berth_follow *s[PROBED];
+		for (int i = 0; i < PROBED; i++)
+			s[i] = exchange(&eps[i], "/_ping", HANG_S, &r[i]);
+		for (int i = 0; i < PROBED; i++) {
+			UNTIL(rec_ends(&r[i]));
+			answered[round] += r[i].why == STREAM_EOF && r[i].status == 200;
+			stream_close(s[i]);
+			rec_free(&r[i]);
+			memset(&r[i], 0, sizeof r[i]);
+		}
+		accepted[round + 1] = (int)SRV(accepted);
+	}
+	is_int(answered[0] + answered[1], 2 * PROBED, "%d endpoints' probes answered, twice", PROBED);
+	is_int(accepted[1] - accepted[0], PROBED, "the first round connected to each endpoint once");
+	is_int(accepted[2] - accepted[1], 0, "the second reused every endpoint's kept-alive connection");
+	for (int i = 0; i < PROBED; i++)
+		unlink(paths[i]);
+}
+
 static void
 test_free_ends_the_rest(void)
 {
@@ -566,6 +671,9 @@ main(void)
 	test_close_from_another_thread();
 	test_many_on_one_thread();
 	test_connects_capped();
+	test_exchange_deadline();
+	test_exchanges_not_queued();
+	test_probe_reuses_connection();
 	test_free_ends_the_rest();
 	server_stop();
 	return tap_done();
