@@ -3,7 +3,9 @@
  * Each thread keeps one multi handle with one easy handle, reused from call to
  * call, so consecutive requests to the same engine share a kept-alive
  * connection (libcurl's connection cache lives in the multi handle and tells
- * unix sockets and hosts apart). The transfer loop polls in short slices so a
+ * unix sockets and hosts apart). A thread keeps at most THREAD_IDLE_CONNECTIONS
+ * of them, the oldest closed beyond, so the pool's workers hold a bounded
+ * number of descriptors however many endpoints they reach in turn. The transfer loop polls in short slices so a
  * cancel flipped from another thread ends the call within ~100 ms, and the
  * progress callback aborts an active transfer at once.
  *
@@ -31,6 +33,7 @@
 #define DEFAULT_MAX_BODY (64u << 20)
 #define ERROR_BODY_MAX (256u << 10)
 #define POLL_SLICE_MS 100
+#define THREAD_IDLE_CONNECTIONS 4L
 #define PENDING_MAX (1u << 20)	/* flush sink-bound bytes at least this often */
 #define DIRECT_MIN 8192		/* a piece this large goes to the sink as it is */
 #define STREAM_BUFFER (256L << 10)	/* libcurl's buffers for streamed bodies (not 16/64 KiB) */
@@ -76,6 +79,7 @@ handles_new(void)
 		errno = saved;
 		return NULL;
 	}
+	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, THREAD_IDLE_CONNECTIONS);
 	return h;
 }
 
@@ -451,6 +455,33 @@ request_headers(const struct http_request *rq)
 	return h;
 }
 
+/* libcurl looks for a connection to reuse among the kept ones of the same
+ * host and port, checking each it walks (a poll each): every unix socket was
+ * "localhost:80" to it, so at 500 endpoints each request walked the kept
+ * connections of all of them. A port of the socket's own, from its path (the
+ * socket is what connects; two paths sharing one only share that walk),
+ * keeps each endpoint's connections apart. */
+static long
+unix_socket_port(const char *path)
+{
+	unsigned long h = 5381;
+	for (const char *p = path; *p; p++)
+		h = h * 33 + (unsigned char)*p;
+	return (long)(1024 + h % (65536 - 1024));
+}
+
+/* ... while the Host header stays the URL's host, without that port. */
+static struct curl_slist *
+add_unix_host_header(struct curl_slist *h, const char *base_url)
+{
+	const char *host = strstr(base_url, "://");
+	host = host ? host + 3 : base_url;
+	char *line = xasprintf("Host: %.*s", (int)strcspn(host, "/:"), host);
+	h = curl_slist_append(h, line);
+	free(line);
+	return h;
+}
+
 static void
 setup_target(CURL *easy, const struct http_target *t, char *errbuf, int *socket_errno)
 {
@@ -461,6 +492,7 @@ setup_target(CURL *easy, const struct http_target *t, char *errbuf, int *socket_
 	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf);
 	if (t->unix_path) {
 		curl_easy_setopt(easy, CURLOPT_UNIX_SOCKET_PATH, t->unix_path);
+		curl_easy_setopt(easy, CURLOPT_PORT, unix_socket_port(t->unix_path));
 	} else {
 		/* A silent stream (logs -f, events) over a dead TCP path is noticed
 		 * within about two minutes (30 s idle, then 9 probes 10 s apart). */
@@ -618,6 +650,8 @@ http_xfer_setup(CURL *easy, const struct http_target *t, struct http_request *rq
 				 .max_body = rq->max_body ? rq->max_body : DEFAULT_MAX_BODY };
 	x->url = xasprintf("%s%s", t->base_url, rq->path ? rq->path : "/");
 	x->hdrs = request_headers(rq);
+	if (t->unix_path)
+		x->hdrs = add_unix_host_header(x->hdrs, t->base_url);
 	setup_target(easy, t, x->errbuf, &x->socket_errno);
 	curl_easy_setopt(easy, CURLOPT_URL, x->url);
 	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, x->hdrs);
