@@ -139,6 +139,8 @@ fetch(struct dash *d, size_t slot, double now)
 	j->job.done = fetch_done;
 	j->job.klass = POOL_BULK;	/* never the last free worker: lists come first */
 	j->job.deadline = now + LEASES_DEADLINE;
+	/* Skipped when its deadline passes in the queue: no answer, not "no leases". */
+	j->rc = berth_fail(&j->err, BERTH_ECANCELLED, "cancelled before a worker was free");
 	j->d = d;
 	j->slot = slot;
 	j->ep = d->eps[el->ep].ep;
