@@ -273,10 +273,16 @@ ok $RC "a slow reply is waited for" "$(bz_diag)"
 # bearing it gets a 401, however the threads interleave) it is renewed once.
 sim_reset
 zun_fault revoked /v1/containers 100
+t0=$SECONDS
 out=$("${TOP_BUILDDIR:-../..}/tests/zun/threads" 2>&1)
 ok $? "six threads share the endpoint through a burst of 401s" "$out"
-[ "$(sim_requests | awk '{print $3}' | sort -u | wc -l)" -le 2 ]
-ok $? "... renewing the shared token, not once per thread"
+# The revoked token and its one renewal, plus one renewal per 15 s the run
+# took (tokens live 20 s here, renewed 5 s early), fewer than one per thread.
+allowed=$(( 2 + (SECONDS - t0) / 15 ))
+[ "$allowed" -le 6 ] || allowed=6
+tokens=$(sim_requests | awk '{print $3}' | sort -u | wc -l)
+[ "$tokens" -le "$allowed" ]
+ok $? "... renewing the shared token, not once per thread ($tokens tokens, at most $allowed)"
 
 # A token lives 20 s: one long session must renew it and never see a 401.
 sim_reset
