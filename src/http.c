@@ -241,9 +241,11 @@ on_body(char *data, size_t size, size_t n, void *p)
 		if (x->held)
 			return CURL_WRITEFUNC_PAUSE;	/* delivered again on resume */
 		if (len >= DIRECT_MIN) {
-			if (http_xfer_flush(x) || sink_put(x, data, len))
+			if (http_xfer_flush(x))
 				return 0;
-			return len;
+			if (x->held)	/* the flush filled the sink: this waits too */
+				return CURL_WRITEFUNC_PAUSE;
+			return sink_put(x, data, len) ? 0 : len;
 		}
 		buf_append(&x->pending, data, len);
 		if (x->pending.len >= PENDING_MAX && http_xfer_flush(x))

@@ -1242,10 +1242,7 @@ static void
 log_end(void *ctx, int rc, const struct berth_error *err)
 {
 	struct log_job *j = ctx;
-	j->rc = rc;
-	if (rc < 0)
-		j->err = *err;
-	pool_complete(j->f->pool, &j->job);
+	loop_job_ended(j->f, &j->job, &j->rc, &j->err, rc, err);
 }
 
 /* Worker: look the container up and open its follow on the stream loop. */
