@@ -101,8 +101,10 @@ ok $? "n at the confirmation sends nothing"
 ok $? "... no update reached Blazar"
 ask_extend 2 edge-demo 1 "30 minutes"
 tm send-keys -t s y
-wait_for "Your allocation has no hours left" 90
-message_line | grep -q "^cannot extend lease edge-demo: Your allocation has no hours left for this lease$"
+# The whole line is awaited: a screen taken while a redraw is half through has
+# only the start of the sentence.
+refused() { message_line | grep -q "^cannot extend lease edge-demo: Your allocation has no hours left for this lease$"; }
+wait_until 90 refused || timed_out "the refusal in the message line"
 ok $? "a refusal: Blazar's message in one sentence ($(message_line))"
 curl -sf -o /dev/null -X POST "$ZS_SIM/_sim/blazar-policy" -d '{"refuse": null}'
 tm_quit
