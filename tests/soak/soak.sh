@@ -18,12 +18,15 @@
 # one `docker ps -a` gives (the periodic re-list is set to an hour, so every
 # change had to come through the events stream), and that q quits cleanly.
 # Containers are named t-soak-PID-NNN and only they are removed. Run it with
-# `make soak` (CI runs it beside nothing but builds and the bench smoke: its
-# containers would crowd the screens of the other dashboard tests).
+# `make soak`. As root it runs on a private dockerd of its own, so that its
+# containers never crowd the screens of the dashboard tests running beside it
+# (CI runs it beside the tests under the sanitizers); otherwise on the shared
+# engine, beside nothing.
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 . "$TOP_SRCDIR/tests/screen/lib.sh"
 need_engine
 need_tmux
+[ "$(id -u)" = 0 ] && pd_engine soak
 
 SOAK=${BERTH_SOAK_SECONDS:-120}
 N=${BERTH_SOAK_CONTAINERS:-200}
@@ -88,13 +91,14 @@ sample() {
 }
 
 T0=$(now_ms)
-for d in 1 2 3; do churn "$d" & done
+CHURNS=()
+for d in 1 2 3; do churn "$d" & CHURNS+=($!); done
 while [ $(( ($(now_ms) - T0) / 1000 )) -lt "$SOAK" ]; do
 	sample >>"$W/samples" || break
 	sleep 2
 done
 touch "$W/stop"
-wait
+wait "${CHURNS[@]}"	# not the private dockerd, a child too
 actions=$(cat "$W"/churn.* | awk '{ s += $1 } END { print s + 0 }')
 diag "$actions lifecycle actions in $SOAK s; samples (s, RSS KiB, fds, threads) in the log"
 awk 'NR % 5 == 1' "$W/samples" | sed 's/^/#   /'
