@@ -137,12 +137,12 @@ wait_for "connected" 15 >/dev/null
 set_filter "$P-burn"
 wait_row "$P-burn" running 10 >/dev/null
 ascii_sparkline() { rows | grep -F "$P-burn " | grep -q '#'; }
-wait_until 30 ascii_sparkline && ! shows '█'
+wait_until 90 ascii_sparkline && ! shows '█'
 ok $? "under LANG=C the CPU HIST column is drawn with ASCII characters" || screen | sed 's/^/#   /'
 
 tm send-keys -t s u
 ascii_graphed() { screen | grep -qE '^PIDs +1 ' && screen | grep -qE '^ *#+ *$' && ! screen | grep -q '█'; }
-wait_for "stats $P-burn" 10 >/dev/null && wait_until 30 ascii_graphed
+wait_for "stats $P-burn" 10 >/dev/null && wait_until 90 ascii_graphed
 ok $? "under LANG=C the graphs are drawn with ASCII characters" || screen | sed 's/^/#   /'
 
 tm send-keys -t s q
