@@ -137,7 +137,18 @@ struct http_xfer {
 	size_t body_cap;	/* allocated size of resp->body */
 	struct buf pending;	/* sink-bound bytes of this round of reads */
 	int socket_errno;	/* why libcurl could not open a socket, or 0 */
+	void (*on_moved)(void *ctx);	/* told of each piece (http_xfer_watch) */
+	void *on_moved_ctx;
 };
+
+/* A piece received or sent: the transfer moves (and its driver is told). */
+static void
+xfer_moved(struct http_xfer *x)
+{
+	x->moved++;
+	if (x->on_moved)
+		x->on_moved(x->on_moved_ctx);
+}
 
 /* Hand bytes to the sink; true when it asked to stop. A full sink took them
  * but holds the next ones back (on_body pauses the transfer). */
@@ -205,7 +216,7 @@ on_header_line(char *line, size_t size, size_t n, void *p)
 {
 	struct http_xfer *x = p;
 	size_t len = size * n;
-	x->moved++;
+	xfer_moved(x);
 	if (len >= 5 && memcmp(line, "HTTP/", 5) == 0) {
 		http_response_clear_headers(x->resp);
 		const char *sp = memchr(line, ' ', len);
@@ -233,7 +244,7 @@ on_body(char *data, size_t size, size_t n, void *p)
 	struct http_xfer *x = p;
 	size_t len = size * n;
 	struct http_response *resp = x->resp;
-	x->moved++;
+	xfer_moved(x);
 	if (x->rq->sink && status_is_success(resp->status)) {
 		/* libcurl hands over each chunk of a chunked reply apart (one per log
 		 * line from Docker); the sink gets small ones joined, once per round,
@@ -282,7 +293,8 @@ on_upload(char *buf, size_t size, size_t n, void *p)
 		x->upload_failed = true;
 		return CURL_READFUNC_ABORT;
 	}
-	x->moved += got > 0;	/* an upload the engine takes is no stall */
+	if (got > 0)	/* an upload the engine takes is no stall */
+		xfer_moved(x);
 	return (size_t)got;
 }
 
@@ -296,7 +308,7 @@ on_progress(void *p, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 	}
 	if (un > x->body_sent) {	/* a body the engine takes is no stall either */
 		x->body_sent = un;
-		x->moved++;
+		xfer_moved(x);
 	}
 	return 0;
 }
@@ -662,10 +674,11 @@ http_xfer_setup(CURL *easy, const struct http_target *t, struct http_request *rq
 	return x;
 }
 
-unsigned long
-http_xfer_moved(const struct http_xfer *x)
+void
+http_xfer_watch(struct http_xfer *x, void (*on_moved)(void *ctx), void *ctx)
 {
-	return x->moved;
+	x->on_moved = on_moved;
+	x->on_moved_ctx = ctx;
 }
 
 bool

@@ -76,8 +76,10 @@ struct http_xfer;
 struct http_xfer *http_xfer_setup(CURL *easy, const struct http_target *t, struct http_request *rq,
 				  struct http_response *resp, struct berth_error *err);
 int http_xfer_finish(struct http_xfer *x, CURLcode rc);
-/* Pieces received or sent so far: a count that changes while the transfer moves. */
-unsigned long http_xfer_moved(const struct http_xfer *x);
+/* Have on_moved(ctx) called at each piece received or sent (on the thread
+ * driving the handle, from within libcurl), so that a driver of many
+ * transfers visits only those that moved. */
+void http_xfer_watch(struct http_xfer *x, void (*on_moved)(void *ctx), void *ctx);
 /* The reply's status and headers have come. */
 bool http_xfer_answered(const struct http_xfer *x);
 /* Hand the body bytes gathered to the sink; true when it asked to stop. */

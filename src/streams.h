@@ -31,9 +31,15 @@
  * time per endpoint, so a frozen engine's probe never holds back the others.
  *
  * Wakeups: streams opened (or closed) together, before the loop takes them,
- * share one wakeup. Connections: the loop keeps one idle connection for
- * each stream that ran at once, and IDLE_CONNECTIONS more, so an endpoint's
- * next probe reuses the connection its last one left.
+ * share one wakeup. Connections: the loop keeps, besides one for each
+ * stream that ran at once, as many idle, and IDLE_CONNECTIONS more (at most
+ * half the descriptors the process may open), so an endpoint's next probe
+ * reuses the connection its last one left.
+ *
+ * Cost: the loop waits in epoll for the sockets libcurl watches, and each
+ * turn visits only the streams that moved; all running streams are judged
+ * only when the earliest stall deadline is due. An idle stream costs
+ * nothing per turn.
  */
 #ifndef BERTH_STREAMS_H
 #define BERTH_STREAMS_H
