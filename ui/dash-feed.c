@@ -897,6 +897,20 @@ ping_run(struct pool_job *pj)
 	j->rc = j->f->ops->ping(j->ep, NULL, pj->cancel, &j->err);
 }
 
+/* Whether the views would show e otherwise in state b than in a (taken at
+ * the same moment): when it is up, when it last answered is not shown. */
+static bool
+ep_shown_differs(const struct feed_ep_state *a, const struct feed_ep_state *b)
+{
+	return a->cls != b->cls || strcmp(a->reason, b->reason) != 0 || a->nofiles != b->nofiles ||
+	       a->since != b->since || a->retrying != b->retrying ||
+	       a->next_retry != b->next_retry || a->backoff != b->backoff ||
+	       a->polling != b->polling || (a->cls != FEED_UP && a->last_ok != b->last_ok);
+}
+
+/* A probe answered as the one before it changes nothing on screen: the
+ * frame is redrawn only when the endpoint's state shows otherwise (a
+ * fleet's probes, a few hundred a second, must not redraw it each). */
 static void
 ping_done(struct pool_job *pj)
 {
@@ -904,6 +918,7 @@ ping_done(struct pool_job *pj)
 	struct feed *f = j->f;
 	struct dash_ep *e = j->e;
 	double now = f->ops->now();
+	struct feed_ep_state shown = feed_ep_state(e, now);
 	e->ping_job = NULL;
 	if (j->probe)
 		f->ops->ping_close(j->probe);
@@ -923,7 +938,9 @@ ping_done(struct pool_job *pj)
 			request_list(f, e);
 	}
 	e->next_ping = e->unanswered ? now : now + PING_EVERY;
-	feed_changed(f, false);
+	struct feed_ep_state after = feed_ep_state(e, now);
+	if (ep_shown_differs(&shown, &after))
+		feed_changed(f, false);
 	free(j);
 }
 

@@ -393,6 +393,7 @@ static struct dash_ep ep0;
 static struct logpane logs;
 static struct pool *pool;
 static int nrebuilds;
+static long nchanged;	/* host_changed calls: redraws asked */
 static char selected_id[32];	/* the selected row, or "" */
 static char message[600];
 
@@ -401,6 +402,7 @@ host_changed(void *ctx, bool rows)
 {
 	(void)ctx;
 	nrebuilds += rows;
+	nchanged++;
 }
 
 /* Every row is on screen, in the list's order. */
@@ -1089,6 +1091,37 @@ test_frozen_engine(void)
 	teardown();
 }
 
+/* Issue 15, point 3: a fleet's probes, a few hundred a second, do not
+ * redraw the frame each; one that changes what the views show does. */
+static void
+test_quiet_probe(void)
+{
+	setup_connected();
+	clock_now += 2;
+	tick_list();
+	f.next_stats = clock_now + 100;
+	long pings = ENG(npings), changed = nchanged;
+	clock_now += 2;
+	feed_tick(&f, clock_now);
+	ok(ep0.ping_job != NULL, "2 s of silence: a probe");
+	UNTIL(!ep0.ping_job);
+	is_int(ENG(npings), pings + 1, "... answered");
+	is_int(nchanged, changed, "... in time, it asks for no redraw (nothing shown changed)");
+	engine_set_flag(&eng.frozen, true);
+	clock_now += 2;
+	feed_tick(&f, clock_now);
+	clock_now += 2.1;
+	feed_tick(&f, clock_now);
+	UNTIL(ep0.unanswered);
+	ok(nchanged > changed, "a probe left unanswered asks for one (not answering)");
+	changed = nchanged;
+	feed_tick(&f, clock_now);	/* the next probe, waiting for the engine */
+	engine_set_flag(&eng.frozen, false);
+	UNTIL(!ep0.unanswered);
+	ok(nchanged > changed, "... and so does the answer that ends the silence");
+	teardown();
+}
+
 static void
 test_probe_refused(void)
 {
@@ -1248,6 +1281,7 @@ main(void)
 	test_event_in_place();
 	test_list_after_event();
 	test_unchanged_list_kept();
+	test_quiet_probe();
 	test_stream_end_drops_kept();
 	test_new_container_list_gap();
 	test_backoff();
