@@ -1,10 +1,10 @@
 /* dash-feed.c: everything the dashboard learns from the engines (feed.h),
  * each call on the worker pool but the events streams: a periodic list per
- * endpoint (the safety net, and the only source on Zun), an event stream per
- * Docker endpoint on the stream loop, one thread for all of them (a status
- * event changes its row at once; a new container asks for a list, at most one
- * per LIST_GAP seconds; the periodic list slows to LIST_SAFETY while events
- * flow), one-shot stats for the running rows on screen (CPU% from berth's own
+ * endpoint while it has no events stream (the only source on Zun), an event
+ * stream per Docker endpoint on the stream loop, one thread for all of them
+ * (a status event changes its row at once; a new container asks for a list,
+ * at most one per LIST_GAP seconds; no periodic list while the stream is
+ * up), one-shot stats for the running rows on screen (CPU% from berth's own
  * previous sample), one inspect per row on screen for its restart count and
  * OOM flag (again after each of its start and die events), and the log
  * follower of the selected container.
@@ -20,6 +20,7 @@
 #include "config.h"
 
 #include <malloc.h>
+#include <math.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -48,7 +49,6 @@
 #define STATS_INFLIGHT_MAX 8	/* per endpoint */
 #define LIST_GAP 1.0		/* seconds between two lists an event asks for */
 #define LIST_CATCHUP 2.0	/* seconds after an events stream starts: list once more */
-#define LIST_SAFETY 30.0	/* seconds between lists while events arrive */
 #define EVENTS_PENDING_MAX 1024	/* beyond this many events unapplied, list again */
 #define EVENTS_RETRY 2.0	/* seconds before an ended events stream opens again, ±20 % */
 #define REPLAY_KEEP 10.0	/* seconds an applied event is replayed on lists */
@@ -83,14 +83,17 @@ struct feed_sync {
 	bool overflow;	/* too many to keep: list again after this one */
 };
 
-/* The periodic list: the only source on Zun and without events; a safety net
- * while the events stream keeps the table current. */
+/* The periodic list: the only source on Zun and without events. While the
+ * events stream is up there is none: the stream keeps the table current, and
+ * a list follows whenever it might not have (the stream opened, LIST_CATCHUP
+ * after, or ended; an event asks for one; events overflowed; the engine
+ * answers again after a silence), so a quiet fleet costs no lists. */
 static double
 ep_interval(struct feed *f, struct dash_ep *e)
 {
 	if (e->kind == BERTH_KIND_ZUN)
 		return f->zun_refresh_s;
-	return e->events ? (f->refresh_s > LIST_SAFETY ? f->refresh_s : LIST_SAFETY) : f->refresh_s;
+	return e->events ? INFINITY : f->refresh_s;
 }
 
 static void

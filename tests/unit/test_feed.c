@@ -1074,7 +1074,8 @@ test_frozen_engine(void)
 	   clock_now - st.last_ok);
 	feed_tick(&f, clock_now);
 	ok(ep0.ping_job != NULL, "the next probe goes at once, and waits for the engine");
-	clock_now = ep0.next_list + 1;
+	feed_relist_all(&f);	/* a list falls due */
+	clock_now += 1;
 	feed_tick(&f, clock_now);
 	ok(!ep0.list_job, "no list is sent to an engine that does not answer");
 	is_int(feed_ep_state(&ep0, clock_now).cls, FEED_STALLED, "... still not answering");
@@ -1119,6 +1120,29 @@ test_quiet_probe(void)
 	engine_set_flag(&eng.frozen, false);
 	UNTIL(!ep0.unanswered);
 	ok(nchanged > changed, "... and so does the answer that ends the silence");
+	teardown();
+}
+
+/* Issue 15, point 3: no list while the events stream is up and quiet, the
+ * probes answered; the stream's end has one at once. */
+static void
+test_no_list_while_events_flow(void)
+{
+	setup_connected();
+	clock_now += 2;
+	tick_list();	/* the catch-up list */
+	int lists = ENG(nlists), pings = ENG(npings);
+	for (int i = 0; i < 60; i++) {	/* two minutes */
+		clock_now += 2;
+		tick_list();
+	}
+	ok(ENG(npings) > pings, "two quiet minutes: the engine is probed (%d probes)",
+	   ENG(npings) - pings);
+	is_int(ENG(nlists), lists, "... and never listed while its events stream is up");
+	engine_set_flag(&eng.end_stream, true);
+	UNTIL(!ep0.events);
+	tick_list();
+	is_int(ENG(nlists), lists + 1, "the stream's end has it listed at once");
 	teardown();
 }
 
@@ -1282,6 +1306,7 @@ main(void)
 	test_list_after_event();
 	test_unchanged_list_kept();
 	test_quiet_probe();
+	test_no_list_while_events_flow();
 	test_stream_end_drops_kept();
 	test_new_container_list_gap();
 	test_backoff();
