@@ -41,6 +41,7 @@
 #define STALL_COALESCE_MAX 1.0	/* seconds */
 #define LOOP_STACK_SIZE (512u << 10)
 #define EVENTS_PER_WAIT 64
+#define SPARE_HANDLES 64	/* easy handles kept for the next streams */
 
 struct stream_list {
 	struct berth_follow *head, *tail;
@@ -86,6 +87,8 @@ struct stream_loop {
 	int nconnecting;
 	size_t nrunning, nrunning_peak;
 	struct berth_follow *moved;	/* running streams that moved since the last visit */
+	CURL *spare[SPARE_HANDLES];	/* easy handles of ended streams, for the next */
+	size_t nspare;
 	double timer_at;		/* when libcurl wants the thread (on_timer); INFINITY */
 	double stall_at;		/* no stall deadline falls before this */
 	double now;			/* now_monotonic() as of this turn */
@@ -160,6 +163,18 @@ loop_wake(struct stream_loop *l)
 	(void)!write(l->wakefd, &one, sizeof one);
 }
 
+/* An ended stream's easy handle is kept for the next one (http_xfer_setup
+ * resets it): a fleet's probes, a few hundred a second, do not each set up
+ * and free a handle. */
+static void
+easy_give_back(struct stream_loop *l, CURL *easy)
+{
+	if (l->nspare < SPARE_HANDLES)
+		l->spare[l->nspare++] = easy;
+	else
+		curl_easy_cleanup(easy);
+}
+
 static void
 stream_free(struct berth_follow *s)
 {
@@ -191,7 +206,7 @@ stream_finish(struct stream_loop *l, struct berth_follow *s, enum stream_end why
 		berth_fail(&s->err, BERTH_ECANCELLED, "cancelled");
 	}
 	if (s->easy)
-		curl_easy_cleanup(s->easy);
+		easy_give_back(l, s->easy);
 	s->easy = NULL;
 	s->end(s->ctx, why, &s->resp, &s->err);
 	http_response_done(&s->resp);
@@ -276,7 +291,7 @@ static void
 stream_start(struct stream_loop *l, struct berth_follow *s)
 {
 	list_remove(s);
-	s->easy = curl_easy_init();
+	s->easy = l->nspare ? l->spare[--l->nspare] : curl_easy_init();
 	if (!s->easy) {
 		berth_fail(&s->err, BERTH_EIO, "cannot set up an HTTP transfer (libcurl failed)");
 		stream_finish(l, s, STREAM_ERROR, CURLE_OK);
@@ -527,6 +542,8 @@ loop_setup(struct stream_loop *l)
 static void
 loop_teardown(struct stream_loop *l)
 {
+	while (l->nspare)
+		curl_easy_cleanup(l->spare[--l->nspare]);
 	if (l->multi)
 		curl_multi_cleanup(l->multi);
 	if (l->wakefd >= 0)
