@@ -726,7 +726,7 @@ list_failed(struct feed *f, struct dash_ep *e, struct list_job *j, double now)
 	e->backoff = e->backoff > 0 ? e->backoff * 2 : 1;
 	if (e->backoff > BACKOFF_MAX)
 		e->backoff = BACKOFF_MAX;
-	e->next_list = now + e->backoff;
+	e->next_list = now + jittered(e->backoff);
 	feed_changed(f, false);
 }
 
