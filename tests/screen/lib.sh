@@ -15,9 +15,12 @@ T_N=0
 T_FAILED=0
 CLEANUPS=
 
-ok() {	# ok COND-EXIT-STATUS DESCRIPTION
+ok() {	# ok COND-EXIT-STATUS DESCRIPTION; fails as the condition did (ok ... || show)
 	T_N=$((T_N + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $T_N - $2"; else echo "not ok $T_N - $2"; T_FAILED=$((T_FAILED + 1)); fi
+	if [ "$1" -eq 0 ]; then echo "ok $T_N - $2"; return 0; fi
+	echo "not ok $T_N - $2"
+	T_FAILED=$((T_FAILED + 1))
+	return 1
 }
 
 diag() { echo "# $*"; }
