@@ -36,7 +36,9 @@ wait_row "$P-rt" running 60
 ok $? "the new container's row shows running"
 tm send-keys -t s Enter
 wait_for "details $P-rt" 10 >/dev/null
-screen | grep -E "Runtime +nvidia" >/dev/null && screen | grep -E "Dev profiles +jetson-gpu" >/dev/null
+# The details come from an inspect of their own, after the view opens.
+details_read() { screen | grep -qE "Runtime +nvidia" && screen | grep -qE "Dev profiles +jetson-gpu"; }
+wait_until 30 details_read
 ok $? "its details show the runtime and the device profile" || screen | sed 's/^/#   /'
 tm_quit
 ok $? "q quits"
