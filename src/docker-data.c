@@ -287,6 +287,7 @@ struct events_probe {
 	struct backend *b;
 	double timeout_s;
 	berth_cancel *cancel;
+	struct berth_error err;	/* why the last ping got no answer */
 };
 
 static int
@@ -295,7 +296,7 @@ engine_frozen(void *ctx)
 	struct events_probe *p = ctx;
 	struct http_request rq = { .path = "/_ping", .timeout_s = p->timeout_s, .cancel = p->cancel };
 	struct http_response resp;
-	if (docker_call(p->b, &rq, &resp, NULL) < 0)
+	if (docker_call(p->b, &rq, &resp, &p->err) < 0)
 		return 1;
 	bool alive = resp.status == 200;
 	http_response_done(&resp);
@@ -320,6 +321,9 @@ docker_events(struct backend *b, const struct berth_events_opts *o, bool type_co
 	struct http_response resp;
 	int rc = docker_call(b, &rq, &resp, err);
 	free(path);
+	/* A ping that could not even open says so, not that the engine was silent. */
+	if (rc < 0 && err && err->code == BERTH_ETIMEOUT && probe.err.code == BERTH_ENOFILES)
+		*err = probe.err;
 	if (rc == 0) {
 		if (resp.status < 200 || resp.status >= 300)
 			rc = docker_fail_reply(b, &resp, "follow the events of",
