@@ -59,7 +59,9 @@ kill -CONT "$PD_PID"
 wait_for "$PRIV: connected" 20 && wait_row "$P-a" running 5
 ok $? "after SIGCONT the dashboard recovers by itself"
 # The stuck actions finish once the engine runs again ("stop NAME…" is replaced).
-deadline=$(( $(now_ms) + 30000 ))
+# A hang bound: under TSan beside two CPU burners 30 s were not enough, and a
+# start still on its way came after the stop below.
+deadline=$(( $(now_ms) + 90000 ))
 while screen | tail -1 | grep -q '…$' && [ "$(now_ms)" -lt $deadline ]; do sleep 0.1; done
 dk start $P-a >/dev/null 2>&1
 wait_row "$P-a" running 10 >/dev/null
