@@ -38,7 +38,8 @@ trap cleanup EXIT
 cleanup
 
 # ---------------------------------------------------------------- fixtures
-D run -d --name "${P}burn" "$IMAGE" sh -c 'while :; do :; done' >/dev/null ||
+# A tenth of a CPU is plenty to show, and the suite shares the machine.
+D run -d --name "${P}burn" --cpus 0.1 "$IMAGE" sh -c 'while :; do :; done' >/dev/null ||
 	bail_out "docker run failed on $ENGINE"
 D run -d --name "${P}idle" -m 64m "$IMAGE" sleep 100000 >/dev/null
 D run -d --name "${P}sick" --health-cmd 'echo probe-said-no; false' --health-interval 1s \
