@@ -94,17 +94,19 @@ fleet_standins_again()
 fleet_summary() { grep -E "^ *$NSTAND endpoints: " "$TAP_TMP/screen"; }
 fleet_counted() { head -1 "$TAP_TMP/screen" | grep -oE '[0-9]+ containers' | cut -d' ' -f1; }
 
-now_ms() { date +%s%3N; }
+now_ms() { local us=${EPOCHREALTIME//[!0-9]/}; echo "${us:0:-3}"; }
 
 # wait_screen ERE [SECONDS]: wait until the test's `screen` shows ERE, at least
 # HANG_S seconds (the test's hang bound); on a timeout the screen goes to diag.
 wait_screen()
 {
-	local seconds=$(( ${2:-0} > HANG_S ? ${2:-0} : HANG_S ))
+	local seconds=$(( ${2:-0} > HANG_S ? ${2:-0} : HANG_S )) tries=0 us
 	local deadline=$(($(now_ms) + seconds * 1000))
-	while [ "$(now_ms)" -lt "$deadline" ]; do
+	# Every 10 ms for the first half second, then every 100 ms: a long wait
+	# must not eat a shared machine's CPU with tmux clients.
+	while us=${EPOCHREALTIME//[!0-9]/}; [ "${us:0:-3}" -lt "$deadline" ]; do
 		screen | grep -qE -- "$1" && return 0
-		sleep 0.01
+		if [ $((++tries)) -le 50 ]; then sleep 0.01; else sleep 0.1; fi
 	done
 	diag "timed out waiting for: $1"
 	screen | sed 's/^/#   /'

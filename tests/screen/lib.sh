@@ -34,7 +34,9 @@ at_exit() { CLEANUPS="$1; $CLEANUPS"; }
 run_cleanups() { eval "$CLEANUPS"; }
 trap run_cleanups EXIT
 
-now_ms() { date +%s%3N; }
+# The wall clock in milliseconds, from bash's own clock: the tests read it in
+# every polling loop, and a process per reading adds up on a shared machine.
+now_ms() { local us=${EPOCHREALTIME//[!0-9]/}; echo "${us:0:-3}"; }
 
 # docker with the test's engine.
 dk() { docker -H "unix://$DOCKER_SOCK" "$@"; }
@@ -123,15 +125,17 @@ exit_status() {
 HANG_S=${BERTH_TEST_HANG_S:-20}
 KEY_HANG_MS=10000
 
-# wait_until SECONDS CMD...: run CMD every 20 ms until it succeeds; 0 when it
-# does, 1 after SECONDS, or after HANG_S when SECONDS is shorter.
+# wait_until SECONDS CMD...: run CMD until it succeeds, every 20 ms for the
+# first half second, then every 100 ms (each look at the screen is a tmux
+# client, and a long wait must not eat a shared machine's CPU); 0 when it
+# succeeds, 1 after SECONDS, or after HANG_S when SECONDS is shorter.
 wait_until() {
-	local seconds=$(( $1 > HANG_S ? $1 : HANG_S ))
+	local seconds=$(( $1 > HANG_S ? $1 : HANG_S )) tries=0 us
 	local deadline=$(( $(now_ms) + seconds * 1000 ))
 	shift
-	while [ "$(now_ms)" -lt "$deadline" ]; do
+	while us=${EPOCHREALTIME//[!0-9]/}; [ "${us:0:-3}" -lt "$deadline" ]; do
 		"$@" && return 0
-		sleep 0.02
+		if [ $((++tries)) -le 25 ]; then sleep 0.02; else sleep 0.1; fi
 	done
 	return 1
 }
@@ -139,7 +143,7 @@ wait_until() {
 # timed_out WHAT: say what was awaited in vain, with the screen; returns 1.
 timed_out() { diag "timed out waiting for $1"; screen | sed 's/^/#   /'; return 1; }
 
-shows() { screen | grep -qF -- "$1"; }
+shows() { [[ $(screen) == *"$1"* ]]; }
 hides() { ! shows "$1"; }
 
 # said_or_noticed TEXT: the screen shows TEXT, or the last line (the message
