@@ -14,7 +14,9 @@
 #
 # With no argument, both. SANITIZER_STEP=build only copies and builds (CI does
 # it in the background while `make check` runs), SANITIZER_STEP=check only runs
-# the tests of builds made before; by default both. The source is copied (the
+# the tests of builds made before; by default both. SANITIZER_PARALLEL=1 runs
+# the kinds at once (CI does: the TSan run is short and mostly waits), each
+# one's output shown when it ends. The source is copied (the
 # files git knows, and new ones it does not ignore) to tests/work/sanitizers/src,
 # so that an in-tree build does not stop configure, and each build lives beside
 # it. Every report a sanitizer writes goes to a file of its own as well
@@ -164,15 +166,38 @@ run_tsan()
 	return "$rc"
 }
 
+# run_kind KIND: build and/or test one kind, saying how long it took.
+run_kind()
+{
+	local start=$SECONDS rc
+	case $1 in
+	asan) run_asan ;;
+	tsan) run_tsan ;;
+	esac
+	rc=$?
+	say "$1: $((SECONDS - start)) s"
+	return "$rc"
+}
+
+for kind in $KINDS; do
+	case $kind in asan|tsan) ;; *) say "unknown kind $kind (asan or tsan)"; exit 2 ;; esac
+done
 [ "$STEP" = check ] || copy_source || { say "cannot copy the source to $WORK/src"; exit 1; }
 status=0
-for kind in $KINDS; do
-	start=$SECONDS
-	case $kind in
-	asan) run_asan || status=1 ;;
-	tsan) run_tsan || status=1 ;;
-	*) say "unknown kind $kind (asan or tsan)"; exit 2 ;;
-	esac
-	say "$kind: $((SECONDS - start)) s"
-done
+if [ "${SANITIZER_PARALLEL:-0}" = 1 ]; then
+	declare -A pid
+	mkdir -p "$WORK"
+	for kind in $KINDS; do
+		run_kind "$kind" >"$WORK/$kind.out" 2>&1 &
+		pid[$kind]=$!
+	done
+	for kind in $KINDS; do
+		wait "${pid[$kind]}" || status=1
+		cat "$WORK/$kind.out"
+	done
+else
+	for kind in $KINDS; do
+		run_kind "$kind" || status=1
+	done
+fi
 exit "$status"
