@@ -589,6 +589,15 @@ lines_by_endpoint(struct table *t, struct dash_ep *eps, size_t neps, const bool 
 	}
 }
 
+struct row *
+table_find(struct table *t, const struct dash_ep *ep, const char *id)
+{
+	for (size_t i = 0; i < t->nsorted; i++)
+		if (t->sorted[i].ep == ep && strcmp(t->sorted[i].c->id, id) == 0)
+			return &t->sorted[i];
+	return NULL;
+}
+
 void
 table_select_when_shown(struct table *t, const char *ep, const char *id)
 {

@@ -81,6 +81,9 @@ void table_resort(struct table *t, struct dash_ep *eps, size_t neps);
 /* The same data and order, another filter or running-only: no sort. */
 void table_refilter(struct table *t, struct dash_ep *eps, size_t neps);
 struct row *table_selected(struct table *t);
+/* The row of container id on ep, shown or filtered out; NULL when the last
+ * lists have none (valid until the next table_rebuild). */
+struct row *table_find(struct table *t, const struct dash_ep *ep, const char *id);
 /* The next grouping value that applies to these endpoints (none, endpoint, and
  * lease when one is Zun); its name for the title ("endpoint"), NULL for none. */
 void table_group_next(struct table *t, struct dash_ep *eps, size_t neps);

@@ -1,5 +1,6 @@
 /* view-details.c: a summary of the selected container from the last list
- * (no engine call): names, image, state, health, restarts and OOM kill (as
+ * (no engine call; read again from its row every second while the view is
+ * open, so that it follows the lists): names, image, state, health, restarts and OOM kill (as
  * the feed learned them), times, ports, addresses, its lease, the last stats
  * sample and labels; under it the last health check (exit code, time, output;
  * nothing for a container without one) from an inspect, and the container's
@@ -48,7 +49,10 @@ struct details {
 	struct target g;		/* the container (its endpoint borrowed) */
 	struct top_job *job;		/* in flight, or NULL */
 	double next_top;		/* when to ask again; 0: never (not running, Zun) */
+	double next_summary;		/* when to read the summary again from its row */
 };
+
+#define SUMMARY_EVERY 1.0	/* seconds between readings of the summary's row */
 
 struct top_job {
 	struct ctr_job c;
@@ -186,16 +190,31 @@ details_deadline(struct view *v, double now)
 {
 	struct details *det = ((struct pane *)v->priv)->owner;
 	(void)now;
-	return det->next_top && !det->job ? det->next_top : 1e300;
+	return det->next_top && !det->job && det->next_top < det->next_summary ? det->next_top
+									: det->next_summary;
 }
+
+static bool summary_refresh(struct details *det, struct dash *d);
 
 static int
 details_tick(struct view *v, double now)
 {
 	struct details *det = ((struct pane *)v->priv)->owner;
+	int flags = 0;
+	if (now >= det->next_summary) {
+		bool was_running = det->g.running;
+		det->next_summary = now + SUMMARY_EVERY;
+		if (summary_refresh(det, v->d)) {
+			details_show(det);
+			flags |= VIEW_REDRAW;
+		}
+		/* Started again: its processes are asked for again (Zun has none). */
+		if (det->g.running && !was_running && !det->job && det->g.e->kind != BERTH_KIND_ZUN)
+			det->next_top = now;
+	}
 	if (det->next_top && !det->job && now >= det->next_top)
 		top_start(det, v->d);
-	return 0;
+	return flags;
 }
 
 static void
@@ -217,17 +236,10 @@ details_close(struct view *v)
 
 /* ---------------------------------------------------------------- summary */
 
-/* A summary of the selected container from the last list (no network), and
- * its processes from the engine. */
-static bool
-details_open(struct view *v, const void *arg)
+/* What the last list says of r's container (no network). */
+static char *
+summary_text(struct dash *d, const struct row *r)
 {
-	struct dash *d = v->d;
-	struct row *r = table_selected(&d->table);
-	if (!r) {
-		dash_message(d, true, "no container is selected");
-		return false;
-	}
 	const struct berth_container *c = r->c;
 	struct buf b = { 0 };
 	char st[64], *tmp;
@@ -290,12 +302,48 @@ details_open(struct view *v, const void *arg)
 		add_field(&b, i ? "" : "Labels", tmp);
 		free(tmp);
 	}
+	return b.data ? b.data : xstrdup("");
+}
+
+/* The summary again from the container's row as the last list left it, so
+ * that what changed since the view opened shows (its state, a runtime the
+ * list learned later); true when it changed. A row no longer listed leaves
+ * the summary as it was. */
+static bool
+summary_refresh(struct details *det, struct dash *d)
+{
+	struct row *r = table_find(&d->table, det->g.e, det->g.id);
+	if (!r)
+		return false;
+	det->g.running = r->c->running;
+	char *text = summary_text(d, r);
+	if (strcmp(text, det->summary) == 0) {
+		free(text);
+		return false;
+	}
+	details_set(&det->summary, text);
+	return true;
+}
+
+/* A summary of the selected container from the last list (no network),
+ * kept up with the lists, and its processes from the engine. */
+static bool
+details_open(struct view *v, const void *arg)
+{
+	struct dash *d = v->d;
+	struct row *r = table_selected(&d->table);
+	if (!r) {
+		dash_message(d, true, "no container is selected");
+		return false;
+	}
+	const struct berth_container *c = r->c;
 	char *name = sanitize_str(c->name);
 	char *title = xasprintf("details %s", name);
 	struct details *det = xcalloc(1, sizeof *det);
 	det->pane = pane_new(v, title);
 	det->pane->owner = det;
-	det->summary = b.data ? b.data : xstrdup("");
+	det->summary = summary_text(d, r);
+	det->next_summary = dash_now() + SUMMARY_EVERY;
 	det->g = (struct target){ .e = r->ep, .id = xstrdup(c->id), .name = xstrdup(c->name),
 				  .running = c->running };
 	pane_set_text(det->pane, "");

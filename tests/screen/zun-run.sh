@@ -36,7 +36,8 @@ wait_row "$P-rt" running 60
 ok $? "the new container's row shows running"
 tm send-keys -t s Enter
 wait_for "details $P-rt" 10 >/dev/null
-# The details come from an inspect of their own, after the view opens.
+# The details follow the lists: the runtime and the profile come with the first
+# list after the run wrote them down, which may come after the view opened.
 details_read() { screen | grep -qE "Runtime +nvidia" && screen | grep -qE "Dev profiles +jetson-gpu"; }
 wait_until 30 details_read
 ok $? "its details show the runtime and the device profile" || screen | sed 's/^/#   /'

@@ -61,7 +61,8 @@ row_shows "$P-form" "80/tcp"
 ok $? "its port is exposed"
 tm send-keys -t s Enter
 wait_for "details $P-form" 10 >/dev/null
-# The details come from an inspect of their own, after the view opens.
+# The details follow the lists: the runtime and the profile come with the first
+# list after the run wrote them down, which may come after the view opened.
 details_read() { screen | grep -qE "Runtime +nvidia" && screen | grep -qE "Reservation .*edge-demo"; }
 wait_until 30 details_read
 ok $? "its details show the runtime and the reservation's lease" || screen | sed 's/^/#   /'
