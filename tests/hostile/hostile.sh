@@ -81,14 +81,15 @@ is "$RC" 0 "device nodes: the copy succeeds" || tap_show_last
 [ -f "$W/dest-device/out/a file" ] && [ ! -e "$W/dest-device/out/null" ] && [ ! -e "$W/dest-device/out/fifo" ]
 ok $? "device nodes: left out, the rest copied"
 
-# ctrl_c_ends DESC CMD...: CMD, interrupted after a second, ends within 5 s
-# with a failure status.
+# ctrl_c_ends DESC CMD...: CMD, interrupted a second after it set its SIGINT
+# handler, ends within 5 s with a failure status.
 ctrl_c_ends()
 {
 	local desc=$1 pid t0 ms
 	shift
 	"$@" >"$W/ctrl-c.out" 2>"$W/ctrl-c.err" &
 	pid=$!
+	sigint_caught "$pid"
 	sleep 1
 	kill -INT "$pid"
 	t0=$(date +%s%N)

@@ -122,6 +122,7 @@ still_running()
 	kill -0 "$pid" 2>/dev/null && alive=0
 	ok $alive "$desc: still waiting after $secs s" || { RC=?; tap_show_last; }
 	[ -n "${SS_PORT:-}" ] && SS_LINE=$(ss -tnoH state established "( dport = :$SS_PORT )" 2>/dev/null)
+	sigint_caught "$pid"
 	kill -INT "$pid" 2>/dev/null
 	t1=$(date +%s%N)
 	wait "$pid"

@@ -128,6 +128,21 @@ run()
 	return 0
 }
 
+# sigint_caught PID: wait (30 s at most) until PID catches SIGINT. A command a
+# script starts with & ignores SIGINT until it sets a handler of its own, and
+# on a loaded machine (a sanitizer build) that can take berth over a second:
+# a Ctrl-C sent before would be lost, not a test of berth.
+sigint_caught()
+{
+	local mask i
+	for i in $(seq 300); do
+		mask=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null) || return 1
+		[ -n "$mask" ] && (( 0x$mask & 2 )) && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # The last command's stdout and stderr.
 out() { cat "$OUT"; }
 err() { cat "$ERR"; }

@@ -12,16 +12,21 @@ P=t-mxe-$(($$ % 10000))	# short: a name is cut to 16 columns in the pane
 W=$(mktemp -d)
 at_exit "rm -rf $W"
 at_exit "pm rm -f $P-p >/dev/null 2>&1"
-# Both start printing at the wall clock's second $go, a line every 2 s, the
-# Podman one a second later, so their lines interleave however slowly they were
-# created. A second apart, not less: Podman's API stamps log lines to the whole
-# second (2026-12-07T00:46:43Z), so lines closer than that cannot be ordered.
-go=$(( $(date +%s) + 10 ))
-talk() { echo "while [ \$(date +%s) -lt $1 ]; do sleep 0.05; done
+# Both start printing once both run and the file go shows in the directory
+# they share with the test, a line every 2 s, the Podman one a second later, so
+# their lines interleave however slowly they were created (a start time fixed
+# in advance can pass before a loaded machine has created them). A second
+# apart, not less: Podman's API stamps log lines to the whole second
+# (2026-12-07T00:46:43Z), so lines closer than that cannot be ordered.
+talk() { echo "while [ ! -e /shared/go ]; do sleep 0.05; done; sleep $1
 	for i in 1 2 3 4; do echo $2\$i; sleep 2; done; sleep 100000"; }
-ctr "$P-d" "$IMAGE" sh -c "$(talk $go d)" &&
-	pm run -d --name "$P-p" "$PODMAN_TEST_IMAGE" sh -c "$(talk $((go + 1)) p)" >/dev/null
+ctr "$P-d" -v "$W:/shared:ro" "$IMAGE" sh -c "$(talk 0 d)" &&
+	pm run -d --name "$P-p" -v "$W:/shared:ro" "$PODMAN_TEST_IMAGE" sh -c "$(talk 1 p)" >/dev/null
 ok $? "a container on Docker and one on Podman"
+running() { [ "$("$@" 2>/dev/null)" = true ]; }
+wait_until 30 running dk inspect -f '{{.State.Running}}' "$P-d" &&
+	wait_until 30 running pm inspect -f '{{.State.Running}}' "$P-p"
+touch "$W/go"
 
 all_logged() { [ "$(dk logs "$P-d" 2>&1 | wc -l)" -eq 4 ] && [ "$(pm logs "$P-p" 2>&1 | wc -l)" -eq 4 ]; }
 wait_until 40 all_logged
