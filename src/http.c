@@ -428,8 +428,13 @@ transfer_error(const struct http_target *t, const struct http_request *rq, CURL 
 		return berth_fail(err, BERTH_ECONNECT, "cannot reach %s: the host name does not resolve",
 				  what);
 	case CURLE_OPERATION_TIMEDOUT:
-		/* A reused connection has no connect time, but a pretransfer time. */
-		if (connect_us == 0 && pretransfer_us == 0)
+		/* A reused connection has no connect time, but a pretransfer time. A
+		 * deadline shorter than the connect timeout bounds the connecting too:
+		 * an engine that took the connection and then answered nothing (a
+		 * frozen one behind TLS, whose handshake it never answers) did not
+		 * answer within it. */
+		if (connect_us == 0 && pretransfer_us == 0 &&
+		    !(rq->timeout_s > 0 && rq->timeout_s < t->connect_timeout))
 			return berth_fail(err, BERTH_ECONNECT, "cannot reach %s: timed out after %g s",
 					  what, t->connect_timeout);
 		return berth_fail(err, BERTH_ETIMEOUT, "%s did not answer within %g s", what,

@@ -8,6 +8,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -284,6 +286,31 @@ cancel_after(void *p)
 	return NULL;
 }
 
+/* A deadline shorter than the connect timeout bounds the connecting too: an
+ * engine behind TLS that takes the connection and answers nothing (frozen:
+ * the kernel accepts for it) did not answer, which is not failing to reach it. */
+static void
+test_silent_tls(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 4) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &len) < 0) {
+		ok(0, "a TCP listener on 127.0.0.1");
+		return;
+	}
+	char *url = xasprintf("https://127.0.0.1:%d", ntohs(a.sin_port));
+	struct http_target t = { .base_url = url, .connect_timeout = 5, .what = "the silent engine" };
+	struct http_request rq = { .path = "/_ping", .timeout_s = 0.5 };
+	struct http_response resp;
+	struct berth_error err = { 0 };
+	is_int(http_perform(&t, &rq, &resp, &err), -1, "a TLS handshake never answered fails");
+	is_int(err.code, BERTH_ETIMEOUT, "as not answering within the deadline: %s", err.message);
+	close(fd);
+	free(url);
+}
+
 static void
 test_cancel_midway(void)
 {
@@ -397,6 +424,7 @@ main(void)
 	test_sinks();
 	test_limits_and_failures();
 	test_cancel_midway();
+	test_silent_tls();
 	test_upload();
 	test_hijack();
 	test_escape();
