@@ -16,30 +16,16 @@ trap 'masters_exit; remote_cleanup' EXIT
 [ "$(id -u)" = 0 ] || skip_all "sshd for the test runs as root"
 engine_docker_ensure && engine_image_ensure_docker || skip_all "no Docker engine"
 
+. "$TOP_SRCDIR/tests/lib/sshd.sh"
 S=$TAP_TMP/sshd
-mkdir -p "$S" /run/sshd
-ssh-keygen -q -t ed25519 -N '' -f "$S/hostkey" -C test-host
-ssh-keygen -q -t ed25519 -N '' -f "$S/id_test" -C test-user
+sshd_start "$S"
+listening=$?
+remote_started "$SSHD_PID"
+[ "$listening" = 0 ] || bail_out "sshd did not listen: $(tail -3 "$S/sshd.log")"
+SPORT=$SSHD_PORT
 ssh-keygen -q -t ed25519 -N '' -f "$S/id_other" -C stranger
-cp "$S/id_test.pub" "$S/authorized_keys"
-chmod 600 "$S/authorized_keys"
-SPORT=$(free_port)
-# The far side's PATH must find the docker client.
-setsid /usr/sbin/sshd -D -e -f /dev/null -p "$SPORT" -o ListenAddress=127.0.0.1 \
-	-o HostKey="$S/hostkey" -o PidFile="$S/sshd.pid" -o AuthorizedKeysFile="$S/authorized_keys" \
-	-o PermitRootLogin=prohibit-password -o PasswordAuthentication=no \
-	-o KbdInteractiveAuthentication=no -o UsePAM=no -o StrictModes=no \
-	-o SetEnv="PATH=$(dirname "$(command -v docker)"):/usr/local/bin:/usr/bin:/bin" \
-	</dev/null >/dev/null 2>"$S/sshd.log" &
-remote_started $!
-wait_port "$SPORT" || bail_out "sshd did not listen: $(tail -3 "$S/sshd.log")"
-printf '[127.0.0.1]:%s %s\n' "$SPORT" "$(cut -d' ' -f1,2 "$S/hostkey.pub")" >"$S/known_hosts"
 : >"$S/empty_known_hosts"
-# Options for the system ssh that keep it off root's files (-F none: no ~/.ssh/config).
-ssh_opts()
-{
-	printf -- '-F none -i %s -o IdentitiesOnly=yes -o IdentityAgent=none -o UserKnownHostsFile=%s -o StrictHostKeyChecking=yes' "$1" "$2"
-}
+ssh_opts() { sshd_opts "$@"; }
 export BERTH_SSH_OPTS="$(ssh_opts "$S/id_test" "$S/known_hosts")"
 # The shared connections' sockets: private to this test (berth-ssh under it).
 export XDG_RUNTIME_DIR=$TAP_TMP/run
@@ -60,7 +46,7 @@ masters_exit()
 		ssh -F none -o ControlPath="$sock" -O exit none >/dev/null 2>&1
 	done
 }
-SPEC="ssh://root@127.0.0.1:$SPORT"
+SPEC=$SSHD_SPEC
 diag "sshd on 127.0.0.1:$SPORT"
 # A first answer over ssh:// waits for ssh's handshake and for sshd to start the
 # docker client on the far side; its bound is twice the connect timeout, and

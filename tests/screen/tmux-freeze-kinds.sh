@@ -1,7 +1,8 @@
 #!/bin/bash
 # tmux-freeze-kinds.sh: the liveness probe (tmux-freeze.sh, on a unix socket)
 # on the other kinds of endpoint: a private dockerd listening on plain tcp, the
-# same with mutual TLS, and a private Podman service (own storage and socket).
+# same with mutual TLS, the same reached over ssh:// (a private sshd), and a
+# private Podman service (own storage and socket).
 # Each is frozen (SIGSTOP) with one container created and none running, so only
 # the probe can notice: the status line says it is not answering, the row says
 # when it was last confirmed, and after SIGCONT the endpoint is connected and
@@ -53,6 +54,23 @@ if command -v openssl >/dev/null && make_certs "$W/certs"; then
 		"env DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$W/client $BERTH -H tcp://127.0.0.1:$PORT"
 else
 	ok 0 "# SKIP TLS: openssl could not make the certificates"
+fi
+
+# ---------------------------------------------------------------- the same over ssh
+# A private sshd whose sessions reach the private dockerd (DOCKER_HOST): berth's
+# ssh:// transport (docker system dial-stdio on the far side) to a frozen engine.
+if [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null; then
+	. "$TOP_SRCDIR/tests/lib/sshd.sh"
+	sshd_start "$W/sshd" "DOCKER_HOST=unix://$PD_SOCK"
+	listening=$?
+	at_exit "kill $SSHD_PID 2>/dev/null"
+	[ "$listening" = 0 ]
+	ok $? "an sshd whose sessions reach the private dockerd"
+	printf '[general]\nconnect_timeout = 30\n' >"$W/patient.conf"	# ssh's handshake, under load
+	freeze_case ssh "$SSHD_SPEC" "$PD_PID" $P-d \
+		"env BERTH_CONFIG=$W/patient.conf XDG_RUNTIME_DIR=$W BERTH_SSH_OPTS='$(sshd_opts "$W/sshd/id_test" "$W/sshd/known_hosts")' $BERTH -H $SSHD_SPEC"
+else
+	ok 0 "# SKIP ssh: needs openssh-server and openssh-client"
 fi
 
 # ---------------------------------------------------------------- Podman
