@@ -141,6 +141,9 @@ events_thread(void *p)
 {
 	struct events_source *s = p;
 	s->rc = berth_events_query(s->ep, &s->a->o, events_cb, s, s->cancel, &s->err);
+	/* Said at once: the other endpoints' events may go on for hours. */
+	if (s->rc < 0 && s->err.code != BERTH_ECANCELLED)
+		cli_fail(&s->err);
 	merge_end(s->m, s->index);
 	return NULL;
 }
@@ -208,7 +211,7 @@ cli_events(struct cli *cli, const struct cli_verb *v, int argc, char **argv)
 		if (src[i].started)
 			pthread_join(src[i].th, NULL);
 		if (src[i].started && src[i].rc < 0 && src[i].err.code != BERTH_ECANCELLED)
-			rc = cli_fail(&src[i].err);
+			rc = CLI_FAILED;	/* said when it ended */
 		berth_endpoint_free(src[i].ep);
 	}
 	free(src);

@@ -106,11 +106,13 @@ cli_error(const char *fmt, ...)
 {
 	FILE *f = captured ? captured : stderr;
 	va_list ap;
+	flockfile(f);	/* one whole line, whatever other threads say meanwhile */
 	fprintf(f, "berth: ");
 	va_start(ap, fmt);
 	vfprintf(f, fmt, ap);
 	va_end(ap);
 	fputc('\n', f);
+	funlockfile(f);
 	return CLI_FAILED;
 }
 
