@@ -15,7 +15,7 @@ P=t-dash-mon-$$
 ctr $P-sick --health-cmd 'false' --health-interval 1s "$IMAGE" sleep 100000
 ctr $P-calm "$IMAGE" sleep 100000
 ctr $P-gone "$IMAGE" sh -c 'exit 3'
-ctr $P-burn --cpus 0.1 "$IMAGE" sh -c 'while :; do :; done'	# a tenth of a CPU: the suite shares the machine
+ctr $P-burn "$IMAGE" sh -c 'while :; do :; done'
 ctr $P-flaky --restart on-failure:3 "$IMAGE" sh -c 'sleep 0.3; exit 1'
 ctr $P-hog -m 8m --memory-swap 8m "$IMAGE" sh -c 'head -c 64m /dev/zero | tail >/dev/null'
 
