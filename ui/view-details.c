@@ -1,12 +1,12 @@
 /* view-details.c: a summary of the selected container from the last list
  * (no engine call; read again from its row every second while the view is
- * open, so that it follows the lists): names, image, state, health, restarts and OOM kill (as
- * the feed learned them), times, ports, addresses, its lease, the last stats
- * sample and labels; under it the last health check (exit code, time, output;
- * nothing for a container without one) from an inspect, and the container's
- * processes (the engine's top call), both on the pool and asked again every
- * refresh interval while the view is open and the container runs. Zun has no
- * process list: one sentence says so, once. */
+ * open, so that it follows the lists): names, image, state, health, restarts
+ * and OOM kill (as the feed learned them), times, ports, addresses, its
+ * lease, the last stats sample and labels; under it the last health check
+ * (exit code, time, output; nothing for a container without one) from an
+ * inspect, and the container's processes (the engine's top call), both on
+ * the pool and asked again every refresh interval while the view is open and
+ * the container runs. Zun has no process list: one sentence says so, once. */
 #include "config.h"
 
 #include <stdio.h>
@@ -185,38 +185,6 @@ top_start(struct details *det, struct dash *d)
 	det->job = j;
 }
 
-static double
-details_deadline(struct view *v, double now)
-{
-	struct details *det = ((struct pane *)v->priv)->owner;
-	(void)now;
-	return det->next_top && !det->job && det->next_top < det->next_summary ? det->next_top
-									: det->next_summary;
-}
-
-static bool summary_refresh(struct details *det, struct dash *d);
-
-static int
-details_tick(struct view *v, double now)
-{
-	struct details *det = ((struct pane *)v->priv)->owner;
-	int flags = 0;
-	if (now >= det->next_summary) {
-		bool was_running = det->g.running;
-		det->next_summary = now + SUMMARY_EVERY;
-		if (summary_refresh(det, v->d)) {
-			details_show(det);
-			flags |= VIEW_REDRAW;
-		}
-		/* Started again: its processes are asked for again (Zun has none). */
-		if (det->g.running && !was_running && !det->job && det->g.e->kind != BERTH_KIND_ZUN)
-			det->next_top = now;
-	}
-	if (det->next_top && !det->job && now >= det->next_top)
-		top_start(det, v->d);
-	return flags;
-}
-
 static void
 details_close(struct view *v)
 {
@@ -323,6 +291,36 @@ summary_refresh(struct details *det, struct dash *d)
 	}
 	details_set(&det->summary, text);
 	return true;
+}
+
+static double
+details_deadline(struct view *v, double now)
+{
+	struct details *det = ((struct pane *)v->priv)->owner;
+	(void)now;
+	return det->next_top && !det->job && det->next_top < det->next_summary ? det->next_top
+									: det->next_summary;
+}
+
+static int
+details_tick(struct view *v, double now)
+{
+	struct details *det = ((struct pane *)v->priv)->owner;
+	int flags = 0;
+	if (now >= det->next_summary) {
+		bool was_running = det->g.running;
+		det->next_summary = now + SUMMARY_EVERY;
+		if (summary_refresh(det, v->d)) {
+			details_show(det);
+			flags |= VIEW_REDRAW;
+		}
+		/* Started again: its processes are asked for again (Zun has none). */
+		if (det->g.running && !was_running && !det->job && det->g.e->kind != BERTH_KIND_ZUN)
+			det->next_top = now;
+	}
+	if (det->next_top && !det->job && now >= det->next_top)
+		top_start(det, v->d);
+	return flags;
 }
 
 /* A summary of the selected container from the last list (no network),
