@@ -144,6 +144,7 @@ wait_until() {
 timed_out() { diag "timed out waiting for $1"; screen | sed 's/^/#   /'; return 1; }
 
 shows() { [[ $(screen) == *"$1"* ]]; }
+shows_re() { screen | grep -qE -- "$1"; }	# an extended regular expression
 hides() { ! shows "$1"; }
 
 # said_or_noticed TEXT: the screen shows TEXT, or the last line (the message

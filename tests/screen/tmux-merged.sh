@@ -13,17 +13,16 @@ P=t-merged-$(($$ % 10000))	# short: a name is cut to 16 columns in the pane
 H=t-hmerged-$(($$ % 10000))	# the health-checked one, which the filter $P- leaves out
 W=$(mktemp -d)
 at_exit "rm -rf $W"
-# They start printing together, once all three run and the file go shows in
-# the directory they share with the test, a third of a period apart, so their
-# lines interleave however slowly they were created (a start time fixed in
-# advance came before the last one ran on a loaded machine).
+# They start printing together, once all three run (docker run -d returns
+# then) and the file go shows in the directory they share with the test, a
+# third of a period apart, so their lines interleave however slowly they were
+# created (a start time fixed in advance came before the last one ran on a
+# loaded machine).
 for n in a b c; do
 	d=$(case $n in a) echo 0 ;; b) echo 0.2 ;; c) echo 0.4 ;; esac)
 	ctr "$P-$n" -v "$W:/shared:ro" "$IMAGE" sh -c "while [ ! -e /shared/go ]; do sleep 0.05; done
 		sleep $d; for i in 1 2 3 4; do echo $n\$i; sleep 0.6; done; sleep 100000"
 done
-running() { [ "$(dk inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" = true ]; }
-for n in a b c; do wait_until 30 running "$P-$n"; done
 touch "$W/go"
 ctr "$H" --health-cmd 'echo merged-probe-says-hi; echo second line; exit 1' \
 	--health-interval 1s --health-retries 1 "$IMAGE" sleep 100000

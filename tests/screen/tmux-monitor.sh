@@ -98,13 +98,12 @@ dk exec -d $P-calm sleep 4242
 wait_until 30 shows "sleep 4242"
 ok $? "details ask for the processes again while open: a new one shows"
 # The summary follows the lists while the view is open.
-says() { screen | grep -qE -- "$1"; }
 dk kill $P-calm >/dev/null
-wait_until 30 says "Status +exited \(137\)" && wait_until 30 shows "none: it is not running"
+wait_until 30 shows_re "Status +exited \(137\)" && wait_until 30 shows "none: it is not running"
 ok $? "details follow the container while open: killed, its status and processes say so" ||
 	screen | sed 's/^/#   /'
 dk start $P-calm >/dev/null
-wait_until 30 says "Status +running" && wait_until 30 shows "sleep 100000"
+wait_until 30 shows_re "Status +running" && wait_until 30 shows "sleep 100000"
 ok $? "... started again: running, its processes asked for again" || screen | sed 's/^/#   /'
 tm send-keys -t s Escape
 wait_gone "details $P-calm" 5 >/dev/null

@@ -38,7 +38,7 @@ tm send-keys -t s Enter
 wait_for "details $P-rt" 10 >/dev/null
 # The details follow the lists: the runtime and the profile come with the first
 # list after the run wrote them down, which may come after the view opened.
-details_read() { screen | grep -qE "Runtime +nvidia" && screen | grep -qE "Dev profiles +jetson-gpu"; }
+details_read() { shows_re "Runtime +nvidia" && shows_re "Dev profiles +jetson-gpu"; }
 wait_until 30 details_read
 ok $? "its details show the runtime and the device profile" || screen | sed 's/^/#   /'
 tm_quit

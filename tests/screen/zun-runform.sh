@@ -63,7 +63,7 @@ tm send-keys -t s Enter
 wait_for "details $P-form" 10 >/dev/null
 # The details follow the lists: the runtime and the profile come with the first
 # list after the run wrote them down, which may come after the view opened.
-details_read() { screen | grep -qE "Runtime +nvidia" && screen | grep -qE "Reservation .*edge-demo"; }
+details_read() { shows_re "Runtime +nvidia" && shows_re "Reservation .*edge-demo"; }
 wait_until 30 details_read
 ok $? "its details show the runtime and the reservation's lease" || screen | sed 's/^/#   /'
 tm_quit
